@@ -1,0 +1,109 @@
+// Package apierror holds the one error type every vendor client returns for a
+// non-2xx response. Each vendor package re-exports it as APIError and supplies
+// a decoder that fills the vendor-specific fields from the raw body.
+package apierror
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// MaxBodyBytes is how much of an error body is kept in Error.Body.
+const MaxBodyBytes = 1 << 20
+
+// Error is a non-2xx response from a vendor API.
+//
+// Error() never contains a credential: it is built only from the status, the
+// vendor's code and message and the request ID, never from request headers.
+type Error struct {
+	// Vendor is "intercom", "bird" or "twilio".
+	Vendor string
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// Code is the vendor's own error code: Intercom errors[0].code
+	// ("not_found"), Bird code ("ResourceNotFound"), Twilio code as a decimal
+	// string ("50433"). Empty when the body carried none.
+	Code string
+	// Message is the vendor's human-readable message, if any.
+	Message string
+	// Field names the offending request field when the vendor says so
+	// (Intercom errors[0].field).
+	Field string
+	// RequestID identifies the request at the vendor: Intercom request_id (or
+	// the X-Request-Id header), Twilio the Twilio-Request-Id header.
+	RequestID string
+	// MoreInfo is Twilio's more_info documentation URL.
+	MoreInfo string
+	// Details is the vendor's free-form details object (Bird, Twilio), raw.
+	Details json.RawMessage
+	// RetryAfter is how long the vendor asked us to wait (Retry-After or
+	// X-RateLimit-Reset), zero when it did not say.
+	RetryAfter time.Duration
+	// Header is the response header.
+	Header http.Header
+	// Body is the raw response body, at most MaxBodyBytes.
+	Body []byte
+	// Truncated reports that the body was longer than MaxBodyBytes or ended
+	// early.
+	Truncated bool
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Reason, when set, says why the client gave up on this response before
+	// its retry budget was spent, for example "rate limited: Retry-After 30s
+	// exceeds the context deadline".
+	Reason string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Vendor)
+	b.WriteString(": HTTP ")
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" ")
+		b.WriteString(t)
+	}
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(clip(e.Message, 300))
+	}
+	if e.Field != "" {
+		b.WriteString(" (field ")
+		b.WriteString(clip(e.Field, 100))
+		b.WriteString(")")
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request ")
+		b.WriteString(clip(e.RequestID, 100))
+		b.WriteString("]")
+	}
+	if e.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	}
+	if e.Truncated {
+		b.WriteString(" (body truncated)")
+	}
+	return b.String()
+}
+
+// Temporary reports whether the same request may succeed later: 408, 429 and
+// 5xx.
+func (e *Error) Temporary() bool {
+	return e.StatusCode == http.StatusRequestTimeout || e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,446 @@
+// Package transport is the one HTTP layer under every vendor client: retries
+// with backoff on go-retryablehttp, Retry-After and X-RateLimit-Reset, a
+// per-attempt timeout, static headers (auth, User-Agent), capped bodies and the
+// conversion of every non-2xx response into an *apierror.Error.
+//
+// Retry policy, in one place:
+//   - 429 is always retried: the vendors did not process the request.
+//   - A dial error is always retried: nothing was sent.
+//   - 408, 5xx (but 501) and other transport errors (timeouts, resets) are
+//     retried only for requests marked with WithIdempotent.
+//   - The wait is the server's Retry-After (seconds or HTTP date) or
+//     X-RateLimit-Reset (Unix seconds); otherwise exponential backoff with
+//     jitter between WaitMin and WaitMax.
+//   - When the server's wait would pass the context deadline, or exceed
+//     MaxServerWait, the call returns at once with the *apierror.Error whose
+//     Reason says so.
+//   - Every wait stops when the context is done.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// Doer sends one HTTP request. *http.Client implements it, and so does the
+// generated clients' HttpRequestDoer.
+type Doer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultMaxRetries       = 3
+	DefaultAttemptTimeout   = 30 * time.Second
+	DefaultWaitMin          = 500 * time.Millisecond
+	DefaultWaitMax          = 30 * time.Second
+	DefaultMaxServerWait    = 2 * time.Minute
+	DefaultMaxResponseBytes = 10 << 20
+)
+
+// Options configure a Client. The zero value of every field means its default.
+type Options struct {
+	// Vendor names the vendor in errors and logs: "intercom", "bird", "twilio".
+	Vendor string
+	// HTTPClient is the client whose Transport sends each attempt; its
+	// Timeout is replaced by AttemptTimeout. Nil means a pooled client.
+	HTTPClient *http.Client
+	// Doer, when set, sends each attempt instead of HTTPClient (for example
+	// a mock). Retries still happen above it.
+	Doer Doer
+	// MaxRetries is how many times a request is retried after the first
+	// attempt. Negative means none; zero means DefaultMaxRetries.
+	MaxRetries int
+	// AttemptTimeout bounds each attempt, headers and body.
+	AttemptTimeout time.Duration
+	// WaitMin and WaitMax bound the exponential backoff.
+	WaitMin, WaitMax time.Duration
+	// MaxServerWait is the longest Retry-After / X-RateLimit-Reset wait that
+	// is honoured; a longer one ends the call with a rate-limited error.
+	MaxServerWait time.Duration
+	// MaxResponseBytes caps a success body; reading past it fails.
+	MaxResponseBytes int64
+	// Logger receives debug records of each attempt (method, URL path,
+	// status, attempt, duration; never headers or bodies). Nil means silent.
+	Logger *slog.Logger
+	// Header is set on every request (Authorization, User-Agent, ...).
+	Header http.Header
+	// DecodeError fills the vendor fields (Code, Message, RequestID, ...) of
+	// an error whose StatusCode, Header, Body, RetryAfter and Attempts are
+	// already set. It must tolerate any body: HTML, empty, truncated.
+	DecodeError func(*apierror.Error)
+}
+
+// Client sends requests with the retry policy of this package. It is safe for
+// concurrent use.
+type Client struct {
+	rc         *retryablehttp.Client
+	vendor     string
+	header     http.Header
+	decode     func(*apierror.Error)
+	logger     *slog.Logger
+	maxBody    int64
+	maxWait    time.Duration
+}
+
+type idempotentKey struct{}
+
+// WithIdempotent marks requests sent with ctx as safe to repeat, so that 408,
+// 5xx and transport errors after the request was sent are retried.
+func WithIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+// IsIdempotent reports whether ctx was marked by WithIdempotent.
+func IsIdempotent(ctx context.Context) bool {
+	v, _ := ctx.Value(idempotentKey{}).(bool)
+	return v
+}
+
+type attemptsKey struct{}
+
+// New returns a Client for o.
+func New(o Options) *Client {
+	if o.MaxRetries == 0 {
+		o.MaxRetries = DefaultMaxRetries
+	} else if o.MaxRetries < 0 {
+		o.MaxRetries = 0
+	}
+	if o.AttemptTimeout <= 0 {
+		o.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if o.WaitMin <= 0 {
+		o.WaitMin = DefaultWaitMin
+	}
+	if o.WaitMax <= 0 {
+		o.WaitMax = DefaultWaitMax
+	}
+	if o.WaitMax < o.WaitMin {
+		o.WaitMax = o.WaitMin
+	}
+	if o.MaxServerWait <= 0 {
+		o.MaxServerWait = DefaultMaxServerWait
+	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if o.Vendor == "" {
+		o.Vendor = "vendor"
+	}
+
+	var hc http.Client
+	switch {
+	case o.Doer != nil:
+		hc.Transport = doerTransport{o.Doer}
+	case o.HTTPClient != nil:
+		hc = *o.HTTPClient
+	default:
+		hc.Transport = pooledTransport()
+	}
+	hc.Timeout = o.AttemptTimeout
+
+	c := &Client{
+		vendor:     o.Vendor,
+		header:     o.Header.Clone(),
+		decode:     o.DecodeError,
+		logger:     o.Logger,
+		maxBody:    o.MaxResponseBytes,
+		maxWait:    o.MaxServerWait,
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   &hc,
+		Logger:       nil,
+		RetryWaitMin: o.WaitMin,
+		RetryWaitMax: o.WaitMax,
+		RetryMax:     o.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+			if n, ok := r.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
+				n.Store(int32(attempt + 1))
+			}
+		},
+	}
+	return c
+}
+
+// pooledTransport is a connection pool sized for many concurrent calls to one
+// vendor host.
+func pooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
+
+type doerTransport struct{ d Doer }
+
+func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { return t.d.Do(r) }
+
+// Do sends req with the static headers, retrying as the package doc says. A
+// non-2xx response becomes an *apierror.Error (returned with a nil response);
+// a context error is returned as it is.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	attempts := new(atomic.Int32)
+	ctx := context.WithValue(req.Context(), attemptsKey{}, attempts)
+	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.vendor, err)
+	}
+	start := time.Now()
+	resp, err := c.rc.Do(rreq)
+	n := int(attempts.Load())
+	if c.logger != nil {
+		c.log(req, resp, err, n, time.Since(start))
+	}
+	if err != nil {
+		var rl *rateLimitStop
+		if resp != nil && errors.As(err, &rl) {
+			apiErr := c.apiError(resp, n)
+			apiErr.Reason = rl.Error()
+			return nil, apiErr
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if ctxErr := req.Context().Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("%s: %s %s: %w", c.vendor, req.Method, req.URL.Redacted(), err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := c.apiError(resp, n)
+		if n > 1 && apiErr.Temporary() {
+			apiErr.Reason = fmt.Sprintf("gave up after %d attempts", n)
+		}
+		return nil, apiErr
+	}
+	resp.Body = &cappedBody{rc: resp.Body, left: c.maxBody, vendor: c.vendor}
+	return resp, nil
+}
+
+func (c *Client) log(req *http.Request, resp *http.Response, err error, attempts int, d time.Duration) {
+	attrs := []any{
+		slog.String("vendor", c.vendor),
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Int("attempts", attempts),
+		slog.Duration("duration", d),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.DebugContext(req.Context(), "conversekit request", attrs...)
+}
+
+// apiError reads resp's body (capped) and closes it.
+func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBodyBytes+1))
+	e := &apierror.Error{
+		Vendor:     c.vendor,
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		Attempts:   attempts,
+	}
+	if len(body) > apierror.MaxBodyBytes {
+		body = body[:apierror.MaxBodyBytes]
+		e.Truncated = true
+	}
+	if err != nil {
+		e.Truncated = true
+	}
+	e.Body = body
+	e.RetryAfter, _ = ServerWait(resp.Header, time.Now())
+	if c.decode != nil {
+		c.decode(e)
+	}
+	return e
+}
+
+// rateLimitStop is the CheckRetry error used when the server's wait cannot be
+// honoured.
+type rateLimitStop struct {
+	wait   time.Duration
+	reason string
+}
+
+func (e *rateLimitStop) Error() string {
+	return fmt.Sprintf("rate limited: the vendor asked to wait %s, which %s", e.wait.Round(time.Millisecond), e.reason)
+}
+
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	idempotent := IsIdempotent(ctx)
+	if err != nil {
+		if isDialError(err) {
+			return true, nil
+		}
+		return idempotent, nil
+	}
+	switch s := resp.StatusCode; {
+	case s == http.StatusTooManyRequests:
+	case s == http.StatusRequestTimeout || (s >= 500 && s != http.StatusNotImplemented):
+		if !idempotent {
+			return false, nil
+		}
+	default:
+		return false, nil
+	}
+	if wait, ok := ServerWait(resp.Header, time.Now()); ok {
+		if wait > c.maxWait {
+			return false, &rateLimitStop{wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+			return false, &rateLimitStop{wait: wait, reason: "passes the context deadline"}
+		}
+	}
+	return true, nil
+}
+
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// backoff is the retryablehttp.Backoff: the server's wait when it gave one,
+// else exponential backoff with full jitter in [d/2, d], d = min·2^n capped
+// at max.
+func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if wait, ok := ServerWait(resp.Header, time.Now()); ok {
+			return wait
+		}
+	}
+	d := min
+	for i := 0; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	half := d / 2
+	if half <= 0 {
+		return d
+	}
+	return half + rand.N(half+1)
+}
+
+// ServerWait returns the wait a response asks for: Retry-After in seconds or
+// as an HTTP date, else X-RateLimit-Reset in Unix seconds, relative to now.
+// A time in the past gives 0. ok is false when neither header is usable.
+func ServerWait(h http.Header, now time.Time) (wait time.Duration, ok bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if d, ok := ParseRetryAfter(v, now); ok {
+			return d, true
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-RateLimit-Reset")); v != "" {
+		if d, ok := ParseRateLimitReset(v, now); ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// maxHeaderWait bounds any parsed wait so arithmetic cannot overflow.
+const maxHeaderWait = 365 * 24 * time.Hour
+
+// ParseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(maxHeaderWait/time.Second) {
+			return maxHeaderWait, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return until(t, now), true
+}
+
+// ParseRateLimitReset parses X-RateLimit-Reset: the Unix time, in seconds,
+// at which the window resets.
+func ParseRateLimitReset(v string, now time.Time) (time.Duration, bool) {
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || secs < 0 {
+		return 0, false
+	}
+	if secs > now.Unix()+int64(maxHeaderWait/time.Second) {
+		return maxHeaderWait, true
+	}
+	return until(time.Unix(secs, 0), now), true
+}
+
+func until(t, now time.Time) time.Duration {
+	d := t.Sub(now)
+	if d < 0 {
+		return 0
+	}
+	if d > maxHeaderWait {
+		return maxHeaderWait
+	}
+	return d
+}
+
+// ErrBodyTooLarge is returned when reading a success body past the cap.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+type cappedBody struct {
+	rc     io.ReadCloser
+	left   int64
+	vendor string
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly the cap from a longer one.
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, fmt.Errorf("%s: %w", b.vendor, ErrBodyTooLarge)
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cappedBody) Close() error { return b.rc.Close() }
