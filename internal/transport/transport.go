@@ -88,13 +88,13 @@ type Options struct {
 // Client sends requests with the retry policy of this package. It is safe for
 // concurrent use.
 type Client struct {
-	rc         *retryablehttp.Client
-	vendor     string
-	header     http.Header
-	decode     func(*apierror.Error)
-	logger     *slog.Logger
-	maxBody    int64
-	maxWait    time.Duration
+	rc      *retryablehttp.Client
+	vendor  string
+	header  http.Header
+	decode  func(*apierror.Error)
+	logger  *slog.Logger
+	maxBody int64
+	maxWait time.Duration
 }
 
 type idempotentKey struct{}
@@ -154,12 +154,12 @@ func New(o Options) *Client {
 	hc.Timeout = o.AttemptTimeout
 
 	c := &Client{
-		vendor:     o.Vendor,
-		header:     o.Header.Clone(),
-		decode:     o.DecodeError,
-		logger:     o.Logger,
-		maxBody:    o.MaxResponseBytes,
-		maxWait:    o.MaxServerWait,
+		vendor:  o.Vendor,
+		header:  o.Header.Clone(),
+		decode:  o.DecodeError,
+		logger:  o.Logger,
+		maxBody: o.MaxResponseBytes,
+		maxWait: o.MaxServerWait,
 	}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   &hc,
