@@ -1,0 +1,95 @@
+// Package pathparam checks path parameters before any request is built. The
+// generated clients escape what they are given, but an empty value, "." or
+// ".." changes the request path (the URL is resolved against the base URL),
+// so those, control characters and over-long values are refused here.
+package pathparam
+
+import (
+	"fmt"
+	"regexp"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxLen is the longest path parameter accepted, in bytes.
+const MaxLen = 1024
+
+// Error is a bad path parameter: it names the vendor and the field.
+type Error struct {
+	Vendor string
+	Field  string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: invalid %s: %s", e.Vendor, e.Field, e.Reason)
+}
+
+// Check refuses values that would change the request path or cannot be
+// sent: empty, ".", "..", invalid UTF-8, control characters, longer than
+// MaxLen.
+func Check(vendor, field, v string) error {
+	switch {
+	case v == "":
+		return &Error{vendor, field, "must not be empty"}
+	case v == "." || v == "..":
+		return &Error{vendor, field, fmt.Sprintf("%q is not allowed", v)}
+	case len(v) > MaxLen:
+		return &Error{vendor, field, fmt.Sprintf("longer than %d bytes", MaxLen)}
+	case !utf8.ValidString(v):
+		return &Error{vendor, field, "not valid UTF-8"}
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return &Error{vendor, field, fmt.Sprintf("contains control character %U", r)}
+		}
+	}
+	return nil
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// CheckUUID requires v to be a UUID (8-4-4-4-12 hex digits).
+func CheckUUID(vendor, field, v string) error {
+	if err := Check(vendor, field, v); err != nil {
+		return err
+	}
+	if !uuidRE.MatchString(v) {
+		return &Error{vendor, field, fmt.Sprintf("%q is not a UUID", clip(v))}
+	}
+	return nil
+}
+
+// CheckSID requires v to be a Twilio-style SID: prefix followed by 32 hex
+// digits, 34 characters in all.
+func CheckSID(vendor, field, prefix, v string) error {
+	if err := Check(vendor, field, v); err != nil {
+		return err
+	}
+	if !IsSID(prefix, v) {
+		return &Error{vendor, field, fmt.Sprintf("%q is not a %s SID (%s followed by 32 hex digits)", clip(v), prefix, prefix)}
+	}
+	return nil
+}
+
+// IsSID reports whether v is prefix followed by 32 hex digits.
+func IsSID(prefix, v string) bool {
+	return len(v) == len(prefix)+32 && v[:len(prefix)] == prefix && isHex(v[len(prefix):])
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
