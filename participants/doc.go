@@ -1,0 +1,71 @@
+// Package participants adds a participant to a conversation on Intercom,
+// Bird or Twilio through one call.
+//
+//	tw, err := twilio.New(accountSID, authToken)
+//	if err != nil { ... }
+//	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+//	res, err := c.Add(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
+//
+// # Mapping
+//
+// A Participant is mapped to each vendor by this table. A field the chosen
+// vendor cannot express is an Unimplemented error naming the field and the
+// vendor, before any request. When several identities are set, the first the
+// vendor supports in the order ID, ExternalID, Email, Phone, Identifier is
+// used; the others must then be ones the vendor can carry (or they are
+// refused, never dropped).
+//
+//	Participant            Intercom (attach contact)     Bird                              Twilio
+//	Kind contact + ID      customer.intercom_user_id     {type: contact, id}               not expressible
+//	ExternalID             customer.user_id              not expressible                   Identity
+//	Email                  customer.email (creates lead) contact emailaddress              not expressible
+//	Phone (+ Channel)      not expressible               contact phonenumber               MessagingBinding.Address (+ whatsapp:) and ProxyAddress
+//	Kind user / bot + ID   not expressible               {type: user / flow, id}           not expressible
+//	Identifier{Key,Value}  not expressible               contact identifierKey/Value       MessagingBinding.Address
+//	Attributes             not expressible               not expressible                   Attributes
+//	Status                 not expressible               status                            not expressible
+//
+// # Outcomes
+//
+// Add has ensure semantics: adding someone who is already there is success.
+// Result.Outcome is AlreadyPresent only where the vendor said so (Bird
+// answered 200 instead of 201; Twilio answered a duplicate code 50433, 50437,
+// or 50416 for an address found in this conversation), Added where it said the
+// participant is new, and Unreported where the vendor does not tell
+// (Intercom).
+//
+// # Errors
+//
+// Every error from Add is an *Error. Code(err) gives the portable ErrorCode
+// (NotFound, AlreadyExists, InvalidArgument, Unimplemented, Unauthenticated,
+// PermissionDenied, RateLimited, Unavailable, Canceled, DeadlineExceeded,
+// Unknown), and errors.Is works with the sentinels (ErrNotFound, ...) and with
+// context.Canceled and context.DeadlineExceeded. The vendor's *APIError
+// (status, vendor code, message, request ID, Retry-After, raw body) stays in
+// the chain:
+//
+//	var apiErr *twilio.APIError
+//	if errors.As(err, &apiErr) { log.Print(apiErr.StatusCode, apiErr.Code) }
+//
+// Vendor statuses map as 400/422 InvalidArgument, 401 Unauthenticated, 403
+// PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 5xx
+// Unavailable.
+//
+// # Retries
+//
+// Retries happen once, in the vendor clients' shared transport: 429 is always
+// retried after Retry-After or X-RateLimit-Reset; because Add has ensure
+// semantics, the Client marks it idempotent so 408, 5xx, timeouts and
+// dropped connections are retried too, with exponential backoff and jitter.
+// The context's deadline covers all attempts; when a vendor asks to wait past
+// it, Add returns RateLimited at once. Configure retries on the vendor client
+// (option.WithMaxRetries, option.WithAttemptTimeout, ...).
+//
+// # As
+//
+// Result.As reaches the decoded vendor response, and the BeforeAdd option
+// reaches the vendor request body:
+//
+//	var p *bird.Participant
+//	if res.As(&p) { fmt.Println(p.DisplayName) }
+package participants

@@ -1,0 +1,221 @@
+package participants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
+)
+
+// ErrorCode is the portable kind of a failure, whatever the vendor.
+type ErrorCode int
+
+// Error codes returned by Code.
+const (
+	// OK is the code of a nil error.
+	OK ErrorCode = iota
+	// Unknown is any error that fits no other code.
+	Unknown
+	// NotFound: the conversation, contact or participant does not exist.
+	NotFound
+	// AlreadyExists: the vendor refused a duplicate that is not this
+	// participant in this conversation (for example a Twilio address bound to
+	// another active conversation).
+	AlreadyExists
+	// InvalidArgument: bad input, found before any request or reported by
+	// the vendor (400, 422).
+	InvalidArgument
+	// Unimplemented: the vendor cannot express what was asked (a phone
+	// number on Intercom, an email on Twilio, ...).
+	Unimplemented
+	// Unauthenticated: bad credentials (401).
+	Unauthenticated
+	// PermissionDenied: the credentials may not do this (403).
+	PermissionDenied
+	// RateLimited: the vendor answered 429 beyond the retry budget or the
+	// deadline.
+	RateLimited
+	// Unavailable: the vendor failed (5xx) or could not be reached.
+	Unavailable
+	// Canceled: the context was canceled.
+	Canceled
+	// DeadlineExceeded: the context deadline passed.
+	DeadlineExceeded
+)
+
+var codeNames = [...]string{
+	OK: "OK", Unknown: "Unknown", NotFound: "NotFound", AlreadyExists: "AlreadyExists",
+	InvalidArgument: "InvalidArgument", Unimplemented: "Unimplemented",
+	Unauthenticated: "Unauthenticated", PermissionDenied: "PermissionDenied",
+	RateLimited: "RateLimited", Unavailable: "Unavailable", Canceled: "Canceled",
+	DeadlineExceeded: "DeadlineExceeded",
+}
+
+func (c ErrorCode) String() string {
+	if c >= 0 && int(c) < len(codeNames) {
+		return codeNames[c]
+	}
+	return fmt.Sprintf("ErrorCode(%d)", int(c))
+}
+
+// Sentinels for errors.Is: errors.Is(err, participants.ErrNotFound) holds
+// exactly when Code(err) == NotFound.
+var (
+	ErrNotFound         error = &sentinel{NotFound}
+	ErrAlreadyExists    error = &sentinel{AlreadyExists}
+	ErrInvalidArgument  error = &sentinel{InvalidArgument}
+	ErrUnimplemented    error = &sentinel{Unimplemented}
+	ErrUnauthenticated  error = &sentinel{Unauthenticated}
+	ErrPermissionDenied error = &sentinel{PermissionDenied}
+	ErrRateLimited      error = &sentinel{RateLimited}
+	ErrUnavailable      error = &sentinel{Unavailable}
+)
+
+type sentinel struct{ code ErrorCode }
+
+func (s *sentinel) Error() string { return "participants: " + s.code.String() }
+
+// Error is the error every Client call returns. The vendor's *APIError, a
+// context error or a transport error stays in the chain for errors.As and
+// errors.Is.
+type Error struct {
+	// Code is the portable kind of failure.
+	Code ErrorCode
+	// Provider is the vendor: "intercom", "bird", "twilio".
+	Provider string
+	// Field names the offending Participant field or option, if any.
+	Field string
+	// Message says what went wrong.
+	Message string
+	// Err is the underlying error, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	s := e.Provider + ": " + e.Code.String()
+	if e.Field != "" {
+		s += ": " + e.Field
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches the sentinel of e's code.
+func (e *Error) Is(target error) bool {
+	s, ok := target.(*sentinel)
+	return ok && s.code == e.Code
+}
+
+// Code returns the portable code of err: OK for nil, the code of a
+// participants *Error, Canceled or DeadlineExceeded for context errors, and
+// Unknown otherwise.
+func Code(err error) ErrorCode {
+	if err == nil {
+		return OK
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return classify(err)
+}
+
+// Errorf returns an *Error for a Provider implementation.
+func Errorf(code ErrorCode, provider, field, format string, args ...any) *Error {
+	return &Error{Code: code, Provider: provider, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// WrapError turns any error from a vendor client into an *Error with the
+// portable code, keeping err in the chain. An *Error is returned as it is.
+// It is for Provider implementations.
+func WrapError(provider string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	var pe *pathparam.Error
+	if errors.As(err, &pe) {
+		return &Error{Code: InvalidArgument, Provider: provider, Field: pe.Field, Err: err}
+	}
+	return &Error{Code: classify(err), Provider: provider, Err: err}
+}
+
+func classify(err error) ErrorCode {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return DeadlineExceeded
+	}
+	var api *apierror.Error
+	if errors.As(err, &api) {
+		return codeForStatus(api.StatusCode)
+	}
+	var pe *pathparam.Error
+	if errors.As(err, &pe) {
+		return InvalidArgument
+	}
+	var ue *url.Error
+	var ne net.Error
+	if errors.As(err, &ue) || errors.As(err, &ne) {
+		return Unavailable
+	}
+	return Unknown
+}
+
+func codeForStatus(status int) ErrorCode {
+	switch {
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		return InvalidArgument
+	case status == http.StatusUnauthorized:
+		return Unauthenticated
+	case status == http.StatusForbidden:
+		return PermissionDenied
+	case status == http.StatusNotFound:
+		return NotFound
+	case status == http.StatusConflict:
+		return AlreadyExists
+	case status == http.StatusTooManyRequests:
+		return RateLimited
+	case status == http.StatusNotImplemented:
+		return Unimplemented
+	case status == http.StatusRequestTimeout || status >= 500:
+		return Unavailable
+	}
+	return Unknown
+}
+
+// assign sets *target to v when target is a non-nil pointer whose element v
+// is assignable to.
+func assign(v any, target any) bool {
+	if v == nil || target == nil {
+		return false
+	}
+	t := reflect.ValueOf(target)
+	if t.Kind() != reflect.Pointer || t.IsNil() {
+		return false
+	}
+	val := reflect.ValueOf(v)
+	if !val.Type().AssignableTo(t.Elem().Type()) {
+		return false
+	}
+	t.Elem().Set(val)
+	return true
+}

@@ -1,0 +1,139 @@
+package participants
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Kind is what sort of participant a Participant or Result describes.
+type Kind string
+
+// Kinds. A vendor may report others (Bird "agent", "accessKey", ...): a
+// Result keeps the vendor's value as it is.
+const (
+	// KindContact is a customer: the default when Kind is empty.
+	KindContact Kind = "contact"
+	// KindUser is a member of your team (a Bird user, an agent).
+	KindUser Kind = "user"
+	// KindBot is an automated participant (a Bird flow).
+	KindBot Kind = "bot"
+)
+
+// Channel says how a phone number is reached.
+type Channel string
+
+// Channels.
+const (
+	// ChannelSMS is the default channel for a phone number.
+	ChannelSMS Channel = "sms"
+	// ChannelWhatsApp addresses the number on WhatsApp (Twilio sends it as
+	// "whatsapp:+1555...").
+	ChannelWhatsApp Channel = "whatsapp"
+)
+
+// Status is a participant's state in a conversation (Bird).
+type Status string
+
+// Statuses.
+const (
+	StatusActive  Status = "active"
+	StatusInvited Status = "invited"
+	StatusPending Status = "pending"
+)
+
+// Identifier is a raw channel identifier: Bird's identifierKey and
+// identifierValue ("phonenumber", "+31612345678"; "facebookid-<page>", ...)
+// or, on Twilio, a messaging-binding address (Key ignored).
+type Identifier struct {
+	Key   string
+	Value string
+}
+
+// IsZero reports whether neither Key nor Value is set.
+func (i Identifier) IsZero() bool { return i.Key == "" && i.Value == "" }
+
+// Participant is the portable description of a person or bot to add to a
+// conversation. Set at least one of ID, ExternalID, Email, Phone or
+// Identifier. When several are set, each provider uses the first it supports
+// in the order ID, ExternalID, Email, Phone, Identifier (see the mapping table
+// in the package documentation); a set field that the chosen vendor cannot
+// express at all is an error, never silently dropped.
+type Participant struct {
+	// Kind is contact (default), user or bot.
+	Kind Kind
+	// ID is the vendor's own ID of the contact, user or bot.
+	ID string
+	// ExternalID is your own ID for the person: Intercom user_id, Twilio
+	// Identity.
+	ExternalID string
+	// Email is an email address.
+	Email string
+	// Phone is an E.164 phone number such as "+15558675310".
+	Phone string
+	// Channel says how Phone is reached: sms (default) or whatsapp.
+	Channel Channel
+	// Identifier is a raw channel identifier.
+	Identifier Identifier
+	// Attributes is a JSON object stored with the participant (Twilio).
+	Attributes json.RawMessage
+	// Status is the participant's initial status (Bird): active, invited or
+	// pending. Empty means the vendor's default.
+	Status Status
+}
+
+// Outcome says what the vendor reported about the add.
+type Outcome int
+
+// Outcomes.
+const (
+	// Unreported: the vendor does not say whether the participant was new
+	// (Intercom).
+	Unreported Outcome = iota
+	// Added: the vendor added the participant.
+	Added
+	// AlreadyPresent: the vendor said the participant was already there.
+	AlreadyPresent
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Added:
+		return "Added"
+	case AlreadyPresent:
+		return "AlreadyPresent"
+	case Unreported:
+		return "Unreported"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Result is what the vendor said about a successful add, and nothing more.
+type Result struct {
+	// Provider is "intercom", "bird" or "twilio".
+	Provider string
+	// ID is the vendor's ID of the participant: Intercom contact ID (when the
+	// request named it), Bird participant ID, Twilio participant SID (MB...).
+	ID string
+	// Kind is the vendor's participant type as reported, if any.
+	Kind Kind
+	// Status is the vendor's participant status as reported, if any.
+	Status Status
+	// Outcome says whether the participant was added or already there.
+	Outcome Outcome
+
+	raw any
+}
+
+// NewResult returns a Result whose As reaches raw, the decoded vendor
+// response. It is for Provider implementations.
+func NewResult(provider, id string, kind Kind, status Status, outcome Outcome, raw any) *Result {
+	return &Result{Provider: provider, ID: id, Kind: kind, Status: status, Outcome: outcome, raw: raw}
+}
+
+// As sets target, a pointer to the vendor's response type, to the decoded
+// vendor response and reports whether it could: a **bird.Participant for
+// Bird, a **twilio.Participant for Twilio, a **intercom.CustomersList for
+// Intercom.
+func (r *Result) As(target any) bool {
+	return assign(r.raw, target)
+}

@@ -1,0 +1,80 @@
+package participants
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/mail"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// ValidPhone reports whether s is an E.164 number: "+", a non-zero digit,
+// at most 15 digits in all.
+func ValidPhone(s string) bool { return e164.MatchString(s) }
+
+// ValidEmail reports whether s is a bare email address (no display name,
+// no angle brackets), at most 254 bytes.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || s != strings.TrimSpace(s) {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+// validate checks what every provider needs, before any adapter runs. The
+// provider name goes into the errors.
+func (p *Participant) validate(provider string) error {
+	if p.ID == "" && p.ExternalID == "" && p.Email == "" && p.Phone == "" && p.Identifier.IsZero() {
+		return Errorf(InvalidArgument, provider, "Participant", "no identity: set ID, ExternalID, Email, Phone or Identifier")
+	}
+	for _, f := range []struct{ name, v string }{
+		{"ID", p.ID}, {"ExternalID", p.ExternalID}, {"Email", p.Email}, {"Phone", p.Phone},
+		{"Identifier.Key", p.Identifier.Key}, {"Identifier.Value", p.Identifier.Value},
+	} {
+		if f.v != strings.TrimSpace(f.v) || strings.IndexFunc(f.v, unicode.IsControl) >= 0 {
+			return Errorf(InvalidArgument, provider, f.name, "%q has surrounding space or control characters", f.v)
+		}
+	}
+	switch p.Kind {
+	case "", KindContact, KindUser, KindBot:
+	default:
+		return Errorf(InvalidArgument, provider, "Kind", "%q is not contact, user or bot", p.Kind)
+	}
+	if p.Kind != "" && p.Kind != KindContact && p.ID == "" {
+		return Errorf(InvalidArgument, provider, "ID", "Kind %s needs the vendor's ID", p.Kind)
+	}
+	if p.Email != "" && !ValidEmail(p.Email) {
+		return Errorf(InvalidArgument, provider, "Email", "%q is not an email address", p.Email)
+	}
+	if p.Phone != "" && !ValidPhone(p.Phone) {
+		return Errorf(InvalidArgument, provider, "Phone", "%q is not an E.164 number such as +15558675310", p.Phone)
+	}
+	switch p.Channel {
+	case "", ChannelSMS, ChannelWhatsApp:
+	default:
+		return Errorf(InvalidArgument, provider, "Channel", "%q is not sms or whatsapp", p.Channel)
+	}
+	if p.Channel != "" && p.Phone == "" {
+		return Errorf(InvalidArgument, provider, "Channel", "set only with Phone")
+	}
+	if p.Identifier.Value == "" && p.Identifier.Key != "" {
+		return Errorf(InvalidArgument, provider, "Identifier.Value", "empty while Identifier.Key is %q", p.Identifier.Key)
+	}
+	if p.Attributes != nil {
+		t := bytes.TrimSpace(p.Attributes)
+		var obj map[string]json.RawMessage
+		if len(t) == 0 || t[0] != '{' || json.Unmarshal(t, &obj) != nil {
+			return Errorf(InvalidArgument, provider, "Attributes", "not a JSON object")
+		}
+	}
+	switch p.Status {
+	case "", StatusActive, StatusInvited, StatusPending:
+	default:
+		return Errorf(InvalidArgument, provider, "Status", "%q is not active, invited or pending", p.Status)
+	}
+	return nil
+}
