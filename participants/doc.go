@@ -8,12 +8,14 @@
 //
 // # Mapping
 //
-// A Participant is mapped to each vendor by this table. A field the chosen
-// vendor cannot express is an Unimplemented error naming the field and the
-// vendor, before any request. When several identities are set, the first the
-// vendor supports in the order ID, ExternalID, Email, Phone, Identifier is
-// used; the others must then be ones the vendor can carry (or they are
-// refused, never dropped).
+// A Participant is mapped to each vendor by this table. Its identities (ID,
+// ExternalID, Email, Phone, Identifier) are alternative ways to name one
+// person: each provider uses the first it supports in the order ID,
+// ExternalID, Email, Phone, Identifier, and sends only that one. When none of
+// the set identities can be expressed on the vendor, Add fails with
+// Unimplemented naming the fields and the vendor, before any request. Other
+// fields (Attributes, Status, Kind user or bot) that the vendor cannot carry
+// are Unimplemented too: nothing is silently dropped.
 //
 //	Participant            Intercom (attach contact)     Bird                              Twilio
 //	Kind contact + ID      customer.intercom_user_id     {type: contact, id}               not expressible

@@ -53,11 +53,11 @@ type Identifier struct {
 func (i Identifier) IsZero() bool { return i.Key == "" && i.Value == "" }
 
 // Participant is the portable description of a person or bot to add to a
-// conversation. Set at least one of ID, ExternalID, Email, Phone or
-// Identifier. When several are set, each provider uses the first it supports
-// in the order ID, ExternalID, Email, Phone, Identifier (see the mapping table
-// in the package documentation); a set field that the chosen vendor cannot
-// express at all is an error, never silently dropped.
+// conversation. Set at least one identity: ID, ExternalID, Email, Phone or
+// Identifier. Identities are alternatives for one person: each provider uses
+// the first it supports in that order (see the mapping table in the package
+// documentation), and fails with Unimplemented when it supports none of those
+// set.
 type Participant struct {
 	// Kind is contact (default), user or bot.
 	Kind Kind

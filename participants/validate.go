@@ -78,3 +78,22 @@ func (p *Participant) validate(provider string) error {
 	}
 	return nil
 }
+
+// noIdentity is the error of a provider that supports none of the set
+// identities of p.
+func noIdentity(provider string, p *Participant) error {
+	var set []string
+	for _, f := range []struct{ name, v string }{
+		{"ID", p.ID}, {"ExternalID", p.ExternalID}, {"Email", p.Email}, {"Phone", p.Phone}, {"Identifier", p.Identifier.Value},
+	} {
+		if f.v != "" {
+			set = append(set, f.name)
+		}
+	}
+	field := strings.Join(set, ", ")
+	if p.Kind != "" && p.Kind != KindContact {
+		field = "Kind"
+		return Errorf(Unimplemented, provider, field, "%s cannot add a participant of kind %s", provider, p.Kind)
+	}
+	return Errorf(Unimplemented, provider, field, "%s cannot identify a participant by %s", provider, field)
+}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes is how much of an error body is kept in Error.Body.
@@ -18,6 +20,9 @@ const MaxBodyBytes = 1 << 20
 //
 // Error() never contains a credential: it is built only from the status, the
 // vendor's code and message and the request ID, never from request headers.
+// Those vendor-supplied strings are clipped, and control characters and
+// invalid UTF-8 in them are replaced, so Error() is always one line of
+// bounded length.
 type Error struct {
 	// Vendor is "intercom", "bird" or "twilio".
 	Vendor string
@@ -59,8 +64,11 @@ type Error struct {
 
 // Error implements error.
 func (e *Error) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
 	var b strings.Builder
-	b.WriteString(e.Vendor)
+	b.WriteString(clip(e.Vendor, 50))
 	b.WriteString(": HTTP ")
 	fmt.Fprintf(&b, "%d", e.StatusCode)
 	if t := http.StatusText(e.StatusCode); t != "" {
@@ -69,7 +77,7 @@ func (e *Error) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Code)
+		b.WriteString(clip(e.Code, 100))
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
@@ -87,7 +95,7 @@ func (e *Error) Error() string {
 	}
 	if e.Reason != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Reason)
+		b.WriteString(clip(e.Reason, 300))
 	}
 	if e.Truncated {
 		b.WriteString(" (body truncated)")
@@ -96,14 +104,30 @@ func (e *Error) Error() string {
 }
 
 // Temporary reports whether the same request may succeed later: 408, 429 and
-// 5xx.
+// 5xx but 501 Not Implemented, the statuses internal/transport retries.
 func (e *Error) Temporary() bool {
-	return e.StatusCode == http.StatusRequestTimeout || e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+	s := e.StatusCode
+	return s == http.StatusRequestTimeout || s == http.StatusTooManyRequests ||
+		(s >= 500 && s <= 599 && s != http.StatusNotImplemented)
 }
 
+// clip returns s cut to at most n bytes on a rune boundary (with "…" when
+// cut), control characters and line separators replaced by spaces and invalid UTF-8 by U+FFFD.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
+	var b strings.Builder
+	for i, r := range s {
+		size := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			_, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if i+size > n {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			r = ' '
+		}
+		b.WriteRune(r)
 	}
-	return s[:n] + "…"
+	return b.String()
 }

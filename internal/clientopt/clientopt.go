@@ -80,7 +80,7 @@ func CheckBaseURL(vendor, raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%s: base URL %q: no host", vendor, u.Redacted())
 	case u.User != nil:
 		return nil, fmt.Errorf("%s: base URL %q: must not carry credentials", vendor, u.Redacted())
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
 		return nil, fmt.Errorf("%s: base URL %q: must not have a query or fragment", vendor, u.Redacted())
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return nil, fmt.Errorf("%s: base URL %q: plain http is allowed only for loopback hosts; use https", vendor, u.Redacted())

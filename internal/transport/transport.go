@@ -8,13 +8,15 @@
 //   - A dial error is always retried: nothing was sent.
 //   - 408, 5xx (but 501) and other transport errors (timeouts, resets) are
 //     retried only for requests marked with WithIdempotent.
-//   - The wait is the server's Retry-After (seconds or HTTP date) or
-//     X-RateLimit-Reset (Unix seconds); otherwise exponential backoff with
-//     jitter between WaitMin and WaitMax.
+//   - The wait is the server's Retry-After (seconds or HTTP date) or, on a
+//     429, X-RateLimit-Reset (Unix seconds); otherwise exponential backoff
+//     with jitter between WaitMin and WaitMax.
 //   - When the server's wait would pass the context deadline, or exceed
 //     MaxServerWait, the call returns at once with the *apierror.Error whose
 //     Reason says so.
 //   - Every wait stops when the context is done.
+//   - A failed call never closes the idle connections of the shared pool
+//     (go-retryablehttp would, on every give-up and cancelled wait).
 package transport
 
 import (
@@ -23,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -74,8 +77,9 @@ type Options struct {
 	MaxServerWait time.Duration
 	// MaxResponseBytes caps a success body; reading past it fails.
 	MaxResponseBytes int64
-	// Logger receives debug records of each attempt (method, URL path,
-	// status, attempt, duration; never headers or bodies). Nil means silent.
+	// Logger receives one debug record per call (vendor, method, host, URL
+	// path, final status, attempts, duration, error; never headers or
+	// bodies). Nil means silent.
 	Logger *slog.Logger
 	// Header is set on every request (Authorization, User-Agent, ...).
 	Header http.Header
@@ -151,6 +155,13 @@ func New(o Options) *Client {
 	default:
 		hc.Transport = pooledTransport()
 	}
+	if hc.Transport == nil {
+		hc.Transport = http.DefaultTransport
+	}
+	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
+	// gives up or its wait is cancelled, which would drop every idle
+	// connection of the pool that other calls share. Hide it.
+	hc.Transport = keepIdle{hc.Transport}
 	hc.Timeout = o.AttemptTimeout
 
 	c := &Client{
@@ -191,23 +202,35 @@ func pooledTransport() *http.Transport {
 
 type doerTransport struct{ d Doer }
 
+// keepIdle is a RoundTripper without CloseIdleConnections.
+type keepIdle struct{ rt http.RoundTripper }
+
+func (t keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return t.rt.RoundTrip(r) }
+
 func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { return t.d.Do(r) }
 
 // Do sends req with the static headers, retrying as the package doc says. A
 // non-2xx response becomes an *apierror.Error (returned with a nil response);
-// a context error is returned as it is.
+// a context error is returned as it is. req itself is not modified; its
+// body, if any, is read once into memory, re-sent identically on every
+// attempt and closed (a body that is an io.Seeker is instead rewound before
+// each attempt and left open, as go-retryablehttp does).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	if req.Header == nil {
-		req.Header = make(http.Header)
-	}
-	for k, v := range c.header {
-		req.Header[k] = v
-	}
 	attempts := new(atomic.Int32)
 	ctx := context.WithValue(req.Context(), attemptsKey{}, attempts)
-	rreq, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	out := req.Clone(ctx)
+	if out.Header == nil {
+		out.Header = make(http.Header)
+	}
+	for k, v := range c.header {
+		out.Header[k] = v
+	}
+	rreq, err := retryablehttp.FromRequest(out)
+	if _, seeker := req.Body.(io.Seeker); req.Body != nil && (err != nil || !seeker) {
+		req.Body.Close()
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.vendor, err)
+		return nil, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
 	start := time.Now()
 	resp, err := c.rc.Do(rreq)
@@ -277,7 +300,7 @@ func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 		e.Truncated = true
 	}
 	e.Body = body
-	e.RetryAfter, _ = ServerWait(resp.Header, time.Now())
+	e.RetryAfter, _ = responseWait(resp, time.Now())
 	if c.decode != nil {
 		c.decode(e)
 	}
@@ -315,7 +338,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	default:
 		return false, nil
 	}
-	if wait, ok := ServerWait(resp.Header, time.Now()); ok {
+	if wait, ok := responseWait(resp, time.Now()); ok {
 		if wait > c.maxWait {
 			return false, &rateLimitStop{wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
 		}
@@ -336,12 +359,16 @@ func isDialError(err error) bool {
 // at max.
 func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
-		if wait, ok := ServerWait(resp.Header, time.Now()); ok {
+		if wait, ok := responseWait(resp, time.Now()); ok {
 			return wait
 		}
 	}
 	d := min
 	for i := 0; i < attempt && d < max; i++ {
+		if d > max/2 {
+			d = max // and no overflow for a huge max
+			break
+		}
 		d *= 2
 	}
 	if d > max {
@@ -371,12 +398,29 @@ func ServerWait(h http.Header, now time.Time) (wait time.Duration, ok bool) {
 	return 0, false
 }
 
+// responseWait is the wait resp asks for: Retry-After on any status, and
+// X-RateLimit-Reset only on a 429. Intercom sends X-RateLimit-Reset, the end
+// of the current window, on every response: it means "wait" only when the
+// window is exhausted.
+func responseWait(resp *http.Response, now time.Time) (time.Duration, bool) {
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return ServerWait(resp.Header, now)
+	}
+	if v := strings.TrimSpace(resp.Header.Get("Retry-After")); v != "" {
+		return ParseRetryAfter(v, now)
+	}
+	return 0, false
+}
+
 // maxHeaderWait bounds any parsed wait so arithmetic cannot overflow.
 const maxHeaderWait = 365 * 24 * time.Hour
 
 // ParseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date.
+// The result is in [0, 365 days]; a larger delay is clipped to a year.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// On overflow ParseInt returns ±MaxInt64 with ErrRange: a huge delay is
+	// a very long wait, not an unusable header.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
 			return 0, false
 		}
@@ -393,13 +437,15 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // ParseRateLimitReset parses X-RateLimit-Reset: the Unix time, in seconds,
-// at which the window resets.
+// at which the window resets. The result is in [0, 365 days].
 func ParseRateLimitReset(v string, now time.Time) (time.Duration, bool) {
 	secs, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || secs < 0 {
+	if (err != nil && !errors.Is(err, strconv.ErrRange)) || secs < 0 {
 		return 0, false
 	}
-	if secs > now.Unix()+int64(maxHeaderWait/time.Second) {
+	// secs-now without overflow: now.Unix() may be negative.
+	nu, limit := now.Unix(), int64(maxHeaderWait/time.Second)
+	if nu < 0 && secs > math.MaxInt64+nu || secs-nu > limit {
 		return maxHeaderWait, true
 	}
 	return until(time.Unix(secs, 0), now), true

@@ -40,6 +40,9 @@ type Fault struct {
 
 	// Drop closes the connection without any response and without handling
 	// the request: the client sees a transport error and no state changes.
+	// Note that net/http's Transport silently retries an idempotent request
+	// (GET, HEAD, OPTIONS, TRACE, or one with an Idempotency-Key header)
+	// dropped on a reused connection; the retry consumes the next fault.
 	Drop bool
 	// CommitThenDrop handles the request normally, so every state change
 	// happens, then closes the connection without sending the response: the
@@ -223,6 +226,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	tooLarge := len(body) > maxBodyBytes
 	if tooLarge {
 		body = body[:maxBodyBytes]
+		// Drain (a bounded amount of) the rest so that the client, still
+		// sending, reliably reads the refusal instead of a reset.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 16*maxBodyBytes))
 	}
 
 	entry := Request{
@@ -270,6 +276,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 
 	if fault != nil {
 		if fault.Delay > 0 && !s.sleep(r, fault.Delay) {
+			abort(w) // the client gave up or the fake is closing
 			return
 		}
 		switch {

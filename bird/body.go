@@ -1,0 +1,235 @@
+package bird
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/pathparam"
+)
+
+// CreateParticipantBody is the request body of AddParticipant
+// (POST /workspaces/{workspaceId}/conversations/{conversationId}/participants):
+// exactly one of the three shapes of Bird's CreateParticipant oneOf. Build it
+// only with UserParticipant, FlowParticipant, ContactByID or
+// ContactByIdentifier; AddParticipant refuses the zero value, and a body
+// whose arguments were invalid, before any request.
+//
+// On the wire the keys come in this order, each only when set: type, id,
+// status, contact; inside contact: identifierKey, identifierValue,
+// platformAddressSelector. For example
+//
+//	{"type":"contact","contact":{"identifierKey":"emailaddress","identifierValue":"john.doe@bird.com"}}
+//
+// A body is never null and never carries a key the caller did not set.
+type CreateParticipantBody struct {
+	raw []byte
+	err error
+}
+
+// ParticipantOption sets an optional field of a CreateParticipantBody.
+type ParticipantOption func(*bodyOptions) error
+
+type bodyOptions struct {
+	status   *ParticipantStatus
+	selector *string
+}
+
+// WithStatus sets the participant's status: ParticipantStatusPending,
+// ParticipantStatusInvited or ParticipantStatusActive (Bird's default when
+// unset). Any other value makes the body invalid.
+func WithStatus(s ParticipantStatus) ParticipantOption {
+	return func(o *bodyOptions) error {
+		if !s.Valid() {
+			return &pathparam.Error{Vendor: Vendor, Field: "body.status", Reason: fmt.Sprintf("%q is not pending, invited or active", clip(string(s)))}
+		}
+		o.status = &s
+		return nil
+	}
+}
+
+// WithPlatformAddressSelector sets contact.platformAddressSelector, the
+// expression that picks the contact attribute used as the delivery address,
+// such as "identifiers.phonenumber" or "attributes.workEmail". Only contact
+// bodies (ContactByID, ContactByIdentifier) accept it.
+func WithPlatformAddressSelector(expr string) ParticipantOption {
+	return func(o *bodyOptions) error {
+		if err := checkValue("body.contact.platformAddressSelector", expr); err != nil {
+			return err
+		}
+		o.selector = &expr
+		return nil
+	}
+}
+
+// UserParticipant is the body that adds a user of the Bird workspace:
+// {"type":"user","id":userID}. Options: WithStatus.
+func UserParticipant(userID string, opts ...ParticipantOption) CreateParticipantBody {
+	return userOrFlow("user", userID, opts)
+}
+
+// FlowParticipant is the body that adds a flow (bot):
+// {"type":"flow","id":flowID}. Options: WithStatus.
+func FlowParticipant(flowID string, opts ...ParticipantOption) CreateParticipantBody {
+	return userOrFlow("flow", flowID, opts)
+}
+
+// ContactByID is the body that adds an existing contact by its contact ID:
+// {"type":"contact","id":contactID}. Options: WithStatus,
+// WithPlatformAddressSelector (sent as contact.platformAddressSelector).
+func ContactByID(contactID string, opts ...ParticipantOption) CreateParticipantBody {
+	if err := checkValue("body.id", contactID); err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	o, err := apply(opts)
+	if err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	w := wireBody{Type: "contact", ID: contactID, Status: o.status}
+	if o.selector != nil {
+		w.Contact = &wireContact{PlatformAddressSelector: *o.selector}
+	}
+	return encode(w)
+}
+
+// ContactByIdentifier is the body that adds the contact with an identifier,
+// found or else created by Bird:
+// {"type":"contact","contact":{"identifierKey":key,"identifierValue":value}}.
+// key is the channel's identifier key ("emailaddress", "phonenumber",
+// "facebookid-<page>", ...); an empty key is left out of the body. value,
+// such as "john.doe@bird.com" or "+31612345678", is required. Options:
+// WithStatus, WithPlatformAddressSelector.
+func ContactByIdentifier(key, value string, opts ...ParticipantOption) CreateParticipantBody {
+	if key != "" {
+		if err := checkValue("body.contact.identifierKey", key); err != nil {
+			return CreateParticipantBody{err: err}
+		}
+	}
+	if err := checkValue("body.contact.identifierValue", value); err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	o, err := apply(opts)
+	if err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	c := &wireContact{IdentifierKey: key, IdentifierValue: value}
+	if o.selector != nil {
+		c.PlatformAddressSelector = *o.selector
+	}
+	return encode(wireBody{Type: "contact", Status: o.status, Contact: c})
+}
+
+// Validate reports why AddParticipant would refuse the body: unset (the zero
+// value) or built from invalid arguments. The error names the field and
+// "bird".
+func (b CreateParticipantBody) Validate() error {
+	_, err := b.wire()
+	return err
+}
+
+// MarshalJSON returns the body as AddParticipant sends it, or the Validate
+// error.
+func (b CreateParticipantBody) MarshalJSON() ([]byte, error) {
+	raw, err := b.wire()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), raw...), nil
+}
+
+// String returns the JSON body, or a note that it is invalid.
+func (b CreateParticipantBody) String() string {
+	raw, err := b.wire()
+	if err != nil {
+		return "invalid bird participant body: " + err.Error()
+	}
+	return string(raw)
+}
+
+func (b CreateParticipantBody) wire() ([]byte, error) {
+	switch {
+	case b.err != nil:
+		return nil, b.err
+	case false:
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "body", Reason: "unset: build it with UserParticipant, FlowParticipant, ContactByID or ContactByIdentifier"}
+	}
+	return b.raw, nil
+}
+
+// wireBody is the JSON of every CreateParticipant shape, in wire key order.
+type wireBody struct {
+	Type    string             `json:"type"`
+	ID      string             `json:"id,omitempty"`
+	Status  *ParticipantStatus `json:"status,omitempty"`
+	Contact *wireContact       `json:"contact,omitempty"`
+}
+
+type wireContact struct {
+	IdentifierKey           string `json:"identifierKey,omitempty"`
+	IdentifierValue         string `json:"identifierValue,omitempty"`
+	PlatformAddressSelector string `json:"platformAddressSelector,omitempty"`
+}
+
+func userOrFlow(typ, id string, opts []ParticipantOption) CreateParticipantBody {
+	if err := checkValue("body.id", id); err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	o, err := apply(opts)
+	if err != nil {
+		return CreateParticipantBody{err: err}
+	}
+	if o.selector != nil {
+		return CreateParticipantBody{err: &pathparam.Error{Vendor: Vendor, Field: "body.contact.platformAddressSelector", Reason: "only contact participants have one, not " + typ + " participants"}}
+	}
+	return encode(wireBody{Type: typ, ID: id, Status: o.status})
+}
+
+func apply(opts []ParticipantOption) (bodyOptions, error) {
+	var o bodyOptions
+	for i, opt := range opts {
+		if opt == nil {
+			return o, &pathparam.Error{Vendor: Vendor, Field: "body", Reason: fmt.Sprintf("participant option %d is nil", i)}
+		}
+		if err := opt(&o); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+func encode(w wireBody) CreateParticipantBody {
+	raw, err := json.Marshal(w)
+	if err != nil { // unreachable: strings and a string enum only
+		return CreateParticipantBody{err: fmt.Errorf("%s: encode participant body: %w", Vendor, err)}
+	}
+	return CreateParticipantBody{raw: raw}
+}
+
+// checkValue refuses a body string that Bird cannot use: empty or all
+// whitespace, invalid UTF-8, control characters, longer than
+// pathparam.MaxLen bytes.
+func checkValue(field, v string) error {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: "must not be empty"}
+	case len(v) > pathparam.MaxLen:
+		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: fmt.Sprintf("longer than %d bytes", pathparam.MaxLen)}
+	case !utf8.ValidString(v):
+		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: "not valid UTF-8"}
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return &pathparam.Error{Vendor: Vendor, Field: field, Reason: fmt.Sprintf("contains control character %U", r)}
+		}
+	}
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

@@ -1,0 +1,316 @@
+// Package bird is a client for the participants of a conversation in Bird's
+// Conversations API (https://api.bird.com), generated from specs/bird.yaml
+// with a small hand-written layer on top.
+//
+//	c, err := bird.New(accessKey)
+//	res, err := c.AddParticipant(ctx, workspaceID, conversationID,
+//		bird.ContactByIdentifier("emailaddress", "john.doe@bird.com"))
+//	if err == nil && !res.Created {
+//		// the contact was already a participant (Bird answered 200, not 201)
+//	}
+//
+// Every call takes a context first, checks its path parameters and body
+// before any request is sent, and returns the decoded 2xx body.
+//
+// # Errors
+//
+// Arguments that would change the request path or cannot be sent (an empty
+// ID, ".", "..", a control character, a workspace or conversation ID that is
+// not a UUID, an unset or invalid body) are refused before any request with
+// an error that names the field and "bird". Every non-2xx response is an
+// *APIError (use errors.As) with the HTTP status, Bird's code ("ResourceNotFound",
+// "InvalidPayload", ...), message, free-form details, the request ID when a
+// request-ID header is present, Retry-After and the raw body. Error() never
+// contains the access key. Context errors are returned as they are.
+//
+// # Retries
+//
+// Retries happen in one place, below this package: a 429 is always retried
+// (Bird did not process it), honouring Retry-After; GET and DELETE calls are
+// also retried on 408, 5xx and transport errors; AddParticipant (a POST) is
+// not, so a 503 is returned after one attempt. When Retry-After would pass the
+// context deadline the call returns at once with a rate-limited *APIError.
+// The option package sets the retry count, waits and timeouts.
+//
+// # Generated code
+//
+// The types Participant, ParticipantList, ParticipantStatus, ParticipantType,
+// ListParticipantsParams and the raw ClientWithResponses come from
+// bird.gen.go. Build request bodies only with UserParticipant,
+// FlowParticipant, ContactByID and ContactByIdentifier: the generated
+// CreateParticipant union and its From*/As*/Merge* methods check nothing
+// (an unset union is sent as null). Client.Generated reaches the generated
+// client for anything this layer does not cover.
+package bird
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+)
+
+// Vendor is the name this package uses in errors: "bird".
+const Vendor = "bird"
+
+// DefaultBaseURL is Bird's production API host.
+const DefaultBaseURL = "https://api.bird.com"
+
+// Client calls Bird's conversation participant operations. It is safe for
+// concurrent use.
+type Client struct {
+	gen *ClientWithResponses
+}
+
+// New returns a Client that authenticates with the workspace access key,
+// sent as "Authorization: AccessKey <key>" on every request, together with
+// "Accept: application/json" and the conversekit User-Agent.
+//
+// The key must not be empty, all whitespace, padded with whitespace, or
+// contain control characters. Options are applied in order and the first
+// error is returned; the base URL defaults to DefaultBaseURL.
+func New(accessKey string, opts ...option.Option) (*Client, error) {
+	if err := checkAccessKey(accessKey); err != nil {
+		return nil, err
+	}
+	var s clientopt.Settings
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("%s: option %d is nil", Vendor, i)
+		}
+		if err := o.Apply(&s); err != nil {
+			return nil, fmt.Errorf("%s: %w", Vendor, err)
+		}
+	}
+	baseURL := DefaultBaseURL
+	if s.BaseURL != "" {
+		u, err := clientopt.CheckBaseURL(Vendor, s.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		baseURL = u.String()
+	}
+	header := http.Header{}
+	header.Set("Authorization", "AccessKey "+accessKey)
+	header.Set("Accept", "application/json")
+	tc := s.Transport(Vendor, header, redactingDecoder(accessKey))
+	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	return &Client{gen: gen}, nil
+}
+
+func checkAccessKey(k string) error {
+	switch {
+	case strings.TrimSpace(k) == "":
+		return fmt.Errorf("%s: accessKey must not be empty", Vendor)
+	case strings.TrimSpace(k) != k:
+		return fmt.Errorf("%s: accessKey must not start or end with whitespace", Vendor)
+	case !utf8.ValidString(k):
+		return fmt.Errorf("%s: accessKey is not valid UTF-8", Vendor)
+	}
+	for _, r := range k {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%s: accessKey must not contain control characters", Vendor)
+		}
+	}
+	return nil
+}
+
+// Generated returns the generated client this Client wraps, for operations
+// or options this layer does not cover. It sends through the same transport
+// (auth, retries, *APIError on non-2xx) but checks no arguments.
+func (c *Client) Generated() *ClientWithResponses { return c.gen }
+
+// AddResult is the outcome of AddParticipant.
+type AddResult struct {
+	// Participant is the participant as Bird returned it.
+	Participant Participant
+	// Created is true when Bird added the participant (201) and false when
+	// it was already in the conversation (200).
+	Created bool
+	// StatusCode is the HTTP status Bird answered with: 200 or 201.
+	StatusCode int
+}
+
+// AddParticipant ensures the conversation has the participant:
+// POST /workspaces/{workspaceId}/conversations/{conversationId}/participants.
+//
+// workspaceID and conversationID must be UUIDs; body must come from
+// UserParticipant, FlowParticipant, ContactByID or ContactByIdentifier. The
+// result's Created tells a new participant (201) from one already present
+// (200). The call is not marked idempotent, so only 429s and dial errors are
+// retried.
+func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID string, body CreateParticipantBody) (*AddResult, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	raw, err := body.wire()
+	if err != nil {
+		return nil, err
+	}
+	rsp, err := c.gen.AddParticipantWithBodyWithResponse(ctx, workspaceID, conversationID, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		return nil, wrap("AddParticipant", err)
+	}
+	var p *Participant
+	switch rsp.StatusCode() {
+	case http.StatusOK:
+		p = rsp.JSON200
+	case http.StatusCreated:
+		p = rsp.JSON201
+	default:
+		return nil, unexpected("AddParticipant", rsp.HTTPResponse)
+	}
+	if p == nil {
+		if p, err = decodeBody[Participant]("AddParticipant", rsp.Body); err != nil {
+			return nil, err
+		}
+	}
+	return &AddResult{Participant: *p, Created: rsp.StatusCode() == http.StatusCreated, StatusCode: rsp.StatusCode()}, nil
+}
+
+// ListParticipants returns one page of the conversation's participants:
+// GET /workspaces/{workspaceId}/conversations/{conversationId}/participants.
+//
+// params may be nil; Limit must be within 1..100 when set (Bird's default is
+// 10). Pass the returned NextPageToken as PageToken for the next page.
+func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams) (*ParticipantList, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if params != nil && params.Limit != nil && (*params.Limit < 1 || *params.Limit > 100) {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", *params.Limit)}
+	}
+	rsp, err := c.gen.ListParticipantsWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, params)
+	if err != nil {
+		return nil, wrap("ListParticipants", err)
+	}
+	if rsp.StatusCode() != http.StatusOK {
+		return nil, unexpected("ListParticipants", rsp.HTTPResponse)
+	}
+	if rsp.JSON200 != nil {
+		return rsp.JSON200, nil
+	}
+	return decodeBody[ParticipantList]("ListParticipants", rsp.Body)
+}
+
+// GetParticipant returns one participant of the conversation:
+// GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
+func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID, participantID string) (*Participant, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
+		return nil, err
+	}
+	rsp, err := c.gen.GetParticipantWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	if err != nil {
+		return nil, wrap("GetParticipant", err)
+	}
+	if rsp.StatusCode() != http.StatusOK {
+		return nil, unexpected("GetParticipant", rsp.HTTPResponse)
+	}
+	if rsp.JSON200 != nil {
+		return rsp.JSON200, nil
+	}
+	return decodeBody[Participant]("GetParticipant", rsp.Body)
+}
+
+// GetParticipantByIdentifier returns the contact participant with the given
+// identifier, such as ("emailaddress", "a@b.com") or ("phonenumber",
+// "+31612345678"):
+// GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}.
+// Both values are path-escaped into their own segment.
+func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string) (*Participant, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "identifierKey", identifierKey); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
+		return nil, err
+	}
+	rsp, err := c.gen.GetParticipantByIdentifierWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, identifierKey, identifierValue)
+	if err != nil {
+		return nil, wrap("GetParticipantByIdentifier", err)
+	}
+	if rsp.StatusCode() != http.StatusOK {
+		return nil, unexpected("GetParticipantByIdentifier", rsp.HTTPResponse)
+	}
+	if rsp.JSON200 != nil {
+		return rsp.JSON200, nil
+	}
+	return decodeBody[Participant]("GetParticipantByIdentifier", rsp.Body)
+}
+
+// RemoveParticipant removes the participant from the conversation:
+// DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
+// Bird answers 204; 403 means removal is not allowed, 404 that the
+// participant or conversation is unknown.
+func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string) error {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return err
+	}
+	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
+		return err
+	}
+	_, err := c.gen.RemoveParticipantWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	if err != nil {
+		return wrap("RemoveParticipant", err)
+	}
+	return nil
+}
+
+func checkConversation(workspaceID, conversationID string) error {
+	if err := pathparam.CheckUUID(Vendor, "workspaceId", workspaceID); err != nil {
+		return err
+	}
+	return pathparam.CheckUUID(Vendor, "conversationId", conversationID)
+}
+
+// wrap returns API errors, context errors and errors that already name the
+// vendor as they are, and prefixes the rest (body decoding errors).
+func wrap(op string, err error) error {
+	var apiErr *apierror.Error
+	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.HasPrefix(err.Error(), Vendor+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %s: %w", Vendor, op, err)
+}
+
+// unexpected is the error for a 2xx status the operation does not document.
+func unexpected(op string, r *http.Response) error {
+	code := 0
+	if r != nil {
+		code = r.StatusCode
+	}
+	return fmt.Errorf("%s: %s: unexpected HTTP status %d", Vendor, op, code)
+}
+
+// decodeBody decodes a 2xx body the generated parser left alone because its
+// Content-Type did not say JSON.
+func decodeBody[T any](op string, body []byte) (*T, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("%s: %s: empty response body", Vendor, op)
+	}
+	v := new(T)
+	if err := json.Unmarshal(body, v); err != nil {
+		return nil, fmt.Errorf("%s: %s: decode response: %w", Vendor, op, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,95 @@
+package bird
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// APIError is the error every Client method returns for a non-2xx response
+// from Bird (reach it with errors.As). Code is Bird's PascalCase code, such as
+// "ResourceNotFound" or "InvalidPayload"; Details is Bird's free-form details
+// value as raw JSON (on 422 an object keyed by JSON path with arrays of
+// messages); RequestID comes from a request-ID response header when Bird
+// sends one. Body keeps the raw body, Header the response header.
+type APIError = apierror.Error
+
+// requestIDHeaders are the response headers read for APIError.RequestID, in
+// order. Bird documents none; these are the usual names.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id"}
+
+// decodeError fills Code, Message, Details and RequestID of e from Bird's
+// error body {"code": "...", "message": "...", "details": {...}} and the
+// response header. It never fails: HTML, empty, truncated or wrong-typed
+// bodies leave the fields empty.
+func decodeError(e *apierror.Error) {
+	if e == nil {
+		return
+	}
+	for _, h := range requestIDHeaders {
+		if v := strings.TrimSpace(e.Header.Get(h)); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	body := bytes.TrimSpace(e.Body)
+	if len(body) == 0 || body[0] != '{' {
+		return
+	}
+	var v struct {
+		Code    json.RawMessage `json:"code"`
+		Message json.RawMessage `json:"message"`
+		Details json.RawMessage `json:"details"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return
+	}
+	e.Code = jsonString(v.Code)
+	e.Message = jsonString(v.Message)
+	if d := bytes.TrimSpace(v.Details); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
+		e.Details = json.RawMessage(d)
+	}
+}
+
+// jsonString returns raw as a string when it is a JSON string, else "".
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// redactingDecoder is decodeError followed by removing secret from every
+// decoded field that Error() prints, in case Bird echoes the access key.
+func redactingDecoder(secret string) func(*apierror.Error) {
+	return func(e *apierror.Error) {
+		decodeError(e)
+		if e == nil {
+			return
+		}
+		e.Code = redact(e.Code, secret)
+		e.Message = redact(e.Message, secret)
+		e.Field = redact(e.Field, secret)
+		e.RequestID = redact(e.RequestID, secret)
+		e.MoreInfo = redact(e.MoreInfo, secret)
+	}
+}
+
+const redacted = "[redacted]"
+
+func redact(s, secret string) string {
+	if secret == "" || !strings.Contains(s, secret) {
+		return s
+	}
+	s = strings.ReplaceAll(s, secret, redacted)
+	if strings.Contains(s, secret) { // the replacement joined into a new match
+		if strings.Contains(redacted, secret) {
+			return ""
+		}
+		return redacted
+	}
+	return s
+}

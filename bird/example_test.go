@@ -1,0 +1,89 @@
+package bird_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/option"
+)
+
+// fakeBird answers like Bird: 201 for a new participant, 200 when the
+// contact is already there, 404 for an unknown conversation.
+func fakeBird() *httptest.Server {
+	present := false
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/workspaces/a1405560-c8d3-4b1a-877d-3f449ad95352/conversations/c9c60caa-eaf5-4628-9687-91de4d452bfa/participants" {
+			w.Header().Set("X-Request-Id", "req-1")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"code":"ResourceNotFound","message":"Conversation not found"}`)
+			return
+		}
+		if present {
+			w.WriteHeader(http.StatusOK)
+		} else {
+			w.WriteHeader(http.StatusCreated)
+		}
+		present = true
+		io.WriteString(w, `{"id":"3954d22c-96f7-4bc3-817b-67b4d903ed90","type":"contact","status":"active",`+
+			`"contact":{"identifierKey":"emailaddress","identifierValue":"john.doe@bird.com","platformAddress":"john.doe@bird.com"}}`)
+	}))
+}
+
+func ExampleClient_AddParticipant() {
+	srv := fakeBird()
+	defer srv.Close()
+
+	c, err := bird.New("my-access-key", option.WithBaseURL(srv.URL)) // omit WithBaseURL for https://api.bird.com
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	body := bird.ContactByIdentifier("emailaddress", "john.doe@bird.com")
+	for range 2 {
+		res, err := c.AddParticipant(ctx, "a1405560-c8d3-4b1a-877d-3f449ad95352", "c9c60caa-eaf5-4628-9687-91de4d452bfa", body)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(res.Participant.Id, *res.Participant.Status, "created:", res.Created)
+	}
+	// Output:
+	// 3954d22c-96f7-4bc3-817b-67b4d903ed90 active created: true
+	// 3954d22c-96f7-4bc3-817b-67b4d903ed90 active created: false
+}
+
+func ExampleAPIError() {
+	srv := fakeBird()
+	defer srv.Close()
+
+	c, err := bird.New("my-access-key", option.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.AddParticipant(context.Background(), "a1405560-c8d3-4b1a-877d-3f449ad95352", "00000000-0000-0000-0000-000000000000",
+		bird.UserParticipant("3f2a9c1e-user"))
+	var apiErr *bird.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.RequestID)
+	}
+	fmt.Println(err)
+	// Output:
+	// 404 ResourceNotFound req-1
+	// bird: HTTP 404 Not Found: ResourceNotFound: Conversation not found [request req-1]
+}
+
+func ExampleContactByIdentifier() {
+	body := bird.ContactByIdentifier("phonenumber", "+31612345678",
+		bird.WithStatus(bird.ParticipantStatusInvited),
+		bird.WithPlatformAddressSelector("identifiers.phonenumber"))
+	fmt.Println(body)
+	fmt.Println(bird.UserParticipant("").Validate())
+	// Output:
+	// {"type":"contact","status":"invited","contact":{"identifierKey":"phonenumber","identifierValue":"+31612345678","platformAddressSelector":"identifiers.phonenumber"}}
+	// bird: invalid body.id: must not be empty
+}

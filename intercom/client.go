@@ -1,0 +1,196 @@
+package intercom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+)
+
+const vendor = "intercom"
+
+// DefaultBaseURL is Intercom's production (US) host. The EU and Australian
+// hosts are https://api.eu.intercom.io and https://api.au.intercom.io: pass
+// them with option.WithBaseURL.
+const DefaultBaseURL = "https://api.intercom.io"
+
+// DefaultVersion is the Intercom-Version header sent on every call unless
+// WithVersion overrides it.
+const DefaultVersion = "2.14"
+
+// Client calls the Intercom REST API. It is safe for concurrent use.
+type Client struct {
+	gen *ClientWithResponses
+}
+
+// New returns a Client that authenticates with the access token (sent as
+// "Authorization: Bearer <token>") and sends "Intercom-Version: 2.14" unless
+// WithVersion says otherwise. It returns the first option error.
+func New(token string, opts ...option.Option) (*Client, error) {
+	if err := checkCredential("token", token); err != nil {
+		return nil, err
+	}
+	var s clientopt.Settings
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("%s: option %d is nil", vendor, i)
+		}
+		if err := o.Apply(&s); err != nil {
+			return nil, fmt.Errorf("%s: %w", vendor, err)
+		}
+	}
+	baseURL := DefaultBaseURL
+	if s.BaseURL != "" {
+		u, err := clientopt.CheckBaseURL(vendor, s.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		baseURL = u.String()
+	}
+	version := DefaultVersion
+	if s.APIVersion != "" {
+		version = s.APIVersion
+	}
+	header := http.Header{}
+	header.Set("Authorization", "Bearer "+token)
+	header.Set("Accept", "application/json")
+	header.Set("Intercom-Version", version)
+	tc := s.Transport(vendor, header, errorDecoder(token))
+	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", vendor, err)
+	}
+	return &Client{gen: gen}, nil
+}
+
+// WithVersion sets the Intercom-Version header sent on every call (default
+// DefaultVersion, "2.14"). Values are case-sensitive ("Preview"); an unknown
+// one makes Intercom answer 400 intercom_version_invalid.
+func WithVersion(v string) option.Option {
+	return option.Func(func(s *clientopt.Settings) error {
+		if err := checkHeaderValue("version", v); err != nil {
+			return err
+		}
+		s.APIVersion = v
+		return nil
+	})
+}
+
+// Generated returns the generated client underneath, for calls this package
+// does not wrap. It sends through the same transport (auth, retries,
+// *APIError for every non-2xx), but checks neither path parameters nor
+// union bodies: see the package documentation.
+func (c *Client) Generated() *ClientWithResponses { return c.gen }
+
+// AttachContact adds a contact to a conversation:
+// POST /conversations/{id}/customers.
+//
+// Build body with AdminAttach or ContactAttach. The result lists every
+// customer now on the conversation; Intercom does not say whether the contact
+// was already there. The call is not marked idempotent, so a 5xx or a
+// connection reset after sending is not retried (a 429 is).
+func (c *Client) AttachContact(ctx context.Context, conversationID string, body AttachContactBody) (*CustomersList, error) {
+	if err := pathparam.Check(vendor, "conversation ID", conversationID); err != nil {
+		return nil, err
+	}
+	req, err := body.request()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.AttachContactToConversationWithResponse(ctx, conversationID, nil, req)
+	if err != nil {
+		return nil, callError("POST /conversations/{id}/customers", err)
+	}
+	return customers("POST /conversations/{id}/customers", resp.JSON200, resp.HTTPResponse, resp.Body)
+}
+
+// DetachContact removes a contact from a conversation on behalf of the admin:
+// DELETE /conversations/{id}/customers/{contact_id}, with body
+// {"admin_id": adminID}.
+//
+// The result lists the customers left on the conversation. A missing contact
+// is a 404 *APIError ("User Not Found"); removing the last customer is a 422
+// parameter_invalid. The call is marked idempotent and retried on 5xx.
+func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, adminID string) (*CustomersList, error) {
+	if err := pathparam.Check(vendor, "conversation ID", conversationID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(vendor, "contact ID", contactID); err != nil {
+		return nil, err
+	}
+	if err := checkValue("admin_id", adminID); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.DetachContactFromConversationWithResponse(transport.WithIdempotent(ctx), conversationID, contactID, nil,
+		DetachContactRequest{AdminId: adminID})
+	if err != nil {
+		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)
+	}
+	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp.JSON200, resp.HTTPResponse, resp.Body)
+}
+
+// callError passes *APIError, *pathparam.Error and context errors through as
+// they are, and names the vendor and operation on anything else.
+func callError(op string, err error) error {
+	var apiErr *apierror.Error
+	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if strings.HasPrefix(err.Error(), vendor+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %s: %w", vendor, op, err)
+}
+
+// customers returns the decoded 2xx body. The generated parser only decodes
+// a body whose Content-Type contains "json"; any other 2xx body is decoded
+// here, and a body that is not a customers list is an error.
+func customers(op string, parsed *CustomersList, resp *http.Response, body []byte) (*CustomersList, error) {
+	if parsed != nil {
+		return parsed, nil
+	}
+	var out CustomersList
+	if err := json.Unmarshal(body, &out); err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return nil, fmt.Errorf("%s: %s: HTTP %d: cannot decode the customers list: %w", vendor, op, status, err)
+	}
+	return &out, nil
+}
+
+// checkCredential refuses an empty, blank or control-character credential.
+func checkCredential(field, v string) error {
+	return checkHeaderValue(field, v)
+}
+
+func checkHeaderValue(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("%s: %s must not be empty", vendor, field)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%s: %s contains a control character", vendor, field)
+		}
+	}
+	if strings.TrimSpace(v) != v {
+		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
+	}
+	return nil
+}

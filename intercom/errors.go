@@ -1,0 +1,101 @@
+package intercom
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// APIError is a non-2xx response from Intercom, returned by every call of
+// Client (reach it with errors.As). Code, Message and Field come from the
+// first entry of the error list, for example
+//
+//	{"type": "error.list", "request_id": "...",
+//	 "errors": [{"code": "not_found", "message": "Resource Not Found"}]}
+//
+// RequestID is request_id, else the X-Request-Id header; Details holds the
+// whole "errors" array; RetryAfter is Retry-After or, on a 429,
+// X-RateLimit-Reset. Error() never contains the access token.
+type APIError = apierror.Error
+
+// errorDecoder returns the DecodeError hook of a client: decodeError, then
+// the access token removed from every field Error() prints, in case Intercom
+// (or a proxy) echoes it back.
+func errorDecoder(secret string) func(*apierror.Error) {
+	return func(e *apierror.Error) {
+		decodeError(e)
+		redact(e, secret)
+	}
+}
+
+const redacted = "[redacted]"
+
+func redact(e *apierror.Error, secret string) {
+	if secret == "" {
+		return
+	}
+	for _, f := range []*string{&e.Code, &e.Message, &e.Field, &e.RequestID, &e.MoreInfo, &e.Reason} {
+		if strings.Contains(*f, secret) {
+			*f = strings.ReplaceAll(*f, secret, redacted)
+		}
+	}
+}
+
+// decodeError fills Code, Message, Field, RequestID and Details of e from an
+// Intercom error list in e.Body and from e.Header. Any body is tolerated:
+// HTML, empty, truncated or of the wrong shape leaves the fields empty.
+func decodeError(e *apierror.Error) {
+	var env struct {
+		RequestID json.RawMessage `json:"request_id"`
+		Errors    json.RawMessage `json:"errors"`
+	}
+	body := bytes.TrimSpace(e.Body)
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &env) == nil {
+		e.RequestID = scalar(env.RequestID)
+		var list []json.RawMessage
+		if json.Unmarshal(env.Errors, &list) == nil {
+			if len(list) > 0 {
+				e.Details = append(json.RawMessage(nil), env.Errors...)
+			}
+			for _, item := range list {
+				var it struct {
+					Code    json.RawMessage `json:"code"`
+					Message json.RawMessage `json:"message"`
+					Field   json.RawMessage `json:"field"`
+				}
+				if json.Unmarshal(item, &it) != nil {
+					continue
+				}
+				e.Code, e.Message, e.Field = scalar(it.Code), scalar(it.Message), scalar(it.Field)
+				break
+			}
+		}
+	}
+	if e.RequestID == "" && e.Header != nil {
+		e.RequestID = strings.TrimSpace(e.Header.Get("X-Request-Id"))
+	}
+}
+
+// scalar returns a JSON string's value or a number's text; anything else
+// (null, object, array, bool, invalid) is "".
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch c := raw[0]; {
+	case c == '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+	case c == '-' || ('0' <= c && c <= '9'):
+		var n json.Number
+		if json.Unmarshal(raw, &n) == nil {
+			return n.String()
+		}
+	}
+	return ""
+}

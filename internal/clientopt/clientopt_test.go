@@ -1,0 +1,189 @@
+package clientopt
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"go.uber.org/goleak"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestCheckBaseURL(t *testing.T) {
+	tests := []struct {
+		raw     string
+		wantErr string // "" means accepted
+	}{
+		{"https://api.intercom.io", ""},
+		{"https://api.eu.intercom.io/", ""},
+		{"https://example.com:8443/base/path", ""},
+		{"HTTPS://api.example.com", ""},
+		{"http://localhost:8080", ""},
+		{"http://LOCALHOST", ""},
+		{"http://127.0.0.1:1234", ""},
+		{"http://127.8.9.10", ""},
+		{"http://[::1]:9000/x", ""},
+		{"http://api.example.com", "plain http"},
+		{"http://localhost.evil.com", "plain http"},
+		{"http://10.0.0.1", "plain http"},
+		{"http://[::ffff:8.8.8.8]", "plain http"},
+		{"ftp://example.com", "scheme must be https"},
+		{"example.com", "scheme must be https"},
+		{"/relative", "scheme must be https"},
+		{"https://", "no host"},
+		{"https:example.com", "no host"},
+		{"https://user:SECRETPASS@example.com", "credentials"},
+		{"https://token@example.com", "credentials"},
+		{"https://example.com/?a=1", "query or fragment"},
+		{"https://example.com/?", "query or fragment"},
+		{"https://example.com/#frag", "query or fragment"},
+		{"https://example.com/#", "query or fragment"},
+		{"https://exa mple.com", "base URL"},
+		{"://x", "base URL"},
+	}
+	for _, tt := range tests {
+		u, err := CheckBaseURL("bird", tt.raw)
+		if tt.wantErr == "" {
+			if err != nil || u == nil {
+				t.Errorf("CheckBaseURL(%q) = %v, %v; want accepted", tt.raw, u, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "bird: ") {
+			t.Errorf("CheckBaseURL(%q) = %v, want an error containing %q", tt.raw, err, tt.wantErr)
+		}
+		if err != nil && strings.Contains(err.Error(), "SECRETPASS") {
+			t.Errorf("error shows the password: %v", err)
+		}
+	}
+}
+
+func TestUserAgent(t *testing.T) {
+	if UserAgent != "conversekit/"+Version || Version == "" {
+		t.Errorf("UserAgent = %q", UserAgent)
+	}
+}
+
+// TestTransport checks that Settings reach the transport: headers,
+// User-Agent, retries (including an explicit 0), decode.
+func TestTransport(t *testing.T) {
+	tests := []struct {
+		name         string
+		s            Settings
+		wantAttempts int
+	}{
+		{"default retries", Settings{WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 4},
+		{"explicit 0 retries", Settings{MaxRetries: 0, MaxRetriesSet: true}, 1},
+		{"2 retries", Settings{MaxRetries: 2, MaxRetriesSet: true, WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mock := httpmock.NewMockTransport()
+			var uas, auths []string
+			mock.RegisterResponder("GET", "https://api.example.test/x", func(r *http.Request) (*http.Response, error) {
+				uas = append(uas, r.Header.Get("User-Agent"))
+				auths = append(auths, r.Header.Get("Authorization"))
+				return httpmock.NewStringResponse(429, `{"code":"slow"}`), nil
+			})
+			s := tt.s
+			s.HTTPClient = &http.Client{Transport: mock}
+			hdr := http.Header{"Authorization": {"Bearer t"}, "User-Agent": {"overridden"}}
+			var decoded bool
+			c := s.Transport("acme", hdr, func(e *apierror.Error) { decoded = true })
+			if hdr.Get("User-Agent") != "overridden" {
+				t.Error("Transport modified the caller's header")
+			}
+			req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+			_, err := c.Do(req)
+			var apiErr *apierror.Error
+			if !errors.As(err, &apiErr) || apiErr.Vendor != "acme" || !decoded {
+				t.Fatalf("err = %v, decoded %v", err, decoded)
+			}
+			if n := mock.GetTotalCallCount(); n != tt.wantAttempts || apiErr.Attempts != tt.wantAttempts {
+				t.Errorf("attempts = %d (error says %d), want %d", n, apiErr.Attempts, tt.wantAttempts)
+			}
+			for i := range uas {
+				if uas[i] != UserAgent || auths[i] != "Bearer t" {
+					t.Errorf("attempt %d: User-Agent %q, Authorization %q", i+1, uas[i], auths[i])
+				}
+			}
+		})
+	}
+
+	t.Run("nil header, doer, logger", func(t *testing.T) {
+		var ua string
+		var buf strings.Builder
+		s := Settings{
+			Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+				ua = r.Header.Get("User-Agent")
+				return httpmock.NewStringResponse(200, "ok"), nil
+			}),
+			Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		}
+		c := s.Transport("acme", nil, nil)
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.test/x", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if ua != UserAgent {
+			t.Errorf("User-Agent = %q", ua)
+		}
+		if !strings.Contains(buf.String(), "vendor=acme") {
+			t.Errorf("logger not used: %q", buf.String())
+		}
+	})
+
+	t.Run("attempt timeout", func(t *testing.T) {
+		s := Settings{
+			AttemptTimeout: 20 * time.Millisecond,
+			MaxRetries:     0, MaxRetriesSet: true,
+			Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+				<-r.Context().Done()
+				return nil, r.Context().Err()
+			}),
+		}
+		c := s.Transport("acme", nil, nil)
+		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+		start := time.Now()
+		if _, err := c.Do(req); err == nil {
+			t.Fatal("want a timeout")
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("took %s, want the 20ms attempt timeout", d)
+		}
+	})
+
+	t.Run("max server wait", func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		mock.RegisterResponder("GET", "https://api.example.test/x", func(r *http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(429, "")
+			resp.Header.Set("Retry-After", "5")
+			return resp, nil
+		})
+		s := Settings{HTTPClient: &http.Client{Transport: mock}, MaxServerWait: time.Second}
+		c := s.Transport("acme", nil, nil)
+		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+		_, err := c.Do(req)
+		if err == nil || !strings.Contains(err.Error(), "rate limited") || mock.GetTotalCallCount() != 1 {
+			t.Errorf("err = %v after %d attempts, want rate limited after 1", err, mock.GetTotalCallCount())
+		}
+	})
+}
+
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }

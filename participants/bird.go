@@ -1,0 +1,137 @@
+package participants
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// BirdOptions configure the Bird provider.
+type BirdOptions struct {
+	// WorkspaceID is the Bird workspace (a UUID). Required.
+	WorkspaceID string
+	// Status is the default status of added participants (pending, invited
+	// or active); Participant.Status overrides it. Empty means Bird's
+	// default, active.
+	Status Status
+	// PlatformAddressSelector chooses the contact attribute that becomes the
+	// delivery address, e.g. "identifiers.phonenumber", for contacts added by
+	// ID or identifier.
+	PlatformAddressSelector string
+}
+
+type birdProvider struct {
+	c *bird.Client
+	o BirdOptions
+}
+
+// Bird returns the Provider for Bird's add participant,
+// POST /workspaces/{workspaceId}/conversations/{conversationId}/participants,
+// over c. conversationID must be a UUID.
+//
+// Mapping: Kind contact + ID → {type: contact, id}; Kind user + ID →
+// {type: user, id}; Kind bot + ID → {type: flow, id}; Email → contact
+// identifierKey emailaddress; Phone (any Channel) → identifierKey
+// phonenumber; Identifier → identifierKey/identifierValue; Status → status.
+// ExternalID, Attributes, WithAdmin and WithRole are not expressible.
+//
+// Bird ensures the participant: 201 is Added, 200 AlreadyPresent. A 409 for
+// a request by identifier is resolved by looking the participant up by that
+// identifier (AlreadyPresent); otherwise it is AlreadyExists.
+func Bird(c *bird.Client, o BirdOptions) Provider {
+	return &birdProvider{c: c, o: o}
+}
+
+func (p *birdProvider) Name() string { return "bird" }
+
+func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+	const name = "bird"
+	if p.c == nil {
+		return nil, Errorf(InvalidArgument, name, "client", "nil *bird.Client")
+	}
+	if err := refuse(name, pt.Attributes != nil, "Attributes", "participants carry no attributes"); err != nil {
+		return nil, err
+	}
+	if err := refuse(name, o.AdminID != "", "WithAdmin", "the access key acts, not an admin"); err != nil {
+		return nil, err
+	}
+	if err := refuse(name, o.RoleSID != "", "WithRole", "Bird has no participant roles"); err != nil {
+		return nil, err
+	}
+	var opts []bird.ParticipantOption
+	status := pt.Status
+	if status == "" {
+		status = p.o.Status
+	}
+	if status != "" {
+		opts = append(opts, bird.WithStatus(bird.ParticipantStatus(status)))
+	}
+	contactOpts := opts
+	if p.o.PlatformAddressSelector != "" {
+		contactOpts = append(contactOpts[:len(contactOpts):len(contactOpts)], bird.WithPlatformAddressSelector(p.o.PlatformAddressSelector))
+	}
+
+	var body bird.CreateParticipantBody
+	var key, value string // the identifier, for resolving a 409
+	switch {
+	case pt.ID != "" && pt.Kind == KindUser:
+		body = bird.UserParticipant(pt.ID, opts...)
+	case pt.ID != "" && pt.Kind == KindBot:
+		body = bird.FlowParticipant(pt.ID, opts...)
+	case pt.ID != "":
+		body = bird.ContactByID(pt.ID, contactOpts...)
+	case pt.Kind != "" && pt.Kind != KindContact:
+		return nil, noIdentity(name, &pt)
+	case pt.Email != "":
+		key, value = "emailaddress", pt.Email
+	case pt.Phone != "":
+		key, value = "phonenumber", pt.Phone
+	case pt.Identifier.Value != "":
+		key, value = pt.Identifier.Key, pt.Identifier.Value
+	default:
+		return nil, noIdentity(name, &pt)
+	}
+	if value != "" {
+		body = bird.ContactByIdentifier(key, value, contactOpts...)
+	}
+	if o.BeforeAdd != nil {
+		if err := o.BeforeAdd(&body); err != nil {
+			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
+		}
+	}
+	res, err := p.c.AddParticipant(ctx, p.o.WorkspaceID, conversationID, body)
+	if err == nil {
+		outcome := AlreadyPresent
+		if res.Created {
+			outcome = Added
+		}
+		return birdResult(&res.Participant, outcome), nil
+	}
+	var api *apierror.Error
+	if !errors.As(err, &api) || api.StatusCode != http.StatusConflict {
+		return nil, WrapError(name, err)
+	}
+	if key == "" {
+		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
+	}
+	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value)
+	if lookupErr != nil {
+		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and looking the participant up by identifier failed: " + lookupErr.Error(), Err: err}
+	}
+	return birdResult(found, AlreadyPresent), nil
+}
+
+func birdResult(bp *bird.Participant, outcome Outcome) *Result {
+	var status Status
+	if bp.Status != nil {
+		status = Status(*bp.Status)
+	}
+	kind := Kind(bp.Type)
+	if bp.Type == "flow" {
+		kind = KindBot
+	}
+	return NewResult("bird", bp.Id, kind, status, outcome, bp)
+}

@@ -1,0 +1,39 @@
+// Package participantstest provides stateful, in-memory fakes of the three
+// vendor APIs behind package participants (Intercom, Bird and Twilio), built
+// on net/http/httptest, for tests and for examples that run without
+// credentials.
+//
+// Each fake serves the vendor's participant endpoints on a local URL,
+// authenticates the way the vendor does, validates every request as
+// strictly as the vendor documents (method, path, auth, content type, body
+// shape, types, enums, limits) and refuses with the vendor's own status and
+// error body. State (conversations, contacts, participants) lives in memory
+// and is safe for concurrent use; duplicate detection is atomic, so two
+// concurrent identical adds create exactly one participant.
+//
+// The constructors do not need a testing.TB:
+//
+//	tw := participantstest.NewTwilioServer()
+//	defer tw.Close()
+//	conv := tw.SeedConversation("", "support-42")
+//	// point a Twilio client at tw.URL() with tw.AccountSID(), tw.AuthToken()
+//
+// Seeding methods panic on programming errors (a malformed or duplicate
+// id), like regexp.MustCompile.
+//
+// # Paths
+//
+// The fakes route on the escaped request path and unescape each segment on
+// its own: an encoded slash (%2F) stays inside its segment, and "." and ".."
+// segments (also as %2e%2e) are ordinary ids, which are simply not found.
+//
+// # Faults, rate limits and the request log
+//
+// Every fake embeds [Server], which provides fault injection
+// ([Server.InjectFaults] with [Fault]: a canned response, a delay, a dropped
+// connection, or a request that is processed and then dropped, so that the
+// client sees a transport error although the state changed), a per-second
+// rate limit answered with the vendor's 429 ([Server.SetRateLimit]), and a
+// log of the requests received, without their Authorization header
+// ([Server.RequestLog]).
+package participantstest

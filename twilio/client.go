@@ -1,0 +1,358 @@
+package twilio
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+)
+
+// vendor names Twilio in errors.
+const vendor = "twilio"
+
+// DefaultBaseURL is the production host of the Twilio Conversations API.
+const DefaultBaseURL = "https://conversations.twilio.com"
+
+// Client calls the Twilio Conversations participant operations. It is safe
+// for concurrent use.
+type Client struct {
+	gen *ClientWithResponses
+}
+
+// New returns a Client that authenticates with HTTP Basic auth: accountSID
+// (AC followed by 32 hex digits) as user and authToken as password. Options
+// are applied in order; the first option error is returned. The base URL
+// defaults to DefaultBaseURL.
+func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
+	if err := checkCredential("accountSID", accountSID); err != nil {
+		return nil, err
+	}
+	if !pathparam.IsSID("AC", accountSID) {
+		return nil, fmt.Errorf("%s: accountSID is not an account SID (AC followed by 32 hex digits)", vendor)
+	}
+	if err := checkCredential("authToken", authToken); err != nil {
+		return nil, err
+	}
+
+	var s clientopt.Settings
+	for i, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("%s: option %d is nil", vendor, i)
+		}
+		if err := o.Apply(&s); err != nil {
+			return nil, fmt.Errorf("%s: %w", vendor, err)
+		}
+	}
+	baseURL := DefaultBaseURL
+	if s.BaseURL != "" {
+		u, err := clientopt.CheckBaseURL(vendor, s.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		baseURL = u.String()
+	}
+
+	basic := base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + authToken))
+	header := http.Header{}
+	header.Set("Authorization", "Basic "+basic)
+	header.Set("Accept", "application/json")
+	tc := s.Transport(vendor, header, redactingDecoder(authToken, basic))
+
+	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", vendor, err)
+	}
+	return &Client{gen: gen}, nil
+}
+
+// checkCredential refuses an empty, blank, padded or control-character
+// credential. The value itself never appears in the error.
+func checkCredential(field, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("%s: %s is empty", vendor, field)
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s: %s is blank", vendor, field)
+	case strings.TrimSpace(v) != v:
+		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%s: %s is not valid UTF-8", vendor, field)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%s: %s contains a control character", vendor, field)
+		}
+	}
+	return nil
+}
+
+// Generated returns the generated client, for advanced use. Its calls go
+// through the same transport (auth, retries, *APIError for every non-2xx) but
+// validate nothing: check path parameters yourself, and do not use its form
+// body encoder for dates (encode the form yourself as CreateParticipant does).
+func (c *Client) Generated() *ClientWithResponses { return c.gen }
+
+// CreateParticipant adds a participant to a conversation:
+// POST /v1/Conversations/{ConversationSid}/Participants.
+//
+// conversationSID is a CH SID or the conversation's unique name. p is
+// validated before any request is sent. The call is not retried on 5xx or
+// transport errors after the request was sent (it may have been processed);
+// 429 is retried.
+func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, p CreateParticipantParams) (*Participant, error) {
+	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+		return nil, err
+	}
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	var params CreateConversationParticipantParams
+	if p.WebhookEnabled {
+		v := WebhookEnabledTypeTrue
+		params.XTwilioWebhookEnabled = &v
+	}
+	// The raw generated method: the typed one also parses the 201 CORS
+	// headers and would fail a participant that was created when one of them
+	// is malformed.
+	resp, err := c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
+		"application/x-www-form-urlencoded", strings.NewReader(encodeCreateForm(p)))
+	if err != nil {
+		return nil, err
+	}
+	var out Participant
+	if err := decodeSuccess(resp, "POST /v1/Conversations/{ConversationSid}/Participants", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListParticipantsParams are the query parameters of ListParticipants. Zero
+// values are not sent.
+type ListParticipantsParams struct {
+	// PageSize is the query parameter PageSize: 1..100; 0 means Twilio's
+	// default (50).
+	PageSize int
+	// Page is the query parameter Page, the page index (client state only).
+	Page int
+	// PageToken is the query parameter PageToken, as found in a
+	// next_page_url.
+	PageToken string
+}
+
+func (p *ListParticipantsParams) generated() (*ListConversationParticipantsParams, error) {
+	if p == nil {
+		return nil, nil
+	}
+	var g ListConversationParticipantsParams
+	if p.PageSize < 0 || p.PageSize > 100 {
+		return nil, &pathparam.Error{Vendor: vendor, Field: "PageSize", Reason: fmt.Sprintf("%d is outside 1..100", p.PageSize)}
+	}
+	if p.Page < 0 {
+		return nil, &pathparam.Error{Vendor: vendor, Field: "Page", Reason: fmt.Sprintf("%d is negative", p.Page)}
+	}
+	if p.PageToken != "" {
+		if err := checkText("PageToken", p.PageToken, pathparam.MaxLen); err != nil {
+			return nil, err
+		}
+		g.PageToken = &p.PageToken
+	}
+	if p.PageSize != 0 {
+		g.PageSize = &p.PageSize
+	}
+	if p.Page != 0 {
+		g.Page = &p.Page
+	}
+	return &g, nil
+}
+
+// ListParticipants returns one page of a conversation's participants:
+// GET /v1/Conversations/{ConversationSid}/Participants. params may be nil.
+func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams) (*ParticipantPage, error) {
+	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+		return nil, err
+	}
+	g, err := params.generated()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.ListConversationParticipantsWithResponse(transport.WithIdempotent(ctx), conversationSID, g)
+	if err != nil {
+		return nil, err
+	}
+	if resp.JSON200 != nil {
+		return resp.JSON200, nil
+	}
+	var out ParticipantPage
+	if err := decodeBytes(resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// maxPages bounds AllParticipants against a server whose next_page_url never
+// ends.
+const maxPages = 10000
+
+// AllParticipants iterates over every participant of a conversation, calling
+// GET /v1/Conversations/{ConversationSid}/Participants once per page and
+// following each page's next_page_url (only its PageSize, Page and PageToken
+// query parameters are used, so the request always goes to the client's own
+// base URL). params may be nil. Iteration stops at the first error, which is
+// yielded with a nil participant.
+func (c *Client) AllParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams) iter.Seq2[*Participant, error] {
+	return func(yield func(*Participant, error) bool) {
+		var cur ListParticipantsParams
+		if params != nil {
+			cur = *params
+		}
+		seen := map[string]bool{}
+		for range maxPages {
+			page, err := c.ListParticipants(ctx, conversationSID, &cur)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if page.Participants != nil {
+				for i := range *page.Participants {
+					if !yield(&(*page.Participants)[i], nil) {
+						return
+					}
+				}
+			}
+			if page.Meta == nil || page.Meta.NextPageUrl == nil || *page.Meta.NextPageUrl == "" {
+				return
+			}
+			next, err := nextPageParams(*page.Meta.NextPageUrl, cur)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			key := strconv.Itoa(next.PageSize) + "|" + strconv.Itoa(next.Page) + "|" + next.PageToken
+			if seen[key] {
+				yield(nil, fmt.Errorf("%s: next_page_url repeats a page already read", vendor))
+				return
+			}
+			seen[key] = true
+			cur = next
+		}
+		yield(nil, fmt.Errorf("%s: more than %d pages", vendor, maxPages))
+	}
+}
+
+// nextPageParams reads the paging query parameters of a next_page_url.
+func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsParams, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return prev, fmt.Errorf("%s: bad next_page_url: %w", vendor, err)
+	}
+	q := u.Query()
+	next := ListParticipantsParams{PageSize: prev.PageSize, PageToken: q.Get("PageToken")}
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return prev, fmt.Errorf("%s: bad PageSize in next_page_url", vendor)
+		}
+		next.PageSize = n
+	}
+	if v := q.Get("Page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return prev, fmt.Errorf("%s: bad Page in next_page_url", vendor)
+		}
+		next.Page = n
+	}
+	return next, nil
+}
+
+// FetchParticipant returns one participant of a conversation:
+// GET /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
+// is the participant's MB SID or its chat identity.
+func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string) (*Participant, error) {
+	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.FetchConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	if err != nil {
+		return nil, err
+	}
+	if resp.JSON200 != nil {
+		return resp.JSON200, nil
+	}
+	var out Participant
+	if err := decodeBytes(resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteParticipant removes a participant from a conversation:
+// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
+// is the participant's MB SID or its chat identity. Twilio answers 204.
+func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, sidOrIdentity string) error {
+	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+		return err
+	}
+	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
+		return err
+	}
+	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	return err
+}
+
+// decodeSuccess reads and closes a 2xx response and decodes its JSON body.
+func decodeSuccess(resp *http.Response, op string, v any) error {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
+	}
+	return decodeBytes(b, op, v)
+}
+
+func decodeBytes(b []byte, op string, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// The decoder's message quotes a byte of the body; say less.
+			return fmt.Errorf("%s: %s: the success body is not valid JSON (offset %d)", vendor, op, se.Offset)
+		}
+		return fmt.Errorf("%s: %s: decoding the success body: %w", vendor, op, err)
+	}
+	return nil
+}
+
+// redactingDecoder decodes Twilio error bodies and removes every secret from
+// every field that Error() prints, in case the server echoes one.
+func redactingDecoder(secrets ...string) func(*apierror.Error) {
+	return func(e *apierror.Error) {
+		decodeError(e)
+		for _, secret := range secrets {
+			if secret == "" {
+				continue
+			}
+			for _, s := range []*string{&e.Code, &e.Message, &e.Field, &e.RequestID, &e.MoreInfo} {
+				if strings.Contains(*s, secret) {
+					*s = strings.ReplaceAll(*s, secret, "[redacted]")
+				}
+			}
+		}
+	}
+}
