@@ -152,7 +152,7 @@ func (b CreateParticipantBody) wire() ([]byte, error) {
 	switch {
 	case b.err != nil:
 		return nil, b.err
-	case false:
+	case len(b.raw) == 0:
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "body", Reason: "unset: build it with UserParticipant, FlowParticipant, ContactByID or ContactByIdentifier"}
 	}
 	return b.raw, nil
