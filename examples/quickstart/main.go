@@ -1,0 +1,324 @@
+// Command quickstart adds one person to a conversation on Intercom, Bird and
+// Twilio through the same participants.Client call, adds them again, shows a
+// typed error, and prints what happened as a table.
+//
+// # Without credentials
+//
+//	go run ./examples/quickstart
+//
+// starts in-process fakes of the three vendor APIs (package
+// participants/participantstest), seeds a conversation on each and runs
+// against them: no account, no network. The person is
+//
+//	participants.Participant{ExternalID: "user-42", Email: "ada@example.com", Phone: "+15558675310"}
+//
+// Its identities are alternatives: each vendor uses the first one it
+// supports (Intercom the user_id, Bird the email address, Twilio the chat
+// Identity). The steps are:
+//
+//   - add: Bird and Twilio say Added; Intercom does not tell (Unreported);
+//   - add again: Bird and Twilio say AlreadyPresent; Intercom Unreported;
+//   - add to a conversation that does not exist: participants.Code(err) is
+//     NotFound and errors.As reaches the vendor's *APIError with HTTP 404;
+//   - add by phone on Intercom: Unimplemented, refused before any request.
+//
+// The PARTICIPANTS column is read back from the fake's state after each
+// step. The command exits with status 1 when a step does not go as expected.
+//
+// # With credentials
+//
+// Put the credentials of the vendors you want to call in the environment and
+// name the conversation and the person with flags. Vendors without
+// credentials are skipped; no fakes are started.
+//
+//	export INTERCOM_TOKEN=... INTERCOM_ADMIN_ID=781236
+//	export BIRD_ACCESS_KEY=... BIRD_WORKSPACE_ID=a1405560-...
+//	export TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=... TWILIO_PROXY_ADDRESS=+15017122661
+//	go run ./examples/quickstart \
+//		-intercom-conversation 123456 \
+//		-bird-conversation 0a5b3b5e-... \
+//		-twilio-conversation CH... \
+//		-external-id user-42 -email ada@example.com -phone +15558675310
+//
+// TWILIO_PROXY_ADDRESS (your Twilio number) is needed only when the person
+// is added to Twilio by phone, that is without -external-id. INTERCOM_BASE_URL,
+// BIRD_BASE_URL and TWILIO_BASE_URL, when set, replace the production hosts
+// (for example https://api.eu.intercom.io). Every call shares one deadline
+// (-timeout, 30s by default). Against real APIs the first add may also say
+// AlreadyPresent, when the person was already there.
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/intercom"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/twilio"
+)
+
+// demoPerson is who the quickstart adds when no person flags are given.
+var demoPerson = participants.Participant{
+	ExternalID: "user-42",
+	Email:      "ada@example.com",
+	Phone:      "+15558675310",
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Getenv, os.Args[1:])
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// flags are the command-line flags.
+type flags struct {
+	intercomConversation string
+	birdConversation     string
+	twilioConversation   string
+	person               participants.Participant
+	timeout              time.Duration
+}
+
+func parseFlags(out io.Writer, args []string) (*flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&f.intercomConversation, "intercom-conversation", "", "Intercom conversation `ID` (needs INTERCOM_TOKEN and INTERCOM_ADMIN_ID)")
+	fs.StringVar(&f.birdConversation, "bird-conversation", "", "Bird conversation `UUID` (needs BIRD_ACCESS_KEY and BIRD_WORKSPACE_ID)")
+	fs.StringVar(&f.twilioConversation, "twilio-conversation", "", "Twilio conversation `SID` CH... or unique name (needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)")
+	fs.StringVar(&f.person.ExternalID, "external-id", "", "your `ID` of the person: Intercom user_id, Twilio Identity")
+	fs.StringVar(&f.person.Email, "email", "", "the person's email `address`")
+	fs.StringVar(&f.person.Phone, "phone", "", "the person's E.164 phone `number`, such as +15558675310")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "deadline for all calls, retries included")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return &f, nil
+}
+
+// run is the whole command; main only wires it to the process.
+func run(ctx context.Context, out io.Writer, env func(string) string, args []string) error {
+	f, err := parseFlags(out, args)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+
+	targets, skipped, err := fromEnv(env, f)
+	if err != nil {
+		return err
+	}
+	person := f.person
+	if len(targets) == 0 {
+		if person == (participants.Participant{}) {
+			person = demoPerson
+		}
+		fakes, err := startFakes(person)
+		if err != nil {
+			return err
+		}
+		defer fakes.close()
+		targets = fakes.targets
+		fmt.Fprintln(out, "No vendor credentials in the environment: using in-process fakes of Intercom, Bird and Twilio.")
+	} else {
+		if person == (participants.Participant{}) {
+			return errors.New("say who to add: set -external-id, -email and/or -phone")
+		}
+		var names []string
+		for _, t := range targets {
+			names = append(names, t.name)
+		}
+		fmt.Fprintf(out, "Calling the real APIs of %s.\n", strings.Join(names, ", "))
+		for _, s := range skipped {
+			fmt.Fprintln(out, "Skipping", s)
+		}
+	}
+	fmt.Fprintf(out, "Person: %s (each vendor uses the first identity it supports).\n\n", describePerson(person))
+	return demo(ctx, out, targets, person)
+}
+
+// target is one vendor to run the steps against.
+type target struct {
+	name         string               // "intercom", "bird" or "twilio"
+	client       *participants.Client // the facade over the vendor client
+	conversation string               // where the person is added
+	// missing is a conversation that does not exist. Set only for fakes: a
+	// real account could have anything.
+	missing string
+	// count returns how many participants the conversation has now, read
+	// from the fake's state; nil against a real API.
+	count func() int
+}
+
+// step is one call of Client.Add and what it should return: one of the
+// outcomes want, or an error with code wantCode.
+type step struct {
+	name         string
+	conversation string
+	person       participants.Participant
+	want         []participants.Outcome
+	wantCode     participants.ErrorCode
+}
+
+func (s step) ok(res *participants.Result, err error) bool {
+	if err != nil || s.wantCode != participants.OK {
+		return participants.Code(err) == s.wantCode
+	}
+	return slices.Contains(s.want, res.Outcome)
+}
+
+func (s step) expected() string {
+	if s.wantCode != participants.OK {
+		return s.wantCode.String()
+	}
+	var names []string
+	for _, o := range s.want {
+		names = append(names, o.String())
+	}
+	return strings.Join(names, " or ")
+}
+
+// steps returns what to do on t, and what each step should return.
+func (t target) steps(person participants.Participant) []step {
+	// Bird and Twilio say whether the person is new; Intercom does not.
+	first := []participants.Outcome{participants.Added}
+	again := []participants.Outcome{participants.AlreadyPresent}
+	if t.name == "intercom" {
+		first, again = []participants.Outcome{participants.Unreported}, []participants.Outcome{participants.Unreported}
+	} else if t.missing == "" {
+		// A real conversation may already have the person.
+		first = append(first, participants.AlreadyPresent)
+	}
+	steps := []step{
+		{name: "add", conversation: t.conversation, person: person, want: first},
+		{name: "add again", conversation: t.conversation, person: person, want: again},
+	}
+	if t.missing != "" {
+		steps = append(steps, step{name: "add to a missing conversation", conversation: t.missing, person: person, wantCode: participants.NotFound})
+	}
+	if t.name == "intercom" {
+		// Intercom cannot add anyone by phone: the facade says so before
+		// sending anything.
+		byPhone := participants.Participant{Phone: cmp.Or(person.Phone, demoPerson.Phone)}
+		steps = append(steps, step{name: "add by phone only", conversation: t.conversation, person: byPhone, wantCode: participants.Unimplemented})
+	}
+	return steps
+}
+
+// demo runs the steps of every target and prints a table row for each. It
+// returns an error naming the steps that did not go as expected.
+func demo(ctx context.Context, out io.Writer, targets []target, person participants.Participant) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VENDOR\tSTEP\tRESULT\tPARTICIPANT ID\tPARTICIPANTS\tDETAIL")
+	var failed []string
+	for _, t := range targets {
+		for _, s := range t.steps(person) {
+			res, err := t.client.Add(ctx, s.conversation, s.person)
+
+			result, id, detail := report(res, err)
+			if !s.ok(res, err) {
+				failed = append(failed, fmt.Sprintf("%s %q: got %s, want %s", t.name, s.name, result, s.expected()))
+			}
+			count := "-"
+			if t.count != nil {
+				count = strconv.Itoa(t.count())
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.name, s.name, result, id, count, detail)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d step(s) did not go as expected:\n  %s", len(failed), strings.Join(failed, "\n  "))
+	}
+	fmt.Fprintln(out, "\nEvery step went as expected.")
+	return nil
+}
+
+// report turns what Client.Add returned into table cells.
+func report(res *participants.Result, err error) (result, id, detail string) {
+	if err != nil {
+		return participants.Code(err).String(), "-", explain(err)
+	}
+	// Intercom reports no participant ID when the person is named by
+	// user_id or email.
+	return res.Outcome.String(), cmp.Or(res.ID, "-"), describe(res)
+}
+
+// describe says what the vendor answered, reaching the decoded vendor
+// response with Result.As.
+func describe(res *participants.Result) string {
+	var (
+		customers *intercom.CustomersList
+		bp        *bird.Participant
+		tp        *twilio.Participant
+	)
+	switch {
+	case res.As(&customers):
+		return fmt.Sprintf("Intercom lists %d customer(s) on the conversation", len(customers.Customers))
+	case res.As(&bp):
+		if bp.Contact != nil && bp.Contact.IdentifierKey != nil && bp.Contact.IdentifierValue != nil {
+			return fmt.Sprintf("Bird %s by %s %s", bp.Type, *bp.Contact.IdentifierKey, *bp.Contact.IdentifierValue)
+		}
+		return fmt.Sprintf("Bird %s", bp.Type)
+	case res.As(&tp):
+		if tp.Identity != nil {
+			return "Twilio chat identity " + *tp.Identity
+		}
+		if b, ok := tp.Binding(); ok {
+			return fmt.Sprintf("Twilio %s %s via %s", b.Type, b.Address, b.ProxyAddress)
+		}
+	}
+	return ""
+}
+
+// explain says why Client.Add failed.
+func explain(err error) string {
+	// The vendor's *APIError stays in the chain. intercom.APIError,
+	// bird.APIError and twilio.APIError are one type, so one errors.As
+	// serves the three vendors.
+	var apiErr *twilio.APIError
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("*APIError: HTTP %d, vendor code %s", apiErr.StatusCode, apiErr.Code)
+	}
+	var pe *participants.Error
+	if errors.As(err, &pe) && (pe.Code == participants.Unimplemented || pe.Code == participants.InvalidArgument) {
+		return "no request sent: " + pe.Message
+	}
+	return err.Error()
+}
+
+func describePerson(p participants.Participant) string {
+	var parts []string
+	for _, f := range []struct{ name, v string }{
+		{"ExternalID", p.ExternalID}, {"Email", p.Email}, {"Phone", p.Phone},
+	} {
+		if f.v != "" {
+			parts = append(parts, f.name+" "+f.v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
