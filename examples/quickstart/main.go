@@ -132,7 +132,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 	}
 	person := f.person
 	if len(targets) == 0 {
-		if person == (participants.Participant{}) {
+		if person.ExternalID == "" && person.Email == "" && person.Phone == "" {
 			person = demoPerson
 		}
 		fakes, err := startFakes(person)
@@ -143,7 +143,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		targets = fakes.targets
 		fmt.Fprintln(out, "No vendor credentials in the environment: using in-process fakes of Intercom, Bird and Twilio.")
 	} else {
-		if person == (participants.Participant{}) {
+		if person.ExternalID == "" && person.Email == "" && person.Phone == "" {
 			return errors.New("say who to add: set -external-id, -email and/or -phone")
 		}
 		var names []string

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
+)
+
+// fakes are the three in-process fake vendor servers and a target for each.
+type fakes struct {
+	targets []target
+	close   func()
+}
+
+// startFakes starts a fake of each vendor, seeds a conversation on it that
+// person can be added to, and points a target's client at it with the fake's
+// credentials. Call close when done.
+func startFakes(person participants.Participant) (*fakes, error) {
+	ic := participantstest.NewIntercomServer()
+	bs := participantstest.NewBirdServer()
+	ts := participantstest.NewTwilioServer()
+	closeAll := func() {
+		ic.Close()
+		bs.Close()
+		ts.Close()
+	}
+
+	// Intercom: an admin who adds people, the person as a known contact
+	// (attach needs an existing user_id), and a conversation.
+	const adminID = "781236"
+	ic.SeedAdmin(adminID)
+	if person.ExternalID != "" || person.Email != "" {
+		ic.SeedContact(participantstest.IntercomContact{UserID: person.ExternalID, Email: person.Email})
+	}
+	icConv := ic.SeedConversation("")
+	icTarget, icErr := intercomTarget(ic.Token(), adminID, icConv,
+		option.WithBaseURL(ic.URL()), option.WithHTTPClient(ic.Client()))
+	icTarget.missing = "404"
+	icTarget.count = func() int { return len(ic.Customers(icConv)) }
+
+	// Bird: a conversation in the fake's one workspace.
+	bsConv := bs.SeedConversation("")
+	bsTarget, bsErr := birdTarget(bs.AccessKey(), bs.WorkspaceID(), bsConv,
+		option.WithBaseURL(bs.URL()), option.WithHTTPClient(bs.Client()))
+	bsTarget.missing = "00000000-0000-4000-8000-000000000000"
+	bsTarget.count = func() int { return len(bs.Participants(bsConv)) }
+
+	// Twilio: a conversation, and a Twilio number for people added by phone.
+	tsConv := ts.SeedConversation("", "")
+	tsTarget, tsErr := twilioTarget(ts.AccountSID(), ts.AuthToken(), "+15017122661", tsConv,
+		option.WithBaseURL(ts.URL()), option.WithHTTPClient(ts.Client()))
+	tsTarget.missing = "CH00000000000000000000000000000000"
+	tsTarget.count = func() int { return len(ts.Participants(tsConv)) }
+
+	if err := errors.Join(icErr, bsErr, tsErr); err != nil {
+		closeAll()
+		return nil, err
+	}
+	return &fakes{targets: []target{icTarget, bsTarget, tsTarget}, close: closeAll}, nil
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/conversekit/conversekit/participants/participantstest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// envOf returns a getenv over vars.
+func envOf(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// wantRows checks that out has a table row matching each pattern: vendor,
+// step, result and the rest of the row, separated by runs of spaces.
+func wantRows(t *testing.T, out string, rows ...string) {
+	t.Helper()
+	for _, r := range rows {
+		re := regexp.MustCompile(`(?m)^` + r + `$`)
+		if !re.MatchString(out) {
+			t.Errorf("no row matches %q in\n%s", r, out)
+		}
+	}
+}
+
+func TestFakes(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, envOf(nil), nil); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	const (
+		uuid = `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+		mb   = `MB[0-9a-f]{32}`
+	)
+	wantRows(t, out.String(),
+		`intercom +add +Unreported +- +1 +Intercom lists 1 customer\(s\) on the conversation`,
+		`intercom +add again +Unreported +- +1 +.*`,
+		`intercom +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code not_found`,
+		`intercom +add by phone only +Unimplemented +- +1 +no request sent: .*Phone`,
+		`bird +add +Added +`+uuid+` +1 +Bird contact by emailaddress ada@example.com`,
+		`bird +add again +AlreadyPresent +`+uuid+` +1 +.*`,
+		`bird +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code ResourceNotFound`,
+		`twilio +add +Added +`+mb+` +1 +Twilio chat identity user-42`,
+		`twilio +add again +AlreadyPresent +`+mb+` +1 +.*`,
+		`twilio +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code 20404`,
+	)
+	// The second add names the same participant as the first.
+	for _, vendor := range []string{"bird", "twilio"} {
+		ids := regexp.MustCompile(`(?m)^`+vendor+` +add(?: again)? +(?:Added|AlreadyPresent) +(\S+)`).FindAllStringSubmatch(out.String(), -1)
+		if len(ids) != 2 || ids[0][1] != ids[1][1] {
+			t.Errorf("%s: want the same participant ID from both adds, got %q", vendor, ids)
+		}
+	}
+	if !strings.Contains(out.String(), "Every step went as expected.") {
+		t.Errorf("no success line in\n%s", out.String())
+	}
+}
+
+// TestCredentials runs the real-API mode against the fakes, through the
+// *_BASE_URL variables, with Twilio's credentials left out.
+func TestCredentials(t *testing.T) {
+	ic := participantstest.NewIntercomServer()
+	defer ic.Close()
+	bs := participantstest.NewBirdServer()
+	defer bs.Close()
+	ic.SeedAdmin("7")
+	ic.SeedContact(participantstest.IntercomContact{UserID: "u-1"})
+	icConv := ic.SeedConversation("")
+	bsConv := bs.SeedConversation("")
+
+	env := envOf(map[string]string{
+		"INTERCOM_TOKEN": ic.Token(), "INTERCOM_ADMIN_ID": "7", "INTERCOM_BASE_URL": ic.URL(),
+		"BIRD_ACCESS_KEY": bs.AccessKey(), "BIRD_WORKSPACE_ID": bs.WorkspaceID(), "BIRD_BASE_URL": bs.URL(),
+	})
+	args := []string{"-intercom-conversation", icConv, "-bird-conversation", bsConv,
+		"-external-id", "u-1", "-phone", "+31612345678"}
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, env, args); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	wantRows(t, out.String(),
+		`Calling the real APIs of intercom, bird\.`,
+		`Skipping twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set`,
+		`intercom +add +Unreported +- +- +Intercom lists 1 customer\(s\) on the conversation`,
+		`intercom +add by phone only +Unimplemented +- +- +.*`,
+		`bird +add +Added +\S+ +- +Bird contact by phonenumber \+31612345678`,
+		`bird +add again +AlreadyPresent +\S+ +- +.*`,
+	)
+	if strings.Contains(out.String(), "missing conversation") || strings.Contains(out.String(), "twilio  ") {
+		t.Errorf("unexpected steps in\n%s", out.String())
+	}
+	if n := len(bs.Participants(bsConv)); n != 1 {
+		t.Errorf("bird has %d participants, want 1", n)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"half the credentials", map[string]string{"INTERCOM_TOKEN": "x"}, []string{"-intercom-conversation", "1", "-email", "a@b.co"},
+			"INTERCOM_TOKEN is set but INTERCOM_ADMIN_ID is not"},
+		{"no conversation flag", map[string]string{"BIRD_ACCESS_KEY": "k", "BIRD_WORKSPACE_ID": participantstest.DefaultBirdWorkspaceID}, []string{"-email", "a@b.co"},
+			"-bird-conversation"},
+		{"flag without credentials", nil, []string{"-twilio-conversation", "CH00000000000000000000000000000000"},
+			"-twilio-conversation needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"},
+		{"no person", map[string]string{"TWILIO_ACCOUNT_SID": participantstest.DefaultTwilioAccountSID, "TWILIO_AUTH_TOKEN": "t"},
+			[]string{"-twilio-conversation", "CH00000000000000000000000000000000"}, "set -external-id, -email and/or -phone"},
+		{"phone without proxy", map[string]string{"TWILIO_ACCOUNT_SID": participantstest.DefaultTwilioAccountSID, "TWILIO_AUTH_TOKEN": "t"},
+			[]string{"-twilio-conversation", "CH00000000000000000000000000000000", "-phone", "+15558675310"}, "TWILIO_PROXY_ADDRESS"},
+		{"bad flag", nil, []string{"-nope"}, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(t.Context(), &out, envOf(tc.env), tc.args)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestUnexpected makes a step go wrong and checks that run fails.
+func TestUnexpected(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // every Add fails with Canceled
+	var out bytes.Buffer
+	err := run(ctx, &out, envOf(nil), nil)
+	if err == nil || !strings.Contains(err.Error(), "did not go as expected") {
+		t.Fatalf("got %v, want steps that did not go as expected", err)
+	}
+}
