@@ -1,11 +1,13 @@
 package intercom
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -64,7 +66,7 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	header.Set("Authorization", "Bearer "+token)
 	header.Set("Accept", "application/json")
 	header.Set("Intercom-Version", version)
-	tc := s.Transport(vendor, header, errorDecoder(token))
+	tc := s.Transport(vendor, header, errorDecoder(token), transport.Redaction{Secrets: []string{token}})
 	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
@@ -109,12 +111,38 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.AttachContactToConversationWithResponse(ctx, conversationID, nil, req)
+	// The raw method with the union's bytes as they are: the typed one
+	// re-encodes them through encoding/json (reflection, a copy).
+	raw, err := req.MarshalJSON()
+	if err != nil {
+		return nil, callError("POST /conversations/{id}/customers", err)
+	}
+	var httpResp *http.Response
+	if rc, ok := c.gen.ClientInterface.(*RawClient); ok && !strings.Contains(rc.Server, "/.") && len(rc.RequestEditors) == 0 {
+		// The request the generated builder makes, built directly: it
+		// re-parses the base URL and formats the path parameter through
+		// reflection on every call.
+		var req *http.Request
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost,
+			rc.Server+"conversations/"+url.PathEscape(conversationID)+"/customers", bytes.NewReader(raw))
+		if err == nil {
+			req.Header["Content-Type"] = contentTypeJSON
+			httpResp, err = rc.Client.Do(req)
+		}
+	} else {
+		httpResp, err = c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
+	}
+	if err != nil {
+		return nil, callError("POST /conversations/{id}/customers", err)
+	}
+	resp, err := ParseAttachContactToConversationResponse(httpResp)
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
 	return customers("POST /conversations/{id}/customers", resp.JSON200, resp.HTTPResponse, resp.Body)
 }
+
+var contentTypeJSON = []string{"application/json"}
 
 // DetachContact removes a contact from a conversation on behalf of the admin:
 // DELETE /conversations/{id}/customers/{contact_id}, with body

@@ -121,13 +121,29 @@ func WithMaxServerWait(d time.Duration) Option {
 }
 
 // WithLogger logs each call at debug level: vendor, method, host, path,
-// status, attempts and duration. Headers and bodies are never logged.
+// status, attempts and duration. Headers and bodies are not logged unless
+// WithDebugBodies is also given.
 func WithLogger(l *slog.Logger) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if l == nil {
 			return errors.New("option.WithLogger: nil logger")
 		}
 		s.Logger = l
+		return nil
+	})
+}
+
+// WithDebugBodies makes the logger of WithLogger also receive, at debug
+// level, one "conversekit attempt" record per attempt with the request and
+// response headers and bodies. It is for debugging: credentials never
+// appear (the Authorization header, every header whose name suggests a
+// secret, token, key or cookie, and the client's credentials wherever they
+// occur are replaced by "[redacted]"), values the vendor marks as sensitive
+// (Twilio Attributes) are redacted too, and each body is cut at 4 KiB.
+// Without WithLogger it does nothing.
+func WithDebugBodies() Option {
+	return Func(func(s *clientopt.Settings) error {
+		s.DebugBodies = true
 		return nil
 	})
 }

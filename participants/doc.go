@@ -60,7 +60,9 @@
 // semantics, the Client marks it idempotent so 408, 5xx, timeouts and
 // dropped connections are retried too, with exponential backoff and jitter.
 // The context's deadline covers all attempts; when a vendor asks to wait past
-// it, Add returns RateLimited at once. Configure retries on the vendor client
+// it, Add returns RateLimited at once. When the deadline passes during a
+// wait, Add returns DeadlineExceeded and the last vendor *APIError stays
+// reachable with errors.As. Configure retries on the vendor client
 // (option.WithMaxRetries, option.WithAttemptTimeout, ...).
 //
 // # As

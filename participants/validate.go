@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
@@ -16,13 +17,47 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 func ValidPhone(s string) bool { return e164.MatchString(s) }
 
 // ValidEmail reports whether s is a bare email address (no display name,
-// no angle brackets), at most 254 bytes.
+// no angle brackets, no control characters), at most 254 bytes.
 func ValidEmail(s string) bool {
-	if len(s) > 254 || s != strings.TrimSpace(s) {
+	// net/mail accepts C1 controls (U+0080..U+009F) in a domain and a tab
+	// in a quoted local part; no vendor does.
+	if len(s) > 254 || s != strings.TrimSpace(s) || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return false
+	}
+	if simpleEmail(s) {
+		return true
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Name == "" && a.Address == s
+}
+
+// simpleEmail reports whether s is local@domain where both sides are
+// dot-atoms made of ASCII letters, digits and "!#$%&'*+-/=?^_`{|}~": the
+// common case, which net/mail would accept as it is, without its
+// allocations. Anything else goes to net/mail.
+func simpleEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && dotAtom(s[:at]) && dotAtom(s[at+1:])
+}
+
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.':
+			if s[i-1] == '.' {
+				return false
+			}
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // validate checks what every provider needs, before any adapter runs. The

@@ -71,7 +71,13 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	header := http.Header{}
 	header.Set("Authorization", "Basic "+basic)
 	header.Set("Accept", "application/json")
-	tc := s.Transport(vendor, header, redactingDecoder(authToken, basic))
+	// Attributes is the one value Twilio marks as sensitive: hidden in debug
+	// records, in the request form and in response JSON alike.
+	tc := s.Transport(vendor, header, redactingDecoder(authToken, basic), transport.Redaction{
+		Secrets:  []string{authToken, basic},
+		FormKeys: []string{"Attributes"},
+		JSONKeys: []string{"attributes"},
+	})
 
 	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
 	if err != nil {
@@ -121,16 +127,36 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	var params CreateConversationParticipantParams
-	if p.WebhookEnabled {
-		v := WebhookEnabledTypeTrue
-		params.XTwilioWebhookEnabled = &v
+	form := encodeCreateForm(p)
+	var resp *http.Response
+	var err error
+	if rc, ok := c.gen.ClientInterface.(*RawClient); ok && !strings.Contains(rc.Server, "/.") && len(rc.RequestEditors) == 0 {
+		// The request the generated builder makes, built directly: it
+		// re-parses the base URL and formats the path parameter through
+		// reflection on every call.
+		var req *http.Request
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost,
+			rc.Server+"v1/Conversations/"+url.PathEscape(conversationSID)+"/Participants", strings.NewReader(form))
+		if err != nil {
+			return nil, err
+		}
+		req.Header["Content-Type"] = contentTypeForm
+		if p.WebhookEnabled {
+			req.Header["X-Twilio-Webhook-Enabled"] = webhookEnabledTrue
+		}
+		resp, err = rc.Client.Do(req)
+	} else {
+		var params CreateConversationParticipantParams
+		if p.WebhookEnabled {
+			v := WebhookEnabledTypeTrue
+			params.XTwilioWebhookEnabled = &v
+		}
+		// The raw generated method: the typed one also parses the 201 CORS
+		// headers and would fail a participant that was created when one of
+		// them is malformed.
+		resp, err = c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
+			"application/x-www-form-urlencoded", strings.NewReader(form))
 	}
-	// The raw generated method: the typed one also parses the 201 CORS
-	// headers and would fail a participant that was created when one of them
-	// is malformed.
-	resp, err := c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
-		"application/x-www-form-urlencoded", strings.NewReader(encodeCreateForm(p)))
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +166,11 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	}
 	return &out, nil
 }
+
+var (
+	contentTypeForm    = []string{"application/x-www-form-urlencoded"}
+	webhookEnabledTrue = []string{string(WebhookEnabledTypeTrue)}
+)
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
 // values are not sent.
@@ -320,7 +351,15 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, sidOrId
 // decodeSuccess reads and closes a 2xx response and decodes its JSON body.
 func decodeSuccess(resp *http.Response, op string, v any) error {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	var b []byte
+	var err error
+	if n := resp.ContentLength; n >= 0 && n <= 1<<20 {
+		// One allocation of the announced size instead of ReadAll's growth.
+		b = make([]byte, n)
+		_, err = io.ReadFull(resp.Body, b)
+	} else {
+		b, err = io.ReadAll(resp.Body)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
 	}

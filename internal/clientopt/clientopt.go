@@ -34,13 +34,18 @@ type Settings struct {
 	WaitMax        time.Duration
 	MaxServerWait  time.Duration
 	Logger         *slog.Logger
+	// DebugBodies logs each attempt's headers and bodies, redacted, on
+	// Logger (option.WithDebugBodies).
+	DebugBodies bool
 	// APIVersion is the vendor API version header (Intercom-Version).
 	APIVersion string
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
-// static headers (auth and vendor headers; User-Agent is added here).
-func (s *Settings) Transport(vendor string, header http.Header, decode func(*apierror.Error)) *transport.Client {
+// static headers (auth and vendor headers; User-Agent is added here), the
+// vendor's error-body decoder and what its debug records must hide (at least
+// its credentials in Redact.Secrets).
+func (s *Settings) Transport(vendor string, header http.Header, decode func(*apierror.Error), redact transport.Redaction) *transport.Client {
 	h := header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -60,6 +65,8 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		WaitMax:        s.WaitMax,
 		MaxServerWait:  s.MaxServerWait,
 		Logger:         s.Logger,
+		DebugBodies:    s.DebugBodies,
+		Redact:         redact,
 		Header:         h,
 		DecodeError:    decode,
 	})

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/transport"
 )
 
 func TestMain(m *testing.M) {
@@ -100,7 +101,7 @@ func TestTransport(t *testing.T) {
 			s.HTTPClient = &http.Client{Transport: mock}
 			hdr := http.Header{"Authorization": {"Bearer t"}, "User-Agent": {"overridden"}}
 			var decoded bool
-			c := s.Transport("acme", hdr, func(e *apierror.Error) { decoded = true })
+			c := s.Transport("acme", hdr, func(e *apierror.Error) { decoded = true }, transport.Redaction{})
 			if hdr.Get("User-Agent") != "overridden" {
 				t.Error("Transport modified the caller's header")
 			}
@@ -131,7 +132,7 @@ func TestTransport(t *testing.T) {
 			}),
 			Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		}
-		c := s.Transport("acme", nil, nil)
+		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.test/x", nil)
 		resp, err := c.Do(req)
 		if err != nil {
@@ -156,7 +157,7 @@ func TestTransport(t *testing.T) {
 				return nil, r.Context().Err()
 			}),
 		}
-		c := s.Transport("acme", nil, nil)
+		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
 		start := time.Now()
 		if _, err := c.Do(req); err == nil {
@@ -175,7 +176,7 @@ func TestTransport(t *testing.T) {
 			return resp, nil
 		})
 		s := Settings{HTTPClient: &http.Client{Transport: mock}, MaxServerWait: time.Second}
-		c := s.Transport("acme", nil, nil)
+		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
 		_, err := c.Do(req)
 		if err == nil || !strings.Contains(err.Error(), "rate limited") || mock.GetTotalCallCount() != 1 {

@@ -14,12 +14,21 @@
 //   - When the server's wait would pass the context deadline, or exceed
 //     MaxServerWait, the call returns at once with the *apierror.Error whose
 //     Reason says so.
-//   - Every wait stops when the context is done.
+//   - Every wait stops when the context is done. When the context ends a
+//     call after a vendor response, the error is the context error joined
+//     with that response's *apierror.Error: errors.Is finds the context
+//     error and errors.As the *apierror.Error.
 //   - A failed call never closes the idle connections of the shared pool
 //     (go-retryablehttp would, on every give-up and cancelled wait).
+//
+// Logging, only with Options.Logger: one debug record per call (never
+// headers or bodies) and, with Options.DebugBodies, one debug record per
+// attempt with the request and response headers and bodies, redacted as
+// Options.Redact says and capped at DebugBodyBytes.
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +40,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,12 +57,16 @@ type Doer interface {
 
 // Defaults used when an Options field is zero.
 const (
-	DefaultMaxRetries       = 3
-	DefaultAttemptTimeout   = 30 * time.Second
-	DefaultWaitMin          = 500 * time.Millisecond
-	DefaultWaitMax          = 30 * time.Second
-	DefaultMaxServerWait    = 2 * time.Minute
-	DefaultMaxResponseBytes = 10 << 20
+	DefaultMaxRetries     = 3
+	DefaultAttemptTimeout = 30 * time.Second
+	DefaultWaitMin        = 500 * time.Millisecond
+	DefaultWaitMax        = 30 * time.Second
+	DefaultMaxServerWait  = 2 * time.Minute
+	// DefaultMaxResponseBytes caps a success body. The largest body of the
+	// participant operations, a Twilio page of 100 participants with 4 KB of
+	// attributes each, is about 0.5 MiB; reading a body to the cap costs
+	// about twice the cap in allocations.
+	DefaultMaxResponseBytes = 4 << 20
 )
 
 // Options configure a Client. The zero value of every field means its default.
@@ -81,6 +95,14 @@ type Options struct {
 	// path, final status, attempts, duration, error; never headers or
 	// bodies). Nil means silent.
 	Logger *slog.Logger
+	// DebugBodies adds, when Logger is set, one debug record per attempt
+	// ("conversekit attempt") with the request and response headers and
+	// bodies. Credential headers and the values Redact names are replaced by
+	// "[redacted]"; each body is cut at DebugBodyBytes.
+	DebugBodies bool
+	// Redact names what the per-attempt records must hide beyond the
+	// credential headers that are always hidden.
+	Redact Redaction
 	// Header is set on every request (Authorization, User-Agent, ...).
 	Header http.Header
 	// DecodeError fills the vendor fields (Code, Message, RequestID, ...) of
@@ -101,6 +123,29 @@ type Client struct {
 	maxWait time.Duration
 }
 
+// call is the state of one Do, reached from its requests' contexts.
+type call struct {
+	attempts atomic.Int32
+	// last is the error of the last non-2xx response and lastResp that
+	// response, so that a context error that ends the call during a wait
+	// can carry it.
+	mu       sync.Mutex
+	last     *apierror.Error
+	lastResp *http.Response
+}
+
+func (st *call) setLast(resp *http.Response, e *apierror.Error) {
+	st.mu.Lock()
+	st.last, st.lastResp = e, resp
+	st.mu.Unlock()
+}
+
+func (st *call) lastError() (*http.Response, *apierror.Error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.lastResp, st.last
+}
+
 type idempotentKey struct{}
 
 // WithIdempotent marks requests sent with ctx as safe to repeat, so that 408,
@@ -115,7 +160,12 @@ func IsIdempotent(ctx context.Context) bool {
 	return v
 }
 
-type attemptsKey struct{}
+type callKey struct{}
+
+func callOf(ctx context.Context) *call {
+	st, _ := ctx.Value(callKey{}).(*call)
+	return st
+}
 
 // New returns a Client for o.
 func New(o Options) *Client {
@@ -158,6 +208,9 @@ func New(o Options) *Client {
 	if hc.Transport == nil {
 		hc.Transport = http.DefaultTransport
 	}
+	if o.Logger != nil && o.DebugBodies {
+		hc.Transport = &debugTransport{rt: hc.Transport, vendor: o.Vendor, logger: o.Logger, redact: o.Redact.compile()}
+	}
 	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
 	// gives up or its wait is cancelled, which would drop every idle
 	// connection of the pool that other calls share. Hide it.
@@ -182,8 +235,8 @@ func New(o Options) *Client {
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
-			if n, ok := r.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
-				n.Store(int32(attempt + 1))
+			if st := callOf(r.Context()); st != nil {
+				st.attempts.Store(int32(attempt + 1))
 			}
 		},
 	}
@@ -216,8 +269,8 @@ func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // attempt and closed (a body that is an io.Seeker is instead rewound before
 // each attempt and left open, as go-retryablehttp does).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
-	attempts := new(atomic.Int32)
-	ctx := context.WithValue(req.Context(), attemptsKey{}, attempts)
+	st := new(call)
+	ctx := context.WithValue(req.Context(), callKey{}, st)
 	out := req.Clone(ctx)
 	if out.Header == nil {
 		out.Header = make(http.Header)
@@ -234,27 +287,30 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := c.rc.Do(rreq)
-	n := int(attempts.Load())
+	n := int(st.attempts.Load())
 	if c.logger != nil {
 		c.log(req, resp, err, n, time.Since(start))
 	}
 	if err != nil {
-		var rl *rateLimitStop
-		if resp != nil && errors.As(err, &rl) {
-			apiErr := c.apiError(resp, n)
-			apiErr.Reason = rl.Error()
+		var stop *serverWaitStop
+		if resp != nil && errors.As(err, &stop) {
+			apiErr := c.responseError(st, resp, n)
+			apiErr.Reason = stop.Error()
 			return nil, apiErr
 		}
 		if resp != nil {
 			resp.Body.Close()
 		}
 		if ctxErr := req.Context().Err(); ctxErr != nil {
+			if _, last := st.lastError(); last != nil {
+				return nil, &ContextError{Err: ctxErr, Last: last}
+			}
 			return nil, ctxErr
 		}
 		return nil, fmt.Errorf("%s: %s %s: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := c.apiError(resp, n)
+		apiErr := c.responseError(st, resp, n)
 		if n > 1 && apiErr.Temporary() {
 			apiErr.Reason = fmt.Sprintf("gave up after %d attempts", n)
 		}
@@ -282,6 +338,35 @@ func (c *Client) log(req *http.Request, resp *http.Response, err error, attempts
 	c.logger.DebugContext(req.Context(), "conversekit request", attrs...)
 }
 
+// responseError returns the *apierror.Error of resp, a non-2xx response:
+// the one checkRetry built, or a new one.
+func (c *Client) responseError(st *call, resp *http.Response, attempts int) *apierror.Error {
+	if lastResp, last := st.lastError(); last != nil && lastResp == resp {
+		resp.Body.Close()
+		last.Attempts = attempts
+		return last
+	}
+	return c.apiError(resp, attempts)
+}
+
+// ContextError is the error of a call that the context ended after at least
+// one vendor response: errors.Is(err, context.DeadlineExceeded) (or
+// context.Canceled) holds, and errors.As reaches Last, the *apierror.Error of
+// the last non-2xx response.
+type ContextError struct {
+	// Err is the context's error.
+	Err error
+	// Last is the last non-2xx response of the call.
+	Last *apierror.Error
+}
+
+func (e *ContextError) Error() string {
+	return e.Err.Error() + " (last response: " + e.Last.Error() + ")"
+}
+
+// Unwrap returns the context error and the last response's error.
+func (e *ContextError) Unwrap() []error { return []error{e.Err, e.Last} }
+
 // apiError reads resp's body (capped) and closes it.
 func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	defer resp.Body.Close()
@@ -307,18 +392,35 @@ func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	return e
 }
 
-// rateLimitStop is the CheckRetry error used when the server's wait cannot be
-// honoured.
-type rateLimitStop struct {
+// serverWaitStop is the CheckRetry error used when the server's wait cannot
+// be honoured.
+type serverWaitStop struct {
+	status int
 	wait   time.Duration
 	reason string
 }
 
-func (e *rateLimitStop) Error() string {
-	return fmt.Sprintf("rate limited: the vendor asked to wait %s, which %s", e.wait.Round(time.Millisecond), e.reason)
+func (e *serverWaitStop) Error() string {
+	what := "rate limited"
+	if e.status != http.StatusTooManyRequests {
+		what = "not retried"
+	}
+	return fmt.Sprintf("%s: the vendor asked to wait %s, which %s", what, e.wait.Round(time.Millisecond), e.reason)
 }
 
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	// Every non-2xx response is turned into its *apierror.Error as soon as
+	// it arrives, before go-retryablehttp drains it for a retry, so that the
+	// call can still report it when the context ends the wait.
+	if err == nil && resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+		if st := callOf(ctx); st != nil {
+			if lastResp, _ := st.lastError(); lastResp != resp {
+				e := c.apiError(resp, int(st.attempts.Load()))
+				resp.Body = io.NopCloser(bytes.NewReader(e.Body))
+				st.setLast(resp, e)
+			}
+		}
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
@@ -340,10 +442,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if wait, ok := responseWait(resp, time.Now()); ok {
 		if wait > c.maxWait {
-			return false, &rateLimitStop{wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
+			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			return false, &rateLimitStop{wait: wait, reason: "passes the context deadline"}
+			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: "passes the context deadline"}
 		}
 	}
 	return true, nil

@@ -311,8 +311,14 @@ func TestServerWaitTooLong(t *testing.T) {
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("err = %v, want *apierror.Error", err)
 			}
-			if !strings.Contains(apiErr.Error(), "rate limited") || !strings.Contains(apiErr.Error(), tt.reason) {
-				t.Errorf("Error() = %q, want rate limited ... %s", apiErr.Error(), tt.reason)
+			// Only a 429 is "rate limited"; a 503 asking for a long wait is
+			// just not retried.
+			word := "rate limited"
+			if tt.status != 429 {
+				word = "not retried"
+			}
+			if !strings.Contains(apiErr.Error(), word) || !strings.Contains(apiErr.Error(), tt.reason) {
+				t.Errorf("Error() = %q, want %s ... %s", apiErr.Error(), word, tt.reason)
 			}
 			if apiErr.RetryAfter <= time.Second || apiErr.StatusCode != tt.status || apiErr.Attempts != 1 || string(apiErr.Body) != `{"error":"rate"}` {
 				t.Errorf("got RetryAfter %s status %d attempts %d body %q", apiErr.RetryAfter, apiErr.StatusCode, apiErr.Attempts, apiErr.Body)
@@ -364,6 +370,23 @@ func TestContextCancelDuringWait(t *testing.T) {
 		{"backoff", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429}},
 		{"backoff after dial error", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{err: dialErr()}},
 	}
+	// checkLast: a wait after a response ends with the context error joined
+	// with that response's *apierror.Error; after a transport error with the
+	// context error itself.
+	checkLast := func(t *testing.T, err, want error, first step) {
+		t.Helper()
+		var apiErr *apierror.Error
+		var ce *ContextError
+		if first.err != nil {
+			if err != want {
+				t.Errorf("err = %v, want %v itself", err, want)
+			}
+			return
+		}
+		if !errors.Is(err, want) || !errors.As(err, &ce) || !errors.As(err, &apiErr) || apiErr.StatusCode != first.status || apiErr.Attempts != 1 {
+			t.Errorf("err = %#v, want %v joined with the HTTP %d *apierror.Error", err, want, first.status)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mock, _ := mockClient(t, tt.opts, tt.first, step{status: 200})
@@ -371,9 +394,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 			time.AfterFunc(50*time.Millisecond, cancel)
 			start := time.Now()
 			resp, err := doGet(ctx, c)
-			if !errors.Is(err, context.Canceled) || err != context.Canceled {
-				t.Errorf("err = %v, want context.Canceled itself", err)
-			}
+			checkLast(t, err, context.Canceled, tt.first)
 			if resp != nil {
 				t.Error("resp not nil")
 			}
@@ -392,9 +413,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, err := doGet(ctx, c)
-		if err != context.DeadlineExceeded {
-			t.Errorf("err = %v, want context.DeadlineExceeded", err)
-		}
+		checkLast(t, err, context.DeadlineExceeded, step{status: 429})
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("took %s", d)
 		}
@@ -937,7 +956,7 @@ func TestConnectionReuse(t *testing.T) {
 			time.AfterFunc(50*time.Millisecond, cancel)
 			err = call(path, ctx)
 			cancel()
-			if err != context.Canceled {
+			if !errors.Is(err, context.Canceled) {
 				t.Errorf("call %d %s: err = %v, want context.Canceled", i, path, err)
 			}
 		} else {

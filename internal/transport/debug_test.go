@@ -1,0 +1,249 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// records decodes the JSON log lines in buf.
+func records(t *testing.T, buf *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestDebugBodies(t *testing.T) {
+	const token = "tok-SECRET-123"
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	respBody := `{"sid":"MB1","attributes":"{\"ssn\":\"111\"}","echo":"` + token + `","nested":[{"Attributes":"x"}]}`
+	c, _, _ := mockClient(t, Options{
+		Vendor: "acme", Logger: logger, DebugBodies: true,
+		Header: http.Header{"Authorization": {"Basic " + token}, "User-Agent": {"ua"}},
+		Redact: Redaction{Secrets: []string{token}, FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}, Headers: []string{"X-Private"}},
+	},
+		step{status: 503, body: "<html>busy " + token + "</html>", hdr: []string{"Content-Type", "text/html", "Set-Cookie", "s=1"}},
+		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "p", "X-Echo", "Bearer " + token}},
+	)
+	form := url.Values{"Attributes": {`{"ssn":"111"}`}, "Identity": {"ada"}}.Encode()
+	req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Api-Key", "caller-key")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, resp); got != respBody {
+		t.Errorf("the caller read %q, want the whole body %q", got, respBody)
+	}
+
+	out := buf.String()
+	for _, leak := range []string{token, "111", "caller-key", `"p"`, "s=1"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log contains %q:\n%s", leak, out)
+		}
+	}
+	recs := records(t, &buf)
+	var attempts []map[string]any
+	for _, r := range recs {
+		if r["msg"] == "conversekit attempt" {
+			attempts = append(attempts, r)
+		}
+	}
+	if len(attempts) != 2 || len(recs) != 3 {
+		t.Fatalf("records = %d (%d attempts), want 2 attempts and 1 call summary:\n%s", len(recs), len(attempts), out)
+	}
+	first, second := attempts[0], attempts[1]
+	if first["attempt"] != 1.0 || second["attempt"] != 2.0 || first["status"] != 503.0 || second["status"] != 201.0 {
+		t.Errorf("attempt/status fields: %v / %v", first, second)
+	}
+	rh := second["request_header"].(map[string]any)
+	if rh["Authorization"] != Redacted || rh["X-Api-Key"] != Redacted || rh["User-Agent"] != "ua" {
+		t.Errorf("request headers = %v", rh)
+	}
+	sh := second["response_header"].(map[string]any)
+	if sh["X-Private"] != Redacted || sh["X-Echo"] != "Bearer "+Redacted {
+		t.Errorf("response headers = %v", sh)
+	}
+	if got := second["request_body"]; got != "Attributes=%5Bredacted%5D&Identity=ada" {
+		t.Errorf("request body = %v", got)
+	}
+	if got := first["response_body"]; got != "<html>busy [redacted]</html>" {
+		t.Errorf("503 body = %v", got)
+	}
+	if got := second["response_body"].(string); !strings.Contains(got, `"attributes":"[redacted]"`) || !strings.Contains(got, `"Attributes":"[redacted]"`) || !strings.Contains(got, `"echo":"[redacted]"`) {
+		t.Errorf("201 body = %v", got)
+	}
+}
+
+func TestDebugBodiesOffByDefault(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{Logger: logger}, step{status: 200, body: `{"a":"body-text"}`})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if strings.Contains(buf.String(), "body-text") || strings.Contains(buf.String(), "conversekit attempt") {
+		t.Errorf("bodies logged without DebugBodies: %s", buf.String())
+	}
+	// A logger above debug level costs nothing and logs nothing.
+	buf.Reset()
+	info := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	c, _, _ = mockClient(t, Options{Logger: info, DebugBodies: true}, step{status: 200, body: `{"a":"body-text"}`})
+	resp, err = doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if buf.Len() != 0 {
+		t.Errorf("logged at info level: %s", buf.String())
+	}
+}
+
+// TestDebugBodiesLargeAndBroken: a big body is cut in the record but read
+// whole by the caller; a body that fails mid-way fails the caller's read
+// the same way; a cut JSON body that may hold a hidden key is withheld.
+func TestDebugBodiesLargeAndBroken(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	big := `{"attributes":"` + strings.Repeat("s", 100<<10) + `"}`
+	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{JSONKeys: []string{"attributes"}}},
+		step{status: 200, body: big, hdr: []string{"Content-Type", "application/json"}})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, resp); got != big {
+		t.Errorf("caller read %d bytes, want %d", len(got), len(big))
+	}
+	if strings.Contains(buf.String(), "sss") || !strings.Contains(buf.String(), "withheld") {
+		t.Errorf("cut body with a hidden key not withheld: %.300s", buf.String())
+	}
+
+	buf.Reset()
+	boom := errors.New("connection reset mid-body")
+	tr := &debugTransport{rt: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), errReader{boom}))}, nil
+	}), vendor: "acme", logger: logger, redact: Redaction{}.compile()}
+	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
+	resp, err = tr.RoundTrip(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if string(b) != "abc" || !errors.Is(err, boom) {
+		t.Errorf("caller read %q, %v; want abc then the read error", b, err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+func TestSecretHeaderNames(t *testing.T) {
+	rd := Redaction{Headers: []string{"x-custom"}}.compile()
+	for name, secret := range map[string]bool{
+		"Authorization": true, "Proxy-Authorization": true, "Cookie": true, "Set-Cookie": true,
+		"X-Api-Key": true, "X-Auth-Token": true, "X-Twilio-Signature": true, "X-Session-Id": true,
+		"X-Custom": true, "Content-Type": false, "User-Agent": false, "Retry-After": false,
+		"X-Ratelimit-Reset": false, "Intercom-Version": false, "Keep-Alive": false,
+	} {
+		if got := rd.secretHeader(name); got != secret {
+			t.Errorf("secretHeader(%q) = %v, want %v", name, got, secret)
+		}
+	}
+}
+
+// TestContextErrorKeepsLastResponse: when the deadline passes during a
+// backoff, the caller gets the context error with the last response's
+// *apierror.Error still reachable.
+func TestContextErrorKeepsLastResponse(t *testing.T) {
+	c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
+	ctx, cancel := context.WithTimeout(WithIdempotent(context.Background()), 100e6)
+	defer cancel()
+	_, err := doGet(ctx, c)
+	var ce *ContextError
+	var api *apierror.Error
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !errors.As(err, &api) {
+		t.Fatalf("err = %#v", err)
+	}
+	if api.StatusCode != 503 || string(api.Body) != `{"message":"busy"}` || api.Attempts != 1 {
+		t.Errorf("last = %+v", api)
+	}
+	if !strings.HasPrefix(err.Error(), "context deadline exceeded (last response: vendor: HTTP 503") {
+		t.Errorf("Error() = %q", err)
+	}
+}
+
+func FuzzRedactBody(f *testing.F) {
+	f.Add([]byte(`{"attributes":"{\"ssn\":\"SECRETVALUE1\"}","a":[{"Attributes":1}]}`), "application/json", "SECRETVALUE1", true)
+	f.Add([]byte(`Attributes=%7B%22x%22%3A1%7D&Identity=SECRETVALUE1`), "application/x-www-form-urlencoded", "SECRETVALUE1", true)
+	f.Add([]byte(`<html>SECRETVALUE1</html>`), "text/html", "SECRETVALUE1", true)
+	f.Add([]byte(`{"attributes":"cut`), "application/json", "zzzzzzzz", false)
+	f.Add([]byte("%zz&Attributes"), "application/x-www-form-urlencoded", "abcdefgh", true)
+	f.Add([]byte("\xff\xfe{"), "", "abcdefgh", true)
+	f.Fuzz(func(t *testing.T, body []byte, ct, secret string, complete bool) {
+		rd := Redaction{Secrets: []string{secret}, FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}}.compile()
+		got := rd.body(body, ct, complete)
+		if !utf8.ValidString(got) {
+			t.Fatalf("record body is not UTF-8: %q", got)
+		}
+		if len(got) > DebugBodyBytes+len("…(cut)") {
+			t.Fatalf("record body is %d bytes", len(got))
+		}
+		// A credential-like secret never survives.
+		if len(secret) >= 8 && isAlnum(secret) && strings.Contains(got, secret) {
+			t.Fatalf("secret %q in %q (body %q)", secret, got, body)
+		}
+		// A hidden JSON member's string value never survives in a complete
+		// JSON object body.
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			if v, ok := m["attributes"].(string); ok && len(v) >= 8 && isAlnum(v) && complete && len(body) <= debugPeekBytes &&
+				strings.Contains(got, v) && !strings.Contains(Redacted, v) {
+				// The same text may legitimately appear elsewhere in the body.
+				delete(m, "attributes")
+				rest, _ := json.Marshal(m)
+				if !strings.Contains(string(rest), v) {
+					t.Fatalf("attributes value %q survived in %q", v, got)
+				}
+			}
+		}
+	})
+}
+
+func isAlnum(s string) bool {
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,147 @@
+package participants_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
+)
+
+// envInt returns the integer in the environment variable name, or def.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkAddManyRateLimited adds participants against a fake Bird that
+// lets 500 requests a second through (one-second windows; 429 with
+// Retry-After: 1 beyond), with a client-side limit just under it. It
+// reports the wall time per AddMany, its ratio to the minimum (n/500 s) and
+// the share of requests answered 429.
+//
+// By default it adds 200 participants (0.4 s minimum) so that CI runs it
+// quickly; CONVERSEKIT_BULK_N=2000 gives the figure of BENCHMARKS.md:
+//
+//	CONVERSEKIT_BULK_N=2000 go test -run '^$' -bench AddManyRateLimited -benchtime 3x ./participants/
+func BenchmarkAddManyRateLimited(b *testing.B) {
+	const serverRate = 500
+	n := envInt("CONVERSEKIT_BULK_N", 200)
+	clientRate := float64(envInt("CONVERSEKIT_BULK_RATE", 490))
+	srv := participantstest.NewBirdServer()
+	b.Cleanup(srv.Close)
+	conv := srv.SeedConversation(birdConversation)
+	bc, err := bird.New(srv.AccessKey(), option.WithBaseURL(srv.URL()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+
+	var total time.Duration
+	var requests, limited int
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		ps := emails(i*n, n)
+		srv.Reset()
+		srv.SetRateLimit(serverRate, time.Second)
+		time.Sleep(1100 * time.Millisecond) // a fresh window, as after a quiet second
+		b.StartTimer()
+		start := time.Now()
+		res := c.AddMany(context.Background(), conv, ps, participants.WithRateLimit(clientRate, 1))
+		total += time.Since(start)
+		for j, r := range res {
+			if r.Err != nil {
+				b.Fatalf("#%d: %v", j, r.Err)
+			}
+		}
+		for _, r := range srv.RequestLog() {
+			requests++
+			if r.RateLimited {
+				limited++
+			}
+		}
+	}
+	iters := float64(b.N)
+	secs := total.Seconds() / iters
+	b.ReportMetric(secs, "s/addmany")
+	b.ReportMetric(secs/(float64(n)/serverRate), "x-minimum")
+	b.ReportMetric(100*float64(limited)/float64(requests), "%429")
+	b.ReportMetric(float64(requests)/iters, "requests/addmany")
+}
+
+// BenchmarkAddManyMemory adds n participants through an in-memory
+// RoundTripper and reports the peak HeapInuse sampled during the run, the
+// heap still in use right after it (mostly the results) and the difference
+// (the working memory of the workers). Default n is 10,000;
+// CONVERSEKIT_BULK_MEM_N=100000 gives the figure of BENCHMARKS.md.
+func BenchmarkAddManyMemory(b *testing.B) {
+	n := envInt("CONVERSEKIT_BULK_MEM_N", 10_000)
+	rt := newCannedRT(201, "application/json", benchBirdResponse)
+	bc, err := bird.New(benchBirdKey, option.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	ps := emails(0, n)
+	var peakMax, afterMax, baseMax uint64
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		var peak atomic.Uint64
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			var ms runtime.MemStats
+			t := time.NewTicker(2 * time.Millisecond)
+			defer t.Stop()
+			for {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+		b.StartTimer()
+		res := c.AddMany(context.Background(), birdConversation, ps)
+		b.StopTimer()
+		close(stop)
+		<-sampled
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		after := ms.HeapInuse
+		for _, r := range res {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+		}
+		runtime.KeepAlive(res)
+		peakMax = max(peakMax, peak.Load()-base)
+		afterMax = max(afterMax, after-base)
+		baseMax = max(baseMax, base)
+		b.StartTimer()
+	}
+	const mb = 1 << 20
+	b.ReportMetric(float64(peakMax)/mb, "peak-heap-MB")
+	b.ReportMetric(float64(afterMax)/mb, "results-heap-MB")
+	b.ReportMetric(float64(afterMax)/float64(n), "results-B/participant")
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "adds/s")
+}

@@ -1,0 +1,164 @@
+package participants_test
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/intercom"
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/twilio"
+)
+
+// vendors are the three providers, in the order every table shows them.
+var vendors = []string{"intercom", "bird", "twilio"}
+
+// Credentials of the envs: distinctive, so that a leak is easy to find.
+const (
+	envIntercomToken = "dG9rOmludGVyY29tLXNlY3JldC1BQUFB"
+	envBirdKey       = "bird-access-key-SECRET-BBBB-0123456789"
+	envTwilioSID     = "AC0123456789abcdef0123456789abcdef"
+	envTwilioToken   = "twilio-auth-token-SECRET-CCCC"
+)
+
+// env is one vendor's fake and a participants.Client over it, built with the
+// options a test asks for.
+type env struct {
+	vendor string
+	srv    *participantstest.Server
+	client *participants.Client
+	conv   string
+	// person returns distinct people the vendor can add (i >= 0).
+	person func(i int) participants.Participant
+	// count is how many participants the conversation holds.
+	count func() int
+	// secrets are the credentials, in every form they travel in.
+	secrets []string
+
+	intercom *participantstest.IntercomServer
+	bird     *participantstest.BirdServer
+	twilio   *participantstest.TwilioServer
+}
+
+// envBase are the client options of every env; later options override.
+func envBase(url string) []option.Option {
+	return []option.Option{
+		option.WithBaseURL(url),
+		option.WithRetryWait(time.Millisecond, 5*time.Millisecond),
+		option.WithAttemptTimeout(5 * time.Second),
+	}
+}
+
+// newEnv starts vendor's fake with one conversation and returns a client over
+// it with envBase and opts.
+func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
+	t.Helper()
+	e := &env{vendor: vendor}
+	switch vendor {
+	case "intercom":
+		srv := participantstest.NewIntercomServer(participantstest.WithIntercomToken(envIntercomToken))
+		t.Cleanup(srv.Close)
+		srv.SeedAdmin(intercomAdmin)
+		srv.SeedConversation(intercomConversation)
+		ic, err := intercom.New(envIntercomToken, append(envBase(srv.URL()), opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.intercom, e.srv, e.conv = srv, srv.Server, intercomConversation
+		e.client = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
+		e.person = func(i int) participants.Participant {
+			return participants.Participant{Email: personEmail(i)}
+		}
+		e.count = func() int { return len(srv.Customers(intercomConversation)) }
+		e.secrets = []string{envIntercomToken}
+	case "bird":
+		srv := participantstest.NewBirdServer(participantstest.WithBirdAccessKey(envBirdKey))
+		t.Cleanup(srv.Close)
+		srv.SeedConversation(birdConversation)
+		bc, err := bird.New(envBirdKey, append(envBase(srv.URL()), opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.bird, e.srv, e.conv = srv, srv.Server, birdConversation
+		e.client = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+		e.person = func(i int) participants.Participant {
+			return participants.Participant{Email: personEmail(i)}
+		}
+		e.count = func() int { return len(srv.Participants(birdConversation)) }
+		e.secrets = []string{envBirdKey}
+	case "twilio":
+		srv := participantstest.NewTwilioServer(participantstest.WithTwilioCredentials(envTwilioSID, envTwilioToken))
+		t.Cleanup(srv.Close)
+		srv.SeedConversation(twilioConversation, "support-42")
+		tc, err := twilio.New(envTwilioSID, envTwilioToken, append(envBase(srv.URL()), opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.twilio, e.srv, e.conv = srv, srv.Server, twilioConversation
+		e.client = participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+		e.person = func(i int) participants.Participant {
+			return participants.Participant{Phone: personPhone(i)}
+		}
+		e.count = func() int { return len(srv.Participants(twilioConversation)) }
+		e.secrets = []string{envTwilioToken, base64.StdEncoding.EncodeToString([]byte(envTwilioSID + ":" + envTwilioToken))}
+	default:
+		t.Fatalf("unknown vendor %q", vendor)
+	}
+	return e
+}
+
+func personEmail(i int) string { return "person" + strconv.Itoa(i) + "@example.com" }
+
+func personPhone(i int) string {
+	s := strconv.Itoa(i)
+	for len(s) < 4 {
+		s = "0" + s
+	}
+	return "+1555867" + s
+}
+
+// added is the Outcome of a first add on vendor; present of a repeated one.
+func added(vendor string) participants.Outcome {
+	if vendor == "intercom" {
+		return participants.Unreported
+	}
+	return participants.Added
+}
+
+func present(vendor string) participants.Outcome {
+	if vendor == "intercom" {
+		return participants.Unreported
+	}
+	return participants.AlreadyPresent
+}
+
+// rewrite is a RoundTripper that sends every request to the fake and lets fn
+// change the first response: what a broken proxy or a vendor bug would do
+// after the vendor did the work.
+type rewrite struct {
+	base http.RoundTripper
+	n    atomic.Int32
+	fn   func(*http.Response)
+}
+
+func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err == nil && r.n.Add(1) == 1 {
+		r.fn(resp)
+	}
+	return resp, err
+}
+
+// rewriting returns the option that sends attempts through a rewrite of the
+// first response, and registers the transport's cleanup.
+func rewriting(t testing.TB, fn func(*http.Response)) option.Option {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return option.WithHTTPClient(&http.Client{Transport: &rewrite{base: tr, fn: fn}})
+}

@@ -1,0 +1,538 @@
+package participants_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
+)
+
+// faultCase is one row of the fault matrix: what the fake (or the wire) does
+// to one Client.Add, and what the caller and the fake must see.
+type faultCase struct {
+	name string
+	// only restricts the case to one vendor.
+	only string
+	// opts are more vendor-client options (after envBase).
+	opts func(t testing.TB) []option.Option
+	// timeout is the context deadline of the Add; zero means 20s.
+	timeout time.Duration
+	// faults are injected into the fake before the Add (a func, so that
+	// HTTP dates are computed when the case runs).
+	faults func() []participantstest.Fault
+	want   func(vendor string) faultWant
+}
+
+// faultWant is what a faultCase must produce.
+type faultWant struct {
+	// outcome is checked when code is OK.
+	outcome participants.Outcome
+	code    participants.ErrorCode
+	// attempts is how many requests reached the fake.
+	attempts int
+	// present is how many times the person is in the conversation at the
+	// end: 0 or 1.
+	present int
+	// apiStatus, when set, is the status of the *APIError that errors.As
+	// must reach.
+	apiStatus int
+	// errHas must be in the error message.
+	errHas string
+	// minElapsed and maxElapsed bound the duration of the Add (generous).
+	minElapsed, maxElapsed time.Duration
+	// maxAlloc bounds the bytes allocated during the Add.
+	maxAlloc uint64
+}
+
+// ok is a success with outcome after attempts requests, the person present.
+func ok(outcome participants.Outcome, attempts int) faultWant {
+	return faultWant{outcome: outcome, attempts: attempts, present: 1}
+}
+
+// fails is an error with code after attempts requests, nobody added.
+func fails(code participants.ErrorCode, attempts, status int) faultWant {
+	return faultWant{code: code, attempts: attempts, apiStatus: status}
+}
+
+func repeatFault(n int, f participantstest.Fault) []participantstest.Fault {
+	out := make([]participantstest.Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+// hugeBodyBytes is the size of the bodies of the "100 MB" cases.
+const hugeBodyBytes = 100 << 20
+
+// hugeBody is a lazily generated JSON-looking body of n bytes.
+type hugeBody struct{ left int64 }
+
+func (b *hugeBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	n := int(min(int64(len(p)), b.left))
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	if b.left == hugeBodyBytes && n >= 6 {
+		copy(p, `{"x":"`)
+	}
+	b.left -= int64(n)
+	return n, nil
+}
+
+func (b *hugeBody) Close() error { return nil }
+
+// withHugeBody replaces the first response's body by 100 MB generated as it
+// is read.
+func withHugeBody(t testing.TB) []option.Option {
+	return []option.Option{rewriting(t, func(resp *http.Response) {
+		resp.Body.Close()
+		resp.Body = &hugeBody{left: hugeBodyBytes}
+		resp.ContentLength = -1
+		resp.Header.Del("Content-Length")
+		resp.Header.Set("Content-Type", "application/json")
+	})}
+}
+
+// rewriteBody replaces the first response's body (and Content-Type when ct
+// is set): the vendor did the work, the caller gets a broken answer.
+func rewriteBody(fn func([]byte) []byte, ct string) func(t testing.TB) []option.Option {
+	return func(t testing.TB) []option.Option {
+		return []option.Option{rewriting(t, func(resp *http.Response) {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			b = fn(b)
+			resp.Body = io.NopCloser(strings.NewReader(string(b)))
+			resp.ContentLength = int64(len(b))
+			resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+			if ct != "" {
+				resp.Header.Set("Content-Type", ct)
+			}
+		})}
+	}
+}
+
+func attemptTimeout(d time.Duration) func(testing.TB) []option.Option {
+	return func(testing.TB) []option.Option { return []option.Option{option.WithAttemptTimeout(d)} }
+}
+
+// faultMatrix is every fault case. Waits are milliseconds (envBase) except
+// where the wait itself is asserted.
+var faultMatrix = []faultCase{
+	{
+		name: "429 Retry-After: 1 (seconds), then success",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"1"}}}}
+		},
+		want: func(v string) faultWant {
+			w := ok(added(v), 2)
+			w.minElapsed = 900 * time.Millisecond
+			return w
+		},
+	},
+	{
+		name: "429 Retry-After as an HTTP date, then success",
+		faults: func() []participantstest.Fault {
+			date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) // 1s..2s from now
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {date}}}}
+		},
+		want: func(v string) faultWant {
+			w := ok(added(v), 2)
+			w.minElapsed = 900 * time.Millisecond
+			return w
+		},
+	},
+	{
+		name: "429 with only X-RateLimit-Reset, then success",
+		only: "intercom",
+		faults: func() []participantstest.Fault {
+			reset := strconv.FormatInt(time.Now().Unix()+2, 10) // 1s..2s from now
+			return []participantstest.Fault{{Status: 429,
+				Body:   `{"type":"error.list","request_id":null,"errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`,
+				Header: http.Header{"X-Ratelimit-Limit": {"10000"}, "X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}}}}
+		},
+		want: func(v string) faultWant {
+			w := ok(added(v), 2)
+			w.minElapsed = 900 * time.Millisecond
+			return w
+		},
+	},
+	{
+		name:    "429 forever: RateLimited after the retry budget",
+		timeout: 10 * time.Second,
+		faults: func() []participantstest.Fault {
+			return repeatFault(10, participantstest.Fault{Status: 429, Body: `{}`})
+		},
+		want: func(string) faultWant {
+			w := fails(participants.RateLimited, 4, 429)
+			w.errHas = "gave up after 4 attempts"
+			w.maxElapsed = 5 * time.Second
+			return w
+		},
+	},
+	{
+		name:    "429 Retry-After past the deadline: RateLimited at once",
+		timeout: 3 * time.Second,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"60"}}}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.RateLimited, 1, 429)
+			w.errHas = "passes the context deadline"
+			w.maxElapsed = 2 * time.Second
+			return w
+		},
+	},
+	statusThenSuccess(500, `{}`, ""),
+	statusThenSuccess(502, `{}`, ""),
+	statusThenSuccess(503, `{}`, ""),
+	statusThenSuccess(504, `{}`, ""),
+	{
+		name: "500, 502, 503 in a row, then success",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 500}, {Status: 502}, {Status: 503}}
+		},
+		want: func(v string) faultWant { return ok(added(v), 4) },
+	},
+	statusThenSuccess(503, "<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html"),
+	statusThenSuccess(502, "", ""),
+	{
+		name: "503 Retry-After: 3600 (idempotent): not retried, Unavailable, not \"rate limited\"",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 503, Body: `{}`, Header: http.Header{"Retry-After": {"3600"}}}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.Unavailable, 1, 503)
+			w.errHas = "not retried: the vendor asked to wait 1h0m0s"
+			w.maxElapsed = 2 * time.Second
+			return w
+		},
+	},
+	{
+		name: "404 with a truncated JSON body",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 404, Body: `{"type":"error.list","errors":[{"code":"not_fo`}}
+		},
+		want: func(string) faultWant { return fails(participants.NotFound, 1, 404) },
+	},
+	{
+		name: "404 with an empty body",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 404}}
+		},
+		want: func(string) faultWant { return fails(participants.NotFound, 1, 404) },
+	},
+	{
+		name: "404 with a JSON body sent as text/plain",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 404, Body: `{"code":20404,"message":"not found"}`, Header: http.Header{"Content-Type": {"text/plain"}}}}
+		},
+		want: func(string) faultWant { return fails(participants.NotFound, 1, 404) },
+	},
+	{
+		name: "2xx sent as text/plain (added, body intact)",
+		opts: rewriteBody(func(b []byte) []byte { return b }, "text/plain; charset=utf-8"),
+		want: func(v string) faultWant { return ok(added(v), 1) },
+	},
+	{
+		name: "2xx with its JSON body truncated (added, answer lost)",
+		opts: rewriteBody(func(b []byte) []byte { return b[:len(b)/2] }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "JSON"}
+		},
+	},
+	{
+		name: "2xx with an empty body (added, answer lost)",
+		opts: rewriteBody(func([]byte) []byte { return nil }, ""),
+		want: func(string) faultWant { return faultWant{code: participants.Unknown, attempts: 1, present: 1} },
+	},
+	{
+		name: "connection reset before any response, then success",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Drop: true}}
+		},
+		want: func(v string) faultWant { return ok(added(v), 2) },
+	},
+	{
+		name: "added, then the response lost: the retry reports it present",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{CommitThenDrop: true}}
+		},
+		want: func(v string) faultWant {
+			if v == "twilio" { // POST, POST (50416), GET list
+				return ok(present(v), 3)
+			}
+			return ok(present(v), 2)
+		},
+	},
+	{
+		name: "server slower than the attempt timeout, then success",
+		opts: attemptTimeout(300 * time.Millisecond),
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Delay: 10 * time.Second}}
+		},
+		want: func(v string) faultWant {
+			w := ok(added(v), 2)
+			w.minElapsed = 250 * time.Millisecond
+			w.maxElapsed = 5 * time.Second
+			return w
+		},
+	},
+	{
+		name:    "context deadline while the server stalls",
+		timeout: 300 * time.Millisecond,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Delay: 10 * time.Second}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.DeadlineExceeded, 1, 0)
+			w.maxElapsed = 3 * time.Second
+			return w
+		},
+	},
+	{
+		name:    "503, then the deadline passes during the backoff",
+		timeout: 300 * time.Millisecond,
+		opts: func(testing.TB) []option.Option {
+			return []option.Option{option.WithRetryWait(10*time.Second, 10*time.Second)}
+		},
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 503, Body: `{}`}}
+		},
+		want: func(string) faultWant {
+			// DeadlineExceeded, with the 503 still reachable.
+			w := fails(participants.DeadlineExceeded, 1, 503)
+			w.maxElapsed = 3 * time.Second
+			return w
+		},
+	},
+	{
+		name: "100 MB 2xx body (added): bounded memory, body too large",
+		opts: withHugeBody,
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "response body too large", maxAlloc: 32 << 20}
+		},
+	},
+	{
+		name: "100 MB 404 body: bounded memory, truncated",
+		opts: withHugeBody,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 404}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.NotFound, 1, 404)
+			w.errHas = "(body truncated)"
+			w.maxAlloc = 32 << 20
+			return w
+		},
+	},
+	clientError(401, participants.Unauthenticated),
+	clientError(403, participants.PermissionDenied),
+	clientError(404, participants.NotFound),
+	clientError(422, participants.InvalidArgument),
+}
+
+func statusThenSuccess(status int, body, contentType string) faultCase {
+	name := fmt.Sprintf("%d, then success", status)
+	switch {
+	case contentType == "text/html":
+		name = fmt.Sprintf("%d with an HTML body, then success", status)
+	case body == "":
+		name = fmt.Sprintf("%d with an empty body, then success", status)
+	}
+	return faultCase{
+		name: name,
+		faults: func() []participantstest.Fault {
+			f := participantstest.Fault{Status: status, Body: body}
+			if contentType != "" {
+				f.Header = http.Header{"Content-Type": {contentType}}
+			}
+			return []participantstest.Fault{f}
+		},
+		want: func(v string) faultWant { return ok(added(v), 2) },
+	}
+}
+
+func clientError(status int, code participants.ErrorCode) faultCase {
+	return faultCase{
+		name: fmt.Sprintf("%d: not retried", status),
+		faults: func() []participantstest.Fault {
+			return repeatFault(3, participantstest.Fault{Status: status, Body: `{}`})
+		},
+		want: func(string) faultWant { return fails(code, 1, status) },
+	}
+}
+
+// matrixRow is one line of the table TestFaultMatrix logs.
+type matrixRow struct {
+	order                               int
+	name, vendor, outcome, attempts, at string
+}
+
+// TestFaultMatrix runs every fault case against every vendor's fake through
+// Client.Add. With -v it logs the matrix as a table:
+//
+//	go test ./participants -run TestFaultMatrix -v
+func TestFaultMatrix(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		rows []matrixRow
+	)
+	record := func(r matrixRow) {
+		mu.Lock()
+		rows = append(rows, r)
+		mu.Unlock()
+	}
+	run := func(t *testing.T, i int, tc faultCase, vendor string) {
+		row := runFaultCase(t, tc, vendor)
+		row.order = i*len(vendors) + slices.Index(vendors, vendor)
+		record(row)
+	}
+
+	// Cases that measure memory run alone, first; the others run each
+	// vendor's column in parallel.
+	for i, tc := range faultMatrix {
+		if tc.want("").maxAlloc == 0 {
+			continue
+		}
+		for _, v := range vendors {
+			t.Run(v+"/"+tc.name, func(t *testing.T) { run(t, i, tc, v) })
+		}
+	}
+	t.Run("parallel", func(t *testing.T) {
+		for _, v := range vendors {
+			t.Run(v, func(t *testing.T) {
+				t.Parallel()
+				for i, tc := range faultMatrix {
+					if tc.want("").maxAlloc != 0 || (tc.only != "" && tc.only != v) {
+						continue
+					}
+					t.Run(tc.name, func(t *testing.T) { run(t, i, tc, v) })
+				}
+			})
+		}
+	})
+
+	slices.SortFunc(rows, func(a, b matrixRow) int { return a.order - b.order })
+	var b strings.Builder
+	b.WriteString("\n| case | vendor | outcome | attempts | participants at end |\n|---|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.name, r.vendor, r.outcome, r.attempts, r.at)
+	}
+	t.Log(b.String())
+}
+
+func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
+	want := tc.want(vendor)
+	var opts []option.Option
+	if tc.opts != nil {
+		opts = tc.opts(t)
+	}
+	e := newEnv(t, vendor, opts...)
+	if tc.faults != nil {
+		e.srv.InjectFaults(tc.faults()...)
+	}
+	timeout := tc.timeout
+	if timeout == 0 {
+		timeout = 20 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	p := e.person(1)
+
+	var before runtime.MemStats
+	if want.maxAlloc > 0 {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+	}
+	start := time.Now()
+	res, err := e.client.Add(ctx, e.conv, p)
+	elapsed := time.Since(start)
+	if want.maxAlloc > 0 {
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		d := after.TotalAlloc - before.TotalAlloc
+		t.Logf("allocated %d KiB during Add", d>>10)
+		if d > want.maxAlloc {
+			t.Errorf("allocated %d MiB during Add, want at most %d MiB", d>>20, want.maxAlloc>>20)
+		}
+	}
+
+	row := matrixRow{name: tc.name, vendor: vendor}
+	switch {
+	case err != nil:
+		row.outcome = "error " + participants.Code(err).String()
+	case res != nil:
+		row.outcome = res.Outcome.String()
+	}
+	attempts := e.srv.Requests()
+	row.attempts = strconv.Itoa(attempts)
+	at := e.count()
+	row.at = strconv.Itoa(at)
+
+	if want.code == participants.OK {
+		if err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+		if res.Outcome != want.outcome {
+			t.Errorf("Outcome = %v, want %v", res.Outcome, want.outcome)
+		}
+	} else {
+		if got := participants.Code(err); got != want.code {
+			t.Errorf("Code = %v, want %v (err: %v)", got, want.code, err)
+		}
+		var pe *participants.Error
+		if !errors.As(err, &pe) || pe.Provider != vendor {
+			t.Errorf("err is not a *participants.Error of %s: %#v", vendor, err)
+		}
+		if want.apiStatus != 0 {
+			var api *apierror.Error
+			if !errors.As(err, &api) || api.StatusCode != want.apiStatus {
+				t.Errorf("errors.As(*APIError) = %v, want status %d (err: %v)", api, want.apiStatus, err)
+			}
+		}
+		switch want.code {
+		case participants.DeadlineExceeded:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("errors.Is(err, context.DeadlineExceeded) = false: %v", err)
+			}
+		case participants.Unknown:
+			if strings.Contains(want.errHas, "too large") && !errors.Is(err, transport.ErrBodyTooLarge) {
+				t.Errorf("errors.Is(err, transport.ErrBodyTooLarge) = false: %v", err)
+			}
+		}
+	}
+	if err != nil && want.errHas != "" && !strings.Contains(err.Error(), want.errHas) {
+		t.Errorf("error %q does not say %q", err, want.errHas)
+	}
+	if attempts != want.attempts {
+		t.Errorf("requests that reached the fake = %d, want %d", attempts, want.attempts)
+	}
+	if at != want.present {
+		t.Errorf("participants at the end = %d, want %d", at, want.present)
+	}
+	if want.minElapsed > 0 && elapsed < want.minElapsed {
+		t.Errorf("Add took %s, want at least %s", elapsed, want.minElapsed)
+	}
+	if want.maxElapsed > 0 && elapsed > want.maxElapsed {
+		t.Errorf("Add took %s, want at most %s", elapsed, want.maxElapsed)
+	}
+	return row
+}
