@@ -17,7 +17,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/bird"
-	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -301,18 +300,7 @@ func (l *attemptLog) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// sharedPauseWired reports whether internal/transport has the per-client
-// pause gate (see the report of the bulk-add issue); until it does, each
-// request waits out its own 429 and the shared-pause test is skipped.
-func sharedPauseWired() bool {
-	_, ok := reflect.TypeFor[transport.Client]().FieldByName("pause")
-	return ok
-}
-
 func TestAddManySharedPause(t *testing.T) {
-	if !sharedPauseWired() {
-		t.Skip("internal/transport has no shared pause gate yet")
-	}
 	f, srv := newBirdFixture(t)
 	log := &attemptLog{rt: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(log.rt.(*http.Transport).CloseIdleConnections)

@@ -18,6 +18,11 @@
 //     call after a vendor response, the error is the context error joined
 //     with that response's *apierror.Error: errors.Is finds the context
 //     error and errors.As the *apierror.Error.
+//   - The wait a 429 asks for is shared: until it has passed, no attempt of
+//     any request of the same Client is sent (each waits, or fails when its
+//     context ends first), so that concurrent callers do not each run into
+//     the vendor's limit on their own. A wait above MaxServerWait is not
+//     shared: the call that got it ends at once.
 //   - A failed call never closes the idle connections of the shared pool
 //     (go-retryablehttp would, on every give-up and cancelled wait).
 //
@@ -121,6 +126,46 @@ type Client struct {
 	logger  *slog.Logger
 	maxBody int64
 	maxWait time.Duration
+	pause   pauseGate
+}
+
+// pauseGate holds back every attempt of a Client until the time a 429 asked
+// for. The zero value is open.
+type pauseGate struct {
+	until atomic.Int64 // Unix nanoseconds; 0 when never paused
+}
+
+// pauseUntil extends the pause to t (never shortens it).
+func (g *pauseGate) pauseUntil(t time.Time) {
+	n := t.UnixNano()
+	for {
+		u := g.until.Load()
+		if n <= u || g.until.CompareAndSwap(u, n) {
+			return
+		}
+	}
+}
+
+// wait blocks until the pause is over or ctx is done. Without a pause it
+// costs one atomic load.
+func (g *pauseGate) wait(ctx context.Context) {
+	for {
+		u := g.until.Load()
+		if u == 0 {
+			return
+		}
+		d := time.Until(time.Unix(0, u))
+		if d <= 0 {
+			return
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return // the attempt then fails at once with the context error
+		case <-t.C:
+		}
+	}
 }
 
 // call is the state of one Do, reached from its requests' contexts.
@@ -214,8 +259,8 @@ func New(o Options) *Client {
 	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
 	// gives up or its wait is cancelled, which would drop every idle
 	// connection of the pool that other calls share. Hide it.
-	hc.Transport = keepIdle{hc.Transport}
-	hc.Timeout = o.AttemptTimeout
+	hc.Transport = keepIdle{attemptTimeout{rt: hc.Transport, d: o.AttemptTimeout}}
+	hc.Timeout = 0 // attemptTimeout bounds each attempt, at a fraction of the cost
 
 	c := &Client{
 		vendor:  o.Vendor,
@@ -238,6 +283,8 @@ func New(o Options) *Client {
 			if st := callOf(r.Context()); st != nil {
 				st.attempts.Store(int32(attempt + 1))
 			}
+			// Every attempt, first or retry, waits out a shared pause.
+			c.pause.wait(r.Context())
 		},
 	}
 	return c
@@ -255,6 +302,77 @@ func pooledTransport() *http.Transport {
 
 type doerTransport struct{ d Doer }
 
+// attemptTimeout bounds one attempt, response body included, with a context
+// deadline: http.Client.Timeout does the same with a dozen more allocations
+// per request. When the attempt's deadline (and not the caller's) ends it,
+// the error is an *AttemptTimeoutError, which is not context.DeadlineExceeded:
+// the call is retried when idempotent, and the caller's deadline stays the
+// caller's.
+type attemptTimeout struct {
+	rt http.RoundTripper
+	d  time.Duration
+}
+
+func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
+	parent := r.Context()
+	ctx, cancel := context.WithTimeout(parent, t.d)
+	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, t.wrap(err, ctx, parent)
+	}
+	resp.Body = &attemptBody{rc: resp.Body, cancel: cancel, ctx: ctx, parent: parent, t: t}
+	return resp, nil
+}
+
+// wrap replaces err by an *AttemptTimeoutError when the attempt's own
+// deadline passed and the caller's context is still live.
+func (t attemptTimeout) wrap(err error, ctx, parent context.Context) error {
+	if ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
+		return &AttemptTimeoutError{Limit: t.d}
+	}
+	return err
+}
+
+// attemptBody ends the attempt's context when the body is closed.
+type attemptBody struct {
+	rc          io.ReadCloser
+	cancel      context.CancelFunc
+	ctx, parent context.Context
+	t           attemptTimeout
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		err = b.t.wrap(err, b.ctx, b.parent)
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.rc.Close()
+	b.cancel()
+	return err
+}
+
+// AttemptTimeoutError is one attempt that took longer than the per-attempt
+// timeout (option.WithAttemptTimeout). It is a net.Error with Timeout() true.
+type AttemptTimeoutError struct {
+	// Limit is the per-attempt timeout that passed.
+	Limit time.Duration
+}
+
+func (e *AttemptTimeoutError) Error() string {
+	return fmt.Sprintf("attempt timed out after %s", e.Limit)
+}
+
+// Timeout implements net.Error.
+func (e *AttemptTimeoutError) Timeout() bool { return true }
+
+// Temporary implements net.Error.
+func (e *AttemptTimeoutError) Temporary() bool { return true }
+
 // keepIdle is a RoundTripper without CloseIdleConnections.
 type keepIdle struct{ rt http.RoundTripper }
 
@@ -271,13 +389,18 @@ func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { retu
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	st := new(call)
 	ctx := context.WithValue(req.Context(), callKey{}, st)
-	out := req.Clone(ctx)
-	if out.Header == nil {
-		out.Header = make(http.Header)
+	// A shallow copy with its own header map: neither req nor its header
+	// values are modified, so they need no deep copy (req.Clone would copy
+	// the URL and every header value).
+	out := req.WithContext(ctx)
+	h := make(http.Header, len(req.Header)+len(c.header))
+	for k, v := range req.Header {
+		h[k] = v
 	}
 	for k, v := range c.header {
-		out.Header[k] = v
+		h[k] = v
 	}
+	out.Header = h
 	rreq, err := retryablehttp.FromRequest(out)
 	if _, seeker := req.Body.(io.Seeker); req.Body != nil && (err != nil || !seeker) {
 		req.Body.Close()
@@ -316,7 +439,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		return nil, apiErr
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: c.maxBody, vendor: c.vendor}
+	if resp.ContentLength < 0 || resp.ContentLength > c.maxBody {
+		// net/http already stops a body at its Content-Length: only a body
+		// of unknown length needs the cap.
+		resp.Body = &cappedBody{rc: resp.Body, left: c.maxBody, vendor: c.vendor}
+	}
 	return resp, nil
 }
 
@@ -443,6 +570,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if wait, ok := responseWait(resp, time.Now()); ok {
 		if wait > c.maxWait {
 			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			c.pause.pauseUntil(time.Now().Add(wait))
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: "passes the context deadline"}

@@ -925,7 +925,7 @@ func TestConnectionReuse(t *testing.T) {
 			w.WriteHeader(500)
 			io.WriteString(w, strings.Repeat("<p>oops</p>", 1000))
 		case "/429":
-			w.Header().Set("Retry-After", "60")
+			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(429)
 			io.WriteString(w, "slow down")
 		}
@@ -1124,7 +1124,7 @@ func TestServerWait(t *testing.T) {
 func TestNewDefaults(t *testing.T) {
 	c := New(Options{})
 	if c.rc.RetryMax != DefaultMaxRetries || c.rc.RetryWaitMin != DefaultWaitMin || c.rc.RetryWaitMax != DefaultWaitMax ||
-		c.rc.HTTPClient.Timeout != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
+		c.rc.HTTPClient.Transport.(keepIdle).rt.(attemptTimeout).d != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
 		c.vendor != "vendor" || c.logger != nil || c.rc.Logger != nil {
 		t.Errorf("defaults not applied: %+v", c)
 	}
