@@ -52,8 +52,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
@@ -82,52 +80,22 @@ type Client struct {
 // contain control characters. Options are applied in order and the first
 // error is returned; the base URL defaults to DefaultBaseURL.
 func New(accessKey string, opts ...option.Option) (*Client, error) {
-	if err := checkAccessKey(accessKey); err != nil {
+	if err := clientopt.CheckCredential(Vendor, "accessKey", accessKey); err != nil {
 		return nil, err
 	}
-	var s clientopt.Settings
-	for i, o := range opts {
-		if o == nil {
-			return nil, fmt.Errorf("%s: option %d is nil", Vendor, i)
-		}
-		if err := o.Apply(&s); err != nil {
-			return nil, fmt.Errorf("%s: %w", Vendor, err)
-		}
-	}
-	baseURL := DefaultBaseURL
-	if s.BaseURL != "" {
-		u, err := clientopt.CheckBaseURL(Vendor, s.BaseURL)
-		if err != nil {
-			return nil, err
-		}
-		baseURL = u.String()
+	s, err := clientopt.Resolve(Vendor, DefaultBaseURL, opts)
+	if err != nil {
+		return nil, err
 	}
 	header := http.Header{}
 	header.Set("Authorization", "AccessKey "+accessKey)
 	header.Set("Accept", "application/json")
-	tc := s.Transport(Vendor, header, redactingDecoder(accessKey), transport.Redaction{Secrets: []string{accessKey}})
-	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	tc := s.Transport(Vendor, header, decodeError, transport.Redaction{Secrets: []string{accessKey}})
+	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
 	return &Client{gen: gen}, nil
-}
-
-func checkAccessKey(k string) error {
-	switch {
-	case strings.TrimSpace(k) == "":
-		return fmt.Errorf("%s: accessKey must not be empty", Vendor)
-	case strings.TrimSpace(k) != k:
-		return fmt.Errorf("%s: accessKey must not start or end with whitespace", Vendor)
-	case !utf8.ValidString(k):
-		return fmt.Errorf("%s: accessKey is not valid UTF-8", Vendor)
-	}
-	for _, r := range k {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s: accessKey must not contain control characters", Vendor)
-		}
-	}
-	return nil
 }
 
 // Generated returns the generated client this Client wraps, for operations
@@ -237,13 +205,7 @@ func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversation
 	if err != nil {
 		return nil, wrap("ListParticipants", err)
 	}
-	if rsp.StatusCode() != http.StatusOK {
-		return nil, unexpected("ListParticipants", rsp.HTTPResponse)
-	}
-	if rsp.JSON200 != nil {
-		return rsp.JSON200, nil
-	}
-	return decodeBody[ParticipantList]("ListParticipants", rsp.Body)
+	return ok200("ListParticipants", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
 }
 
 // GetParticipant returns one participant of the conversation:
@@ -259,13 +221,7 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 	if err != nil {
 		return nil, wrap("GetParticipant", err)
 	}
-	if rsp.StatusCode() != http.StatusOK {
-		return nil, unexpected("GetParticipant", rsp.HTTPResponse)
-	}
-	if rsp.JSON200 != nil {
-		return rsp.JSON200, nil
-	}
-	return decodeBody[Participant]("GetParticipant", rsp.Body)
+	return ok200("GetParticipant", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
 }
 
 // GetParticipantByIdentifier returns the contact participant with the given
@@ -287,13 +243,7 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 	if err != nil {
 		return nil, wrap("GetParticipantByIdentifier", err)
 	}
-	if rsp.StatusCode() != http.StatusOK {
-		return nil, unexpected("GetParticipantByIdentifier", rsp.HTTPResponse)
-	}
-	if rsp.JSON200 != nil {
-		return rsp.JSON200, nil
-	}
-	return decodeBody[Participant]("GetParticipantByIdentifier", rsp.Body)
+	return ok200("GetParticipantByIdentifier", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
 }
 
 // RemoveParticipant removes the participant from the conversation:
@@ -341,9 +291,16 @@ func unexpected(op string, r *http.Response) error {
 	return fmt.Errorf("%s: %s: unexpected HTTP status %d", Vendor, op, code)
 }
 
-// decodeBody decodes a 2xx body the generated parser left alone because its
-// Content-Type did not say JSON.
-func decodeBody[T any](op string, body []byte) (*T, error) {
+// ok200 returns the body of a 200 response: as the generated parser decoded
+// it, or decoded here when the parser left it alone because its Content-Type
+// did not say JSON. Any other status is an error.
+func ok200[T any](op string, resp *http.Response, parsed *T, body []byte) (*T, error) {
+	if resp == nil || resp.StatusCode != http.StatusOK {
+		return nil, unexpected(op, resp)
+	}
+	if parsed != nil {
+		return parsed, nil
+	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%s: %s: empty response body", Vendor, op)
 	}

@@ -61,35 +61,3 @@ func jsonString(raw json.RawMessage) string {
 	}
 	return s
 }
-
-// redactingDecoder is decodeError followed by removing secret from every
-// decoded field that Error() prints, in case Bird echoes the access key.
-func redactingDecoder(secret string) func(*apierror.Error) {
-	return func(e *apierror.Error) {
-		decodeError(e)
-		if e == nil {
-			return
-		}
-		e.Code = redact(e.Code, secret)
-		e.Message = redact(e.Message, secret)
-		e.Field = redact(e.Field, secret)
-		e.RequestID = redact(e.RequestID, secret)
-		e.MoreInfo = redact(e.MoreInfo, secret)
-	}
-}
-
-const redacted = "[redacted]"
-
-func redact(s, secret string) string {
-	if secret == "" || !strings.Contains(s, secret) {
-		return s
-	}
-	s = strings.ReplaceAll(s, secret, redacted)
-	if strings.Contains(s, secret) { // the replacement joined into a new match
-		if strings.Contains(redacted, secret) {
-			return ""
-		}
-		return redacted
-	}
-	return s
-}

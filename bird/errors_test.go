@@ -1,7 +1,9 @@
 package bird
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -49,29 +51,27 @@ func TestDecodeError(t *testing.T) {
 	decodeError(nil) // must not panic
 }
 
+// TestErrorRedactsEchoedKey checks that New hands the access key to the
+// transport, which removes it from every field Error() prints (the
+// redaction itself is tested in internal/transport).
 func TestErrorRedactsEchoedKey(t *testing.T) {
-	e := &apierror.Error{
-		Vendor:     "bird",
-		StatusCode: 401,
-		Header:     http.Header{"X-Request-Id": {"id-" + testKey}},
-		Body:       []byte(`{"code":"Unauthorized` + testKey + `","message":"access key ` + testKey + ` is invalid"}`),
+	c, _, _ := newClient(t, []func() (*http.Response, error){jsonResp(401,
+		`{"code":"Unauthorized`+testKey+`","message":"access key `+testKey+` is invalid"}`, "X-Request-Id", "id-"+testKey)})
+	_, err := c.GetParticipant(context.Background(), ws, conv, "p1")
+	var e *APIError
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *APIError", err)
 	}
-	redactingDecoder(testKey)(e)
 	if s := e.Error(); strings.Contains(s, testKey) {
 		t.Errorf("Error() = %q contains the key", s)
 	}
-	if e.Message != "access key [redacted] is invalid" {
-		t.Errorf("Message = %q", e.Message)
-	}
-	// A replacement that joins into a new match drops the field.
-	if got := redact("xx[[", "x["); strings.Contains(got, "x[") {
-		t.Errorf("redact = %q", got)
-	}
-	if got := redact("a red b", "red"); strings.Contains(got, "red") {
-		t.Errorf("redact = %q", got)
+	if e.Message != "access key [redacted] is invalid" || e.RequestID != "id-[redacted]" {
+		t.Errorf("Message = %q, RequestID = %q", e.Message, e.RequestID)
 	}
 }
 
+// FuzzDecodeError feeds any body and request-ID header to decodeError: it
+// must not panic, must set only its own fields, and Details must be JSON.
 func FuzzDecodeError(f *testing.F) {
 	f.Add([]byte(`{"code":"ResourceNotFound","message":"Conversation not found"}`), "")
 	f.Add([]byte(`{"code":"InvalidPayload","message":"The request body did not pass validation","details":{"contact.identifierValue":["is required"]}}`), "rid")
@@ -91,10 +91,15 @@ func FuzzDecodeError(f *testing.F) {
 			Body:       body,
 			RetryAfter: time.Second,
 		}
-		redactingDecoder(testKey)(e)
-		s := e.Error()
-		if strings.Contains(s, testKey) {
-			t.Fatalf("Error() contains the access key: %q", s)
+		decodeError(e)
+		if s := e.Error(); !strings.HasPrefix(s, "bird: HTTP 422 ") || strings.ContainsAny(s, "\r\n") {
+			t.Fatalf("Error() = %q", s)
+		}
+		if e.Field != "" || e.MoreInfo != "" || e.Reason != "" {
+			t.Fatalf("Field %q MoreInfo %q Reason %q set", e.Field, e.MoreInfo, e.Reason)
+		}
+		if e.RequestID != "" && e.RequestID != strings.TrimSpace(requestID) {
+			t.Fatalf("RequestID = %q, header %q", e.RequestID, requestID)
 		}
 		if len(e.Details) > 0 && !json.Valid(e.Details) {
 			t.Fatalf("Details is not JSON: %q", e.Details)

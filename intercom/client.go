@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
@@ -38,25 +37,12 @@ type Client struct {
 // "Authorization: Bearer <token>") and sends "Intercom-Version: 2.14" unless
 // WithVersion says otherwise. It returns the first option error.
 func New(token string, opts ...option.Option) (*Client, error) {
-	if err := checkCredential("token", token); err != nil {
+	if err := clientopt.CheckCredential(vendor, "token", token); err != nil {
 		return nil, err
 	}
-	var s clientopt.Settings
-	for i, o := range opts {
-		if o == nil {
-			return nil, fmt.Errorf("%s: option %d is nil", vendor, i)
-		}
-		if err := o.Apply(&s); err != nil {
-			return nil, fmt.Errorf("%s: %w", vendor, err)
-		}
-	}
-	baseURL := DefaultBaseURL
-	if s.BaseURL != "" {
-		u, err := clientopt.CheckBaseURL(vendor, s.BaseURL)
-		if err != nil {
-			return nil, err
-		}
-		baseURL = u.String()
+	s, err := clientopt.Resolve(vendor, DefaultBaseURL, opts)
+	if err != nil {
+		return nil, err
 	}
 	version := DefaultVersion
 	if s.APIVersion != "" {
@@ -66,8 +52,8 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	header.Set("Authorization", "Bearer "+token)
 	header.Set("Accept", "application/json")
 	header.Set("Intercom-Version", version)
-	tc := s.Transport(vendor, header, errorDecoder(token), transport.Redaction{Secrets: []string{token}})
-	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	tc := s.Transport(vendor, header, decodeError, transport.Redaction{Secrets: []string{token}})
+	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
@@ -79,7 +65,7 @@ func New(token string, opts ...option.Option) (*Client, error) {
 // one makes Intercom answer 400 intercom_version_invalid.
 func WithVersion(v string) option.Option {
 	return option.Func(func(s *clientopt.Settings) error {
-		if err := checkHeaderValue("version", v); err != nil {
+		if err := clientopt.CheckCredential("intercom.WithVersion", "version", v); err != nil {
 			return err
 		}
 		s.APIVersion = v
@@ -201,24 +187,4 @@ func customers(op string, parsed *CustomersList, resp *http.Response, body []byt
 		return nil, fmt.Errorf("%s: %s: HTTP %d: cannot decode the customers list: %w", vendor, op, status, err)
 	}
 	return &out, nil
-}
-
-// checkCredential refuses an empty, blank or control-character credential.
-func checkCredential(field, v string) error {
-	return checkHeaderValue(field, v)
-}
-
-func checkHeaderValue(field, v string) error {
-	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("%s: %s must not be empty", vendor, field)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s: %s contains a control character", vendor, field)
-		}
-	}
-	if strings.TrimSpace(v) != v {
-		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
-	}
-	return nil
 }

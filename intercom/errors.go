@@ -20,29 +20,6 @@ import (
 // X-RateLimit-Reset. Error() never contains the access token.
 type APIError = apierror.Error
 
-// errorDecoder returns the DecodeError hook of a client: decodeError, then
-// the access token removed from every field Error() prints, in case Intercom
-// (or a proxy) echoes it back.
-func errorDecoder(secret string) func(*apierror.Error) {
-	return func(e *apierror.Error) {
-		decodeError(e)
-		redact(e, secret)
-	}
-}
-
-const redacted = "[redacted]"
-
-func redact(e *apierror.Error, secret string) {
-	if secret == "" {
-		return
-	}
-	for _, f := range []*string{&e.Code, &e.Message, &e.Field, &e.RequestID, &e.MoreInfo, &e.Reason} {
-		if strings.Contains(*f, secret) {
-			*f = strings.ReplaceAll(*f, secret, redacted)
-		}
-	}
-}
-
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:
 // HTML, empty, truncated or of the wrong shape leaves the fields empty.

@@ -9,8 +9,10 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 )
 
-// FuzzDecodeError feeds any body and X-Request-Id to the client's error
-// decoder: it must not panic, and Error() must never contain the token.
+// FuzzDecodeError feeds any body and X-Request-Id to decodeError: it must
+// not panic, must set only its own fields, and Details must be a JSON array.
+// (That Error() never contains the token is the transport's redaction,
+// tested there and end to end in TestTokenNeverInError.)
 func FuzzDecodeError(f *testing.F) {
 	seeds := []struct {
 		status int
@@ -34,17 +36,19 @@ func FuzzDecodeError(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.status, []byte(s.body), s.reqID)
 	}
-	decode := errorDecoder(testToken)
 	f.Fuzz(func(t *testing.T, status int, body []byte, reqID string) {
 		h := http.Header{}
 		h.Set("X-Request-Id", reqID)
 		e := &apierror.Error{Vendor: "intercom", StatusCode: status, Header: h, Body: body}
-		decode(e)
-		if msg := e.Error(); strings.Contains(msg, testToken) {
-			t.Fatalf("Error() contains the token: %q", msg)
+		decodeError(e)
+		if msg := e.Error(); !strings.HasPrefix(msg, "intercom: HTTP ") || strings.ContainsAny(msg, "\r\n") {
+			t.Fatalf("Error() = %q", msg)
 		}
-		if e.Details != nil && !jsonValid(e.Details) {
-			t.Fatalf("Details is not valid JSON: %q", e.Details)
+		if e.MoreInfo != "" || e.Reason != "" {
+			t.Fatalf("MoreInfo %q Reason %q set", e.MoreInfo, e.Reason)
+		}
+		if e.Details != nil && (!jsonValid(e.Details) || e.Details[0] != '[') {
+			t.Fatalf("Details is not a JSON array: %q", e.Details)
 		}
 	})
 }

@@ -12,10 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
@@ -39,32 +36,18 @@ type Client struct {
 // are applied in order; the first option error is returned. The base URL
 // defaults to DefaultBaseURL.
 func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
-	if err := checkCredential("accountSID", accountSID); err != nil {
+	if err := clientopt.CheckCredential(vendor, "accountSID", accountSID); err != nil {
 		return nil, err
 	}
 	if !pathparam.IsSID("AC", accountSID) {
 		return nil, fmt.Errorf("%s: accountSID is not an account SID (AC followed by 32 hex digits)", vendor)
 	}
-	if err := checkCredential("authToken", authToken); err != nil {
+	if err := clientopt.CheckCredential(vendor, "authToken", authToken); err != nil {
 		return nil, err
 	}
-
-	var s clientopt.Settings
-	for i, o := range opts {
-		if o == nil {
-			return nil, fmt.Errorf("%s: option %d is nil", vendor, i)
-		}
-		if err := o.Apply(&s); err != nil {
-			return nil, fmt.Errorf("%s: %w", vendor, err)
-		}
-	}
-	baseURL := DefaultBaseURL
-	if s.BaseURL != "" {
-		u, err := clientopt.CheckBaseURL(vendor, s.BaseURL)
-		if err != nil {
-			return nil, err
-		}
-		baseURL = u.String()
+	s, err := clientopt.Resolve(vendor, DefaultBaseURL, opts)
+	if err != nil {
+		return nil, err
 	}
 
 	basic := base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + authToken))
@@ -73,38 +56,17 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	// Attributes is the one value Twilio marks as sensitive: hidden in debug
 	// records, in the request form and in response JSON alike.
-	tc := s.Transport(vendor, header, redactingDecoder(authToken, basic), transport.Redaction{
+	tc := s.Transport(vendor, header, decodeError, transport.Redaction{
 		Secrets:  []string{authToken, basic},
 		FormKeys: []string{"Attributes"},
 		JSONKeys: []string{"attributes"},
 	})
 
-	gen, err := NewClientWithResponses(baseURL, WithHTTPClient(tc))
+	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
 	return &Client{gen: gen}, nil
-}
-
-// checkCredential refuses an empty, blank, padded or control-character
-// credential. The value itself never appears in the error.
-func checkCredential(field, v string) error {
-	switch {
-	case v == "":
-		return fmt.Errorf("%s: %s is empty", vendor, field)
-	case strings.TrimSpace(v) == "":
-		return fmt.Errorf("%s: %s is blank", vendor, field)
-	case strings.TrimSpace(v) != v:
-		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
-	case !utf8.ValidString(v):
-		return fmt.Errorf("%s: %s is not valid UTF-8", vendor, field)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return fmt.Errorf("%s: %s contains a control character", vendor, field)
-		}
-	}
-	return nil
 }
 
 // Generated returns the generated client, for advanced use. Its calls go
@@ -225,14 +187,7 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
-	if resp.JSON200 != nil {
-		return resp.JSON200, nil
-	}
-	var out ParticipantPage
-	if err := decodeBytes(resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants", &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return parsedOrDecoded(resp.JSON200, resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants")
 }
 
 // maxPages bounds AllParticipants against a server whose next_page_url never
@@ -324,14 +279,7 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err != nil {
 		return nil, err
 	}
-	if resp.JSON200 != nil {
-		return resp.JSON200, nil
-	}
-	var out Participant
-	if err := decodeBytes(resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}", &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return parsedOrDecoded(resp.JSON200, resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
 }
 
 // DeleteParticipant removes a participant from a conversation:
@@ -366,6 +314,20 @@ func decodeSuccess(resp *http.Response, op string, v any) error {
 	return decodeBytes(b, op, v)
 }
 
+// parsedOrDecoded returns what the generated parser decoded, or else the 2xx
+// body decoded here (the parser leaves a body whose Content-Type does not say
+// JSON alone).
+func parsedOrDecoded[T any](parsed *T, body []byte, op string) (*T, error) {
+	if parsed != nil {
+		return parsed, nil
+	}
+	out := new(T)
+	if err := decodeBytes(body, op, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func decodeBytes(b []byte, op string, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		var se *json.SyntaxError
@@ -376,22 +338,4 @@ func decodeBytes(b []byte, op string, v any) error {
 		return fmt.Errorf("%s: %s: decoding the success body: %w", vendor, op, err)
 	}
 	return nil
-}
-
-// redactingDecoder decodes Twilio error bodies and removes every secret from
-// every field that Error() prints, in case the server echoes one.
-func redactingDecoder(secrets ...string) func(*apierror.Error) {
-	return func(e *apierror.Error) {
-		decodeError(e)
-		for _, secret := range secrets {
-			if secret == "" {
-				continue
-			}
-			for _, s := range []*string{&e.Code, &e.Message, &e.Field, &e.RequestID, &e.MoreInfo} {
-				if strings.Contains(*s, secret) {
-					*s = strings.ReplaceAll(*s, secret, "[redacted]")
-				}
-			}
-		}
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/transport"
@@ -24,6 +26,8 @@ const UserAgent = "conversekit/" + Version
 // Settings are what the options set. The zero value of a field means the
 // vendor's default.
 type Settings struct {
+	// BaseURL is what WithBaseURL set; after Resolve, the checked URL or
+	// the vendor's default.
 	BaseURL        string
 	HTTPClient     *http.Client
 	Doer           transport.Doer
@@ -43,8 +47,9 @@ type Settings struct {
 
 // Transport builds the shared transport for a vendor from s, with the given
 // static headers (auth and vendor headers; User-Agent is added here), the
-// vendor's error-body decoder and what its debug records must hide (at least
-// its credentials in Redact.Secrets).
+// vendor's error-body decoder and what the client must hide: at least its
+// credentials in Redact.Secrets, which the transport removes from every
+// decoded API error and debug record (the decoder need not redact).
 func (s *Settings) Transport(vendor string, header http.Header, decode func(*apierror.Error), redact transport.Redaction) *transport.Client {
 	h := header.Clone()
 	if h == nil {
@@ -70,6 +75,57 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		Header:         h,
 		DecodeError:    decode,
 	})
+}
+
+// Option is what a vendor constructor's options implement (option.Option).
+type Option interface {
+	Apply(*Settings) error
+}
+
+// Resolve applies opts in order and returns the Settings they make, with
+// BaseURL set to the checked WithBaseURL value or else defaultBaseURL. A nil
+// option is the error "VENDOR: option I is nil"; an option's own error and
+// CheckBaseURL's come back naming the vendor. The first error wins.
+func Resolve[O Option](vendor, defaultBaseURL string, opts []O) (Settings, error) {
+	var s Settings
+	for i, o := range opts {
+		if any(o) == nil {
+			return Settings{}, fmt.Errorf("%s: option %d is nil", vendor, i)
+		}
+		if err := o.Apply(&s); err != nil {
+			return Settings{}, fmt.Errorf("%s: %w", vendor, err)
+		}
+	}
+	if s.BaseURL == "" {
+		s.BaseURL = defaultBaseURL
+		return s, nil
+	}
+	u, err := CheckBaseURL(vendor, s.BaseURL)
+	if err != nil {
+		return Settings{}, err
+	}
+	s.BaseURL = u.String()
+	return s, nil
+}
+
+// CheckCredential refuses a credential, or any other value sent as a static
+// header, that is empty, blank, padded with white space, not valid UTF-8 or
+// holds a control character (which could forge a header line). The error
+// names the vendor and the field, never the value.
+func CheckCredential(vendor, field, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("%s: %s is empty", vendor, field)
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s: %s is blank", vendor, field)
+	case strings.TrimSpace(v) != v:
+		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%s: %s is not valid UTF-8", vendor, field)
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return fmt.Errorf("%s: %s contains a control character", vendor, field)
+	}
+	return nil
 }
 
 // CheckBaseURL refuses a base URL that is not absolute http(s), carries

@@ -188,3 +188,82 @@ func TestTransport(t *testing.T) {
 type doerFunc func(*http.Request) (*http.Response, error)
 
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+type optFunc func(*Settings) error
+
+func (f optFunc) Apply(s *Settings) error { return f(s) }
+
+func TestResolve(t *testing.T) {
+	const def = "https://api.acme.test"
+	base := func(u string) Option { return optFunc(func(s *Settings) error { s.BaseURL = u; return nil }) }
+	retries := optFunc(func(s *Settings) error { s.MaxRetries, s.MaxRetriesSet = 2, true; return nil })
+	boom := errors.New("option.WithBoom: no")
+	tests := []struct {
+		name    string
+		opts    []Option
+		wantURL string
+		wantErr string // "" means accepted
+	}{
+		{"no options", nil, def, ""},
+		{"settings kept", []Option{retries}, def, ""},
+		{"base URL", []Option{base("https://eu.acme.test/")}, "https://eu.acme.test/", ""},
+		{"loopback", []Option{base("http://127.0.0.1:8080/p")}, "http://127.0.0.1:8080/p", ""},
+		{"last base URL wins", []Option{base("https://a.test"), base("https://b.test")}, "https://b.test", ""},
+		{"nil option", []Option{retries, nil}, "", "acme: option 1 is nil"},
+		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "", "acme: option.WithBoom: no"},
+		{"first error wins", []Option{nil, optFunc(func(*Settings) error { return boom })}, "", "acme: option 0 is nil"},
+		{"bad base URL", []Option{base("http://api.acme.test")}, "", "acme: base URL"},
+		{"base URL with credentials", []Option{base("https://u:SECRETPASS@acme.test")}, "", "credentials"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Resolve("acme", def, tt.opts)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), "acme: ") || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "SECRETPASS") {
+					t.Errorf("err = %v shows the password", err)
+				}
+				return
+			}
+			if err != nil || s.BaseURL != tt.wantURL {
+				t.Fatalf("Resolve = %q, %v; want %q", s.BaseURL, err, tt.wantURL)
+			}
+			if tt.name == "settings kept" && (!s.MaxRetriesSet || s.MaxRetries != 2) {
+				t.Errorf("settings lost: %+v", s)
+			}
+		})
+	}
+	if _, err := Resolve("acme", def, []Option{optFunc(func(*Settings) error { return boom })}); !errors.Is(err, boom) {
+		t.Errorf("err = %v does not wrap the option's error", err)
+	}
+}
+
+func TestCheckCredential(t *testing.T) {
+	tests := []struct{ v, want string }{
+		{"", "is empty"},
+		{" \t ", "is blank"},
+		{" tok3n-SECRET", "leading or trailing white space"},
+		{"tok3n-SECRET\n", "leading or trailing white space"},
+		{"tok3n-SECRET\xff", "not valid UTF-8"},
+		{"tok3n\x00SECRET", "control character"},
+		{"tok3n\nX-Evil: SECRET", "control character"},
+		{"tok3n\x7fSECRET", "control character"},
+		{"tok3n\u0085SECRET", "control character"},
+	}
+	for _, tt := range tests {
+		err := CheckCredential("acme", "token", tt.v)
+		if err == nil || !strings.HasPrefix(err.Error(), "acme: token ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("CheckCredential(%q) = %v, want %q", tt.v, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("CheckCredential(%q) = %v shows the value", tt.v, err)
+		}
+	}
+	for _, v := range []string{"tok", "AC0123456789abcdef0123456789abcdef", "a b", "Zoë=="} {
+		if err := CheckCredential("acme", "token", v); err != nil {
+			t.Errorf("CheckCredential(%q) = %v", v, err)
+		}
+	}
+}

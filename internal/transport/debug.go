@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/apierror"
 )
 
 // DebugBodyBytes is how much of each request and response body a
@@ -22,19 +24,23 @@ const DebugBodyBytes = 4 << 10
 // record: enough to redact a whole typical body, which a cut one cannot be.
 const debugPeekBytes = 64 << 10
 
-// Redacted replaces every hidden value in a debug record.
+// Redacted replaces every hidden value in a debug record and every secret in
+// an *apierror.Error.
 const Redacted = "[redacted]"
 
-// Redaction says what the per-attempt debug records (Options.DebugBodies)
-// must hide. The transport knows no vendor: each vendor client passes its
-// own. Whatever it says, the values of Authorization, Proxy-Authorization,
+// Redaction says what the client must hide. Its Secrets are removed from
+// every field of an *apierror.Error that Error() prints, always; all of it
+// applies to the per-attempt debug records (Options.DebugBodies). The
+// transport knows no vendor: each vendor client passes its own. Whatever it
+// says, in debug records the values of Authorization, Proxy-Authorization,
 // Cookie and Set-Cookie and of every header whose name contains "auth",
 // "token", "secret", "key", "cookie", "session", "password" or "signature"
 // are always hidden.
 type Redaction struct {
 	// Secrets are literal values, the client's credentials, replaced
-	// wherever they appear in a record: header values, bodies, URL. Their
-	// URL-escaped forms are replaced too.
+	// wherever they appear in a record (header values, bodies, URL) or in a
+	// decoded API error, in case the vendor echoes one. Their URL-escaped
+	// forms are replaced too.
 	Secrets []string
 	// Headers are more header names (any case) whose values are hidden.
 	Headers []string
@@ -51,7 +57,10 @@ type Redaction struct {
 var secretHeaderWords = []string{"auth", "token", "secret", "key", "cookie", "session", "password", "signature"}
 
 type redactor struct {
-	secrets  []string // with their escaped forms, longest first
+	secrets []string // with their escaped forms, longest first
+	// whole replaces a text in which replacing did not remove every
+	// secret: Redacted, or "" when Redacted itself holds a secret.
+	whole    string
 	headers  map[string]bool
 	formKeys map[string]bool
 	jsonKeys map[string]bool
@@ -69,6 +78,9 @@ func (r Redaction) compile() *redactor {
 		}
 	}
 	sort.Slice(rd.secrets, func(i, j int) bool { return len(rd.secrets[i]) > len(rd.secrets[j]) })
+	if !rd.holdsSecret(Redacted) {
+		rd.whole = Redacted
+	}
 	for _, h := range r.Headers {
 		rd.headers[http.CanonicalHeaderKey(h)] = true
 	}
@@ -81,14 +93,53 @@ func (r Redaction) compile() *redactor {
 	return rd
 }
 
-// scrub replaces every secret in s.
+// scrub replaces every secret in s with Redacted. When a replacement joins
+// the text around it into a new match (secret "x[" in "xx[[" gives
+// "x[redacted]["), or Redacted holds a secret, the whole of s is replaced.
 func (rd *redactor) scrub(s string) string {
+	hit := false
 	for _, secret := range rd.secrets {
 		if strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, Redacted)
+			hit = true
 		}
 	}
+	if hit && rd.holdsSecret(s) {
+		return rd.whole
+	}
 	return s
+}
+
+func (rd *redactor) holdsSecret(s string) bool {
+	for _, secret := range rd.secrets {
+		if strings.Contains(s, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// apiError removes the secrets from every field of e that Error() prints.
+// What the fields cannot show alone, Error() may still show where they meet
+// or where it clips and cleans them: then every field is replaced whole.
+func (rd *redactor) apiError(e *apierror.Error) {
+	if len(rd.secrets) == 0 {
+		return
+	}
+	fields := [...]*string{&e.Code, &e.Message, &e.Field, &e.RequestID, &e.MoreInfo, &e.Reason}
+	for _, f := range fields {
+		*f = rd.scrub(*f)
+	}
+	for _, whole := range [...]string{rd.whole, ""} {
+		if !rd.holdsSecret(e.Error()) {
+			return
+		}
+		for _, f := range fields {
+			if *f != "" {
+				*f = whole
+			}
+		}
+	}
 }
 
 func (rd *redactor) secretHeader(name string) bool {

@@ -247,3 +247,110 @@ func isAlnum(s string) bool {
 	}
 	return true
 }
+
+// redactingDecoder copies the body into the fields Error() prints: Code,
+// Message, Field and MoreInfo are the body's first four "|"-separated parts,
+// RequestID the X-Request-Id header, as a vendor that echoes everything
+// would.
+func redactingDecoder(e *apierror.Error) {
+	parts := strings.SplitN(string(e.Body), "|", 4)
+	for i, f := range []*string{&e.Code, &e.Message, &e.Field, &e.MoreInfo} {
+		if i < len(parts) {
+			*f = parts[i]
+		}
+	}
+	e.RequestID = e.Header.Get("X-Request-Id")
+}
+
+func TestAPIErrorRedaction(t *testing.T) {
+	const key = "sk_live_4f9c2a7e81d3b6"
+	tests := []struct {
+		name      string
+		secrets   []string
+		body, rid string
+		want      apierror.Error // Code, Message, Field, MoreInfo, RequestID
+	}{
+		{"no secret", nil, "c|m " + key + "|f|u", "r",
+			apierror.Error{Code: "c", Message: "m " + key, Field: "f", MoreInfo: "u", RequestID: "r"}},
+		{"every field", []string{key}, key + "|bad token " + key + "|" + key + "|https://x/" + key, "id-" + key,
+			apierror.Error{Code: Redacted, Message: "bad token " + Redacted, Field: Redacted, MoreInfo: "https://x/" + Redacted, RequestID: "id-" + Redacted}},
+		{"escaped form", []string{"a b/c"}, "|q=a+b%2Fc", "",
+			apierror.Error{Message: "q=" + Redacted}},
+		{"several secrets", []string{key, "basic64=="}, "x|" + key + " and basic64==", "",
+			apierror.Error{Code: "x", Message: Redacted + " and " + Redacted}},
+		// The replacement joins the text around it into a new match:
+		// "xx[[" -> "x[redacted][", so the whole field goes.
+		{"joined match", []string{"x["}, "c|xx[[", "",
+			apierror.Error{Code: "c", Message: Redacted}},
+		// Redacted itself holds the secret: the field is emptied.
+		{"secret in the placeholder", []string{"dact"}, "c|a dact b", "",
+			apierror.Error{Code: "c"}},
+		// Each field is clean, but Error() joins Code and Message with
+		// ": ": every field goes.
+		{"across fields", []string{"tok: en"}, "tok|en|f", "",
+			apierror.Error{Code: Redacted, Message: Redacted, Field: Redacted}},
+		// Error() turns control characters into spaces.
+		{"made by Error()", []string{"to ken"}, "c|to\nken", "",
+			apierror.Error{Code: Redacted, Message: Redacted}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: tt.secrets}},
+				step{status: 401, body: tt.body, hdr: []string{"X-Request-Id", tt.rid}})
+			_, err := doGet(context.Background(), c)
+			var e *apierror.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v", err)
+			}
+			if e.Code != tt.want.Code || e.Message != tt.want.Message || e.Field != tt.want.Field ||
+				e.MoreInfo != tt.want.MoreInfo || e.RequestID != tt.want.RequestID {
+				t.Errorf("got Code %q Message %q Field %q MoreInfo %q RequestID %q", e.Code, e.Message, e.Field, e.MoreInfo, e.RequestID)
+			}
+			for _, s := range tt.secrets {
+				if strings.Contains(e.Error(), s) {
+					t.Errorf("Error() = %q contains %q", e.Error(), s)
+				}
+			}
+			if string(e.Body) != tt.body {
+				t.Errorf("Body = %q: the raw body is kept as it came", e.Body)
+			}
+		})
+	}
+}
+
+// FuzzAPIErrorRedaction sends any error body and request-ID header through a
+// client whose decoder copies them into every field Error() prints: Error()
+// never contains the secret, unless the secret is part of what Error() says
+// with every vendor field empty ("acme: HTTP 400 Bad Request").
+func FuzzAPIErrorRedaction(f *testing.F) {
+	const key = "sk_live_4f9c2a7e81d3b6"
+	f.Add([]byte("unauthorized|bad token "+key+"|token|https://x/"+key), "id-"+key, key, uint16(401))
+	f.Add([]byte("c|xx[["), "", "x[", uint16(400))
+	f.Add([]byte("c|a dact b"), "r", "dact", uint16(403))
+	f.Add([]byte("tok|en|f"), "", "tok: en", uint16(422))
+	f.Add([]byte("c|to\nken"), "", "to ken", uint16(500))
+	f.Add([]byte("|q=a+b%2Fc"), "a%20b", "a b/c", uint16(404))
+	f.Add([]byte("\xff\xfe|"+key+"\x00"), key, key, uint16(429))
+	f.Fuzz(func(t *testing.T, body []byte, rid, secret string, status uint16) {
+		if secret == "" || strings.ContainsAny(rid, "\r\n") {
+			return // no secret; a header value net/http would refuse
+		}
+		st := step{status: 400 + int(status%200), body: string(body), hdr: []string{"X-Request-Id", rid}}
+		c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: []string{secret}}}, st)
+		_, err := doGet(context.Background(), c)
+		var e *apierror.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("err = %v", err)
+		}
+		bare := apierror.Error{Vendor: e.Vendor, StatusCode: e.StatusCode, Truncated: e.Truncated}
+		if strings.Contains(bare.Error(), secret) {
+			return // the secret is in the status line itself
+		}
+		if strings.Contains(e.Error(), secret) {
+			t.Fatalf("Error() = %q contains the secret %q", e.Error(), secret)
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Fatalf("err = %q contains the secret %q", err, secret)
+		}
+	})
+}

@@ -1,7 +1,8 @@
 // Package transport is the one HTTP layer under every vendor client: retries
 // with backoff on go-retryablehttp, Retry-After and X-RateLimit-Reset, a
 // per-attempt timeout, static headers (auth, User-Agent), capped bodies and the
-// conversion of every non-2xx response into an *apierror.Error.
+// conversion of every non-2xx response into an *apierror.Error, decoded by
+// Options.DecodeError and then rid of the client's secrets (Redaction).
 //
 // Retry policy, in one place:
 //   - 429 is always retried: the vendors did not process the request.
@@ -105,14 +106,16 @@ type Options struct {
 	// bodies. Credential headers and the values Redact names are replaced by
 	// "[redacted]"; each body is cut at DebugBodyBytes.
 	DebugBodies bool
-	// Redact names what the per-attempt records must hide beyond the
-	// credential headers that are always hidden.
+	// Redact names the secrets removed from every *apierror.Error and what
+	// the per-attempt records must hide beyond the credential headers that
+	// are always hidden.
 	Redact Redaction
 	// Header is set on every request (Authorization, User-Agent, ...).
 	Header http.Header
 	// DecodeError fills the vendor fields (Code, Message, RequestID, ...) of
 	// an error whose StatusCode, Header, Body, RetryAfter and Attempts are
-	// already set. It must tolerate any body: HTML, empty, truncated.
+	// already set. It must tolerate any body: HTML, empty, truncated. It
+	// need not redact: Redact.Secrets are removed from the fields after it.
 	DecodeError func(*apierror.Error)
 }
 
@@ -123,6 +126,7 @@ type Client struct {
 	vendor  string
 	header  http.Header
 	decode  func(*apierror.Error)
+	redact  *redactor
 	logger  *slog.Logger
 	maxBody int64
 	maxWait time.Duration
@@ -253,8 +257,9 @@ func New(o Options) *Client {
 	if hc.Transport == nil {
 		hc.Transport = http.DefaultTransport
 	}
+	redact := o.Redact.compile()
 	if o.Logger != nil && o.DebugBodies {
-		hc.Transport = &debugTransport{rt: hc.Transport, vendor: o.Vendor, logger: o.Logger, redact: o.Redact.compile()}
+		hc.Transport = &debugTransport{rt: hc.Transport, vendor: o.Vendor, logger: o.Logger, redact: redact}
 	}
 	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
 	// gives up or its wait is cancelled, which would drop every idle
@@ -266,6 +271,7 @@ func New(o Options) *Client {
 		vendor:  o.Vendor,
 		header:  o.Header.Clone(),
 		decode:  o.DecodeError,
+		redact:  redact,
 		logger:  o.Logger,
 		maxBody: o.MaxResponseBytes,
 		maxWait: o.MaxServerWait,
@@ -419,6 +425,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if resp != nil && errors.As(err, &stop) {
 			apiErr := c.responseError(st, resp, n)
 			apiErr.Reason = stop.Error()
+			c.redact.apiError(apiErr)
 			return nil, apiErr
 		}
 		if resp != nil {
@@ -436,6 +443,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		apiErr := c.responseError(st, resp, n)
 		if n > 1 && apiErr.Temporary() {
 			apiErr.Reason = fmt.Sprintf("gave up after %d attempts", n)
+			c.redact.apiError(apiErr)
 		}
 		return nil, apiErr
 	}
@@ -516,6 +524,7 @@ func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	if c.decode != nil {
 		c.decode(e)
 	}
+	c.redact.apiError(e)
 	return e
 }
 
