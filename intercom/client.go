@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -103,21 +102,7 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
-	var httpResp *http.Response
-	if rc, ok := c.gen.ClientInterface.(*RawClient); ok && !strings.Contains(rc.Server, "/.") && len(rc.RequestEditors) == 0 {
-		// The request the generated builder makes, built directly: it
-		// re-parses the base URL and formats the path parameter through
-		// reflection on every call.
-		var req *http.Request
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost,
-			rc.Server+"conversations/"+url.PathEscape(conversationID)+"/customers", bytes.NewReader(raw))
-		if err == nil {
-			req.Header["Content-Type"] = contentTypeJSON
-			httpResp, err = rc.Client.Do(req)
-		}
-	} else {
-		httpResp, err = c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
-	}
+	httpResp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
@@ -127,8 +112,6 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	}
 	return customers("POST /conversations/{id}/customers", resp.JSON200, resp.HTTPResponse, resp.Body)
 }
-
-var contentTypeJSON = []string{"application/json"}
 
 // DetachContact removes a contact from a conversation on behalf of the admin:
 // DELETE /conversations/{id}/customers/{contact_id}, with body

@@ -303,3 +303,23 @@ func TestVendorErrorsMapToCodes(t *testing.T) {
 		}
 	}
 }
+
+// What a vendor cannot express is refused as such even when the context is
+// already done; a request that could be sent gets the context error and is
+// not sent.
+func TestRefusalBeforeContextError(t *testing.T) {
+	f, srv := newIntercomFixture(t)
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := f.Client.Add(done, f.Conversation, participants.Participant{Phone: "+15558675310"})
+	if participants.Code(err) != participants.Unimplemented {
+		t.Errorf("phone on Intercom with a done context: %v, want Unimplemented", err)
+	}
+	_, err = f.Client.Add(done, f.Conversation, participants.Participant{Email: "ada@example.com"})
+	if participants.Code(err) != participants.Canceled || !errors.Is(err, context.Canceled) {
+		t.Errorf("email with a done context: %v, want Canceled", err)
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

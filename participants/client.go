@@ -116,9 +116,6 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 		}
 		opt(&o)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, WrapError(name, err)
-	}
 	res, err := c.p.Add(transport.WithIdempotent(ctx), conversationID, p, o)
 	if err != nil {
 		return nil, WrapError(name, err)

@@ -90,35 +90,17 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 		return nil, err
 	}
 	form := encodeCreateForm(p)
-	var resp *http.Response
-	var err error
-	if rc, ok := c.gen.ClientInterface.(*RawClient); ok && !strings.Contains(rc.Server, "/.") && len(rc.RequestEditors) == 0 {
-		// The request the generated builder makes, built directly: it
-		// re-parses the base URL and formats the path parameter through
-		// reflection on every call.
-		var req *http.Request
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost,
-			rc.Server+"v1/Conversations/"+url.PathEscape(conversationSID)+"/Participants", strings.NewReader(form))
-		if err != nil {
-			return nil, err
-		}
-		req.Header["Content-Type"] = contentTypeForm
-		if p.WebhookEnabled {
-			req.Header["X-Twilio-Webhook-Enabled"] = webhookEnabledTrue
-		}
-		resp, err = rc.Client.Do(req)
-	} else {
-		var params CreateConversationParticipantParams
-		if p.WebhookEnabled {
-			v := WebhookEnabledTypeTrue
-			params.XTwilioWebhookEnabled = &v
-		}
-		// The raw generated method: the typed one also parses the 201 CORS
-		// headers and would fail a participant that was created when one of
-		// them is malformed.
-		resp, err = c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
-			"application/x-www-form-urlencoded", strings.NewReader(form))
+	var params CreateConversationParticipantParams
+	if p.WebhookEnabled {
+		v := WebhookEnabledTypeTrue
+		params.XTwilioWebhookEnabled = &v
 	}
+	// The raw generated method with our own form encoding: the runtime's
+	// form encoder drops time.Time fields and is reflective, and the typed
+	// method also parses the 201 CORS headers and would fail a participant
+	// that was created when one of them is malformed.
+	resp, err := c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
+		"application/x-www-form-urlencoded", strings.NewReader(form))
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +110,6 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	}
 	return &out, nil
 }
-
-var (
-	contentTypeForm    = []string{"application/x-www-form-urlencoded"}
-	webhookEnabledTrue = []string{string(WebhookEnabledTypeTrue)}
-)
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
 // values are not sent.

@@ -393,6 +393,9 @@ func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // attempt and closed (a body that is an io.Seeker is instead rewound before
 // each attempt and left open, as go-retryablehttp does).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	if err := req.Context().Err(); err != nil {
+		return nil, err // nothing is sent on a context that is already done
+	}
 	st := new(call)
 	ctx := context.WithValue(req.Context(), callKey{}, st)
 	// A shallow copy with its own header map: neither req nor its header
