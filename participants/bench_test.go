@@ -141,21 +141,13 @@ func benchIntercom(tb testing.TB) benchVendor {
 			"User-Agent":       {"conversekit/0.1.0"},
 			"Content-Type":     {"application/json"},
 		}
-		resp, err := plain.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
 		var out customersList
-		if err := json.Unmarshal(b, &out); err != nil {
+		status, err := floorDo(plain, req, &out)
+		if err != nil {
 			return err
 		}
-		if resp.StatusCode != 200 || len(out.Customers) != 2 {
-			tb.Fatalf("floor: %d %+v", resp.StatusCode, out)
+		if status != 200 || len(out.Customers) != 2 {
+			tb.Fatalf("floor: %d %+v", status, out)
 		}
 		return nil
 	}
@@ -220,21 +212,13 @@ func benchBird(tb testing.TB) benchVendor {
 			"User-Agent":    {"conversekit/0.1.0"},
 			"Content-Type":  {"application/json"},
 		}
-		resp, err := plain.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
 		var out participant
-		if err := json.Unmarshal(b, &out); err != nil {
+		status, err := floorDo(plain, req, &out)
+		if err != nil {
 			return err
 		}
-		if resp.StatusCode != 201 || out.ID == "" {
-			tb.Fatalf("floor: %d %+v", resp.StatusCode, out)
+		if status != 201 || out.ID == "" {
+			tb.Fatalf("floor: %d %+v", status, out)
 		}
 		return nil
 	}
@@ -295,21 +279,13 @@ func benchTwilio(tb testing.TB) benchVendor {
 			"User-Agent":    {"conversekit/0.1.0"},
 			"Content-Type":  {"application/x-www-form-urlencoded"},
 		}
-		resp, err := plain.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
 		var out participant
-		if err := json.Unmarshal(b, &out); err != nil {
+		status, err := floorDo(plain, req, &out)
+		if err != nil {
 			return err
 		}
-		if resp.StatusCode != 201 || out.SID == "" {
-			tb.Fatalf("floor: %d %+v", resp.StatusCode, out)
+		if status != 201 || out.SID == "" {
+			tb.Fatalf("floor: %d %+v", status, out)
 		}
 		return nil
 	}
@@ -491,4 +467,19 @@ func itoa(n int) string {
 			return string(b)
 		}
 	}
+}
+
+// floorDo is the floor's send-read-decode: a plain http.Client, io.ReadAll
+// and json.Unmarshal into out.
+func floorDo(c *http.Client, req *http.Request, out any) (int, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, json.Unmarshal(b, out)
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
@@ -46,17 +45,8 @@ type env struct {
 	twilio   *participantstest.TwilioServer
 }
 
-// envBase are the client options of every env; later options override.
-func envBase(url string) []option.Option {
-	return []option.Option{
-		option.WithBaseURL(url),
-		option.WithRetryWait(time.Millisecond, 5*time.Millisecond),
-		option.WithAttemptTimeout(5 * time.Second),
-	}
-}
-
 // newEnv starts vendor's fake with one conversation and returns a client over
-// it with envBase and opts.
+// it with fast and opts.
 func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 	t.Helper()
 	e := &env{vendor: vendor}
@@ -66,7 +56,7 @@ func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 		t.Cleanup(srv.Close)
 		srv.SeedAdmin(intercomAdmin)
 		srv.SeedConversation(intercomConversation)
-		ic, err := intercom.New(envIntercomToken, append(envBase(srv.URL()), opts...)...)
+		ic, err := intercom.New(envIntercomToken, append(fast(srv.URL()), opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +71,7 @@ func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 		srv := participantstest.NewBirdServer(participantstest.WithBirdAccessKey(envBirdKey))
 		t.Cleanup(srv.Close)
 		srv.SeedConversation(birdConversation)
-		bc, err := bird.New(envBirdKey, append(envBase(srv.URL()), opts...)...)
+		bc, err := bird.New(envBirdKey, append(fast(srv.URL()), opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,7 +86,7 @@ func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 		srv := participantstest.NewTwilioServer(participantstest.WithTwilioCredentials(envTwilioSID, envTwilioToken))
 		t.Cleanup(srv.Close)
 		srv.SeedConversation(twilioConversation, "support-42")
-		tc, err := twilio.New(envTwilioSID, envTwilioToken, append(envBase(srv.URL()), opts...)...)
+		tc, err := twilio.New(envTwilioSID, envTwilioToken, append(fast(srv.URL()), opts...)...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -137,7 +137,7 @@ func clipName(s string) string {
 }
 
 func twilioClient(t *testing.T, e *env) *twilio.Client {
-	c, err := twilio.New(envTwilioSID, envTwilioToken, envBase(e.srv.URL())...)
+	c, err := twilio.New(envTwilioSID, envTwilioToken, fast(e.srv.URL())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func twilioClient(t *testing.T, e *env) *twilio.Client {
 }
 
 func birdClient(t *testing.T, e *env) *bird.Client {
-	c, err := bird.New(envBirdKey, envBase(e.srv.URL())...)
+	c, err := bird.New(envBirdKey, fast(e.srv.URL())...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,6 +140,4 @@ func wantNoCalls(t *testing.T, mock *httpmock.MockTransport) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func withBaseURL(u string) option.Option { return option.WithBaseURL(u) }

@@ -28,12 +28,6 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-type limited interface {
-	URL() string
-	Close()
-	SetRateLimit(int, time.Duration)
-}
-
 func do(t *testing.T, method, url, auth, contentType, body string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
