@@ -37,16 +37,16 @@ func TestDebugBodies(t *testing.T) {
 	const token = "tok-SECRET-123"
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	respBody := `{"sid":"MB1","attributes":"{\"ssn\":\"111\"}","echo":"` + token + `","nested":[{"Attributes":"x"}]}`
+	respBody := `{"sid":"MB1","attributes":"{\"ssn\":\"078-05-1120\"}","echo":"` + token + `","nested":[{"Attributes":"x"}]}`
 	c, _, _ := mockClient(t, Options{
 		Vendor: "acme", Logger: logger, DebugBodies: true,
 		Header: http.Header{"Authorization": {"Basic " + token}, "User-Agent": {"ua"}},
 		Redact: Redaction{Secrets: []string{token}, FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}, Headers: []string{"X-Private"}},
 	},
-		step{status: 503, body: "<html>busy " + token + "</html>", hdr: []string{"Content-Type", "text/html", "Set-Cookie", "s=1"}},
-		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "p", "X-Echo", "Bearer " + token}},
+		step{status: 503, body: "<html>busy " + token + "</html>", hdr: []string{"Content-Type", "text/html", "Set-Cookie", "session=cookie-secret-42"}},
+		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "private-value-43", "X-Echo", "Bearer " + token}},
 	)
-	form := url.Values{"Attributes": {`{"ssn":"111"}`}, "Identity": {"ada"}}.Encode()
+	form := url.Values{"Attributes": {`{"ssn":"078-05-1120"}`}, "Identity": {"ada"}}.Encode()
 	req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Api-Key", "caller-key")
@@ -59,7 +59,7 @@ func TestDebugBodies(t *testing.T) {
 	}
 
 	out := buf.String()
-	for _, leak := range []string{token, "111", "caller-key", `"p"`, "s=1"} {
+	for _, leak := range []string{token, "078-05-1120", "caller-key", "private-value-43", "cookie-secret-42"} {
 		if strings.Contains(out, leak) {
 			t.Errorf("log contains %q:\n%s", leak, out)
 		}
