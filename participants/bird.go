@@ -40,7 +40,10 @@ type birdProvider struct {
 //
 // Bird ensures the participant: 201 is Added, 200 AlreadyPresent. A 409 for
 // a request by identifier is resolved by looking the participant up by that
-// identifier (AlreadyPresent); otherwise it is AlreadyExists.
+// identifier: found, AlreadyPresent; not in this conversation (404),
+// AlreadyExists. When the lookup itself fails, its error decides the code
+// (Unavailable, Canceled, ...) and a *DuplicateLookupError holds both
+// answers. A 409 for a request by ID is AlreadyExists.
 func Bird(c *bird.Client, o BirdOptions) Provider {
 	return &birdProvider{c: c, o: o}
 }
@@ -118,8 +121,15 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
 	}
 	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value)
-	if lookupErr != nil {
-		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and looking the participant up by identifier failed: " + lookupErr.Error(), Err: err}
+	var lookupAPI *apierror.Error
+	switch {
+	case lookupErr == nil:
+	case errors.As(lookupErr, &lookupAPI) && lookupAPI.StatusCode == http.StatusNotFound && ctx.Err() == nil:
+		// Bird holds the identifier, but not in this conversation.
+		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 but no participant of this conversation has that identifier",
+			Err: &DuplicateLookupError{Duplicate: err, Lookup: lookupErr}}
+	default:
+		return nil, duplicateLookupFailed(name, err, lookupErr)
 	}
 	return birdResult(found, AlreadyPresent), nil
 }

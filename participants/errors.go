@@ -41,7 +41,9 @@ const (
 	// RateLimited: the vendor answered 429 beyond the retry budget or the
 	// deadline.
 	RateLimited
-	// Unavailable: the vendor failed (5xx) or could not be reached.
+	// Unavailable: the vendor failed (5xx), could not be reached, lost the
+	// connection before its whole answer arrived, or answered with a
+	// redirect (3xx), which is never followed.
 	Unavailable
 	// Canceled: the context was canceled.
 	Canceled
@@ -198,8 +200,37 @@ func codeForStatus(status int) ErrorCode {
 		return Unimplemented
 	case status == http.StatusRequestTimeout || status >= 500:
 		return Unavailable
+	case status >= 300 && status <= 399:
+		return Unavailable // a redirect, not followed: the call did not happen
 	}
 	return Unknown
+}
+
+// DuplicateLookupError is the error of an Add that the vendor refused as a
+// duplicate (Bird 409, Twilio 50433/50437/50416) and whose lookup of the
+// existing participant then failed: whether the person is in the
+// conversation is not known. The code of the *Error that holds it is the
+// lookup's (Unavailable, Canceled, DeadlineExceeded, ...), never
+// AlreadyExists; errors.Is and errors.As reach both errors, the lookup's
+// first.
+type DuplicateLookupError struct {
+	// Duplicate is the vendor's duplicate answer (an *APIError).
+	Duplicate error
+	// Lookup is the error of the lookup that followed.
+	Lookup error
+}
+
+func (e *DuplicateLookupError) Error() string {
+	return "looking up the existing participant failed: " + e.Lookup.Error() + " (after the duplicate answer: " + e.Duplicate.Error() + ")"
+}
+
+// Unwrap returns the lookup's error and the duplicate answer.
+func (e *DuplicateLookupError) Unwrap() []error { return []error{e.Lookup, e.Duplicate} }
+
+// duplicateLookupFailed is the *Error of a duplicate answer dup whose
+// lookup failed with lookup: the lookup's code, both errors in the chain.
+func duplicateLookupFailed(provider string, dup, lookup error) *Error {
+	return &Error{Code: Code(WrapError(provider, lookup)), Provider: provider, Err: &DuplicateLookupError{Duplicate: dup, Lookup: lookup}}
 }
 
 // assign sets *target to v when target is a non-nil pointer whose element v

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +37,14 @@ type faultCase struct {
 	// HTTP dates are computed when the case runs).
 	faults func() []participantstest.Fault
 	want   func(vendor string) faultWant
+	// redirect, when set, answers the add with this 3xx status whose
+	// Location is a sink server (on another port of the same host name, or
+	// on another host name when redirectHost is set) that must see no
+	// request.
+	redirect     int
+	redirectHost bool
+	// check, when set, asserts more after the Add.
+	check func(t *testing.T, e *env, err error)
 }
 
 // faultWant is what a faultCase must produce.
@@ -343,10 +353,163 @@ var faultMatrix = []faultCase{
 			return w
 		},
 	},
+	redirectCase(301, false), redirectCase(302, false), redirectCase(303, false),
+	redirectCase(307, false), redirectCase(308, false),
+	redirectCase(307, true), redirectCase(308, true),
+	{
+		name: "2xx with an empty JSON object (added, nothing proven)",
+		opts: rewriteBody(func([]byte) []byte { return []byte(`{}`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
+		name: "2xx with {\"status\":\"ok\"} (added, nothing proven)",
+		opts: rewriteBody(func([]byte) []byte { return []byte(`{"status":"ok"}`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
+		name: "added, then the answer cut mid-body (FIN): the retry reports it present",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{CommitThenCut: true}}
+		},
+		want: commitThenRetry,
+	},
+	{
+		name: "added, then the answer cut mid-body (reset): the retry reports it present",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{CommitThenCut: true, Reset: true}}
+		},
+		want: commitThenRetry,
+	},
+	duplicateLookupCase("bird", participantstest.Fault{Status: 409, Body: `{"code":"Conflict","message":"participant exists"}`}),
+	duplicateLookupCase("twilio", participantstest.Fault{Status: 409, Body: `{"code":50416,"message":"binding exists","status":409}`}),
+	duplicateDeadlineCase("bird", participantstest.Fault{Status: 409, Body: `{"code":"Conflict","message":"participant exists"}`}),
+	duplicateDeadlineCase("twilio", participantstest.Fault{Status: 409, Body: `{"code":50433,"message":"identity exists","status":409}`}),
+	{
+		name: "429 with an 8 MiB header, then success: header refused, bounded memory",
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"X-Filler": {strings.Repeat("h", 8<<20)}}}}
+		},
+		want: func(v string) faultWant {
+			w := ok(added(v), 2)
+			w.maxAlloc = 24 << 20
+			return w
+		},
+	},
+	{
+		name:    "shared 429 pause past a later call's deadline: RateLimited at once, nothing sent",
+		timeout: time.Second,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"5"}}}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.RateLimited, 1, 429)
+			w.maxElapsed = 2 * time.Second
+			return w
+		},
+		check: func(t *testing.T, e *env, _ error) {
+			// The first Add's 429 paused the client for 5s; a second Add
+			// with a 500ms deadline must not wait it out in vain.
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := e.client.Add(ctx, e.conv, e.person(2))
+			elapsed := time.Since(start)
+			if participants.Code(err) != participants.RateLimited || errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("second Add: code %v (err %v), want RateLimited before the deadline", participants.Code(err), err)
+			}
+			var api *apierror.Error
+			if !errors.As(err, &api) || api.StatusCode != 429 || api.RetryAfter < 3*time.Second || api.Attempts != 0 {
+				t.Errorf("second Add: errors.As(*APIError) = %+v, want the 429 with what is left of the 5s and 0 attempts", api)
+			}
+			if elapsed > 300*time.Millisecond {
+				t.Errorf("second Add took %s, want at once", elapsed)
+			}
+			if n := e.srv.Requests(); n != 1 {
+				t.Errorf("requests at the fake = %d, want the first Add's only", n)
+			}
+		},
+	},
 	clientError(401, participants.Unauthenticated),
 	clientError(403, participants.PermissionDenied),
 	clientError(404, participants.NotFound),
 	clientError(422, participants.InvalidArgument),
+}
+
+// commitThenRetry is the want of an add whose answer was lost after the
+// vendor did the work: the retry's answer is the truth.
+func commitThenRetry(v string) faultWant {
+	if v == "twilio" { // POST, POST (50416), GET list
+		return ok(present(v), 3)
+	}
+	return ok(present(v), 2)
+}
+
+// redirectCase answers the add with status and a Location elsewhere.
+func redirectCase(status int, otherHost bool) faultCase {
+	where := "another port"
+	if otherHost {
+		where = "another host"
+	}
+	return faultCase{
+		name:         fmt.Sprintf("%d to %s: not followed, no credential or body sent there", status, where),
+		redirect:     status,
+		redirectHost: otherHost,
+		want: func(string) faultWant {
+			w := fails(participants.Unavailable, 1, status)
+			w.errHas = "redirects are not followed"
+			return w
+		},
+	}
+}
+
+// duplicateLookupCase: the vendor answers the add with a duplicate, then the
+// lookup of the existing participant gets 503 four times. The lookup decides
+// the code; both answers are in the chain.
+func duplicateLookupCase(vendor string, dup participantstest.Fault) faultCase {
+	return faultCase{
+		name: "duplicate answer, then its lookup fails (503 ×4): Unavailable, not AlreadyExists",
+		only: vendor,
+		faults: func() []participantstest.Fault {
+			return append([]participantstest.Fault{dup}, repeatFault(4, participantstest.Fault{Status: 503, Body: `{}`})...)
+		},
+		want: func(string) faultWant { return fails(participants.Unavailable, 5, 503) },
+		check: func(t *testing.T, _ *env, err error) {
+			var dle *participants.DuplicateLookupError
+			var lookup, first *apierror.Error
+			if !errors.As(err, &dle) || !errors.As(dle.Duplicate, &first) || first.StatusCode != 409 ||
+				!errors.As(dle.Lookup, &lookup) || lookup.StatusCode != 503 {
+				t.Errorf("err = %v, want a *DuplicateLookupError with the 409 and the 503", err)
+			}
+		},
+	}
+}
+
+// duplicateDeadlineCase: the lookup that follows a duplicate answer stalls
+// past the caller's deadline.
+func duplicateDeadlineCase(vendor string, dup participantstest.Fault) faultCase {
+	return faultCase{
+		name:    "duplicate answer, then the deadline passes during its lookup: DeadlineExceeded",
+		only:    vendor,
+		timeout: 500 * time.Millisecond,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{dup, {Delay: 10 * time.Second}}
+		},
+		want: func(string) faultWant {
+			w := fails(participants.DeadlineExceeded, 2, 409)
+			w.maxElapsed = 3 * time.Second
+			return w
+		},
+		check: func(t *testing.T, _ *env, err error) {
+			var dle *participants.DuplicateLookupError
+			if !errors.As(err, &dle) || !errors.Is(dle.Lookup, context.DeadlineExceeded) {
+				t.Errorf("err = %v, want a *DuplicateLookupError whose lookup ended with the deadline", err)
+			}
+		},
+	}
 }
 
 func statusThenSuccess(status int, body, contentType string) faultCase {
@@ -449,6 +612,19 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	if tc.faults != nil {
 		e.srv.InjectFaults(tc.faults()...)
 	}
+	var sinkHits atomic.Int32
+	if tc.redirect != 0 {
+		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sinkHits.Add(1)
+			io.WriteString(w, `{"id":"p-other","sid":"MBother","customers":[],"participants":[]}`)
+		}))
+		t.Cleanup(sink.Close)
+		loc := sink.URL + "/participants"
+		if tc.redirectHost {
+			loc = strings.Replace(loc, "127.0.0.1", "localhost", 1)
+		}
+		e.srv.InjectFaults(participantstest.Fault{Status: tc.redirect, Header: http.Header{"Location": {loc}}})
+	}
 	timeout := tc.timeout
 	if timeout == 0 {
 		timeout = 20 * time.Second
@@ -524,6 +700,12 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	}
 	if attempts != want.attempts {
 		t.Errorf("requests that reached the fake = %d, want %d", attempts, want.attempts)
+	}
+	if n := sinkHits.Load(); n != 0 {
+		t.Errorf("the redirect target got %d requests", n)
+	}
+	if tc.check != nil {
+		tc.check(t, e, err)
 	}
 	if at != want.present {
 		t.Errorf("participants at the end = %d, want %d", at, want.present)

@@ -44,7 +44,9 @@ type twilioProvider struct {
 // existing one is returned as AlreadyPresent; for 50416 (address and proxy
 // bound to an active conversation) the result is AlreadyPresent when the
 // address is in this conversation and AlreadyExists when it is bound to
-// another one.
+// another one. When listing the participants fails, the listing's error
+// decides the code (Unavailable, Canceled, ...) and a *DuplicateLookupError
+// holds both answers.
 func Twilio(c *twilio.Client, o TwilioOptions) Provider {
 	return &twilioProvider{c: c, o: o}
 }
@@ -123,7 +125,7 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 	existing, lookupErr := p.find(ctx, conversationID, &params)
 	switch {
 	case lookupErr != nil:
-		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Twilio answered duplicate code " + api.Code + " and listing this conversation's participants failed: " + lookupErr.Error(), Err: err}
+		return nil, duplicateLookupFailed(name, err, lookupErr)
 	case existing != nil:
 		return twilioResult(existing, AlreadyPresent), nil
 	case api.Code == twilioBindingInUse:

@@ -136,45 +136,92 @@ type Client struct {
 // pauseGate holds back every attempt of a Client until the time a 429 asked
 // for. The zero value is open.
 type pauseGate struct {
-	until atomic.Int64 // Unix nanoseconds; 0 when never paused
+	until atomic.Int64                   // Unix nanoseconds; 0 when never paused
+	last  atomic.Pointer[apierror.Error] // the 429 that set the pause
 }
 
-// pauseUntil extends the pause to t (never shortens it).
-func (g *pauseGate) pauseUntil(t time.Time) {
+// pauseUntil extends the pause to t (never shortens it); e is the 429 that
+// asks for it.
+func (g *pauseGate) pauseUntil(t time.Time, e *apierror.Error) {
 	n := t.UnixNano()
 	for {
 		u := g.until.Load()
-		if n <= u || g.until.CompareAndSwap(u, n) {
+		if n <= u {
+			return
+		}
+		if g.until.CompareAndSwap(u, n) {
+			if e != nil {
+				g.last.Store(e)
+			}
 			return
 		}
 	}
 }
 
-// wait blocks until the pause is over or ctx is done. Without a pause it
-// costs one atomic load.
-func (g *pauseGate) wait(ctx context.Context) {
+// wait blocks until the pause is over or ctx is done, and returns ctx's
+// error in that case. When ctx's deadline comes before the end of the pause
+// it returns a *pauseStop at once instead of waiting in vain. Without a
+// pause it costs one atomic load.
+func (g *pauseGate) wait(ctx context.Context) error {
 	for {
 		u := g.until.Load()
 		if u == 0 {
-			return
+			return nil
 		}
-		d := time.Until(time.Unix(0, u))
+		end := time.Unix(0, u)
+		d := time.Until(end)
 		if d <= 0 {
-			return
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && dl.Before(end) {
+			return &pauseStop{wait: d, last: g.last.Load()}
 		}
 		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return // the attempt then fails at once with the context error
+			return ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
+// pauseStop is the error of an attempt that was not sent because the
+// client's shared 429 pause lasts past the attempt's context deadline.
+type pauseStop struct {
+	wait time.Duration   // what was left of the pause
+	last *apierror.Error // the 429 that set the pause, if known
+}
+
+func (e *pauseStop) Error() string {
+	return fmt.Sprintf("rate limited: an earlier 429 of this client asked to wait %s more, which passes the context deadline", e.wait.Round(time.Millisecond))
+}
+
+// gate is the outermost RoundTripper: every attempt, first or retry, waits
+// out the client's shared 429 pause before it is sent.
+type gate struct {
+	rt    http.RoundTripper
+	pause *pauseGate
+}
+
+func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := g.pause.wait(r.Context()); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, err
+	}
+	if st := callOf(r.Context()); st != nil {
+		st.sent.Add(1)
+	}
+	return g.rt.RoundTrip(r)
+}
+
 // call is the state of one Do, reached from its requests' contexts.
 type call struct {
 	attempts atomic.Int32
+	// sent counts the attempts that passed the pause gate.
+	sent atomic.Int32
 	// last is the error of the last non-2xx response and lastResp that
 	// response, so that a context error that ends the call during a wait
 	// can carry it.
@@ -245,15 +292,27 @@ func New(o Options) *Client {
 		o.Vendor = "vendor"
 	}
 
+	// Redirects are never followed: a 301/302/303 would turn a POST into
+	// a GET whose 2xx looks like success, and a 307/308 would re-send the
+	// credentials and the body to wherever Location points. A 3xx comes
+	// back as an *apierror.Error. The caller's client is copied, never
+	// modified.
 	var hc http.Client
 	switch {
 	case o.Doer != nil:
-		hc.Transport = doerTransport{o.Doer}
+		d := o.Doer
+		if dc, ok := d.(*http.Client); ok && dc != nil {
+			cp := *dc
+			cp.CheckRedirect = noRedirect
+			d = &cp
+		}
+		hc.Transport = doerTransport{d}
 	case o.HTTPClient != nil:
 		hc = *o.HTTPClient
 	default:
 		hc.Transport = pooledTransport()
 	}
+	hc.CheckRedirect = noRedirect
 	if hc.Transport == nil {
 		hc.Transport = http.DefaultTransport
 	}
@@ -261,12 +320,6 @@ func New(o Options) *Client {
 	if o.Logger != nil && o.DebugBodies {
 		hc.Transport = &debugTransport{rt: hc.Transport, vendor: o.Vendor, logger: o.Logger, redact: redact}
 	}
-	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
-	// gives up or its wait is cancelled, which would drop every idle
-	// connection of the pool that other calls share. Hide it.
-	hc.Transport = keepIdle{attemptTimeout{rt: hc.Transport, d: o.AttemptTimeout}}
-	hc.Timeout = 0 // attemptTimeout bounds each attempt, at a fraction of the cost
-
 	c := &Client{
 		vendor:  o.Vendor,
 		header:  o.Header.Clone(),
@@ -276,6 +329,18 @@ func New(o Options) *Client {
 		maxBody: o.MaxResponseBytes,
 		maxWait: o.MaxServerWait,
 	}
+	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
+	// gives up or its wait is cancelled, which would drop every idle
+	// connection of the pool that other calls share: keepIdle hides it.
+	// gate holds each attempt back during a shared 429 pause (outside the
+	// attempt's timeout); attemptTimeout bounds the attempt, headers and
+	// success body.
+	hc.Transport = keepIdle{gate{
+		rt:    attemptTimeout{rt: hc.Transport, d: o.AttemptTimeout, maxBody: o.MaxResponseBytes},
+		pause: &c.pause,
+	}}
+	hc.Timeout = 0 // attemptTimeout bounds each attempt, at a fraction of the cost
+
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   &hc,
 		Logger:       nil,
@@ -289,12 +354,16 @@ func New(o Options) *Client {
 			if st := callOf(r.Context()); st != nil {
 				st.attempts.Store(int32(attempt + 1))
 			}
-			// Every attempt, first or retry, waits out a shared pause.
-			c.pause.wait(r.Context())
 		},
 	}
 	return c
 }
+
+// MaxResponseHeaderBytes caps the response header of the pooled transport.
+// The vendors' headers are a few KiB; 256 KiB leaves room for any proxy in
+// between while an 8 MiB header (an amplification attempt) is refused
+// without being read.
+const MaxResponseHeaderBytes = 256 << 10
 
 // pooledTransport is a connection pool sized for many concurrent calls to one
 // vendor host.
@@ -303,10 +372,39 @@ func pooledTransport() *http.Transport {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 128
 	t.IdleConnTimeout = 90 * time.Second
+	t.MaxResponseHeaderBytes = MaxResponseHeaderBytes
 	return t
 }
 
+// noRedirect is the CheckRedirect of every client: the 3xx itself is the
+// answer.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// RedirectError is the error of an attempt whose Doer followed a redirect
+// by itself (a Doer that is not an *http.Client): the final response is
+// discarded, as it answers another request than the one sent.
+type RedirectError struct {
+	// From is the URL of the request, To the URL the Doer ended at.
+	From, To string
+}
+
+func (e *RedirectError) Error() string {
+	return "the Doer followed a redirect from " + e.From + " to " + e.To + "; redirects are not followed"
+}
+
 type doerTransport struct{ d Doer }
+
+func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.d.Do(r)
+	if err != nil || resp == nil || resp.Request == nil {
+		return resp, err
+	}
+	if fr := resp.Request; fr.Method != r.Method || fr.URL.String() != r.URL.String() {
+		resp.Body.Close()
+		return nil, &RedirectError{From: r.URL.Redacted(), To: fr.URL.Redacted()}
+	}
+	return resp, nil
+}
 
 // attemptTimeout bounds one attempt, response body included, with a context
 // deadline: http.Client.Timeout does the same with a dozen more allocations
@@ -314,9 +412,15 @@ type doerTransport struct{ d Doer }
 // the error is an *AttemptTimeoutError, which is not context.DeadlineExceeded:
 // the call is retried when idempotent, and the caller's deadline stays the
 // caller's.
+//
+// A 2xx body is read whole (at most maxBody bytes) inside the attempt, so
+// that a connection lost in the middle of it is a failed attempt like any
+// other transport error, retried when the request is idempotent, and never
+// a success whose body ends early.
 type attemptTimeout struct {
-	rt http.RoundTripper
-	d  time.Duration
+	rt      http.RoundTripper
+	d       time.Duration
+	maxBody int64
 }
 
 func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -327,9 +431,98 @@ func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, t.wrap(err, ctx, parent)
 	}
-	resp.Body = &attemptBody{rc: resp.Body, cancel: cancel, ctx: ctx, parent: parent, t: t}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		resp.Body = &attemptBody{rc: resp.Body, cancel: cancel, ctx: ctx, parent: parent, t: t}
+		return resp, nil
+	}
+	body, err := readSuccessBody(resp.Body, resp.ContentLength, t.maxBody)
+	resp.Body.Close()
+	cancel()
+	if err != nil {
+		if errors.Is(err, ErrBodyTooLarge) {
+			return nil, &bodyTooLargeError{limit: t.maxBody}
+		}
+		return nil, &BodyReadError{Status: resp.StatusCode, Err: t.wrap(err, ctx, parent)}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
+
+// readSuccessBody reads rc to its end, refusing (with ErrBodyTooLarge)
+// more than limit bytes, announced or read. declared is the announced
+// Content-Length, -1 when unknown: it sizes the buffer but is not trusted.
+func readSuccessBody(rc io.Reader, declared, limit int64) ([]byte, error) {
+	if declared > limit {
+		return nil, ErrBodyTooLarge
+	}
+	size := int64(512)
+	if declared >= 0 {
+		size = declared + 1 // room to read EOF without growing
+	}
+	// Never hold more than limit+1 bytes: one byte past the limit tells a
+	// body of exactly the limit from a longer one.
+	size = min(size, limit+1)
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), limit+1))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := rc.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, ErrBodyTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// BodyReadError is an attempt whose 2xx response was lost while its body
+// was read (a connection reset, closed or timed out in the middle of it):
+// the vendor may have done the work, but nobody can tell from the answer.
+// It is retried like any transport error when the request is idempotent.
+type BodyReadError struct {
+	// Status is the status line that arrived.
+	Status int
+	// Err is the read error: io.ErrUnexpectedEOF, a reset, an
+	// *AttemptTimeoutError, ...
+	Err error
+}
+
+func (e *BodyReadError) Error() string {
+	return fmt.Sprintf("HTTP %d response lost while reading its body: %v", e.Status, e.Err)
+}
+
+// Unwrap returns the read error.
+func (e *BodyReadError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the read was cut off by a timeout.
+func (e *BodyReadError) Timeout() bool {
+	var ne net.Error
+	return errors.As(e.Err, &ne) && ne.Timeout()
+}
+
+// Temporary implements net.Error: a lost answer is worth asking again.
+func (e *BodyReadError) Temporary() bool { return true }
+
+// bodyTooLargeError is the attempt error of a 2xx body over the cap; Do
+// returns it unwrapped from *url.Error, as it is no network failure.
+type bodyTooLargeError struct {
+	limit int64
+}
+
+func (e *bodyTooLargeError) Error() string {
+	return fmt.Sprintf("%v (over %d bytes)", ErrBodyTooLarge, e.limit)
+}
+
+func (e *bodyTooLargeError) Unwrap() error { return ErrBodyTooLarge }
 
 // wrap replaces err by an *AttemptTimeoutError when the attempt's own
 // deadline passed and the caller's context is still live.
@@ -384,8 +577,6 @@ type keepIdle struct{ rt http.RoundTripper }
 
 func (t keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return t.rt.RoundTrip(r) }
 
-func (t doerTransport) RoundTrip(r *http.Request) (*http.Response, error) { return t.d.Do(r) }
-
 // Do sends req with the static headers, retrying as the package doc says. A
 // non-2xx response becomes an *apierror.Error (returned with a nil response);
 // a context error is returned as it is. req itself is not modified; its
@@ -434,28 +625,55 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			resp.Body.Close()
 		}
+		var paused *pauseStop
+		if errors.As(err, &paused) {
+			return nil, c.pausedError(paused, int(st.sent.Load()))
+		}
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			if _, last := st.lastError(); last != nil {
 				return nil, &ContextError{Err: ctxErr, Last: last}
 			}
 			return nil, ctxErr
 		}
+		var tooLarge *bodyTooLargeError
+		if errors.As(err, &tooLarge) {
+			// Not a network failure: no *url.Error around it.
+			return nil, fmt.Errorf("%s: %s %s: %w", c.vendor, req.Method, req.URL.Redacted(), tooLarge)
+		}
 		return nil, fmt.Errorf("%s: %s %s: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		apiErr := c.responseError(st, resp, n)
-		if n > 1 && apiErr.Temporary() {
+		switch {
+		case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+			apiErr.Reason = "redirects are not followed"
+			if loc := resp.Header.Get("Location"); loc != "" {
+				apiErr.Reason = "the vendor redirected to " + loc + "; redirects are not followed"
+			}
+			c.redact.apiError(apiErr)
+		case n > 1 && apiErr.Temporary():
 			apiErr.Reason = fmt.Sprintf("gave up after %d attempts", n)
 			c.redact.apiError(apiErr)
 		}
 		return nil, apiErr
 	}
-	if resp.ContentLength < 0 || resp.ContentLength > c.maxBody {
-		// net/http already stops a body at its Content-Length: only a body
-		// of unknown length needs the cap.
-		resp.Body = &cappedBody{rc: resp.Body, left: c.maxBody, vendor: c.vendor}
-	}
 	return resp, nil
+}
+
+// pausedError is the error of a call that a shared 429 pause stopped before
+// its deadline: the 429 that set the pause (a copy), with the wait that was
+// left and the attempts this call sent.
+func (c *Client) pausedError(p *pauseStop, sent int) *apierror.Error {
+	e := &apierror.Error{Vendor: c.vendor, StatusCode: http.StatusTooManyRequests}
+	if p.last != nil {
+		cp := *p.last
+		e = &cp
+	}
+	e.RetryAfter = p.wait
+	e.Attempts = sent
+	e.Reason = p.Error()
+	c.redact.apiError(e)
+	return e
 }
 
 func (c *Client) log(req *http.Request, resp *http.Response, err error, attempts int, d time.Duration) {
@@ -565,7 +783,15 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	idempotent := IsIdempotent(ctx)
 	if err != nil {
-		if isDialError(err) {
+		var paused *pauseStop
+		var tooLarge *bodyTooLargeError
+		var redirected *RedirectError
+		switch {
+		case errors.As(err, &paused):
+			return false, err
+		case errors.As(err, &tooLarge), errors.As(err, &redirected):
+			return false, nil
+		case isDialError(err):
 			return true, nil
 		}
 		return idempotent, nil
@@ -584,7 +810,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: fmt.Sprintf("exceeds the %s limit", c.maxWait)}
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {
-			c.pause.pauseUntil(time.Now().Add(wait))
+			var last *apierror.Error
+			if st := callOf(ctx); st != nil {
+				_, last = st.lastError()
+			}
+			c.pause.pauseUntil(time.Now().Add(wait), last)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: "passes the context deadline"}
@@ -706,31 +936,6 @@ func until(t, now time.Time) time.Duration {
 	return d
 }
 
-// ErrBodyTooLarge is returned when reading a success body past the cap.
+// ErrBodyTooLarge is the error of a success body over the cap
+// (Options.MaxResponseBytes), announced or read: the call fails, unretried.
 var ErrBodyTooLarge = errors.New("response body too large")
-
-type cappedBody struct {
-	rc     io.ReadCloser
-	left   int64
-	vendor string
-}
-
-func (b *cappedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		// One byte more tells a body of exactly the cap from a longer one.
-		var one [1]byte
-		n, err := b.rc.Read(one[:])
-		if n > 0 {
-			return 0, fmt.Errorf("%s: %w", b.vendor, ErrBodyTooLarge)
-		}
-		return 0, err
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-func (b *cappedBody) Close() error { return b.rc.Close() }

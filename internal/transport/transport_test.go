@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"runtime"
 	"strconv"
@@ -508,20 +509,29 @@ func TestAttemptTimeout(t *testing.T) {
 	}
 
 	t.Run("slow body cut off", func(t *testing.T) {
+		// A 2xx body is read inside the attempt: a stalled one is a failed
+		// attempt, an *AttemptTimeoutError in a *BodyReadError, and the
+		// caller's context is untouched.
 		c := New(Options{AttemptTimeout: 200 * time.Millisecond})
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/slow-body", nil)
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/slow-body", nil)
 		start := time.Now()
-		_, err = io.ReadAll(resp.Body)
+		resp, err := c.Do(req)
 		if err == nil {
-			t.Fatal("reading a stalled body succeeded")
+			resp.Body.Close()
+			t.Fatal("a stalled 2xx body came back as success")
 		}
 		if d := time.Since(start); d > 3*time.Second {
 			t.Errorf("took %s", d)
+		}
+		var bre *BodyReadError
+		var ate *AttemptTimeoutError
+		if !errors.As(err, &bre) || bre.Status != 200 || !errors.As(err, &ate) || !bre.Timeout() {
+			t.Errorf("err = %v, want a *BodyReadError of a 200 holding an *AttemptTimeoutError", err)
+		}
+		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			t.Errorf("err = %v, ctx.Err() = %v: the attempt's timeout is not the caller's deadline", err, ctx.Err())
 		}
 	})
 }
@@ -580,9 +590,10 @@ func TestAPIErrorFields(t *testing.T) {
 
 // lazyBody generates n bytes on demand without holding them.
 type lazyBody struct {
-	left   int64
-	read   atomic.Int64
-	closed atomic.Bool
+	left     int64
+	declared int64 // the announced Content-Length; 0 means unknown (-1)
+	read     atomic.Int64
+	closed   atomic.Bool
 }
 
 func (b *lazyBody) Read(p []byte) (int, error) {
@@ -607,7 +618,11 @@ func lazyClient(t *testing.T, status int, size int64, o Options) (*Client, *lazy
 	body := &lazyBody{left: size}
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder("GET", testURL, func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: status, Header: http.Header{}, Body: body, ContentLength: -1, Request: r}, nil
+		cl := int64(-1)
+		if body.declared > 0 {
+			cl = body.declared
+		}
+		return &http.Response{StatusCode: status, Header: http.Header{}, Body: body, ContentLength: cl, Request: r}, nil
 	})
 	o.HTTPClient = &http.Client{Transport: mock}
 	return New(o), body
@@ -615,46 +630,115 @@ func lazyClient(t *testing.T, status int, size int64, o Options) (*Client, *lazy
 
 func TestSuccessBodyCap(t *testing.T) {
 	tests := []struct {
-		name    string
-		size    int64
-		max     int64
-		wantErr bool
+		name     string
+		size     int64
+		declared bool // the response announces its length
+		max      int64
+		wantErr  bool
 	}{
-		{"empty", 0, 10, false},
-		{"under", 9, 10, false},
-		{"exactly", 10, 10, false},
-		{"one over", 11, 10, true},
-		{"far over", 1 << 20, 10, true},
-		{"default cap, exactly", DefaultMaxResponseBytes, 0, false},
-		{"default cap, one over", DefaultMaxResponseBytes + 1, 0, true},
+		{"empty", 0, false, 10, false},
+		{"under", 9, false, 10, false},
+		{"exactly", 10, false, 10, false},
+		{"exactly, declared", 10, true, 10, false},
+		{"one over", 11, false, 10, true},
+		{"one over, declared", 11, true, 10, true},
+		{"far over", 1 << 20, false, 10, true},
+		{"far over, declared", 1 << 20, true, 10, true},
+		{"default cap, exactly", DefaultMaxResponseBytes, false, 0, false},
+		{"default cap, one over", DefaultMaxResponseBytes + 1, false, 0, true},
+		{"default cap, one over, declared", DefaultMaxResponseBytes + 1, true, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, body := lazyClient(t, 200, tt.size, Options{Vendor: "acme", MaxResponseBytes: tt.max})
-			resp, err := doGet(context.Background(), c)
-			if err != nil {
-				t.Fatal(err)
+			if tt.declared {
+				body.declared = tt.size
 			}
-			n, err := io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
+			resp, err := doGet(context.Background(), c)
+			limit := tt.max
+			if limit == 0 {
+				limit = DefaultMaxResponseBytes
+			}
 			if tt.wantErr {
+				if err == nil {
+					resp.Body.Close()
+					t.Fatal("a body over the cap came back as success")
+				}
 				if !errors.Is(err, ErrBodyTooLarge) || !strings.HasPrefix(err.Error(), "acme: ") {
 					t.Errorf("err = %v, want acme: ErrBodyTooLarge", err)
 				}
-				limit := tt.max
-				if limit == 0 {
-					limit = DefaultMaxResponseBytes
+				var ue *url.Error
+				if errors.As(err, &ue) {
+					t.Errorf("err = %v is a *url.Error: a body over the cap is no network failure", err)
 				}
-				if n != limit {
-					t.Errorf("read %d bytes, want %d", n, limit)
+				if r := body.read.Load(); r > limit+64<<10 || tt.declared && r != 0 {
+					t.Errorf("read %d bytes of a %d-byte body over a %d cap (declared %v)", r, tt.size, limit, tt.declared)
 				}
-			} else if err != nil || n != tt.size {
-				t.Errorf("read %d, %v; want %d, nil", n, err, tt.size)
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, err := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil || n != tt.size || resp.ContentLength != tt.size {
+					t.Errorf("read %d, %v, ContentLength %d; want %d, nil", n, err, resp.ContentLength, tt.size)
+				}
 			}
 			if !body.closed.Load() {
 				t.Error("body not closed")
 			}
 		})
+	}
+}
+
+// TestSuccessBodyCut: a 2xx whose body ends early (FIN after a part of the
+// announced length) or whose connection is reset in the middle of it is one
+// failed attempt, retried when idempotent, and the same error either way.
+func TestSuccessBodyCut(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"FIN", io.ErrUnexpectedEOF},
+		{"reset", resetErr()},
+	} {
+		for _, idem := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s idempotent=%v", tc.name, idem), func(t *testing.T) {
+				mock := httpmock.NewMockTransport()
+				var calls atomic.Int32
+				mock.RegisterResponder("POST", testURL, func(r *http.Request) (*http.Response, error) {
+					if calls.Add(1) == 1 {
+						return &http.Response{StatusCode: 201, Header: http.Header{}, ContentLength: 100,
+							Body: io.NopCloser(io.MultiReader(strings.NewReader(`{"id":"p`), errReader{tc.err})), Request: r}, nil
+					}
+					return httpmock.NewStringResponse(200, `{"id":"p1"}`), nil
+				})
+				c := New(Options{HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+				ctx := context.Background()
+				if idem {
+					ctx = WithIdempotent(ctx)
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, strings.NewReader("x"))
+				resp, err := c.Do(req)
+				if idem {
+					if err != nil {
+						t.Fatalf("err = %v, want the retry's answer", err)
+					}
+					if b := drain(t, resp); b != `{"id":"p1"}` || calls.Load() != 2 {
+						t.Errorf("body %q after %d attempts, want the second answer", b, calls.Load())
+					}
+					return
+				}
+				var bre *BodyReadError
+				var ue *url.Error
+				if !errors.As(err, &bre) || bre.Status != 201 || !errors.Is(err, tc.err) || !errors.As(err, &ue) {
+					t.Errorf("err = %v, want a *url.Error holding a *BodyReadError of the 201 with %v", err, tc.err)
+				}
+				if calls.Load() != 1 {
+					t.Errorf("attempts = %d, want 1", calls.Load())
+				}
+			})
+		}
 	}
 }
 
@@ -668,13 +752,8 @@ func TestHugeBodiesNotBuffered(t *testing.T) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			resp, err := doGet(context.Background(), c)
+			_, err := doGet(context.Background(), c)
 			if status == 200 {
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, err = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
 				if !errors.Is(err, ErrBodyTooLarge) {
 					t.Errorf("err = %v, want ErrBodyTooLarge", err)
 				}
@@ -697,85 +776,6 @@ func TestHugeBodiesNotBuffered(t *testing.T) {
 		})
 	}
 }
-
-func TestStaticHeadersAndBodyOnEveryAttempt(t *testing.T) {
-	hdr := http.Header{"Authorization": {"Bearer tok"}, "User-Agent": {"conversekit/test"}}
-	bodies := []struct {
-		name string
-		body func() io.Reader
-	}{
-		{"bytes.Reader", func() io.Reader { return bytes.NewReader([]byte(`{"a":1}`)) }},
-		{"strings.Reader", func() io.Reader { return strings.NewReader(`{"a":1}`) }},
-		{"one-shot reader", func() io.Reader { return io.MultiReader(strings.NewReader(`{"a"`), strings.NewReader(`:1}`)) }},
-	}
-	for _, b := range bodies {
-		t.Run(b.name, func(t *testing.T) {
-			c, _, rec := mockClient(t, Options{Header: hdr},
-				step{status: 429}, step{err: dialErr()}, step{status: 503}, step{status: 201, body: "made"})
-			hdr.Set("Authorization", "changed after New") // New must have copied it
-			defer hdr.Set("Authorization", "Bearer tok")
-			req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, testURL, b.body())
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			drain(t, resp)
-			if rec.n() != 4 {
-				t.Fatalf("attempts = %d, want 4", rec.n())
-			}
-			for i := range rec.n() {
-				h := rec.headers[i]
-				if h.Get("Authorization") != "Bearer tok" || h.Get("User-Agent") != "conversekit/test" || h.Get("Content-Type") != "application/json" {
-					t.Errorf("attempt %d headers = %v", i+1, h)
-				}
-				if rec.bodies[i] != `{"a":1}` {
-					t.Errorf("attempt %d body = %q", i+1, rec.bodies[i])
-				}
-			}
-			if req.Header.Get("Authorization") != "" {
-				t.Error("Do modified the caller's request headers")
-			}
-		})
-	}
-}
-
-type closeTracker struct {
-	io.Reader
-	closed bool
-}
-
-func (c *closeTracker) Close() error { c.closed = true; return nil }
-
-func TestRequestBodyClosed(t *testing.T) {
-	c, _, rec := mockClient(t, Options{}, step{status: 200})
-	body := &closeTracker{Reader: strings.NewReader("payload")}
-	req, _ := http.NewRequest(http.MethodPost, testURL, body)
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, resp)
-	if !body.closed {
-		t.Error("request body not closed")
-	}
-	if rec.bodies[0] != "payload" {
-		t.Errorf("body = %q", rec.bodies[0])
-	}
-
-	failing := &closeTracker{Reader: iotestErrReader{}}
-	req, _ = http.NewRequest(http.MethodPost, testURL, failing)
-	if _, err := c.Do(req); err == nil || !strings.Contains(err.Error(), "reading request body") {
-		t.Errorf("err = %v, want a request body error", err)
-	}
-	if !failing.closed {
-		t.Error("failing request body not closed")
-	}
-}
-
-type iotestErrReader struct{}
-
-func (iotestErrReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
 
 func TestDoerAndHTTPClientOptions(t *testing.T) {
 	t.Run("Doer", func(t *testing.T) {
@@ -1124,7 +1124,7 @@ func TestServerWait(t *testing.T) {
 func TestNewDefaults(t *testing.T) {
 	c := New(Options{})
 	if c.rc.RetryMax != DefaultMaxRetries || c.rc.RetryWaitMin != DefaultWaitMin || c.rc.RetryWaitMax != DefaultWaitMax ||
-		c.rc.HTTPClient.Transport.(keepIdle).rt.(attemptTimeout).d != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
+		c.rc.HTTPClient.Transport.(keepIdle).rt.(gate).rt.(attemptTimeout).d != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
 		c.vendor != "vendor" || c.logger != nil || c.rc.Logger != nil {
 		t.Errorf("defaults not applied: %+v", c)
 	}

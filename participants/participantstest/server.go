@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -20,7 +21,7 @@ const maxBodyBytes = 1 << 20
 // [Server.InjectFaults]). The zero Fault handles the request normally.
 //
 // The fields combine as follows: Delay is always applied first; then Drop
-// wins over CommitThenDrop, which wins over Status. A Fault with only Delay
+// wins over CommitThenDrop, then CommitThenCut, then Status. A Fault with only Delay
 // set delays an otherwise normal request.
 type Fault struct {
 	// Status, when non-zero, is sent instead of handling the request: the
@@ -48,6 +49,14 @@ type Fault struct {
 	// happens, then closes the connection without sending the response: the
 	// client sees a transport error although the vendor did the work.
 	CommitThenDrop bool
+	// CommitThenCut handles the request normally, so every state change
+	// happens, then sends the status line, the headers (with the whole
+	// body's Content-Length) and half of the body, and closes the
+	// connection: the client sees its answer cut in the middle. With Reset
+	// the connection is reset (RST) instead of closed (FIN).
+	CommitThenCut bool
+	// Reset makes CommitThenCut end with a TCP reset.
+	Reset bool
 }
 
 // Request is one request as the fake received it, for assertions.
@@ -289,6 +298,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			}
 			abort(w)
 			return
+		case fault.CommitThenCut:
+			rec := httptest.NewRecorder()
+			s.vendor.serve(rec, r, &call{body: body})
+			cut(w, rec, fault.Reset)
+			return
 		case fault.Status != 0:
 			writeFault(w, fault)
 			return
@@ -328,6 +342,31 @@ func abort(w http.ResponseWriter) {
 		}
 	}
 	panic(http.ErrAbortHandler) // net/http closes the stream quietly
+}
+
+// cut sends rec's status, headers and the first half of its body to w, then
+// closes the connection (resets it when reset is set).
+func cut(w http.ResponseWriter, rec *httptest.ResponseRecorder, reset bool) {
+	b := rec.Body.Bytes()
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(b[:len(b)/2])
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, bufw, err := hj.Hijack() // flushes what was written
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = bufw.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		_ = tc.SetLinger(0) // Close sends RST
+	}
+	_ = conn.Close()
 }
 
 func writeFault(w http.ResponseWriter, f *Fault) {
