@@ -50,15 +50,24 @@
 //	if errors.As(err, &apiErr) { log.Print(apiErr.StatusCode, apiErr.Code) }
 //
 // Vendor statuses map as 400/422 InvalidArgument, 401 Unauthenticated, 403
-// PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 5xx
-// Unavailable.
+// PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 408
+// and 5xx Unavailable (501 Unimplemented), 3xx Unavailable (a redirect is
+// never followed), any other status Unknown. A 2xx whose body does not carry
+// the participant (Intercom: the customers list) is Unknown, never success.
+//
+// When the vendor refuses an add as a duplicate and the lookup of the
+// existing participant then fails, the lookup's failure decides the code
+// (Unavailable, Canceled, DeadlineExceeded, ...): AlreadyExists means only
+// that the vendor holds this identity elsewhere. A *DuplicateLookupError in
+// the chain holds both answers.
 //
 // # Retries
 //
 // Retries happen once, in the vendor clients' shared transport: 429 is always
 // retried after Retry-After or X-RateLimit-Reset; because Add has ensure
 // semantics, the Client marks it idempotent so 408, 5xx, timeouts and
-// dropped connections are retried too, with exponential backoff and jitter.
+// dropped connections (also in the middle of a 2xx body) are retried too,
+// with exponential backoff and jitter.
 // The context's deadline covers all attempts; when a vendor asks to wait past
 // it, Add returns RateLimited at once. When the deadline passes during a
 // wait, Add returns DeadlineExceeded and the last vendor *APIError stays
