@@ -16,6 +16,13 @@ import (
 // sends one. Body keeps the raw body, Header the response header.
 type APIError = apierror.Error
 
+// SuccessBodyError is a 2xx response whose body does not carry the
+// participant: AddParticipant, GetParticipant and GetParticipantByIdentifier
+// return it (reach it with errors.As) when the body has no non-empty "id",
+// for example {}, {"status":"ok"}, null, an array or a participant list.
+// Error() names the operation, what is missing and the HTTP status.
+type SuccessBodyError = apierror.SuccessBodyError
+
 // requestIDHeaders are the response headers read for APIError.RequestID, in
 // order. Bird documents none; these are the usual names.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id"}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
@@ -104,11 +105,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err != nil {
 		return nil, err
 	}
-	var out Participant
-	if err := decodeSuccess(resp, "POST /v1/Conversations/{ConversationSid}/Participants", &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return participant(resp, "POST /v1/Conversations/{ConversationSid}/Participants")
 }
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
@@ -252,11 +249,13 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.FetchConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	// The raw method: the typed parser would fail on a 2xx array body before
+	// the participant check.
+	resp, err := c.gen.FetchConversationParticipant(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
 	if err != nil {
 		return nil, err
 	}
-	return parsedOrDecoded(resp.JSON200, resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
+	return participant(resp, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
 }
 
 // DeleteParticipant removes a participant from a conversation:
@@ -273,8 +272,11 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, sidOrId
 	return err
 }
 
-// decodeSuccess reads and closes a 2xx response and decodes its JSON body.
-func decodeSuccess(resp *http.Response, op string, v any) error {
+// participant reads and closes a 2xx response and decodes the participant
+// in its body. A 2xx proves only what its body proves: a body without a
+// non-empty "sid" ({}, {"status":"ok"}, null, an array, a participant page)
+// is a *SuccessBodyError, not a success.
+func participant(resp *http.Response, op string) (*Participant, error) {
 	defer resp.Body.Close()
 	var b []byte
 	var err error
@@ -286,10 +288,18 @@ func decodeSuccess(resp *http.Response, op string, v any) error {
 		b, err = io.ReadAll(resp.Body)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
+		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
 	}
-	return decodeBytes(b, op, v)
+	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, b, "a participant ID (sid)",
+		func(p *Participant) bool { return p.Sid != nil && *p.Sid != "" })
 }
+
+// SuccessBodyError is a 2xx response whose body does not carry the
+// participant: CreateParticipant and FetchParticipant return it (reach it
+// with errors.As) when the body has no non-empty "sid", for example {},
+// {"status":"ok"}, null, an array or a participant page. Error() names the
+// operation, what is missing and the HTTP status, never the body.
+type SuccessBodyError = apierror.SuccessBodyError
 
 // parsedOrDecoded returns what the generated parser decoded, or else the 2xx
 // body decoded here (the parser leaves a body whose Content-Type does not say
