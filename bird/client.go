@@ -57,6 +57,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
@@ -70,6 +71,10 @@ const Vendor = "bird"
 
 // DefaultBaseURL is Bird's production API host.
 const DefaultBaseURL = "https://api.bird.com"
+
+// MaxPageTokenLen is the longest pageToken Bird accepts, in characters;
+// ListParticipants refuses a longer one before sending.
+const MaxPageTokenLen = 8000
 
 // Client calls Bird's conversation participant operations. It is safe for
 // concurrent use.
@@ -200,13 +205,20 @@ func readBody(resp *http.Response) ([]byte, error) {
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants.
 //
 // params may be nil; Limit must be within 1..100 when set (Bird's default is
-// 10). Pass the returned NextPageToken as PageToken for the next page.
+// 10) and PageToken at most MaxPageTokenLen characters. Pass the returned
+// NextPageToken as PageToken for the next page. Total and TotalType are
+// returned as Bird sends them (Bird does not document TotalType's values).
 func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams) (*ParticipantList, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
 	if params != nil && params.Limit != nil && (*params.Limit < 1 || *params.Limit > 100) {
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", *params.Limit)}
+	}
+	if params != nil && params.PageToken != nil {
+		if n := utf8.RuneCountInString(*params.PageToken); n > MaxPageTokenLen {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "pageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
+		}
 	}
 	rsp, err := c.gen.ListParticipantsWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, params)
 	if err != nil {
@@ -257,8 +269,9 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 
 // RemoveParticipant removes the participant from the conversation:
 // DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
-// Bird answers 204; 403 means removal is not allowed, 404 that the
-// participant or conversation is unknown.
+// Bird answers 204; 403 means removal is not allowed (Bird sends it as plain
+// text, which becomes the *APIError's Message), 404 that the participant or
+// conversation is unknown.
 func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string) error {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return err
