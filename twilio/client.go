@@ -241,7 +241,9 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 
 // FetchParticipant returns one participant of a conversation:
 // GET /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
-// is the participant's MB SID or its chat identity.
+// is the participant's MB SID or its chat identity: fetch is the only
+// participant operation Twilio documents as accepting an identity in place
+// of the SID.
 func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string) (*Participant, error) {
 	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
 		return nil, err
@@ -258,17 +260,34 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	return participant(resp, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
 }
 
+// DeleteParticipantParams are the options of DeleteParticipant. The zero
+// value (or a nil pointer) sends none.
+type DeleteParticipantParams struct {
+	// WebhookEnabled sends the header X-Twilio-Webhook-Enabled: true, which
+	// makes this REST-originated removal fire the conversation's webhooks
+	// (as CreateParticipantParams.WebhookEnabled does for create).
+	WebhookEnabled bool
+}
+
 // DeleteParticipant removes a participant from a conversation:
-// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
-// is the participant's MB SID or its chat identity. Twilio answers 204.
-func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, sidOrIdentity string) error {
+// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}.
+// participantSID is the participant's MB SID (MB followed by 32 hex digits):
+// unlike FetchParticipant, Twilio documents no identity here, so anything
+// else is refused before sending (fetch the participant by identity first to
+// learn its SID). params may be nil. Twilio answers 204.
+func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams) error {
 	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
 		return err
 	}
-	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
+	if err := pathparam.CheckSID(vendor, "Sid", "MB", participantSID); err != nil {
 		return err
 	}
-	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	var g DeleteConversationParticipantParams
+	if params != nil && params.WebhookEnabled {
+		v := WebhookEnabledTypeTrue
+		g.XTwilioWebhookEnabled = &v
+	}
+	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, participantSID, &g)
 	return err
 }
 

@@ -15,8 +15,8 @@
 //
 // Arguments that would change the request path or that Twilio would refuse
 // (empty or dot path segments, control characters, a RoleSid that is not an
-// RL SID, Attributes that are not JSON, an Identity longer than 256
-// characters, ...) are reported before any request is sent, as a
+// RL SID, a DeleteParticipant Sid that is not an MB SID, Attributes that are
+// not JSON, an Identity longer than 256 characters, ...) are reported before any request is sent, as a
 // *pathparam.Error naming the Twilio field and "twilio".
 //
 // Every non-2xx response is returned as an *APIError (an alias of the shared
