@@ -216,18 +216,6 @@ type CreateParticipantUserOrFlow struct {
 // CreateParticipantUserOrFlowType Participant type.
 type CreateParticipantUserOrFlowType string
 
-// ForbiddenError defines model for ForbiddenError.
-type ForbiddenError struct {
-	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
-	Code string `json:"code"`
-
-	// Details Additional details about the error. This object can contain any additional information that may be useful for debugging.
-	Details *map[string]interface{} `json:"details,omitempty"`
-
-	// Message A human-readable message that describes the error.
-	Message string `json:"message"`
-}
-
 // NotFoundError defines model for NotFoundError.
 type NotFoundError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
@@ -283,6 +271,12 @@ type ParticipantList struct {
 
 	// Results The participants on this page.
 	Results []Participant `json:"results"`
+
+	// Total The number of participants Bird counts for the list (Bird's example is 1); how exact it is is told by totalType.
+	Total *int `json:"total,omitempty"`
+
+	// TotalType How total was counted. Bird documents no values (its example is the empty string); kept as sent.
+	TotalType *string `json:"totalType,omitempty"`
 }
 
 // ParticipantStatus Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
@@ -315,9 +309,6 @@ type WorkspaceId = string
 // Duplicate defines model for duplicate.
 type Duplicate = ConflictError
 
-// Forbidden defines model for forbidden.
-type Forbidden = ForbiddenError
-
 // NotFound defines model for notFound.
 type NotFound = NotFoundError
 
@@ -329,7 +320,7 @@ type ListParticipantsParams struct {
 	// Limit The maximum number of participants on one page.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// PageToken The nextPageToken of the previous page.
+	// PageToken The nextPageToken of the previous page (opaque, at most 8000 characters).
 	PageToken *string `form:"pageToken,omitempty" json:"pageToken,omitempty"`
 
 	// Reverse List in reverse order.
@@ -1225,15 +1216,8 @@ func (r GetParticipantByIdentifierResponse) ContentType() string {
 type RemoveParticipantResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RemoveParticipantResponse) GetJSON403() *Forbidden {
-	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -1551,13 +1535,6 @@ func ParseRemoveParticipantResponse(rsp *http.Response) (*RemoveParticipantRespo
 	switch {
 	case rsp.StatusCode == 204:
 		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound

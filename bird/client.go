@@ -23,6 +23,11 @@
 // request-ID header is present, Retry-After and the raw body. Error() never
 // contains the access key. Context errors are returned as they are.
 //
+// A 2xx proves only what its body proves: when AddParticipant,
+// GetParticipant or GetParticipantByIdentifier get a 2xx whose body is not a
+// participant with a non-empty id ({}, {"status":"ok"}, null, an array, a
+// participant list), they return a *SuccessBodyError, never a success.
+//
 // # Retries
 //
 // Retries happen in one place, below this package: a 429 is always retried
@@ -52,6 +57,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
@@ -65,6 +71,10 @@ const Vendor = "bird"
 
 // DefaultBaseURL is Bird's production API host.
 const DefaultBaseURL = "https://api.bird.com"
+
+// MaxPageTokenLen is the longest pageToken Bird accepts, in characters;
+// ListParticipants refuses a longer one before sending.
+const MaxPageTokenLen = 8000
 
 // Client calls Bird's conversation participant operations. It is safe for
 // concurrent use.
@@ -143,14 +153,38 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return nil, unexpected("AddParticipant", resp)
 	}
-	res := &AddResult{Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}
-	if len(bytes.TrimSpace(respBody)) == 0 {
-		return nil, fmt.Errorf("%s: AddParticipant: empty response body", Vendor)
+	p, err := participant(opAdd, resp.StatusCode, respBody)
+	if err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(respBody, &res.Participant); err != nil {
-		return nil, fmt.Errorf("%s: AddParticipant: decode response: %w", Vendor, err)
+	return &AddResult{Participant: *p, Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}, nil
+}
+
+// The operations in the messages of *SuccessBodyError.
+const (
+	opAdd          = "POST /workspaces/{workspaceId}/conversations/{conversationId}/participants"
+	opGet          = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
+	opGetByIdentif = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}"
+)
+
+// participant decodes a 2xx participant body. A 2xx proves only what its
+// body proves: a body without a participant ID ({}, {"status":"ok"}, null,
+// an array, a participant list) is a *SuccessBodyError, not a success.
+func participant(op string, status int, body []byte) (*Participant, error) {
+	return apierror.DecodeSuccess(Vendor, op, status, body, "a participant ID",
+		func(p *Participant) bool { return p.Id != "" })
+}
+
+// participant200 reads a GET response that must be 200 with a participant.
+func participant200(name, op string, resp *http.Response) (*Participant, error) {
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, wrap(name, err)
 	}
-	return res, nil
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected(name, resp)
+	}
+	return participant(op, resp.StatusCode, body)
 }
 
 // readBody reads and closes a response body, sized by Content-Length when
@@ -171,13 +205,20 @@ func readBody(resp *http.Response) ([]byte, error) {
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants.
 //
 // params may be nil; Limit must be within 1..100 when set (Bird's default is
-// 10). Pass the returned NextPageToken as PageToken for the next page.
+// 10) and PageToken at most MaxPageTokenLen characters. Pass the returned
+// NextPageToken as PageToken for the next page. Total and TotalType are
+// returned as Bird sends them (Bird does not document TotalType's values).
 func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams) (*ParticipantList, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
 	if params != nil && params.Limit != nil && (*params.Limit < 1 || *params.Limit > 100) {
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", *params.Limit)}
+	}
+	if params != nil && params.PageToken != nil {
+		if n := utf8.RuneCountInString(*params.PageToken); n > MaxPageTokenLen {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "pageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
+		}
 	}
 	rsp, err := c.gen.ListParticipantsWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, params)
 	if err != nil {
@@ -195,11 +236,13 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
 		return nil, err
 	}
-	rsp, err := c.gen.GetParticipantWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	// The raw method: the typed parser would fail on a 2xx array body before
+	// the participant check.
+	resp, err := c.gen.GetParticipant(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, wrap("GetParticipant", err)
 	}
-	return ok200("GetParticipant", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
+	return participant200("GetParticipant", opGet, resp)
 }
 
 // GetParticipantByIdentifier returns the contact participant with the given
@@ -217,17 +260,18 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
 		return nil, err
 	}
-	rsp, err := c.gen.GetParticipantByIdentifierWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, identifierKey, identifierValue)
+	resp, err := c.gen.GetParticipantByIdentifier(transport.WithIdempotent(ctx), workspaceID, conversationID, identifierKey, identifierValue)
 	if err != nil {
 		return nil, wrap("GetParticipantByIdentifier", err)
 	}
-	return ok200("GetParticipantByIdentifier", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
+	return participant200("GetParticipantByIdentifier", opGetByIdentif, resp)
 }
 
 // RemoveParticipant removes the participant from the conversation:
 // DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
-// Bird answers 204; 403 means removal is not allowed, 404 that the
-// participant or conversation is unknown.
+// Bird answers 204; 403 means removal is not allowed (Bird sends it as plain
+// text, which becomes the *APIError's Message), 404 that the participant or
+// conversation is unknown.
 func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string) error {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return err

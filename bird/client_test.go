@@ -285,7 +285,7 @@ func TestAddParticipantWithoutJSONContentType(t *testing.T) {
 	}
 
 	c, _, _ = newClient(t, []func() (*http.Response, error){jsonResp(201, `{"id":`)})
-	if _, err := c.AddParticipant(context.Background(), ws, conv, UserParticipant("u")); err == nil || !strings.HasPrefix(err.Error(), "bird: AddParticipant") {
+	if _, err := c.AddParticipant(context.Background(), ws, conv, UserParticipant("u")); err == nil || !strings.HasPrefix(err.Error(), "bird: POST /workspaces/") {
 		t.Errorf("truncated 201 body: err = %v", err)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 )
@@ -16,14 +17,26 @@ import (
 // sends one. Body keeps the raw body, Header the response header.
 type APIError = apierror.Error
 
+// SuccessBodyError is a 2xx response whose body does not carry the
+// participant: AddParticipant, GetParticipant and GetParticipantByIdentifier
+// return it (reach it with errors.As) when the body has no non-empty "id",
+// for example {}, {"status":"ok"}, null, an array or a participant list.
+// Error() names the operation, what is missing and the HTTP status.
+type SuccessBodyError = apierror.SuccessBodyError
+
 // requestIDHeaders are the response headers read for APIError.RequestID, in
 // order. Bird documents none; these are the usual names.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id"}
 
+// maxTextMessage is the longest plain-text error body taken as Message.
+const maxTextMessage = 1024
+
 // decodeError fills Code, Message, Details and RequestID of e from Bird's
 // error body {"code": "...", "message": "...", "details": {...}} and the
-// response header. It never fails: HTML, empty, truncated or wrong-typed
-// bodies leave the fields empty.
+// response header. A short plain-text body, such as the remove 403's
+// "Deleting this participant is not allowed" (Bird declares no media type
+// for it), becomes Message. It never fails: HTML, empty, truncated or
+// wrong-typed bodies leave the fields empty.
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
@@ -35,7 +48,11 @@ func decodeError(e *apierror.Error) {
 		}
 	}
 	body := bytes.TrimSpace(e.Body)
-	if len(body) == 0 || body[0] != '{' {
+	if len(body) == 0 {
+		return
+	}
+	if body[0] != '{' {
+		e.Message = plainText(body, e.Header.Get("Content-Type"))
 		return
 	}
 	var v struct {
@@ -60,4 +77,14 @@ func jsonString(raw json.RawMessage) string {
 		return ""
 	}
 	return s
+}
+
+// plainText returns body as a message when it is short, valid UTF-8 text
+// that is neither JSON nor HTML, else "".
+func plainText(body []byte, contentType string) string {
+	if len(body) > maxTextMessage || !utf8.Valid(body) || body[0] == '[' || body[0] == '<' ||
+		strings.Contains(strings.ToLower(contentType), "html") || json.Valid(body) {
+		return ""
+	}
+	return string(body)
 }

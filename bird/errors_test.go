@@ -35,6 +35,13 @@ func TestDecodeError(t *testing.T) {
 		{"array", `[{"code":"X"}]`, nil, "", "", "", ""},
 		{"null", `null`, nil, "", "", "", ""},
 		{"escaped", `{"code":"A\u0042","message":"line\nbreak"}`, nil, "AB", "line\nbreak", "", ""},
+		{"plain text", "Deleting this participant is not allowed\n", nil, "", "Deleting this participant is not allowed", "", ""},
+		{"plain text, text/plain", "Deleting this participant is not allowed", http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
+			"", "Deleting this participant is not allowed", "", ""},
+		{"text sent as HTML", "Bad Gateway", http.Header{"Content-Type": {"text/html"}}, "", "", "", ""},
+		{"JSON string", `"Forbidden"`, nil, "", "", "", ""},
+		{"long text", strings.Repeat("x", 1025), nil, "", "", "", ""},
+		{"invalid UTF-8 text", "no\xffway", nil, "", "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

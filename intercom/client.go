@@ -3,9 +3,9 @@ package intercom
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -102,15 +102,11 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
-	httpResp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
+	resp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
-	resp, err := ParseAttachContactToConversationResponse(httpResp)
-	if err != nil {
-		return nil, callError("POST /conversations/{id}/customers", err)
-	}
-	return customers("POST /conversations/{id}/customers", resp.JSON200, resp.HTTPResponse, resp.Body)
+	return customers("POST /conversations/{id}/customers", resp)
 }
 
 // DetachContact removes a contact from a conversation on behalf of the admin:
@@ -133,12 +129,12 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.DetachContactFromConversationWithResponse(transport.WithIdempotent(ctx), conversationID, contactID, nil,
+	resp, err := c.gen.DetachContactFromConversation(transport.WithIdempotent(ctx), conversationID, contactID, nil,
 		DetachContactRequest{AdminId: adminID})
 	if err != nil {
 		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)
 	}
-	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp.JSON200, resp.HTTPResponse, resp.Body)
+	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp)
 }
 
 // callError passes *APIError, *pathparam.Error and context errors through as
@@ -154,20 +150,16 @@ func callError(op string, err error) error {
 	return fmt.Errorf("%s: %s: %w", vendor, op, err)
 }
 
-// customers returns the decoded 2xx body. The generated parser only decodes
-// a body whose Content-Type contains "json"; any other 2xx body is decoded
-// here, and a body that is not a customers list is an error.
-func customers(op string, parsed *CustomersList, resp *http.Response, body []byte) (*CustomersList, error) {
-	if parsed != nil {
-		return parsed, nil
+// customers reads and closes a 2xx response and decodes the customers list
+// in its body, whatever its Content-Type. A 2xx proves only what its body
+// proves: a body without a "customers" array ({}, {"status":"ok"}, null, an
+// array, {"customers":null}) is a *SuccessBodyError, not a success.
+func customers(op string, resp *http.Response) (*CustomersList, error) {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: HTTP %d: reading the body: %w", vendor, op, resp.StatusCode, err)
 	}
-	var out CustomersList
-	if err := json.Unmarshal(body, &out); err != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
-		return nil, fmt.Errorf("%s: %s: HTTP %d: cannot decode the customers list: %w", vendor, op, status, err)
-	}
-	return &out, nil
+	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, "a customers list",
+		func(l *CustomersList) bool { return l.Customers != nil })
 }

@@ -29,7 +29,9 @@
 // Intercom's errors[0].code, message and field, the request ID, the raw body
 // and any wait Intercom asked for. A bad path parameter or body value is a
 // *pathparam.Error naming the field and "intercom", returned before any
-// request. Context errors are returned as they are.
+// request. Context errors are returned as they are. A 2xx proves only what
+// its body proves: a 2xx whose body has no "customers" array ({},
+// {"status":"ok"}, null, an array) is a *SuccessBodyError, never a success.
 //
 // # Retries
 //

@@ -20,6 +20,13 @@ import (
 // X-RateLimit-Reset. Error() never contains the access token.
 type APIError = apierror.Error
 
+// SuccessBodyError is a 2xx response whose body is not a customers list:
+// AttachContact and DetachContact return it (reach it with errors.As) when
+// the body has no "customers" array, for example {}, {"status":"ok"}, null
+// or an array. Error() names the operation, what is missing ("a customers
+// list") and the HTTP status, never the body.
+type SuccessBodyError = apierror.SuccessBodyError
+
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:
 // HTML, empty, truncated or of the wrong shape leaves the fields empty.

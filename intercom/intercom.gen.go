@@ -120,7 +120,9 @@ type DetachContactRequest struct {
 	AdminId string `json:"admin_id"`
 }
 
-// ErrorItem defines model for ErrorItem.
+// ErrorItem One error of an error list. As in Intercom's own definition
+// (`error.errors` items), only `code` is required: `message` may be
+// absent or null, and `field` may be null.
 type ErrorItem struct {
 	// Code Machine-readable code, for example `unauthorized`,
 	// `api_plan_restricted`, `not_found`, `parameter_invalid`,
@@ -128,8 +130,10 @@ type ErrorItem struct {
 	Code string `json:"code"`
 
 	// Field The request field the error is about, when there is one.
-	Field   *string `json:"field,omitempty"`
-	Message string  `json:"message"`
+	Field *string `json:"field,omitempty"`
+
+	// Message A human-readable description of the error, when there is one.
+	Message *string `json:"message,omitempty"`
 }
 
 // ErrorList defines model for ErrorList.

@@ -274,6 +274,34 @@ var faultMatrix = []faultCase{
 		want: func(string) faultWant { return faultWant{code: participants.Unknown, attempts: 1, present: 1} },
 	},
 	{
+		name: "2xx whose body is {} (added, no participant in the answer)",
+		opts: rewriteBody(func([]byte) []byte { return []byte(`{}`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
+		name: `2xx whose body is {"status":"ok"} (added, no participant in the answer)`,
+		opts: rewriteBody(func([]byte) []byte { return []byte(`{"status":"ok"}`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
+		name: "2xx whose body is null (added, no participant in the answer)",
+		opts: rewriteBody(func([]byte) []byte { return []byte(`null`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
+		name: "2xx whose body is [] (added, no participant in the answer)",
+		opts: rewriteBody(func([]byte) []byte { return []byte(`[]`) }, ""),
+		want: func(string) faultWant {
+			return faultWant{code: participants.Unknown, attempts: 1, present: 1, errHas: "2xx without"}
+		},
+	},
+	{
 		name: "connection reset before any response, then success",
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Drop: true}}

@@ -403,7 +403,7 @@ func TestPathTraversal(t *testing.T) {
 			return err
 		}, func(*env) []string { return []string{"v1", "Conversations", twilioConversation, "Participants", "*"} }},
 		{"twilio", "DeleteParticipant Sid", func(e *env, v string) error {
-			return tw(e).DeleteParticipant(ctx, twilioConversation, v)
+			return tw(e).DeleteParticipant(ctx, twilioConversation, v, nil)
 		}, func(*env) []string { return []string{"v1", "Conversations", twilioConversation, "Participants", "*"} }},
 	}
 	envs := map[string]*env{}

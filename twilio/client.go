@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
@@ -104,11 +105,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err != nil {
 		return nil, err
 	}
-	var out Participant
-	if err := decodeSuccess(resp, "POST /v1/Conversations/{ConversationSid}/Participants", &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return participant(resp, "POST /v1/Conversations/{ConversationSid}/Participants")
 }
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
@@ -244,7 +241,9 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 
 // FetchParticipant returns one participant of a conversation:
 // GET /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
-// is the participant's MB SID or its chat identity.
+// is the participant's MB SID or its chat identity: fetch is the only
+// participant operation Twilio documents as accepting an identity in place
+// of the SID.
 func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string) (*Participant, error) {
 	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
 		return nil, err
@@ -252,29 +251,51 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.FetchConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	// The raw method: the typed parser would fail on a 2xx array body before
+	// the participant check.
+	resp, err := c.gen.FetchConversationParticipant(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
 	if err != nil {
 		return nil, err
 	}
-	return parsedOrDecoded(resp.JSON200, resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
+	return participant(resp, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
+}
+
+// DeleteParticipantParams are the options of DeleteParticipant. The zero
+// value (or a nil pointer) sends none.
+type DeleteParticipantParams struct {
+	// WebhookEnabled sends the header X-Twilio-Webhook-Enabled: true, which
+	// makes this REST-originated removal fire the conversation's webhooks
+	// (as CreateParticipantParams.WebhookEnabled does for create).
+	WebhookEnabled bool
 }
 
 // DeleteParticipant removes a participant from a conversation:
-// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
-// is the participant's MB SID or its chat identity. Twilio answers 204.
-func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, sidOrIdentity string) error {
+// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}.
+// participantSID is the participant's MB SID (MB followed by 32 hex digits):
+// unlike FetchParticipant, Twilio documents no identity here, so anything
+// else is refused before sending (fetch the participant by identity first to
+// learn its SID). params may be nil. Twilio answers 204.
+func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams) error {
 	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
 		return err
 	}
-	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
+	if err := pathparam.CheckSID(vendor, "Sid", "MB", participantSID); err != nil {
 		return err
 	}
-	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	var g DeleteConversationParticipantParams
+	if params != nil && params.WebhookEnabled {
+		v := WebhookEnabledTypeTrue
+		g.XTwilioWebhookEnabled = &v
+	}
+	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, participantSID, &g)
 	return err
 }
 
-// decodeSuccess reads and closes a 2xx response and decodes its JSON body.
-func decodeSuccess(resp *http.Response, op string, v any) error {
+// participant reads and closes a 2xx response and decodes the participant
+// in its body. A 2xx proves only what its body proves: a body without a
+// non-empty "sid" ({}, {"status":"ok"}, null, an array, a participant page)
+// is a *SuccessBodyError, not a success.
+func participant(resp *http.Response, op string) (*Participant, error) {
 	defer resp.Body.Close()
 	var b []byte
 	var err error
@@ -286,10 +307,18 @@ func decodeSuccess(resp *http.Response, op string, v any) error {
 		b, err = io.ReadAll(resp.Body)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
+		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
 	}
-	return decodeBytes(b, op, v)
+	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, b, "a participant ID (sid)",
+		func(p *Participant) bool { return p.Sid != nil && *p.Sid != "" })
 }
+
+// SuccessBodyError is a 2xx response whose body does not carry the
+// participant: CreateParticipant and FetchParticipant return it (reach it
+// with errors.As) when the body has no non-empty "sid", for example {},
+// {"status":"ok"}, null, an array or a participant page. Error() names the
+// operation, what is missing and the HTTP status, never the body.
+type SuccessBodyError = apierror.SuccessBodyError
 
 // parsedOrDecoded returns what the generated parser decoded, or else the 2xx
 // body decoded here (the parser leaves a body whose Content-Type does not say

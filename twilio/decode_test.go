@@ -52,11 +52,14 @@ func TestDecodeParticipantFull(t *testing.T) {
 }
 
 func TestDecodeParticipantAllNull(t *testing.T) {
-	p := fetchBody(t, `{"account_sid":null,"conversation_sid":null,"sid":null,"identity":null,"attributes":null,
+	// Every property but sid null (a participant without a sid is a
+	// *SuccessBodyError, see TestSuccessBodyWithoutParticipantSID).
+	p := fetchBody(t, `{"account_sid":null,"conversation_sid":null,"sid":"`+testMB+`","identity":null,"attributes":null,
 		"messaging_binding":null,"role_sid":null,"date_created":null,"date_updated":null,"url":null,
 		"last_read_message_index":null,"last_read_timestamp":null}`)
-	if !reflect.DeepEqual(*p, Participant{}) {
-		t.Errorf("all-null participant = %+v, want zero", *p)
+	sid := testMB
+	if !reflect.DeepEqual(*p, Participant{Sid: &sid}) {
+		t.Errorf("all-null participant = %+v, want only Sid", *p)
 	}
 	if _, ok := p.Binding(); ok {
 		t.Error("Binding ok for null messaging_binding")

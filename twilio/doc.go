@@ -15,8 +15,8 @@
 //
 // Arguments that would change the request path or that Twilio would refuse
 // (empty or dot path segments, control characters, a RoleSid that is not an
-// RL SID, Attributes that are not JSON, an Identity longer than 256
-// characters, ...) are reported before any request is sent, as a
+// RL SID, a DeleteParticipant Sid that is not an MB SID, Attributes that are
+// not JSON, an Identity longer than 256 characters, ...) are reported before any request is sent, as a
 // *pathparam.Error naming the Twilio field and "twilio".
 //
 // Every non-2xx response is returned as an *APIError (an alias of the shared
@@ -27,6 +27,11 @@
 // errors.As to reach it. Error() never contains the auth token or attribute
 // values. Twilio does not document the HTTP status of its duplicate
 // participant errors (50433, 50437, 50416): classify them by Code.
+//
+// A 2xx proves only what its body proves: when CreateParticipant or
+// FetchParticipant get a 2xx whose body is not a participant with a
+// non-empty sid ({}, {"status":"ok"}, null, an array, a participant page),
+// they return a *SuccessBodyError, never a success.
 //
 // # Retries
 //

@@ -30,7 +30,7 @@ var ops = []struct {
 		return err
 	}},
 	{"delete", true, func(ctx context.Context, c *Client) error {
-		return c.DeleteParticipant(ctx, testCH, testMB)
+		return c.DeleteParticipant(ctx, testCH, testMB, nil)
 	}},
 }
 

@@ -137,6 +137,12 @@ type WebhookEnabledType string
 // ConversationSid defines model for ConversationSid.
 type ConversationSid = string
 
+// ParticipantSid defines model for ParticipantSid.
+type ParticipantSid = string
+
+// ParticipantSidOrIdentity defines model for ParticipantSidOrIdentity.
+type ParticipantSidOrIdentity = string
+
 // XTwilioWebhookEnabled defines model for XTwilioWebhookEnabled.
 type XTwilioWebhookEnabled = WebhookEnabledType
 
@@ -157,6 +163,12 @@ type ListConversationParticipantsParams struct {
 
 // CreateConversationParticipantParams defines parameters for CreateConversationParticipant.
 type CreateConversationParticipantParams struct {
+	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
+	XTwilioWebhookEnabled *XTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+}
+
+// DeleteConversationParticipantParams defines parameters for DeleteConversationParticipant.
+type DeleteConversationParticipantParams struct {
 	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
 	XTwilioWebhookEnabled *XTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
 }
@@ -260,12 +272,12 @@ type ClientInterface interface {
 	// DeleteConversationParticipant Remove a participant from the conversation
 	//
 	// Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-	DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FetchConversationParticipant Fetch a participant of the conversation
 	//
 	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-	FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListConversationParticipants Retrieve a list of all participants of the conversation
@@ -320,8 +332,8 @@ func (c *RawClient) CreateConversationParticipantWithFormdataBody(ctx context.Co
 // DeleteConversationParticipant Remove a participant from the conversation
 //
 // Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-func (c *RawClient) DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConversationParticipantRequest(c.Server, conversationSid, sid)
+func (c *RawClient) DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteConversationParticipantRequest(c.Server, conversationSid, sid, params)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +347,7 @@ func (c *RawClient) DeleteConversationParticipant(ctx context.Context, conversat
 // FetchConversationParticipant Fetch a participant of the conversation
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-func (c *RawClient) FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFetchConversationParticipantRequest(c.Server, conversationSid, sid)
 	if err != nil {
 		return nil, err
@@ -495,7 +507,7 @@ func NewCreateConversationParticipantRequestWithBody(server string, conversation
 }
 
 // NewDeleteConversationParticipantRequest constructs an http.Request for the DeleteConversationParticipant method
-func NewDeleteConversationParticipantRequest(server string, conversationSid ConversationSid, sid string) (*http.Request, error) {
+func NewDeleteConversationParticipantRequest(server string, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -532,11 +544,26 @@ func NewDeleteConversationParticipantRequest(server string, conversationSid Conv
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.XTwilioWebhookEnabled != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Twilio-Webhook-Enabled", *params.XTwilioWebhookEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Twilio-Webhook-Enabled", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewFetchConversationParticipantRequest constructs an http.Request for the FetchConversationParticipant method
-func NewFetchConversationParticipantRequest(server string, conversationSid ConversationSid, sid string) (*http.Request, error) {
+func NewFetchConversationParticipantRequest(server string, conversationSid ConversationSid, sid ParticipantSidOrIdentity) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -646,14 +673,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-	DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error)
+	DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error)
 
 	// FetchConversationParticipantWithResponse Fetch a participant of the conversation
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-	FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error)
+	FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error)
 }
 
 type ListConversationParticipantsResponse struct {
@@ -1015,8 +1042,8 @@ func (c *ClientWithResponses) CreateConversationParticipantWithFormdataBodyWithR
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-func (c *ClientWithResponses) DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error) {
-	rsp, err := c.DeleteConversationParticipant(ctx, conversationSid, sid, reqEditors...)
+func (c *ClientWithResponses) DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error) {
+	rsp, err := c.DeleteConversationParticipant(ctx, conversationSid, sid, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1028,7 +1055,7 @@ func (c *ClientWithResponses) DeleteConversationParticipantWithResponse(ctx cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-func (c *ClientWithResponses) FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid string, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error) {
+func (c *ClientWithResponses) FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error) {
 	rsp, err := c.FetchConversationParticipant(ctx, conversationSid, sid, reqEditors...)
 	if err != nil {
 		return nil, err

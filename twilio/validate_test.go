@@ -48,10 +48,10 @@ func TestInvalidPathParams(t *testing.T) {
 			return err
 		}},
 		{"delete/ConversationSid", "ConversationSid", func(c *Client, v string) error {
-			return c.DeleteParticipant(ctx, v, testMB)
+			return c.DeleteParticipant(ctx, v, testMB, nil)
 		}},
 		{"delete/Sid", "Sid", func(c *Client, v string) error {
-			return c.DeleteParticipant(ctx, testCH, v)
+			return c.DeleteParticipant(ctx, testCH, v, nil)
 		}},
 		{"all/ConversationSid", "ConversationSid", func(c *Client, v string) error {
 			for _, err := range c.AllParticipants(ctx, v, nil) {

@@ -159,13 +159,14 @@ func TestPathEscaping(t *testing.T) {
 			if _, err := c.FetchParticipant(ctx, id.raw, id.raw); err != nil {
 				t.Fatal(err)
 			}
-			if err := c.DeleteParticipant(ctx, id.raw, id.raw); err != nil {
+			// Delete takes only an MB SID (TestDeleteRefusesIdentity).
+			if err := c.DeleteParticipant(ctx, id.raw, testMB, nil); err != nil {
 				t.Fatal(err)
 			}
 			list := "/v1/Conversations/" + id.escaped + "/Participants"
 			one := list + "/" + id.escaped
 			want := []struct{ method, path string }{
-				{"POST", list}, {"GET", list}, {"GET", one}, {"DELETE", one},
+				{"POST", list}, {"GET", list}, {"GET", one}, {"DELETE", list + "/" + testMB},
 			}
 			calls := rec.all()
 			if len(calls) != len(want) {
@@ -200,7 +201,7 @@ func TestGetAndDeleteWire(t *testing.T) {
 	if _, err := c.ListParticipants(ctx, testCH, &ListParticipantsParams{PageSize: 20, Page: 2, PageToken: "PT a+b"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteParticipant(ctx, testCH, testMB); err != nil {
+	if err := c.DeleteParticipant(ctx, testCH, testMB, nil); err != nil {
 		t.Fatal(err)
 	}
 	calls := rec.all()

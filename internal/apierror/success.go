@@ -1,0 +1,105 @@
+package apierror
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// SuccessBodyError is a 2xx response whose body does not carry what the
+// operation returns: a participant without an ID, `{}`, `{"status":"ok"}`,
+// `null`, an array, a list where one resource was expected, a body that is
+// not JSON. A 2xx proves only what its body proves, so such a response is
+// not a success. It is not an *Error (the vendor did not report a failure)
+// and not a network error: callers that classify errors see it as unknown.
+//
+// Error() names the vendor, the operation, what is missing and the HTTP
+// status, for example
+//
+//	bird: POST /workspaces/{workspaceId}/conversations/{conversationId}/participants: 2xx without a participant ID (HTTP 201: JSON object without it)
+//
+// It never quotes the body.
+type SuccessBodyError struct {
+	// Vendor is "intercom", "bird" or "twilio".
+	Vendor string
+	// Op is the operation as "METHOD /path template".
+	Op string
+	// StatusCode is the 2xx status of the response.
+	StatusCode int
+	// Missing says what the body should have carried, such as "a participant
+	// ID" or "a customers list".
+	Missing string
+	// Reason says what the body was instead, such as "JSON null" or "not
+	// valid JSON (offset 3)".
+	Reason string
+}
+
+// Error implements error.
+func (e *SuccessBodyError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
+	s := fmt.Sprintf("%s: %s: 2xx without %s (HTTP %d", e.Vendor, e.Op, e.Missing, e.StatusCode)
+	if e.Reason != "" {
+		s += ": " + clip(e.Reason, 200)
+	}
+	return s + ")"
+}
+
+// DecodeSuccess decodes the body of a 2xx response into a new T and checks
+// with present that it carries what the operation returns (a non-empty ID, a
+// list that is there). When it does not, or when the body is not a JSON
+// object, the error is a *SuccessBodyError naming vendor, op, status and
+// missing. A body that carries it but has another field of the wrong JSON
+// type is a plain decoding error.
+func DecodeSuccess[T any](vendor, op string, status int, body []byte, missing string, present func(*T) bool) (*T, error) {
+	v := new(T)
+	b := bytes.TrimSpace(body)
+	var err error
+	if len(b) > 0 && b[0] == '{' {
+		err = json.Unmarshal(b, v)
+		if err == nil && present(v) {
+			return v, nil
+		}
+		if err != nil && present(v) {
+			return nil, fmt.Errorf("%s: %s: decoding the %d response: %s", vendor, op, status, describe(err))
+		}
+	}
+	return nil, &SuccessBodyError{Vendor: vendor, Op: op, StatusCode: status, Missing: missing, Reason: bodyKind(b, err)}
+}
+
+// bodyKind says in a few words what a 2xx body was, without quoting it.
+func bodyKind(b []byte, err error) string {
+	switch {
+	case len(b) == 0:
+		return "empty body"
+	case err != nil:
+		return describe(err)
+	case b[0] == '{':
+		return "JSON object without it"
+	case !json.Valid(b):
+		return "not valid JSON"
+	case b[0] == '[':
+		return "JSON array"
+	case b[0] == 'n':
+		return "JSON null"
+	}
+	return "not a JSON object"
+}
+
+// describe reports a decoding error without quoting body bytes (a syntax
+// error's message quotes one character of it).
+func describe(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("not valid JSON (offset %d)", se.Offset)
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Sprintf("field %s has the wrong JSON type (%s)", te.Field, te.Type)
+	case errors.As(err, &te):
+		return fmt.Sprintf("wrong JSON type (%s)", te.Type)
+	}
+	return "cannot decode"
+}
