@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -74,14 +75,14 @@ func TestVendorAPIErrorHidesEchoedCredential(t *testing.T) {
 		name    string
 		secrets []string
 		body    func(form string) string
-		call    func(t *testing.T, o option.Option) error
+		call    func(t *testing.T, o ...option.Option) error
 	}{
 		{"intercom", []string{token},
 			func(f string) string {
 				return `{"type":"error.list","request_id":"r ` + f + `","errors":[{"code":"unauthorized ` + f + `","message":"bad token ` + f + `","field":"` + f + `"}]}`
 			},
-			func(t *testing.T, o option.Option) error {
-				c, err := intercom.New(token, append(fast, o)...)
+			func(t *testing.T, o ...option.Option) error {
+				c, err := intercom.New(token, append(fast, o...)...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -92,8 +93,8 @@ func TestVendorAPIErrorHidesEchoedCredential(t *testing.T) {
 			func(f string) string {
 				return `{"code":"Unauthorized ` + f + `","message":"bad token ` + f + `","details":{"token":"` + f + `"}}`
 			},
-			func(t *testing.T, o option.Option) error {
-				c, err := bird.New(token, append(fast, o)...)
+			func(t *testing.T, o ...option.Option) error {
+				c, err := bird.New(token, append(fast, o...)...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -104,8 +105,8 @@ func TestVendorAPIErrorHidesEchoedCredential(t *testing.T) {
 			func(f string) string {
 				return `{"code":20003,"message":"bad token ` + f + `","more_info":"https://www.twilio.com/docs/errors/20003?t=` + f + `","status":401,"details":{"token":"` + f + `"}}`
 			},
-			func(t *testing.T, o option.Option) error {
-				c, err := twilio.New(sid, token, append(fast, o)...)
+			func(t *testing.T, o ...option.Option) error {
+				c, err := twilio.New(sid, token, append(fast, o...)...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +117,9 @@ func TestVendorAPIErrorHidesEchoedCredential(t *testing.T) {
 	for _, v := range vendors {
 		for _, status := range []int{401, 422, 500} {
 			t.Run(fmt.Sprintf("%s/%d", v.name, status), func(t *testing.T) {
-				err := v.call(t, echoDoer(status, v.secrets, v.body))
+				var log bytes.Buffer
+				logger := slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				err := v.call(t, echoDoer(status, v.secrets, v.body), option.WithLogger(logger), option.WithDebugBodies())
 				var e *twilio.APIError // the one shared type, aliased by every vendor
 				if !errors.As(err, &e) {
 					t.Fatalf("err = %v, want an *APIError", err)
@@ -127,6 +130,10 @@ func TestVendorAPIErrorHidesEchoedCredential(t *testing.T) {
 				shown := map[string]string{
 					"%#v": fmt.Sprintf("%#v", e), "%+v": fmt.Sprintf("%+v", e), "%+v of the struct": fmt.Sprintf("%+v", *e),
 					"err": err.Error(), "Body": string(e.Body), "Details": string(e.Details), "Header": fmt.Sprint(e.Header),
+					"debug log": log.String(),
+				}
+				if !strings.Contains(log.String(), "conversekit attempt") {
+					t.Errorf("no debug record: %s", log.String())
 				}
 				for what, s := range shown {
 					for _, secret := range v.secrets {
@@ -173,5 +180,33 @@ func TestTwilioAPIErrorHidesQuotedAttributes(t *testing.T) {
 	}
 	if e.Code != "50411" || !strings.Contains(e.Message, "for identity ada") {
 		t.Errorf("Code %q Message %q: more than the attributes went", e.Code, e.Message)
+	}
+}
+
+// TestDebugLogBoundedForHugeHeader: an 8 MiB response header does not make
+// an 8 MiB debug record (option.WithLogger with option.WithDebugBodies).
+func TestDebugLogBoundedForHugeHeader(t *testing.T) {
+	const big = 8 << 20
+	mock := httpmock.NewMockTransport()
+	mock.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(404, `{"code":20404,"message":"not found","status":404}`)
+		resp.Header.Set("Content-Type", "application/json")
+		resp.Header.Set("X-Big", strings.Repeat("b", big))
+		return resp, nil
+	})
+	var log bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := twilio.New("AC0123456789abcdef0123456789abcdef", "s3cr3tT0ken5ecret0123456789abcdef",
+		option.WithDoer(&http.Client{Transport: mock}), option.WithMaxRetries(0), option.WithLogger(logger), option.WithDebugBodies())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchParticipant(context.Background(), "CH0123456789abcdef0123456789abcdef", "MB0123456789abcdef0123456789abcdef")
+	var e *twilio.APIError
+	if !errors.As(err, &e) || e.StatusCode != 404 {
+		t.Fatalf("err = %.200v, want the 404", err)
+	}
+	if log.Len() > 32<<10 || !strings.Contains(log.String(), fmt.Sprintf("(%d bytes)", big)) {
+		t.Errorf("debug log of %d bytes for an %d-byte header: %.300s", log.Len(), big, log.String())
 	}
 }
