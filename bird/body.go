@@ -43,7 +43,7 @@ type bodyOptions struct {
 func WithStatus(s ParticipantStatus) ParticipantOption {
 	return func(o *bodyOptions) error {
 		if !s.Valid() {
-			return &pathparam.Error{Vendor: Vendor, Field: "body.status", Reason: fmt.Sprintf("%q is not pending, invited or active", clip(string(s)))}
+			return &pathparam.Error{Vendor: Vendor, Field: "body.status", Reason: pathparam.Quote(string(s)) + " is not pending, invited or active"}
 		}
 		o.status = &s
 		return nil
@@ -225,11 +225,4 @@ func checkValue(field, v string) error {
 		}
 	}
 	return nil
-}
-
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 )
 
@@ -104,7 +105,7 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 		return nil, Errorf(InvalidArgument, name, "ctx", "nil context")
 	}
 	if conversationID == "" || strings.TrimSpace(conversationID) != conversationID || strings.IndexFunc(conversationID, unicode.IsControl) >= 0 {
-		return nil, Errorf(InvalidArgument, name, "conversationID", "%q is empty or has surrounding space or control characters", conversationID)
+		return nil, Errorf(InvalidArgument, name, "conversationID", "%s is empty or has surrounding space or control characters", pathparam.Quote(conversationID))
 	}
 	if err := p.validate(name); err != nil {
 		return nil, err

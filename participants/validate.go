@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
@@ -71,33 +73,33 @@ func (p *Participant) validate(provider string) error {
 		{"Identifier.Key", p.Identifier.Key}, {"Identifier.Value", p.Identifier.Value},
 	} {
 		if f.v != strings.TrimSpace(f.v) || strings.IndexFunc(f.v, unicode.IsControl) >= 0 {
-			return Errorf(InvalidArgument, provider, f.name, "%q has surrounding space or control characters", f.v)
+			return Errorf(InvalidArgument, provider, f.name, "%s has surrounding space or control characters", pathparam.Quote(f.v))
 		}
 	}
 	switch p.Kind {
 	case "", KindContact, KindUser, KindBot:
 	default:
-		return Errorf(InvalidArgument, provider, "Kind", "%q is not contact, user or bot", p.Kind)
+		return Errorf(InvalidArgument, provider, "Kind", "%s is not contact, user or bot", pathparam.Quote(string(p.Kind)))
 	}
 	if p.Kind != "" && p.Kind != KindContact && p.ID == "" {
 		return Errorf(InvalidArgument, provider, "ID", "Kind %s needs the vendor's ID", p.Kind)
 	}
 	if p.Email != "" && !ValidEmail(p.Email) {
-		return Errorf(InvalidArgument, provider, "Email", "%q is not an email address", p.Email)
+		return Errorf(InvalidArgument, provider, "Email", "%s is not an email address", pathparam.Quote(p.Email))
 	}
 	if p.Phone != "" && !ValidPhone(p.Phone) {
-		return Errorf(InvalidArgument, provider, "Phone", "%q is not an E.164 number such as +15558675310", p.Phone)
+		return Errorf(InvalidArgument, provider, "Phone", "%s is not an E.164 number such as +15558675310", pathparam.Quote(p.Phone))
 	}
 	switch p.Channel {
 	case "", ChannelSMS, ChannelWhatsApp:
 	default:
-		return Errorf(InvalidArgument, provider, "Channel", "%q is not sms or whatsapp", p.Channel)
+		return Errorf(InvalidArgument, provider, "Channel", "%s is not sms or whatsapp", pathparam.Quote(string(p.Channel)))
 	}
 	if p.Channel != "" && p.Phone == "" {
 		return Errorf(InvalidArgument, provider, "Channel", "set only with Phone")
 	}
 	if p.Identifier.Value == "" && p.Identifier.Key != "" {
-		return Errorf(InvalidArgument, provider, "Identifier.Value", "empty while Identifier.Key is %q", p.Identifier.Key)
+		return Errorf(InvalidArgument, provider, "Identifier.Value", "empty while Identifier.Key is %s", pathparam.Quote(p.Identifier.Key))
 	}
 	if p.Attributes != nil {
 		t := bytes.TrimSpace(p.Attributes)
@@ -109,7 +111,7 @@ func (p *Participant) validate(provider string) error {
 	switch p.Status {
 	case "", StatusActive, StatusInvited, StatusPending:
 	default:
-		return Errorf(InvalidArgument, provider, "Status", "%q is not active, invited or pending", p.Status)
+		return Errorf(InvalidArgument, provider, "Status", "%s is not active, invited or pending", pathparam.Quote(string(p.Status)))
 	}
 	return nil
 }

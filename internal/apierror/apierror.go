@@ -20,6 +20,10 @@ const MaxBodyBytes = 1 << 20
 //
 // Error() never contains a credential: it is built only from the status, the
 // vendor's code and message and the request ID, never from request headers.
+// The transport that builds an Error also removes the client's credentials
+// (and, for Twilio, the request's Attributes) from every field, Header, Body
+// and Details included, in case the vendor echoes them, so that %#v of an
+// Error shows none either.
 // Those vendor-supplied strings are clipped, and control characters and
 // invalid UTF-8 in them are replaced, so Error() is always one line of
 // bounded length.
@@ -47,9 +51,11 @@ type Error struct {
 	// RetryAfter is how long the vendor asked us to wait (Retry-After or
 	// X-RateLimit-Reset), zero when it did not say.
 	RetryAfter time.Duration
-	// Header is the response header.
+	// Header is the response header, with secrets replaced by
+	// "[redacted]" (in a copy: the response's own map is left alone).
 	Header http.Header
-	// Body is the raw response body, at most MaxBodyBytes.
+	// Body is the raw response body, at most MaxBodyBytes, with secrets
+	// replaced by "[redacted]".
 	Body []byte
 	// Truncated reports that the body was longer than MaxBodyBytes or ended
 	// early.

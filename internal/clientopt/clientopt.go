@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 )
 
@@ -138,15 +139,15 @@ func CheckBaseURL(vendor, raw string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("%s: base URL %q: scheme must be https", vendor, u.Redacted())
+		return nil, fmt.Errorf("%s: base URL %s: scheme must be https", vendor, pathparam.Quote(u.Redacted()))
 	case u.Host == "":
-		return nil, fmt.Errorf("%s: base URL %q: no host", vendor, u.Redacted())
+		return nil, fmt.Errorf("%s: base URL %s: no host", vendor, pathparam.Quote(u.Redacted()))
 	case u.User != nil:
-		return nil, fmt.Errorf("%s: base URL %q: must not carry credentials", vendor, u.Redacted())
+		return nil, fmt.Errorf("%s: base URL %s: must not carry credentials", vendor, pathparam.Quote(u.Redacted()))
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
-		return nil, fmt.Errorf("%s: base URL %q: must not have a query or fragment", vendor, u.Redacted())
+		return nil, fmt.Errorf("%s: base URL %s: must not have a query or fragment", vendor, pathparam.Quote(u.Redacted()))
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("%s: base URL %q: plain http is allowed only for loopback hosts; use https", vendor, u.Redacted())
+		return nil, fmt.Errorf("%s: base URL %s: plain http is allowed only for loopback hosts; use https", vendor, pathparam.Quote(u.Redacted()))
 	}
 	return u, nil
 }

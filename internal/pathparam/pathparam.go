@@ -7,6 +7,7 @@ package pathparam
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -33,7 +34,7 @@ func Check(vendor, field, v string) error {
 	case v == "":
 		return &Error{vendor, field, "must not be empty"}
 	case v == "." || v == "..":
-		return &Error{vendor, field, fmt.Sprintf("%q is not allowed", v)}
+		return &Error{vendor, field, Quote(v) + " is not allowed"}
 	case len(v) > MaxLen:
 		return &Error{vendor, field, fmt.Sprintf("longer than %d bytes", MaxLen)}
 	case !utf8.ValidString(v):
@@ -55,7 +56,7 @@ func CheckUUID(vendor, field, v string) error {
 		return err
 	}
 	if !uuidRE.MatchString(v) {
-		return &Error{vendor, field, fmt.Sprintf("%q is not a UUID", clip(v))}
+		return &Error{vendor, field, Quote(v) + " is not a UUID"}
 	}
 	return nil
 }
@@ -67,7 +68,7 @@ func CheckSID(vendor, field, prefix, v string) error {
 		return err
 	}
 	if !IsSID(prefix, v) {
-		return &Error{vendor, field, fmt.Sprintf("%q is not a %s SID (%s followed by 32 hex digits)", clip(v), prefix, prefix)}
+		return &Error{vendor, field, fmt.Sprintf("%s is not a %s SID (%s followed by 32 hex digits)", Quote(v), prefix, prefix)}
 	}
 	return nil
 }
@@ -87,9 +88,20 @@ func isHex(s string) bool {
 	return true
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
+// MaxQuoted is how much of a value, in bytes, an error quotes with Quote.
+const MaxQuoted = 200
+
+// Quote returns v as %q shows it, for an error that quotes user input: a v
+// longer than MaxQuoted bytes is cut on a rune boundary and followed by
+// "…(N bytes)", N being its whole length, so that a huge input never makes a
+// huge error.
+func Quote(v string) string {
+	if len(v) <= MaxQuoted {
+		return strconv.Quote(v)
 	}
-	return s
+	cut := MaxQuoted
+	for cut > MaxQuoted-utf8.UTFMax && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strconv.Quote(v[:cut]) + "…(" + strconv.Itoa(len(v)) + " bytes)"
 }

@@ -3,6 +3,7 @@ package pathparam
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -50,7 +51,7 @@ func TestCheck(t *testing.T) {
 		}
 		var pe *Error
 		if !errors.As(err, &pe) || pe.Vendor != "intercom" || pe.Field != "conversation ID" || !strings.Contains(pe.Reason, tt.reason) {
-			t.Errorf("Check(%q) = %#v, want reason containing %q", clip(tt.v), err, tt.reason)
+			t.Errorf("Check(%s) = %#v, want reason containing %q", Quote(tt.v), err, tt.reason)
 			continue
 		}
 		if !strings.HasPrefix(err.Error(), "intercom: invalid conversation ID: ") {
@@ -163,4 +164,31 @@ func FuzzPathParamCheck(f *testing.F) {
 			t.Fatalf("CheckSID accepted %q", v)
 		}
 	})
+}
+
+// TestQuote: a short value is quoted as %q does; a long one is cut at
+// MaxQuoted bytes on a rune boundary and says how long it was.
+func TestQuote(t *testing.T) {
+	for _, v := range []string{"", "abc", "a\"b\n", strings.Repeat("é", MaxQuoted/2), "\xff\xfe"} {
+		if got, want := Quote(v), strconv.Quote(v); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", v, got, want)
+		}
+	}
+	for _, v := range []string{strings.Repeat("x", 1<<20), "a" + strings.Repeat("é", 1<<19), strings.Repeat("\x00", 5000)} {
+		got := Quote(v)
+		suffix := "…(" + strconv.Itoa(len(v)) + " bytes)"
+		if len(got) > 6*MaxQuoted+len(suffix) || !strings.HasSuffix(got, suffix) || !utf8.ValidString(got) {
+			t.Errorf("Quote of %d bytes = %.300s… (%d bytes)", len(v), got, len(got))
+			continue
+		}
+		q, err := strconv.Unquote(strings.TrimSuffix(got, suffix))
+		if err != nil || !strings.HasPrefix(v, q) || len(q) > MaxQuoted || len(q) < MaxQuoted-utf8.UTFMax || !utf8.ValidString(q) {
+			t.Errorf("Quote of %d bytes quotes %q (%v)", len(v), q, err)
+		}
+	}
+	// The errors of this package quote that way.
+	err := CheckUUID("bird", "conversationId", strings.Repeat("z", MaxLen))
+	if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "(1024 bytes)") {
+		t.Errorf("CheckUUID error = %v", err)
+	}
 }

@@ -311,8 +311,15 @@ func TestAPIErrorRedaction(t *testing.T) {
 					t.Errorf("Error() = %q contains %q", e.Error(), s)
 				}
 			}
-			if string(e.Body) != tt.body {
-				t.Errorf("Body = %q: the raw body is kept as it came", e.Body)
+			// The stored body loses the secrets too (%#v shows it), and
+			// only them.
+			if len(tt.secrets) == 0 && string(e.Body) != tt.body {
+				t.Errorf("Body = %q, want the raw body %q", e.Body, tt.body)
+			}
+			for _, s := range tt.secrets {
+				if strings.Contains(string(e.Body), s) {
+					t.Errorf("Body = %q contains %q", e.Body, s)
+				}
 			}
 		})
 	}
@@ -351,6 +358,17 @@ func FuzzAPIErrorRedaction(f *testing.F) {
 		}
 		if strings.Contains(err.Error(), secret) {
 			t.Fatalf("err = %q contains the secret %q", err, secret)
+		}
+		// Nor do the stored Body and Header that %#v shows.
+		if strings.Contains(string(e.Body), secret) {
+			t.Fatalf("Body = %q contains the secret %q", e.Body, secret)
+		}
+		for k, vs := range e.Header {
+			for _, v := range append([]string{k}, vs...) {
+				if strings.Contains(v, secret) {
+					t.Fatalf("Header %q: %q contains the secret %q", k, vs, secret)
+				}
+			}
 		}
 	})
 }

@@ -431,6 +431,9 @@ func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
 		cancel()
 		return nil, t.wrap(err, ctx, parent)
 	}
+	if resp.Request == nil {
+		resp.Request = r // as http.Transport does; apiError reads its body
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		resp.Body = &attemptBody{rc: resp.Body, cancel: cancel, ctx: ctx, parent: parent, t: t}
 		return resp, nil
@@ -723,7 +726,9 @@ func (e *ContextError) Error() string {
 // Unwrap returns the context error and the last response's error.
 func (e *ContextError) Unwrap() []error { return []error{e.Err, e.Last} }
 
-// apiError reads resp's body (capped) and closes it.
+// apiError reads resp's body (capped) and closes it, and returns its
+// *apierror.Error rid of the client's secrets and of the hidden values of the
+// request's body.
 func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, apierror.MaxBodyBytes+1))
@@ -745,7 +750,10 @@ func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	if c.decode != nil {
 		c.decode(e)
 	}
-	c.redact.apiError(e)
+	// resp.Request is this attempt's request: the hidden values of its body
+	// (Redaction.FormKeys, JSONKeys) are secrets of this call, which a vendor
+	// message may quote.
+	c.redact.forRequest(resp.Request).apiError(e)
 	return e
 }
 

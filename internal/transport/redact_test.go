@@ -1,0 +1,260 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// escapedForms returns secret as JSON encoders write it between quotes:
+// Go's default (HTML-escaped), without HTML escaping, with "/" as "\/"
+// (PHP), and with upper-case hex digits. It does not use jsonEscape.
+func escapedForms(t *testing.T, secret string) []string {
+	t.Helper()
+	html, err := json.Marshal(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(secret); err != nil {
+		t.Fatal(err)
+	}
+	h := strings.Trim(string(html), `"`)
+	p := strings.Trim(strings.TrimSpace(plain.String()), `"`)
+	upper := regexp.MustCompile(`\\u[0-9a-f]{4}`).ReplaceAllStringFunc(h, strings.ToUpper)
+	upper = strings.ReplaceAll(upper, `\U`, `\u`)
+	forms := []string{h, p, strings.ReplaceAll(h, "/", `\/`), strings.ReplaceAll(p, "/", `\/`), upper}
+	for _, f := range forms {
+		if f == secret {
+			t.Fatalf("form %q is the secret itself: the test secret needs characters JSON escapes", f)
+		}
+	}
+	return forms
+}
+
+// copyBodyDecoder puts the whole body into Message and the X-Echo header
+// into RequestID, as a vendor that echoes everything would.
+func copyBodyDecoder(e *apierror.Error) {
+	e.Message = string(e.Body)
+	e.RequestID = e.Header.Get("X-Echo")
+}
+
+// TestEscapedSecretsRedacted: a vendor that echoes a credential JSON-escaped
+// (HTML-escaped or not, "/" as "\/", upper-case hex) in an error body shows
+// it neither in the debug record nor in the *apierror.Error.
+func TestEscapedSecretsRedacted(t *testing.T) {
+	const secret = "sk/live<4f9c>&2a\"7e\\81\x01d3"
+	for i, form := range escapedForms(t, secret) {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			body := `{"error":"bad token ` + form + `"}`
+			c, _, _ := mockClient(t, Options{
+				Vendor: "acme", MaxRetries: -1, Logger: logger, DebugBodies: true,
+				DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
+			}, step{status: 401, body: body, hdr: []string{"Content-Type", "application/json"}})
+			_, err := doGet(context.Background(), c)
+			var e *apierror.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v", err)
+			}
+			for what, got := range map[string]string{"log": buf.String(), "Error()": e.Error(), "Message": e.Message, "Body": string(e.Body)} {
+				if strings.Contains(got, form) {
+					t.Errorf("%s holds the secret as %q: %s", what, form, got)
+				}
+			}
+			if !strings.Contains(e.Message, "bad token "+Redacted) {
+				t.Errorf("Message = %q, want the secret replaced", e.Message)
+			}
+		})
+	}
+}
+
+// TestNestedSecrets: a secret that holds another one is replaced whole,
+// whatever the order the secrets were given in.
+func TestNestedSecrets(t *testing.T) {
+	for _, secrets := range [][]string{{"abc", "xxabcxx"}, {"xxabcxx", "abc"}} {
+		rd := Redaction{Secrets: secrets}.compile()
+		if got, want := rd.scrub("1 xxabcxx 2 abc 3 xabcx"), "1 [redacted] 2 [redacted] 3 x[redacted]x"; got != want {
+			t.Errorf("secrets %q: scrub = %q, want %q", secrets, got, want)
+		}
+		for i := 1; i < len(rd.secrets); i++ {
+			if len(rd.secrets[i]) > len(rd.secrets[i-1]) {
+				t.Errorf("secrets not sorted longest first: %q", rd.secrets)
+			}
+		}
+	}
+}
+
+// TestJSONBodyWithOtherContentType: a JSON body redacts its hidden members
+// whatever its content type says: text/plain (which only looksJSON tells),
+// a form type, none.
+func TestJSONBodyWithOtherContentType(t *testing.T) {
+	const hidden = "hidden-attr-value-77"
+	rd := Redaction{FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}}.compile()
+	body := []byte(" \n{\"sid\":\"MB1\",\"attributes\":\"" + hidden + "\"}")
+	for _, ct := range []string{"text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "", "application/octet-stream"} {
+		got := rd.body(body, ct, true)
+		if strings.Contains(got, hidden) || !strings.Contains(got, `"attributes":"[redacted]"`) || !strings.Contains(got, "MB1") {
+			t.Errorf("Content-Type %q: record body = %q", ct, got)
+		}
+	}
+	// And a form body sent as text/plain hides its form keys.
+	form := url.Values{"Attributes": {hidden}, "Identity": {"ada"}}.Encode()
+	if got := rd.body([]byte(form), "text/plain", true); strings.Contains(got, hidden) || !strings.Contains(got, "Identity=ada") {
+		t.Errorf("form body as text/plain: record body = %q", got)
+	}
+}
+
+// TestRequestValuesRemovedFromAPIError: a vendor message that quotes the
+// request's hidden values (Twilio quotes Attributes in a 400) loses them, in
+// every field of the *apierror.Error, escaped forms included; short values
+// and other fields are kept.
+func TestRequestValuesRemovedFromAPIError(t *testing.T) {
+	const ssn = "078-05-1120"
+	attrs := `{"ssn":"` + ssn + `","n":1}`
+	escAttrs, _ := json.Marshal(attrs)
+	tests := []struct {
+		name, ct, body string
+	}{
+		{"form", "application/x-www-form-urlencoded", url.Values{"Attributes": {attrs}, "Identity": {"ada-lovelace"}, "RoleSid": {"RL1"}}.Encode()},
+		{"json", "application/json", `{"identity":"ada-lovelace","attributes":` + string(escAttrs) + `}`},
+		{"json object", "application/json", `{"identity":"ada-lovelace","Attributes":` + attrs + `}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The vendor quotes the value raw, JSON-escaped, and one string
+			// inside it, in its body and a header.
+			respBody := `{"code":"50407","message":"Invalid Attributes: ` + strings.Trim(string(escAttrs), `"`) +
+				` for ada-lovelace","details":{"ssn":"` + ssn + `"}}`
+			c, _, _ := mockClient(t, Options{
+				Vendor: "acme", MaxRetries: -1,
+				DecodeError: func(e *apierror.Error) {
+					var v struct {
+						Code    string          `json:"code"`
+						Message string          `json:"message"`
+						Details json.RawMessage `json:"details"`
+					}
+					_ = json.Unmarshal(e.Body, &v)
+					e.Code, e.Message, e.Details = v.Code, v.Message, v.Details
+					e.Field = e.Header.Get("X-Field")
+				},
+				Redact: Redaction{FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}},
+			}, step{status: 400, body: respBody, hdr: []string{"X-Field", "attributes=" + ssn, "X-Raw", attrs}})
+			req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", tt.ct)
+			_, err := c.Do(req)
+			var e *apierror.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v", err)
+			}
+			dump := fmt.Sprintf("%#v %+v %s %s %s", e, e, e.Body, e.Details, e.Header)
+			for _, leak := range []string{ssn, attrs, string(escAttrs)} {
+				if strings.Contains(dump, leak) {
+					t.Errorf("the error holds %q: %s", leak, dump)
+				}
+			}
+			if !strings.Contains(e.Message, "for ada-lovelace") || e.Code != "50407" || !json.Valid(e.Details) {
+				t.Errorf("more than the hidden values went: Code %q Message %q Details %s", e.Code, e.Message, e.Details)
+			}
+		})
+	}
+}
+
+// TestAPIErrorStoredFieldsScrubbed: a credential echoed in the body and in
+// a response header is gone from the stored Header, Body and Details too
+// (%#v shows them), on the first attempt's error and on one that ends
+// retries; the response's own header map is not modified.
+func TestAPIErrorStoredFieldsScrubbed(t *testing.T) {
+	const token = "tok_9f8e7d6c5b4a/+="
+	for _, status := range []int{401, 422, 500} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			mock := httpmock.NewMockTransport()
+			var sent http.Header
+			mock.RegisterResponder("GET", testURL, func(r *http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(status, `{"details":{"token":"`+token+`"},"msg":"bad `+url.QueryEscape(token)+`"}`)
+				resp.Header.Set("X-Echo", "Bearer "+token)
+				resp.Header.Set("Www-Authenticate", `Basic realm="`+token+`"`)
+				sent = resp.Header
+				return resp, nil
+			})
+			c := New(Options{
+				Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: 1e6, WaitMax: 1e6,
+				DecodeError: func(e *apierror.Error) { e.Details = json.RawMessage(`{"token":"` + token + `"}`) },
+				Redact:      Redaction{Secrets: []string{token}},
+			})
+			_, err := doGet(WithIdempotent(context.Background()), c)
+			var e *apierror.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v", err)
+			}
+			for _, s := range []string{fmt.Sprintf("%#v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%+v", *e), string(e.Body), string(e.Details)} {
+				for _, leak := range []string{token, url.QueryEscape(token), url.PathEscape(token)} {
+					if strings.Contains(s, leak) {
+						t.Errorf("holds %q: %s", leak, s)
+					}
+				}
+			}
+			if e.Header.Get("X-Echo") != "Bearer "+Redacted || !json.Valid(e.Details) {
+				t.Errorf("Header %v, Details %s", e.Header, e.Details)
+			}
+			if sent.Get("X-Echo") != "Bearer "+token {
+				t.Errorf("the response's header was modified: %v", sent)
+			}
+		})
+	}
+}
+
+// TestDebugHeaderClipped: a huge response header, or very many, do not make
+// a huge debug record.
+func TestDebugHeaderClipped(t *testing.T) {
+	const token = "tok-CLIP-SECRET-31"
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	big := strings.Repeat("h", DebugHeaderValueBytes-5) + token + strings.Repeat("é", 4<<20)
+	hdr := []string{"X-Big", big}
+	for i := range 200 {
+		hdr = append(hdr, fmt.Sprintf("X-Many-%03d", i), strings.Repeat("m", 2000))
+	}
+	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: []string{token}}},
+		step{status: 200, body: "ok", hdr: hdr})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if buf.Len() > 64<<10 {
+		t.Fatalf("log is %d bytes for a %d-byte header", buf.Len(), len(big))
+	}
+	if strings.Contains(buf.String(), token) {
+		t.Errorf("log holds the secret")
+	}
+	var rec map[string]any
+	for _, r := range records(t, &buf) {
+		if r["msg"] == "conversekit attempt" {
+			rec = r
+		}
+	}
+	h, _ := rec["response_header"].(map[string]any)
+	v, _ := h["X-Big"].(string)
+	if !strings.HasPrefix(v, "hhhh") || !strings.HasSuffix(v, fmt.Sprintf("…(%d bytes)", len(big))) || strings.Contains(v, "tok-C") {
+		t.Errorf("X-Big = %.80q…%q", v, v[max(0, len(v)-40):])
+	}
+	if n, _ := h["cut_headers"].(float64); n <= 0 {
+		t.Errorf("cut_headers = %v, want the headers past the bound counted", h["cut_headers"])
+	}
+}
