@@ -139,7 +139,8 @@ func WithLogger(l *slog.Logger) Option {
 // appear (the Authorization header, every header whose name suggests a
 // secret, token, key or cookie, and the client's credentials wherever they
 // occur are replaced by "[redacted]"), values the vendor marks as sensitive
-// (Twilio Attributes) are redacted too, and each body is cut at 4 KiB.
+// (Twilio Attributes) are redacted too, each body is cut at 4 KiB and each
+// header value at 1 KiB (about 16 KiB of headers at most per record).
 // Without WithLogger it does nothing.
 func WithDebugBodies() Option {
 	return Func(func(s *clientopt.Settings) error {
