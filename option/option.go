@@ -7,13 +7,13 @@
 package option
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 // Option configures a vendor client. Options are validated by the
@@ -40,7 +40,7 @@ type Doer interface {
 func WithBaseURL(u string) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if u == "" {
-			return errors.New("option.WithBaseURL: empty URL")
+			return &pathparam.Error{Field: "option.WithBaseURL", Reason: "empty URL"}
 		}
 		s.BaseURL = u
 		return nil
@@ -52,7 +52,7 @@ func WithBaseURL(u string) Option {
 func WithHTTPClient(c *http.Client) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if c == nil {
-			return errors.New("option.WithHTTPClient: nil client")
+			return &pathparam.Error{Field: "option.WithHTTPClient", Reason: "nil client"}
 		}
 		s.HTTPClient = c
 		return nil
@@ -64,7 +64,7 @@ func WithHTTPClient(c *http.Client) Option {
 func WithDoer(d Doer) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if d == nil {
-			return errors.New("option.WithDoer: nil doer")
+			return &pathparam.Error{Field: "option.WithDoer", Reason: "nil doer"}
 		}
 		s.Doer = d
 		return nil
@@ -76,7 +76,7 @@ func WithDoer(d Doer) Option {
 func WithMaxRetries(n int) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if n < 0 || n > 100 {
-			return fmt.Errorf("option.WithMaxRetries: %d is outside 0..100", n)
+			return &pathparam.Error{Field: "option.WithMaxRetries", Reason: fmt.Sprintf("%d is outside 0..100", n)}
 		}
 		s.MaxRetries, s.MaxRetriesSet = n, true
 		return nil
@@ -88,7 +88,7 @@ func WithMaxRetries(n int) Option {
 func WithAttemptTimeout(d time.Duration) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if d <= 0 {
-			return fmt.Errorf("option.WithAttemptTimeout: %s is not positive", d)
+			return &pathparam.Error{Field: "option.WithAttemptTimeout", Reason: fmt.Sprintf("%s is not positive", d)}
 		}
 		s.AttemptTimeout = d
 		return nil
@@ -100,7 +100,7 @@ func WithAttemptTimeout(d time.Duration) Option {
 func WithRetryWait(min, max time.Duration) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if min <= 0 || max < min {
-			return fmt.Errorf("option.WithRetryWait: need 0 < min <= max, got %s, %s", min, max)
+			return &pathparam.Error{Field: "option.WithRetryWait", Reason: fmt.Sprintf("need 0 < min <= max, got %s, %s", min, max)}
 		}
 		s.WaitMin, s.WaitMax = min, max
 		return nil
@@ -113,7 +113,7 @@ func WithRetryWait(min, max time.Duration) Option {
 func WithMaxServerWait(d time.Duration) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if d <= 0 {
-			return fmt.Errorf("option.WithMaxServerWait: %s is not positive", d)
+			return &pathparam.Error{Field: "option.WithMaxServerWait", Reason: fmt.Sprintf("%s is not positive", d)}
 		}
 		s.MaxServerWait = d
 		return nil
@@ -126,7 +126,7 @@ func WithMaxServerWait(d time.Duration) Option {
 func WithLogger(l *slog.Logger) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if l == nil {
-			return errors.New("option.WithLogger: nil logger")
+			return &pathparam.Error{Field: "option.WithLogger", Reason: "nil logger"}
 		}
 		s.Logger = l
 		return nil

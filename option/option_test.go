@@ -1,6 +1,7 @@
 package option_test
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
 )
 
@@ -60,7 +62,9 @@ func TestOptions(t *testing.T) {
 			var s clientopt.Settings
 			err := tt.opt.Apply(&s)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "option.") {
+				var pe *pathparam.Error
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "invalid option.") ||
+					!errors.As(err, &pe) || !strings.HasPrefix(pe.Field, "option.With") {
 					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
 				}
 				if s != (clientopt.Settings{}) {

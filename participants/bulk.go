@@ -109,6 +109,12 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 	if len(ps) == 0 {
 		return results
 	}
+	if err := c.check(); err != nil {
+		for i := range results {
+			results[i].Err = err
+		}
+		return results
+	}
 	o := bulkOptions{concurrency: DefaultConcurrency}
 	for _, opt := range opts {
 		var err error
@@ -118,7 +124,7 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 			err = opt(&o)
 		}
 		if err != nil {
-			e := Errorf(InvalidArgument, c.p.Name(), "opts", "%v", err)
+			e := Errorf(InvalidArgument, c.Provider(), "opts", "%v", err)
 			for i := range results {
 				results[i].Err = e
 			}
@@ -126,7 +132,7 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 		}
 	}
 	if ctx == nil {
-		e := Errorf(InvalidArgument, c.p.Name(), "ctx", "nil context")
+		e := Errorf(InvalidArgument, c.Provider(), "ctx", "nil context")
 		for i := range results {
 			results[i].Err = e
 		}
@@ -154,15 +160,15 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 // addOne waits for the rate limit, then adds one participant.
 func (c *Client) addOne(ctx context.Context, conversationID string, p *Participant, o *bulkOptions) BulkResult {
 	if err := ctx.Err(); err != nil {
-		return BulkResult{Err: WrapError(c.p.Name(), err)}
+		return BulkResult{Err: WrapError(c.Provider(), err)}
 	}
 	if o.limiter != nil {
 		if err := o.limiter.Wait(ctx); err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return BulkResult{Err: WrapError(c.p.Name(), ctxErr)}
+				return BulkResult{Err: WrapError(c.Provider(), ctxErr)}
 			}
 			// The limiter refuses a wait that would pass the deadline.
-			return BulkResult{Err: &Error{Code: DeadlineExceeded, Provider: c.p.Name(),
+			return BulkResult{Err: &Error{Code: DeadlineExceeded, Provider: c.Provider(),
 				Message: "the rate limit would delay the call past the context deadline", Err: context.DeadlineExceeded}}
 		}
 	}

@@ -85,13 +85,27 @@ type Client struct {
 }
 
 // New returns a Client over p, one of Intercom(...), Bird(...), Twilio(...)
-// or your own Provider.
+// or your own Provider. With a nil p every call returns an InvalidArgument
+// *Error naming the Provider.
 func New(p Provider) *Client {
 	return &Client{p: p}
 }
 
-// Provider returns the Client's provider name.
-func (c *Client) Provider() string { return c.p.Name() }
+// check refuses a Client without a Provider (a nil Client, or New(nil)).
+func (c *Client) check() error {
+	if c == nil || c.p == nil {
+		return Errorf(InvalidArgument, "participants", "Provider", "the Client has no Provider: build it with New(Intercom(...)), New(Bird(...)), New(Twilio(...)) or New(yourProvider)")
+	}
+	return nil
+}
+
+// Provider returns the Client's provider name, "" when it has none.
+func (c *Client) Provider() string {
+	if c == nil || c.p == nil {
+		return ""
+	}
+	return c.p.Name()
+}
 
 // Add ensures p is a participant of the conversation conversationID: a
 // participant who is already there is success with Outcome AlreadyPresent
@@ -100,6 +114,9 @@ func (c *Client) Provider() string { return c.p.Name() }
 // errors map to codes (see Code) with the vendor *APIError in the chain. The
 // context's deadline covers every retry.
 func (c *Client) Add(ctx context.Context, conversationID string, p Participant, opts ...AddOption) (*Result, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	name := c.p.Name()
 	if ctx == nil {
 		return nil, Errorf(InvalidArgument, name, "ctx", "nil context")

@@ -97,6 +97,10 @@ type Error struct {
 	Message string
 	// Err is the underlying error, if any.
 	Err error
+
+	// errInMessage is set when Message already says what Err says (a
+	// *pathparam.Error's reason), so that Error() names the vendor once.
+	errInMessage bool
 }
 
 func (e *Error) Error() string {
@@ -107,7 +111,7 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
-	if e.Err != nil {
+	if e.Err != nil && !e.errInMessage {
 		s += ": " + e.Err.Error()
 	}
 	return s
@@ -154,7 +158,7 @@ func WrapError(provider string, err error) error {
 	}
 	var pe *pathparam.Error
 	if errors.As(err, &pe) {
-		return &Error{Code: InvalidArgument, Provider: provider, Field: pe.Field, Err: err}
+		return &Error{Code: InvalidArgument, Provider: provider, Field: pe.Field, Message: pe.Reason, Err: err, errInMessage: err == error(pe)}
 	}
 	return &Error{Code: classify(err), Provider: provider, Err: err}
 }

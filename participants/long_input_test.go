@@ -80,7 +80,7 @@ func TestLongInputQuotedClipped(t *testing.T) {
 	_, err = bc.GetParticipant(context.Background(), strings.Repeat("f", 1000), conv, "p1")
 	wantShort(t, err, "bird", "workspaceId")
 	_, err = intercom.New("tok", option.WithBaseURL("https://example.com/"+huge+"?q=1"))
-	wantShort(t, err, "intercom", "base URL")
+	wantShort(t, err, "intercom", "WithBaseURL")
 	if n := mock.GetTotalCallCount(); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}

@@ -3,6 +3,7 @@ package participants
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Kind is what sort of participant a Participant or Result describes.
@@ -128,6 +129,29 @@ type Result struct {
 // response. It is for Provider implementations.
 func NewResult(provider, id string, kind Kind, status Status, outcome Outcome, raw any) *Result {
 	return &Result{Provider: provider, ID: id, Kind: kind, Status: status, Outcome: outcome, raw: raw}
+}
+
+// String describes r for a person: "bird: Added participant 0511f314-...
+// (contact, active)". A nil Result is "<nil>".
+func (r *Result) String() string {
+	if r == nil {
+		return "<nil>"
+	}
+	s := r.Provider + ": " + r.Outcome.String() + " participant"
+	if r.ID != "" {
+		s += " " + r.ID
+	}
+	var details []string
+	if r.Kind != "" {
+		details = append(details, string(r.Kind))
+	}
+	if r.Status != "" {
+		details = append(details, string(r.Status))
+	}
+	if len(details) > 0 {
+		s += " (" + strings.Join(details, ", ") + ")"
+	}
+	return s
 }
 
 // As sets target, a pointer to the vendor's response type, to the decoded

@@ -1,8 +1,14 @@
 package participants
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/mail"
+	"strings"
 	"testing"
+
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 // simpleEmail accepts only what net/mail accepts as a bare address.
@@ -19,4 +25,60 @@ func FuzzSimpleEmail(f *testing.F) {
 			t.Errorf("simpleEmail(%q) but net/mail: %v, %+v", s, err, a)
 		}
 	})
+}
+
+func TestClientWithoutProvider(t *testing.T) {
+	for _, c := range []*Client{nil, New(nil)} {
+		_, err := c.Add(context.Background(), "conv", Participant{Email: "a@example.com"})
+		var pe *Error
+		if Code(err) != InvalidArgument || !errors.As(err, &pe) || pe.Field != "Provider" || !strings.Contains(err.Error(), "no Provider") {
+			t.Errorf("Add on %#v: err = %v, want InvalidArgument naming the Provider", c, err)
+		}
+		rs := c.AddMany(context.Background(), "conv", []Participant{{Email: "a@example.com"}, {Email: "b@example.com"}})
+		if len(rs) != 2 || Code(rs[0].Err) != InvalidArgument || Code(rs[1].Err) != InvalidArgument {
+			t.Errorf("AddMany on %#v = %+v, want InvalidArgument for each", c, rs)
+		}
+		if got := c.Provider(); got != "" {
+			t.Errorf("Provider() = %q, want empty", got)
+		}
+	}
+}
+
+func TestResultString(t *testing.T) {
+	tests := []struct {
+		r    *Result
+		want string
+	}{
+		{nil, "<nil>"},
+		{NewResult("bird", "p-1", KindContact, StatusActive, Added, nil), "bird: Added participant p-1 (contact, active)"},
+		{NewResult("twilio", "MB1", KindContact, "", AlreadyPresent, nil), "twilio: AlreadyPresent participant MB1 (contact)"},
+		{NewResult("intercom", "", "", "", Unreported, nil), "intercom: Unreported participant"},
+		{NewResult("bird", "", "", StatusInvited, Added, nil), "bird: Added participant (invited)"},
+	}
+	for _, tt := range tests {
+		if got := tt.r.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestParamErrorNamesVendorOnce(t *testing.T) {
+	pe := &pathparam.Error{Vendor: "bird", Field: "workspaceId", Reason: `"my-workspace" is not a UUID`}
+	err := WrapError("bird", pe)
+	if got, want := err.Error(), `bird: InvalidArgument: workspaceId: "my-workspace" is not a UUID`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	var got *pathparam.Error
+	if Code(err) != InvalidArgument || !errors.As(err, &got) || got != pe {
+		t.Errorf("err = %v: the *pathparam.Error is not reachable", err)
+	}
+	// Wrapped once more, the wrapper's words are kept.
+	wrapped := fmt.Errorf("while adding: %w", pe)
+	if got := WrapError("bird", wrapped).Error(); !strings.Contains(got, "while adding") {
+		t.Errorf("Error() = %q lost the wrapper's text", got)
+	}
+	// Code of a bare *pathparam.Error, not wrapped by a Client.
+	if Code(pe) != InvalidArgument {
+		t.Errorf("Code(*pathparam.Error) = %v", Code(pe))
+	}
 }

@@ -3,6 +3,7 @@
 package clientopt
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -84,17 +85,23 @@ type Option interface {
 }
 
 // Resolve applies opts in order and returns the Settings they make, with
-// BaseURL set to the checked WithBaseURL value or else defaultBaseURL. A nil
-// option is the error "VENDOR: option I is nil"; an option's own error and
-// CheckBaseURL's come back naming the vendor. The first error wins.
+// BaseURL set to the checked WithBaseURL value or else defaultBaseURL. Every
+// error is a *pathparam.Error naming the vendor and the option (a nil
+// option is field "opts[I]"). The first error wins.
 func Resolve[O Option](vendor, defaultBaseURL string, opts []O) (Settings, error) {
 	var s Settings
 	for i, o := range opts {
 		if any(o) == nil {
-			return Settings{}, fmt.Errorf("%s: option %d is nil", vendor, i)
+			return Settings{}, &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: "nil option"}
 		}
 		if err := o.Apply(&s); err != nil {
-			return Settings{}, fmt.Errorf("%s: %w", vendor, err)
+			var pe *pathparam.Error
+			if errors.As(err, &pe) {
+				cp := *pe
+				cp.Vendor = vendor
+				return Settings{}, &cp
+			}
+			return Settings{}, &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: err.Error(), Err: err}
 		}
 	}
 	if s.BaseURL == "" {
@@ -111,20 +118,20 @@ func Resolve[O Option](vendor, defaultBaseURL string, opts []O) (Settings, error
 
 // CheckCredential refuses a credential, or any other value sent as a static
 // header, that is empty, blank, padded with white space, not valid UTF-8 or
-// holds a control character (which could forge a header line). The error
-// names the vendor and the field, never the value.
+// holds a control character (which could forge a header line). The error,
+// a *pathparam.Error, names the vendor and the field, never the value.
 func CheckCredential(vendor, field, v string) error {
 	switch {
 	case v == "":
-		return fmt.Errorf("%s: %s is empty", vendor, field)
+		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "is empty"}
 	case strings.TrimSpace(v) == "":
-		return fmt.Errorf("%s: %s is blank", vendor, field)
+		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "is blank"}
 	case strings.TrimSpace(v) != v:
-		return fmt.Errorf("%s: %s has leading or trailing white space", vendor, field)
+		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "has leading or trailing white space"}
 	case !utf8.ValidString(v):
-		return fmt.Errorf("%s: %s is not valid UTF-8", vendor, field)
+		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "is not valid UTF-8"}
 	case strings.ContainsFunc(v, unicode.IsControl):
-		return fmt.Errorf("%s: %s contains a control character", vendor, field)
+		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "contains a control character"}
 	}
 	return nil
 }
@@ -135,21 +142,26 @@ func CheckCredential(vendor, field, v string) error {
 func CheckBaseURL(vendor, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: base URL: %w", vendor, err)
+		return nil, baseURLError(vendor, "not a URL: "+err.Error())
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("%s: base URL %s: scheme must be https", vendor, pathparam.Quote(u.Redacted()))
+		return nil, baseURLError(vendor, pathparam.Quote(u.Redacted())+": scheme must be https")
 	case u.Host == "":
-		return nil, fmt.Errorf("%s: base URL %s: no host", vendor, pathparam.Quote(u.Redacted()))
+		return nil, baseURLError(vendor, pathparam.Quote(u.Redacted())+": no host")
 	case u.User != nil:
-		return nil, fmt.Errorf("%s: base URL %s: must not carry credentials", vendor, pathparam.Quote(u.Redacted()))
+		return nil, baseURLError(vendor, pathparam.Quote(u.Redacted())+": must not carry credentials")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
-		return nil, fmt.Errorf("%s: base URL %s: must not have a query or fragment", vendor, pathparam.Quote(u.Redacted()))
+		return nil, baseURLError(vendor, pathparam.Quote(u.Redacted())+": must not have a query or fragment")
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return nil, fmt.Errorf("%s: base URL %s: plain http is allowed only for loopback hosts; use https", vendor, pathparam.Quote(u.Redacted()))
+		return nil, baseURLError(vendor, pathparam.Quote(u.Redacted())+": plain http is allowed only for loopback hosts; use https")
 	}
 	return u, nil
+}
+
+// baseURLError is the *pathparam.Error of a bad option.WithBaseURL value.
+func baseURLError(vendor, reason string) error {
+	return &pathparam.Error{Vendor: vendor, Field: "option.WithBaseURL", Reason: reason}
 }
 
 func isLoopback(host string) bool {

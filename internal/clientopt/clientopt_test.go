@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 )
 
@@ -50,8 +51,8 @@ func TestCheckBaseURL(t *testing.T) {
 		{"https://example.com/?", "query or fragment"},
 		{"https://example.com/#frag", "query or fragment"},
 		{"https://example.com/#", "query or fragment"},
-		{"https://exa mple.com", "base URL"},
-		{"://x", "base URL"},
+		{"https://exa mple.com", "not a URL"},
+		{"://x", "not a URL"},
 	}
 	for _, tt := range tests {
 		u, err := CheckBaseURL("bird", tt.raw)
@@ -61,8 +62,10 @@ func TestCheckBaseURL(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "bird: ") {
-			t.Errorf("CheckBaseURL(%q) = %v, want an error containing %q", tt.raw, err, tt.wantErr)
+		var pe *pathparam.Error
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "bird: invalid option.WithBaseURL: ") ||
+			!errors.As(err, &pe) || pe.Vendor != "bird" || pe.Field != "option.WithBaseURL" {
+			t.Errorf("CheckBaseURL(%q) = %v, want a *pathparam.Error of option.WithBaseURL containing %q", tt.raw, err, tt.wantErr)
 		}
 		if err != nil && strings.Contains(err.Error(), "SECRETPASS") {
 			t.Errorf("error shows the password: %v", err)
@@ -209,18 +212,21 @@ func TestResolve(t *testing.T) {
 		{"base URL", []Option{base("https://eu.acme.test/")}, "https://eu.acme.test/", ""},
 		{"loopback", []Option{base("http://127.0.0.1:8080/p")}, "http://127.0.0.1:8080/p", ""},
 		{"last base URL wins", []Option{base("https://a.test"), base("https://b.test")}, "https://b.test", ""},
-		{"nil option", []Option{retries, nil}, "", "acme: option 1 is nil"},
-		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "", "acme: option.WithBoom: no"},
-		{"first error wins", []Option{nil, optFunc(func(*Settings) error { return boom })}, "", "acme: option 0 is nil"},
-		{"bad base URL", []Option{base("http://api.acme.test")}, "", "acme: base URL"},
+		{"nil option", []Option{retries, nil}, "", "acme: invalid opts[1]: nil option"},
+		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "", "acme: invalid opts[0]: option.WithBoom: no"},
+		{"typed option error", []Option{optFunc(func(*Settings) error { return &pathparam.Error{Field: "option.WithX", Reason: "bad"} })}, "", "acme: invalid option.WithX: bad"},
+		{"first error wins", []Option{nil, optFunc(func(*Settings) error { return boom })}, "", "acme: invalid opts[0]: nil option"},
+		{"bad base URL", []Option{base("http://api.acme.test")}, "", "acme: invalid option.WithBaseURL: "},
 		{"base URL with credentials", []Option{base("https://u:SECRETPASS@acme.test")}, "", "credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := Resolve("acme", def, tt.opts)
 			if tt.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), "acme: ") || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				var pe *pathparam.Error
+				if err == nil || !strings.HasPrefix(err.Error(), "acme: ") || !strings.Contains(err.Error(), tt.wantErr) ||
+					!errors.As(err, &pe) || pe.Vendor != "acme" {
+					t.Fatalf("err = %v, want a *pathparam.Error of acme with %q", err, tt.wantErr)
 				}
 				if strings.Contains(err.Error(), "SECRETPASS") {
 					t.Errorf("err = %v shows the password", err)
@@ -254,7 +260,9 @@ func TestCheckCredential(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := CheckCredential("acme", "token", tt.v)
-		if err == nil || !strings.HasPrefix(err.Error(), "acme: token ") || !strings.Contains(err.Error(), tt.want) {
+		var pe *pathparam.Error
+		if err == nil || !strings.HasPrefix(err.Error(), "acme: invalid token: ") || !strings.Contains(err.Error(), tt.want) ||
+			!errors.As(err, &pe) || pe.Field != "token" {
 			t.Errorf("CheckCredential(%q) = %v, want %q", tt.v, err, tt.want)
 		}
 		if err != nil && strings.Contains(err.Error(), "SECRET") {

@@ -15,15 +15,30 @@ import (
 // MaxLen is the longest path parameter accepted, in bytes.
 const MaxLen = 1024
 
-// Error is a bad path parameter: it names the vendor and the field.
+// Error is a bad argument found before any request was sent: a path
+// parameter, a request field, a credential or a client option. Each vendor
+// package re-exports it as ParamError, so that errors.As reaches it.
 type Error struct {
+	// Vendor is "intercom", "bird" or "twilio".
 	Vendor string
-	Field  string
+	// Field names the argument: the Go parameter, struct field or option
+	// the caller set ("accessKey", "option.WithBaseURL", ...).
+	Field string
+	// Reason says what is wrong with it. It quotes at most a few hundred
+	// bytes of the value, and never a credential.
 	Reason string
+	// Err is the underlying error, if any (an option's own error).
+	Err error
 }
 
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s: invalid %s: %s", e.Vendor, e.Field, e.Reason)
+	if e.Vendor == "" {
+		return "invalid " + e.Field + ": " + e.Reason
+	}
+	return e.Vendor + ": invalid " + e.Field + ": " + e.Reason
 }
 
 // Check refuses values that would change the request path or cannot be
@@ -32,17 +47,17 @@ func (e *Error) Error() string {
 func Check(vendor, field, v string) error {
 	switch {
 	case v == "":
-		return &Error{vendor, field, "must not be empty"}
+		return &Error{Vendor: vendor, Field: field, Reason: "must not be empty"}
 	case v == "." || v == "..":
-		return &Error{vendor, field, Quote(v) + " is not allowed"}
+		return &Error{Vendor: vendor, Field: field, Reason: Quote(v) + " is not allowed"}
 	case len(v) > MaxLen:
-		return &Error{vendor, field, fmt.Sprintf("longer than %d bytes", MaxLen)}
+		return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("longer than %d bytes", MaxLen)}
 	case !utf8.ValidString(v):
-		return &Error{vendor, field, "not valid UTF-8"}
+		return &Error{Vendor: vendor, Field: field, Reason: "not valid UTF-8"}
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) {
-			return &Error{vendor, field, fmt.Sprintf("contains control character %U", r)}
+			return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("contains control character %U", r)}
 		}
 	}
 	return nil
@@ -56,7 +71,7 @@ func CheckUUID(vendor, field, v string) error {
 		return err
 	}
 	if !uuidRE.MatchString(v) {
-		return &Error{vendor, field, Quote(v) + " is not a UUID"}
+		return &Error{Vendor: vendor, Field: field, Reason: Quote(v) + " is not a UUID"}
 	}
 	return nil
 }
@@ -68,7 +83,7 @@ func CheckSID(vendor, field, prefix, v string) error {
 		return err
 	}
 	if !IsSID(prefix, v) {
-		return &Error{vendor, field, fmt.Sprintf("%s is not a %s SID (%s followed by 32 hex digits)", Quote(v), prefix, prefix)}
+		return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("%s is not a %s SID (%s followed by 32 hex digits)", Quote(v), prefix, prefix)}
 	}
 	return nil
 }
