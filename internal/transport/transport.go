@@ -130,7 +130,10 @@ type Client struct {
 	logger  *slog.Logger
 	maxBody int64
 	maxWait time.Duration
-	pause   pauseGate
+	// maxRetries and attemptTimeout are the client's defaults for a call.
+	maxRetries     int
+	attemptTimeout time.Duration
+	pause          pauseGate
 }
 
 // pauseGate holds back every attempt of a Client until the time a 429 asked
@@ -219,7 +222,12 @@ func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // call is the state of one Do, reached from its requests' contexts.
 type call struct {
-	attempts atomic.Int32
+	// maxRetries and attemptTimeout are this call's: the client's unless
+	// its CallOptions say otherwise.
+	maxRetries     int
+	attemptTimeout time.Duration
+	start          time.Time
+	attempts       atomic.Int32
 	// sent counts the attempts that passed the pause gate.
 	sent atomic.Int32
 	// last is the error of the last non-2xx response and lastResp that
@@ -250,10 +258,56 @@ func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
-// IsIdempotent reports whether ctx was marked by WithIdempotent.
+// IsIdempotent reports whether requests sent with ctx are safe to repeat:
+// marked by WithIdempotent or by CallOptions.Idempotent.
 func IsIdempotent(ctx context.Context) bool {
-	v, _ := ctx.Value(idempotentKey{}).(bool)
-	return v
+	if v, _ := ctx.Value(idempotentKey{}).(bool); v {
+		return true
+	}
+	o := callOptionsOf(ctx)
+	return o != nil && o.Idempotent
+}
+
+// CallOptions are the settings of one call, carried to Do by the request's
+// context (WithCallOptions). The vendor clients build them from the
+// per-call options of an operation. The zero value of each field means the
+// client's setting.
+type CallOptions struct {
+	// Header is set on the request after the client's static headers,
+	// replacing a static header of the same name.
+	Header http.Header
+	// MaxRetries replaces the client's retry budget for this call:
+	// negative means no retry.
+	MaxRetries int
+	// AttemptTimeout replaces the client's per-attempt timeout.
+	AttemptTimeout time.Duration
+	// Idempotent marks the call safe to repeat (see WithIdempotent).
+	Idempotent bool
+	// Response, when set, is filled with the final response of the call.
+	Response *Response
+}
+
+// Response is what a call's final response said, for the caller to keep:
+// request IDs, rate-limit headers.
+type Response struct {
+	// StatusCode is the status of the final response; 0 when none came.
+	StatusCode int
+	// Header is the final response's header (nil when none came).
+	Header http.Header
+	// Attempts is how many attempts were sent.
+	Attempts int
+}
+
+type callOptionsKey struct{}
+
+// WithCallOptions returns ctx carrying o for the calls made with it.
+func WithCallOptions(ctx context.Context, o *CallOptions) context.Context {
+	return context.WithValue(ctx, callOptionsKey{}, o)
+}
+
+func callOptionsOf(ctx context.Context) *CallOptions {
+	o, _ := ctx.Value(callOptionsKey{}).(*CallOptions)
+	return o
 }
 
 type callKey struct{}
@@ -328,6 +382,9 @@ func New(o Options) *Client {
 		logger:  o.Logger,
 		maxBody: o.MaxResponseBytes,
 		maxWait: o.MaxServerWait,
+
+		maxRetries:     o.MaxRetries,
+		attemptTimeout: o.AttemptTimeout,
 	}
 	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
 	// gives up or its wait is cancelled, which would drop every idle
@@ -346,7 +403,8 @@ func New(o Options) *Client {
 		Logger:       nil,
 		RetryWaitMin: o.WaitMin,
 		RetryWaitMax: o.WaitMax,
-		RetryMax:     o.MaxRetries,
+		// checkRetry enforces each call's budget; this is only a ceiling.
+		RetryMax:     maxRetriesCeiling,
 		CheckRetry:   c.checkRetry,
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
@@ -358,6 +416,9 @@ func New(o Options) *Client {
 	}
 	return c
 }
+
+// maxRetriesCeiling bounds any retry budget, the client's or a call's.
+const maxRetriesCeiling = 100
 
 // MaxResponseHeaderBytes caps the response header of the pooled transport.
 // The vendors' headers are a few KiB; 256 KiB leaves room for any proxy in
@@ -425,6 +486,9 @@ type attemptTimeout struct {
 
 func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
 	parent := r.Context()
+	if st := callOf(parent); st != nil && st.attemptTimeout > 0 {
+		t.d = st.attemptTimeout
+	}
 	ctx, cancel := context.WithTimeout(parent, t.d)
 	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
 	if err != nil {
@@ -590,7 +654,19 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err // nothing is sent on a context that is already done
 	}
-	st := new(call)
+	st := &call{maxRetries: c.maxRetries, attemptTimeout: c.attemptTimeout, start: time.Now()}
+	co := callOptionsOf(req.Context())
+	if co != nil {
+		switch {
+		case co.MaxRetries < 0:
+			st.maxRetries = 0
+		case co.MaxRetries > 0:
+			st.maxRetries = min(co.MaxRetries, maxRetriesCeiling)
+		}
+		if co.AttemptTimeout > 0 {
+			st.attemptTimeout = co.AttemptTimeout
+		}
+	}
 	ctx := context.WithValue(req.Context(), callKey{}, st)
 	// A shallow copy with its own header map: neither req nor its header
 	// values are modified, so they need no deep copy (req.Clone would copy
@@ -603,6 +679,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	for k, v := range c.header {
 		h[k] = v
 	}
+	if co != nil {
+		for k, v := range co.Header {
+			h[k] = v
+		}
+	}
 	out.Header = h
 	rreq, err := retryablehttp.FromRequest(out)
 	if _, seeker := req.Body.(io.Seeker); req.Body != nil && (err != nil || !seeker) {
@@ -611,11 +692,28 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
-	start := time.Now()
+	resp, err := c.do(rreq, st)
+	if co != nil && co.Response != nil {
+		*co.Response = Response{Attempts: int(st.sent.Load())}
+		var api *apierror.Error
+		switch {
+		case resp != nil:
+			co.Response.StatusCode, co.Response.Header = resp.StatusCode, resp.Header.Clone()
+		case errors.As(err, &api):
+			co.Response.StatusCode, co.Response.Header = api.StatusCode, api.Header.Clone()
+		}
+	}
+	return resp, err
+}
+
+// do is Do after the request is built: the retried send and the conversion
+// of the outcome into a response or an error.
+func (c *Client) do(rreq *retryablehttp.Request, st *call) (*http.Response, error) {
+	req := rreq.Request
 	resp, err := c.rc.Do(rreq)
 	n := int(st.attempts.Load())
 	if c.logger != nil {
-		c.log(req, resp, err, n, time.Since(start))
+		c.log(req, resp, err, n, time.Since(st.start))
 	}
 	if err != nil {
 		var stop *serverWaitStop
@@ -788,6 +886,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
+	}
+	if st := callOf(ctx); st != nil && int(st.attempts.Load()) > st.maxRetries {
+		return false, nil // this call's retry budget is spent
 	}
 	idempotent := IsIdempotent(ctx)
 	if err != nil {

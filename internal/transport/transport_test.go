@@ -1123,14 +1123,14 @@ func TestServerWait(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	c := New(Options{})
-	if c.rc.RetryMax != DefaultMaxRetries || c.rc.RetryWaitMin != DefaultWaitMin || c.rc.RetryWaitMax != DefaultWaitMax ||
+	if c.maxRetries != DefaultMaxRetries || c.rc.RetryMax != maxRetriesCeiling || c.rc.RetryWaitMin != DefaultWaitMin || c.rc.RetryWaitMax != DefaultWaitMax ||
 		c.rc.HTTPClient.Transport.(keepIdle).rt.(gate).rt.(attemptTimeout).d != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
 		c.vendor != "vendor" || c.logger != nil || c.rc.Logger != nil {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	c = New(Options{MaxRetries: -1, WaitMin: time.Second, WaitMax: time.Millisecond})
-	if c.rc.RetryMax != 0 || c.rc.RetryWaitMax != time.Second {
-		t.Errorf("MaxRetries -1 → %d; WaitMax < WaitMin → %s", c.rc.RetryMax, c.rc.RetryWaitMax)
+	if c.maxRetries != 0 || c.rc.RetryWaitMax != time.Second {
+		t.Errorf("MaxRetries -1 → %d; WaitMax < WaitMin → %s", c.maxRetries, c.rc.RetryWaitMax)
 	}
 	if _, ok := c.rc.HTTPClient.Transport.(interface{ CloseIdleConnections() }); ok {
 		t.Error("the transport handed to go-retryablehttp exposes CloseIdleConnections")
