@@ -79,7 +79,7 @@ const MaxPageTokenLen = 8000
 // Client calls Bird's conversation participant operations. It is safe for
 // concurrent use.
 type Client struct {
-	gen *ClientWithResponses
+	gen *rawClient
 }
 
 // New returns a Client that authenticates with the workspace access key,
@@ -101,17 +101,12 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	header.Set("Authorization", "AccessKey "+accessKey)
 	header.Set("Accept", "application/json")
 	tc := s.Transport(Vendor, header, decodeError, transport.Redaction{Secrets: []string{accessKey}})
-	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
 	return &Client{gen: gen}, nil
 }
-
-// Generated returns the generated client this Client wraps, for operations
-// or options this layer does not cover. It sends through the same transport
-// (auth, retries, *APIError on non-2xx) but checks no arguments.
-func (c *Client) Generated() *ClientWithResponses { return c.gen }
 
 // AddResult is the outcome of AddParticipant.
 type AddResult struct {
@@ -172,7 +167,7 @@ const (
 // an array, a participant list) is a *SuccessBodyError, not a success.
 func participant(op string, status int, body []byte) (*Participant, error) {
 	return apierror.DecodeSuccess(Vendor, op, status, body, "a participant ID",
-		func(p *Participant) bool { return p.Id != "" })
+		func(p *Participant) bool { return p.ID != "" })
 }
 
 // participant200 reads a GET response that must be 200 with a participant.
@@ -201,30 +196,68 @@ func readBody(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 
+// ListParticipantsParams are the query parameters of ListParticipants. Zero
+// values are not sent.
+type ListParticipantsParams struct {
+	// Limit is the query parameter limit, the page size: 1..100; 0 means
+	// Bird's default (10).
+	Limit int
+	// PageToken is the query parameter pageToken: the NextPageToken of the
+	// previous page, at most MaxPageTokenLen characters.
+	PageToken string
+	// Reverse is the query parameter reverse: true lists in reverse order.
+	Reverse bool
+}
+
+// generated checks p and converts it to the generated query parameters.
+func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
+	if p == nil {
+		return nil, nil
+	}
+	var g listParticipantsParams
+	if p.Limit != 0 {
+		if p.Limit < 1 || p.Limit > 100 {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", p.Limit)}
+		}
+		g.Limit = &p.Limit
+	}
+	if p.PageToken != "" {
+		if n := utf8.RuneCountInString(p.PageToken); n > MaxPageTokenLen {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "pageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
+		}
+		g.PageToken = &p.PageToken
+	}
+	if p.Reverse {
+		g.Reverse = &p.Reverse
+	}
+	return &g, nil
+}
+
 // ListParticipants returns one page of the conversation's participants:
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants.
 //
 // params may be nil; Limit must be within 1..100 when set (Bird's default is
-// 10) and PageToken at most MaxPageTokenLen characters. Pass the returned
+// 10) and PageToken at most MaxPageTokenLen characters; a bad one is a
+// *ParamError before any request. Pass the returned
 // NextPageToken as PageToken for the next page. Total and TotalType are
 // returned as Bird sends them (Bird does not document TotalType's values).
 func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams) (*ParticipantList, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
-	if params != nil && params.Limit != nil && (*params.Limit < 1 || *params.Limit > 100) {
-		return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", *params.Limit)}
+	g, err := params.generated()
+	if err != nil {
+		return nil, err
 	}
-	if params != nil && params.PageToken != nil {
-		if n := utf8.RuneCountInString(*params.PageToken); n > MaxPageTokenLen {
-			return nil, &pathparam.Error{Vendor: Vendor, Field: "pageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
-		}
-	}
-	rsp, err := c.gen.ListParticipantsWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, params)
+	resp, err := c.gen.ListParticipants(transport.WithIdempotent(ctx), workspaceID, conversationID, g)
 	if err != nil {
 		return nil, wrap("ListParticipants", err)
 	}
-	return ok200("ListParticipants", rsp.HTTPResponse, rsp.JSON200, rsp.Body)
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, wrap("ListParticipants", err)
+	}
+	return ok200[ParticipantList]("ListParticipants", resp, body)
 }
 
 // GetParticipant returns one participant of the conversation:
@@ -279,8 +312,12 @@ func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversatio
 	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
 		return err
 	}
-	_, err := c.gen.RemoveParticipantWithResponse(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	resp, err := c.gen.RemoveParticipant(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
 	if err != nil {
+		return wrap("RemoveParticipant", err)
+	}
+	// The 204 body is empty; read it all so the connection can be reused.
+	if _, err := readBody(resp); err != nil {
 		return wrap("RemoveParticipant", err)
 	}
 	return nil
@@ -313,15 +350,11 @@ func unexpected(op string, r *http.Response) error {
 	return fmt.Errorf("%s: %s: unexpected HTTP status %d", Vendor, op, code)
 }
 
-// ok200 returns the body of a 200 response: as the generated parser decoded
-// it, or decoded here when the parser left it alone because its Content-Type
-// did not say JSON. Any other status is an error.
-func ok200[T any](op string, resp *http.Response, parsed *T, body []byte) (*T, error) {
-	if resp == nil || resp.StatusCode != http.StatusOK {
+// ok200 decodes the body of a 200 response, whatever its Content-Type. Any
+// other status is an error.
+func ok200[T any](op string, resp *http.Response, body []byte) (*T, error) {
+	if resp.StatusCode != http.StatusOK {
 		return nil, unexpected(op, resp)
-	}
-	if parsed != nil {
-		return parsed, nil
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%s: %s: empty response body", Vendor, op)

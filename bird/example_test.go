@@ -50,7 +50,7 @@ func ExampleClient_AddParticipant() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(res.Participant.Id, *res.Participant.Status, "created:", res.Created)
+		fmt.Println(res.Participant.ID, res.Participant.Status, "created:", res.Created)
 	}
 	// Output:
 	// 3954d22c-96f7-4bc3-817b-67b4d903ed90 active created: true

@@ -42,7 +42,7 @@ func ExampleClient_AttachContact() {
 		panic(err)
 	}
 	for _, cu := range list.Customers {
-		fmt.Println(cu.Type, cu.Id)
+		fmt.Println(cu.Type, cu.ID)
 	}
 	// Output:
 	// sent: POST /conversations/123456789/customers 2.14 {"admin_id":"781236","customer":{"intercom_user_id":"58c1c78946a0aa9ef45b098a"}}

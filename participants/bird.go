@@ -135,13 +135,9 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 }
 
 func birdResult(bp *bird.Participant, outcome Outcome) *Result {
-	var status Status
-	if bp.Status != nil {
-		status = Status(*bp.Status)
-	}
 	kind := Kind(bp.Type)
 	if bp.Type == "flow" {
 		kind = KindBot
 	}
-	return NewResult("bird", bp.Id, kind, status, outcome, bp)
+	return NewResult("bird", bp.ID, kind, Status(bp.Status), outcome, bp)
 }

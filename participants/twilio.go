@@ -143,13 +143,13 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 			return nil, err
 		}
 		if params.Identity != "" {
-			if tp.Identity != nil && *tp.Identity == params.Identity {
+			if tp.Identity == params.Identity {
 				return tp, nil
 			}
 			continue
 		}
-		b, ok := tp.Binding()
-		if ok && b.Address == params.Address && (params.ProxyAddress == "" || b.ProxyAddress == params.ProxyAddress) {
+		b := tp.MessagingBinding
+		if b != nil && b.Address == params.Address && (params.ProxyAddress == "" || b.ProxyAddress == params.ProxyAddress) {
 			return tp, nil
 		}
 	}
@@ -157,9 +157,5 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 }
 
 func twilioResult(tp *twilio.Participant, outcome Outcome) *Result {
-	var sid string
-	if tp.Sid != nil {
-		sid = *tp.Sid
-	}
-	return NewResult("twilio", sid, KindContact, "", outcome, tp)
+	return NewResult("twilio", tp.SID, KindContact, "", outcome, tp)
 }

@@ -39,8 +39,8 @@ func ExampleClient_CreateParticipant() {
 	if err != nil {
 		panic(err)
 	}
-	_, isMessaging := p.Binding()
-	fmt.Println(*p.Sid, *p.Identity, isMessaging)
+	isMessaging := p.MessagingBinding != nil
+	fmt.Println(p.SID, p.Identity, isMessaging)
 
 	_, err = c.CreateParticipant(context.Background(), "CH0123456789abcdef0123456789abcdef",
 		twilio.CreateParticipantParams{Identity: "bob"})

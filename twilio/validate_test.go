@@ -210,11 +210,7 @@ func TestNewDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Generated() == nil {
-		t.Fatal("Generated() is nil")
-	}
-	raw, ok := c.Generated().ClientInterface.(*RawClient)
-	if !ok || raw.Server != DefaultBaseURL+"/" {
-		t.Errorf("server = %v", c.Generated().ClientInterface)
+	if c.gen.Server != DefaultBaseURL+"/" {
+		t.Errorf("server = %v", c.gen.Server)
 	}
 }
