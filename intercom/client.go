@@ -131,7 +131,7 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp)
 }
 
-// callError passes *APIError, *pathparam.Error and context errors through as
+// callError passes *APIError, *ParamError and context errors through as
 // they are, and names the vendor and operation on anything else.
 func callError(op string, err error) error {
 	var apiErr *apierror.Error

@@ -68,3 +68,18 @@ func ExampleClient_DetachContact() {
 	// 404 not_found User Not Found req-1
 	// intercom: HTTP 404 Not Found: not_found: User Not Found [request req-1]
 }
+
+// A bad argument is an *intercom.ParamError, returned before any request.
+func ExampleParamError() {
+	c, err := intercom.New("my-access-token")
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.AttachContact(context.Background(), "..", intercom.AdminAttach("781236", intercom.CustomerByEmail("jane@example.com")))
+	var pe *intercom.ParamError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Field, "-", pe.Reason)
+	}
+	// Output:
+	// conversation ID - ".." is not allowed
+}

@@ -37,7 +37,9 @@ type twilioProvider struct {
 // TwilioOptions.ProxyAddress, which is then required; Identifier.Value →
 // MessagingBinding.Address as it is (with ProxyAddress when set; Key must be
 // empty); Attributes → Attributes; WithRole → RoleSid. ID, Email, Kind user
-// or bot, Status and WithAdmin are not expressible.
+// or bot, Status and WithAdmin are not expressible. Result.As reaches the
+// *twilio.Participant (Result.ID is its SID; its MessagingBinding is nil for
+// a chat identity).
 //
 // Twilio reports a duplicate as an error code: for 50433 (identity) and
 // 50437 (group address) the conversation's participants are listed and the

@@ -41,7 +41,7 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 		return nil, err
 	}
 	if !pathparam.IsSID("AC", accountSID) {
-		return nil, fmt.Errorf("%s: accountSID is not an account SID (AC followed by 32 hex digits)", vendor)
+		return nil, &pathparam.Error{Vendor: vendor, Field: "accountSID", Reason: "not an account SID (AC followed by 32 hex digits)"}
 	}
 	if err := clientopt.CheckCredential(vendor, "authToken", authToken); err != nil {
 		return nil, err

@@ -52,3 +52,19 @@ func ExampleClient_CreateParticipant() {
 	// MB0123456789abcdef0123456789abcdef alice false
 	// already there: 409 RQ123
 }
+
+// A bad argument is a *twilio.ParamError, returned before any request.
+func ExampleParamError() {
+	c, err := twilio.New("AC0123456789abcdef0123456789abcdef", "your_auth_token",
+		option.WithHTTPClient(fakeTwilio()))
+	if err != nil {
+		panic(err)
+	}
+	err = c.DeleteParticipant(context.Background(), "CH0123456789abcdef0123456789abcdef", "alice", nil)
+	var pe *twilio.ParamError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Field, "-", pe.Reason)
+	}
+	// Output:
+	// Sid - "alice" is not a MB SID (MB followed by 32 hex digits)
+}

@@ -2,6 +2,7 @@ package twilio
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -156,6 +157,16 @@ func TestInvalidListParams(t *testing.T) {
 			wantParamError(t, err, tt.field)
 			wantNoCalls(t, mock)
 		})
+	}
+}
+
+func TestNewAccountSIDIsParamError(t *testing.T) {
+	for _, sid := range []string{"SK0123456789abcdef0123456789abcdef", "AC0123", "AC0123456789abcdef0123456789abcdez"} {
+		_, err := New(sid, testAuthToken)
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Vendor != "twilio" || pe.Field != "accountSID" || !strings.Contains(pe.Reason, "AC followed by 32 hex digits") {
+			t.Errorf("New(%q): err = %v (%T), want a *ParamError for accountSID", sid, err, err)
+		}
 	}
 }
 
