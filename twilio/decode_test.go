@@ -44,7 +44,7 @@ func TestDecodeParticipantFull(t *testing.T) {
 	if !p.DateUpdated.Equal(time.Date(2015, 12, 16, 22, 18, 38, 0, time.UTC)) {
 		t.Errorf("date_updated = %v", p.DateUpdated)
 	}
-	want := MessagingBinding{Type: "sms", Address: "+15558675310", ProxyAddress: "+15017122661"}
+	want := MessagingBinding{Type: MessagingBindingTypeSMS, Address: "+15558675310", ProxyAddress: "+15017122661"}
 	if p.MessagingBinding == nil || *p.MessagingBinding != want {
 		t.Errorf("MessagingBinding = %+v, want %+v", p.MessagingBinding, want)
 	}
@@ -85,15 +85,15 @@ func TestDecodeBindings(t *testing.T) {
 		want    *MessagingBinding
 	}{
 		{"sms", `{"type":"sms","address":"+15558675310","proxy_address":"+15017122661"}`,
-			&MessagingBinding{Type: "sms", Address: "+15558675310", ProxyAddress: "+15017122661"}},
+			&MessagingBinding{Type: MessagingBindingTypeSMS, Address: "+15558675310", ProxyAddress: "+15017122661"}},
 		{"whatsapp", `{"type":"whatsapp","address":"whatsapp:+15558675310","proxy_address":"whatsapp:+15017122661"}`,
-			&MessagingBinding{Type: "whatsapp", Address: "whatsapp:+15558675310", ProxyAddress: "whatsapp:+15017122661"}},
+			&MessagingBinding{Type: MessagingBindingTypeWhatsApp, Address: "whatsapp:+15558675310", ProxyAddress: "whatsapp:+15017122661"}},
 		{"projected", `{"type":"sms","projected_address":"+15017122661"}`,
-			&MessagingBinding{Type: "sms", ProjectedAddress: "+15017122661"}},
+			&MessagingBinding{Type: MessagingBindingTypeSMS, ProjectedAddress: "+15017122661"}},
 		{"unknown type and keys ignored", `{"type":"rcs","address":"rcs:x","level":{"a":1}}`,
 			&MessagingBinding{Type: "rcs", Address: "rcs:x"}},
 		{"null keys empty", `{"type":"sms","address":null,"proxy_address":null}`,
-			&MessagingBinding{Type: "sms"}},
+			&MessagingBinding{Type: MessagingBindingTypeSMS}},
 		{"empty object", `{}`, &MessagingBinding{}},
 		{"null", `null`, nil},
 	}
@@ -102,6 +102,9 @@ func TestDecodeBindings(t *testing.T) {
 			p := fetchBody(t, `{"sid":"`+testMB+`","messaging_binding":`+tt.binding+`,"unknown_field":{"x":[1,2]}}`)
 			if !reflect.DeepEqual(p.MessagingBinding, tt.want) {
 				t.Errorf("MessagingBinding = %+v, want %+v", p.MessagingBinding, tt.want)
+			}
+			if b := p.MessagingBinding; b != nil && b.Type.Valid() != (b.Type == MessagingBindingTypeSMS || b.Type == MessagingBindingTypeWhatsApp) {
+				t.Errorf("Type %q: Valid() = %v", b.Type, b.Type.Valid())
 			}
 		})
 	}

@@ -18,6 +18,24 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for MessagingBindingType.
+const (
+	MessagingBindingTypeSMS      MessagingBindingType = "sms"
+	MessagingBindingTypeWhatsApp MessagingBindingType = "whatsapp"
+)
+
+// Valid indicates whether the value is a known member of the MessagingBindingType enum.
+func (e MessagingBindingType) Valid() bool {
+	switch e {
+	case MessagingBindingTypeSMS:
+		return true
+	case MessagingBindingTypeWhatsApp:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for webhookEnabled.
 const (
 	webhookEnabledFalse webhookEnabled = "false"
@@ -84,9 +102,12 @@ type MessagingBinding struct {
 	// ProxyAddress The Twilio address the participant talks to.
 	ProxyAddress string `json:"proxy_address,omitempty"`
 
-	// Type The channel, "sms" or "whatsapp" (others are kept as sent).
-	Type string `json:"type,omitempty"`
+	// Type The channel, "sms" or "whatsapp"; another channel is kept as sent.
+	Type MessagingBindingType `json:"type,omitempty"`
 }
+
+// MessagingBindingType The channel, "sms" or "whatsapp"; another channel is kept as sent.
+type MessagingBindingType string
 
 // PageMeta Paging metadata of a list response.
 type PageMeta struct {
