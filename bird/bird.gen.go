@@ -19,48 +19,48 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// Defines values for CreateParticipantContactByIDType.
+// Defines values for createParticipantContactByIDType.
 const (
-	CreateParticipantContactByIDTypeContact CreateParticipantContactByIDType = "contact"
+	createParticipantContactByIDTypeContact createParticipantContactByIDType = "contact"
 )
 
-// Valid indicates whether the value is a known member of the CreateParticipantContactByIDType enum.
-func (e CreateParticipantContactByIDType) Valid() bool {
+// Valid indicates whether the value is a known member of the createParticipantContactByIDType enum.
+func (e createParticipantContactByIDType) Valid() bool {
 	switch e {
-	case CreateParticipantContactByIDTypeContact:
+	case createParticipantContactByIDTypeContact:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CreateParticipantContactByIdentifierType.
+// Defines values for createParticipantContactByIdentifierType.
 const (
-	CreateParticipantContactByIdentifierTypeContact CreateParticipantContactByIdentifierType = "contact"
+	createParticipantContactByIdentifierTypeContact createParticipantContactByIdentifierType = "contact"
 )
 
-// Valid indicates whether the value is a known member of the CreateParticipantContactByIdentifierType enum.
-func (e CreateParticipantContactByIdentifierType) Valid() bool {
+// Valid indicates whether the value is a known member of the createParticipantContactByIdentifierType enum.
+func (e createParticipantContactByIdentifierType) Valid() bool {
 	switch e {
-	case CreateParticipantContactByIdentifierTypeContact:
+	case createParticipantContactByIdentifierTypeContact:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for CreateParticipantUserOrFlowType.
+// Defines values for createParticipantUserOrFlowType.
 const (
-	CreateParticipantUserOrFlowTypeFlow CreateParticipantUserOrFlowType = "flow"
-	CreateParticipantUserOrFlowTypeUser CreateParticipantUserOrFlowType = "user"
+	createParticipantUserOrFlowTypeFlow createParticipantUserOrFlowType = "flow"
+	createParticipantUserOrFlowTypeUser createParticipantUserOrFlowType = "user"
 )
 
-// Valid indicates whether the value is a known member of the CreateParticipantUserOrFlowType enum.
-func (e CreateParticipantUserOrFlowType) Valid() bool {
+// Valid indicates whether the value is a known member of the createParticipantUserOrFlowType enum.
+func (e createParticipantUserOrFlowType) Valid() bool {
 	switch e {
-	case CreateParticipantUserOrFlowTypeFlow:
+	case createParticipantUserOrFlowTypeFlow:
 		return true
-	case CreateParticipantUserOrFlowTypeUser:
+	case createParticipantUserOrFlowTypeUser:
 		return true
 	default:
 		return false
@@ -127,27 +127,27 @@ func (e ParticipantType) Valid() bool {
 	}
 }
 
-// ConflictError defines model for ConflictError.
-type ConflictError struct {
+// conflictError defines model for ConflictError.
+type conflictError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
 	Code string `json:"code"`
 
 	// Details Additional details about the error. This object can contain any additional information that may be useful for debugging.
-	Details *map[string]interface{} `json:"details,omitempty"`
+	Details map[string]interface{} `json:"details,omitempty"`
 
 	// Message A human-readable message that describes the error.
 	Message string `json:"message"`
 }
 
-// CreateParticipant The participant to add. Exactly one of the three shapes.
-type CreateParticipant struct {
+// createParticipant The participant to add. Exactly one of the three shapes.
+type createParticipant struct {
 	union json.RawMessage
 }
 
-// CreateParticipantContactByID Create a participant based on an existing contact. It is optional to set the platformAddressSelector for a given contact to select the attribute for communication.
-type CreateParticipantContactByID struct {
+// createParticipantContactByID Create a participant based on an existing contact. It is optional to set the platformAddressSelector for a given contact to select the attribute for communication.
+type createParticipantContactByID struct {
 	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-	Contact *ContactByIDContact `json:"contact,omitempty"`
+	Contact *contactByIDContact `json:"contact,omitempty"`
 
 	// Id Contact ID.
 	Id string `json:"id"`
@@ -156,11 +156,11 @@ type CreateParticipantContactByID struct {
 	Status *ParticipantStatus `json:"status,omitempty"`
 
 	// Type Participant type.
-	Type CreateParticipantContactByIDType `json:"type"`
+	Type createParticipantContactByIDType `json:"type"`
 }
 
-// ContactByIDContact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-type ContactByIDContact struct {
+// contactByIDContact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
+type contactByIDContact struct {
 	// IdentifierKey Identifier key of the contact depending on which channel is being used.
 	IdentifierKey *string `json:"identifierKey,omitempty"`
 
@@ -171,23 +171,23 @@ type ContactByIDContact struct {
 	PlatformAddressSelector *string `json:"platformAddressSelector,omitempty"`
 }
 
-// CreateParticipantContactByIDType Participant type.
-type CreateParticipantContactByIDType string
+// createParticipantContactByIDType Participant type.
+type createParticipantContactByIDType string
 
-// CreateParticipantContactByIdentifier Create a participant with an identifier value. The contact will be found, or otherwise created, based on the identifier value.
-type CreateParticipantContactByIdentifier struct {
+// createParticipantContactByIdentifier Create a participant with an identifier value. The contact will be found, or otherwise created, based on the identifier value.
+type createParticipantContactByIdentifier struct {
 	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-	Contact ContactIdentifier `json:"contact"`
+	Contact contactIdentifier `json:"contact"`
 
 	// Status Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
 	Status *ParticipantStatus `json:"status,omitempty"`
 
 	// Type Participant type.
-	Type CreateParticipantContactByIdentifierType `json:"type"`
+	Type createParticipantContactByIdentifierType `json:"type"`
 }
 
-// ContactIdentifier Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-type ContactIdentifier struct {
+// contactIdentifier Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
+type contactIdentifier struct {
 	// IdentifierKey Identifier key of the contact depending on which channel is being used.
 	IdentifierKey *string `json:"identifierKey,omitempty"`
 
@@ -198,11 +198,11 @@ type ContactIdentifier struct {
 	PlatformAddressSelector *string `json:"platformAddressSelector,omitempty"`
 }
 
-// CreateParticipantContactByIdentifierType Participant type.
-type CreateParticipantContactByIdentifierType string
+// createParticipantContactByIdentifierType Participant type.
+type createParticipantContactByIdentifierType string
 
-// CreateParticipantUserOrFlow Create a participant of the user or flow type.
-type CreateParticipantUserOrFlow struct {
+// createParticipantUserOrFlow Create a participant of the user or flow type.
+type createParticipantUserOrFlow struct {
 	// Id ID of the flow or user.
 	Id string `json:"id"`
 
@@ -210,19 +210,19 @@ type CreateParticipantUserOrFlow struct {
 	Status *ParticipantStatus `json:"status,omitempty"`
 
 	// Type Participant type.
-	Type CreateParticipantUserOrFlowType `json:"type"`
+	Type createParticipantUserOrFlowType `json:"type"`
 }
 
-// CreateParticipantUserOrFlowType Participant type.
-type CreateParticipantUserOrFlowType string
+// createParticipantUserOrFlowType Participant type.
+type createParticipantUserOrFlowType string
 
-// NotFoundError defines model for NotFoundError.
-type NotFoundError struct {
+// notFoundError defines model for NotFoundError.
+type notFoundError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
 	Code string `json:"code"`
 
 	// Details Additional details about the error. This object can contain any additional information that may be useful for debugging.
-	Details *map[string]interface{} `json:"details,omitempty"`
+	Details map[string]interface{} `json:"details,omitempty"`
 
 	// Message A human-readable message that describes the error.
 	Message string `json:"message"`
@@ -230,20 +230,20 @@ type NotFoundError struct {
 
 // Participant A participant who can send and receive messages in the conversation
 type Participant struct {
-	// AvatarUrl An URL to the participant's avatar.
-	AvatarUrl *string `json:"avatarUrl,omitempty"`
+	// AvatarURL An URL to the participant's avatar.
+	AvatarURL string `json:"avatarUrl,omitempty"`
 
 	// Contact The participant's contact information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
 	Contact *ParticipantContact `json:"contact,omitempty"`
 
 	// DisplayName The participant's name.
-	DisplayName *string `json:"displayName,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
 
-	// Id Participant ID, the meaning of this field depends on `type`. If `type` is `user` then it's a user ID, if `type` is `contact` then it's a contact ID, if `type` is `accessKey` then it's the access key ID, and so on.
-	Id string `json:"id"`
+	// ID Participant ID, the meaning of this field depends on `type`. If `type` is `user` then it's a user ID, if `type` is `contact` then it's a contact ID, if `type` is `accessKey` then it's the access key ID, and so on.
+	ID string `json:"id"`
 
 	// Status Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
-	Status *ParticipantStatus `json:"status,omitempty"`
+	Status ParticipantStatus `json:"status,omitempty"`
 
 	// Type Participant type. The main ones are `user`, `contact`, and `agent`. `user` is a user belonging to your Bird workspace, `contact` is one of your customers, `agent` is a customer service agent, and the remaining types represent system participants.
 	Type ParticipantType `json:"type"`
@@ -252,22 +252,22 @@ type Participant struct {
 // ParticipantContact The participant's contact information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
 type ParticipantContact struct {
 	// IdentifierKey Identifier key of the contact depending on which channel is being used.
-	IdentifierKey *string `json:"identifierKey,omitempty"`
+	IdentifierKey string `json:"identifierKey,omitempty"`
 
 	// IdentifierValue Identifier of the contact, such as a phone number or email address
-	IdentifierValue *string `json:"identifierValue,omitempty"`
+	IdentifierValue string `json:"identifierValue,omitempty"`
 
 	// PlatformAddress Identifier of the contact, such as a phone number or email address
-	PlatformAddress *string `json:"platformAddress,omitempty"`
+	PlatformAddress string `json:"platformAddress,omitempty"`
 
 	// PlatformAddressSelector An expression to determine the contact's platform address (such as email or phone number) dynamically when sending messages in advanced use cases.
-	PlatformAddressSelector *string `json:"platformAddressSelector,omitempty"`
+	PlatformAddressSelector string `json:"platformAddressSelector,omitempty"`
 }
 
 // ParticipantList One page of a conversation's participants.
 type ParticipantList struct {
 	// NextPageToken Pass as pageToken to get the next page; absent or empty on the last page.
-	NextPageToken *string `json:"nextPageToken,omitempty"`
+	NextPageToken string `json:"nextPageToken,omitempty"`
 
 	// Results The participants on this page.
 	Results []Participant `json:"results"`
@@ -276,7 +276,7 @@ type ParticipantList struct {
 	Total *int `json:"total,omitempty"`
 
 	// TotalType How total was counted. Bird documents no values (its example is the empty string); kept as sent.
-	TotalType *string `json:"totalType,omitempty"`
+	TotalType string `json:"totalType,omitempty"`
 }
 
 // ParticipantStatus Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
@@ -285,38 +285,38 @@ type ParticipantStatus string
 // ParticipantType Participant type. The main ones are `user`, `contact`, and `agent`. `user` is a user belonging to your Bird workspace, `contact` is one of your customers, `agent` is a customer service agent, and the remaining types represent system participants.
 type ParticipantType string
 
-// ValidationError defines model for ValidationError.
-type ValidationError struct {
+// validationError defines model for ValidationError.
+type validationError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
 	Code string `json:"code"`
 
 	// Details Additional details about the error. This object can contain any additional information that may be useful for debugging.
-	Details *map[string]interface{} `json:"details,omitempty"`
+	Details map[string]interface{} `json:"details,omitempty"`
 
 	// Message A human-readable message that describes the error.
 	Message string `json:"message"`
 }
 
-// ConversationId defines model for conversationId.
-type ConversationId = string
+// conversationID defines model for conversationId.
+type conversationID = string
 
-// ParticipantId defines model for participantId.
-type ParticipantId = string
+// participantID defines model for participantId.
+type participantID = string
 
-// WorkspaceId defines model for workspaceId.
-type WorkspaceId = string
+// workspaceID defines model for workspaceId.
+type workspaceID = string
 
-// Duplicate defines model for duplicate.
-type Duplicate = ConflictError
+// duplicateResponse defines model for duplicate.
+type duplicateResponse = conflictError
 
-// NotFound defines model for notFound.
-type NotFound = NotFoundError
+// notFoundResponse defines model for notFound.
+type notFoundResponse = notFoundError
 
-// ValidationFailed defines model for validationFailed.
-type ValidationFailed = ValidationError
+// validationFailedResponse defines model for validationFailed.
+type validationFailedResponse = validationError
 
-// ListParticipantsParams defines parameters for ListParticipants.
-type ListParticipantsParams struct {
+// listParticipantsParams defines parameters for ListParticipants.
+type listParticipantsParams struct {
 	// Limit The maximum number of participants on one page.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -327,25 +327,25 @@ type ListParticipantsParams struct {
 	Reverse *bool `form:"reverse,omitempty" json:"reverse,omitempty"`
 }
 
-// AddParticipantJSONRequestBody defines body for AddParticipant for application/json ContentType.
-type AddParticipantJSONRequestBody = CreateParticipant
+// addParticipantJSONRequestBody defines body for AddParticipant for application/json ContentType.
+type addParticipantJSONRequestBody = createParticipant
 
-// AsCreateParticipantUserOrFlow returns the union data inside the CreateParticipant as a CreateParticipantUserOrFlow
-func (t CreateParticipant) AsCreateParticipantUserOrFlow() (CreateParticipantUserOrFlow, error) {
-	var body CreateParticipantUserOrFlow
+// asCreateParticipantUserOrFlow returns the union data inside the createParticipant as a createParticipantUserOrFlow
+func (t createParticipant) asCreateParticipantUserOrFlow() (createParticipantUserOrFlow, error) {
+	var body createParticipantUserOrFlow
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateParticipantUserOrFlow overwrites any union data inside the CreateParticipant as the provided CreateParticipantUserOrFlow
-func (t *CreateParticipant) FromCreateParticipantUserOrFlow(v CreateParticipantUserOrFlow) error {
+// fromCreateParticipantUserOrFlow overwrites any union data inside the createParticipant as the provided createParticipantUserOrFlow
+func (t *createParticipant) fromCreateParticipantUserOrFlow(v createParticipantUserOrFlow) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateParticipantUserOrFlow performs a merge with any union data inside the CreateParticipant, using the provided CreateParticipantUserOrFlow
-func (t *CreateParticipant) MergeCreateParticipantUserOrFlow(v CreateParticipantUserOrFlow) error {
+// mergeCreateParticipantUserOrFlow performs a merge with any union data inside the createParticipant, using the provided createParticipantUserOrFlow
+func (t *createParticipant) mergeCreateParticipantUserOrFlow(v createParticipantUserOrFlow) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -356,22 +356,22 @@ func (t *CreateParticipant) MergeCreateParticipantUserOrFlow(v CreateParticipant
 	return err
 }
 
-// AsCreateParticipantContactByID returns the union data inside the CreateParticipant as a CreateParticipantContactByID
-func (t CreateParticipant) AsCreateParticipantContactByID() (CreateParticipantContactByID, error) {
-	var body CreateParticipantContactByID
+// asCreateParticipantContactByID returns the union data inside the createParticipant as a createParticipantContactByID
+func (t createParticipant) asCreateParticipantContactByID() (createParticipantContactByID, error) {
+	var body createParticipantContactByID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateParticipantContactByID overwrites any union data inside the CreateParticipant as the provided CreateParticipantContactByID
-func (t *CreateParticipant) FromCreateParticipantContactByID(v CreateParticipantContactByID) error {
+// fromCreateParticipantContactByID overwrites any union data inside the createParticipant as the provided createParticipantContactByID
+func (t *createParticipant) fromCreateParticipantContactByID(v createParticipantContactByID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateParticipantContactByID performs a merge with any union data inside the CreateParticipant, using the provided CreateParticipantContactByID
-func (t *CreateParticipant) MergeCreateParticipantContactByID(v CreateParticipantContactByID) error {
+// mergeCreateParticipantContactByID performs a merge with any union data inside the createParticipant, using the provided createParticipantContactByID
+func (t *createParticipant) mergeCreateParticipantContactByID(v createParticipantContactByID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -382,22 +382,22 @@ func (t *CreateParticipant) MergeCreateParticipantContactByID(v CreateParticipan
 	return err
 }
 
-// AsCreateParticipantContactByIdentifier returns the union data inside the CreateParticipant as a CreateParticipantContactByIdentifier
-func (t CreateParticipant) AsCreateParticipantContactByIdentifier() (CreateParticipantContactByIdentifier, error) {
-	var body CreateParticipantContactByIdentifier
+// asCreateParticipantContactByIdentifier returns the union data inside the createParticipant as a createParticipantContactByIdentifier
+func (t createParticipant) asCreateParticipantContactByIdentifier() (createParticipantContactByIdentifier, error) {
+	var body createParticipantContactByIdentifier
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCreateParticipantContactByIdentifier overwrites any union data inside the CreateParticipant as the provided CreateParticipantContactByIdentifier
-func (t *CreateParticipant) FromCreateParticipantContactByIdentifier(v CreateParticipantContactByIdentifier) error {
+// fromCreateParticipantContactByIdentifier overwrites any union data inside the createParticipant as the provided createParticipantContactByIdentifier
+func (t *createParticipant) fromCreateParticipantContactByIdentifier(v createParticipantContactByIdentifier) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeCreateParticipantContactByIdentifier performs a merge with any union data inside the CreateParticipant, using the provided CreateParticipantContactByIdentifier
-func (t *CreateParticipant) MergeCreateParticipantContactByIdentifier(v CreateParticipantContactByIdentifier) error {
+// mergeCreateParticipantContactByIdentifier performs a merge with any union data inside the createParticipant, using the provided createParticipantContactByIdentifier
+func (t *createParticipant) mergeCreateParticipantContactByIdentifier(v createParticipantContactByIdentifier) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -408,28 +408,28 @@ func (t *CreateParticipant) MergeCreateParticipantContactByIdentifier(v CreatePa
 	return err
 }
 
-func (t CreateParticipant) MarshalJSON() ([]byte, error) {
+func (t createParticipant) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CreateParticipant) UnmarshalJSON(b []byte) error {
+func (t *createParticipant) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
+// requestEditorFn is the function signature for the RequestEditor callback function
+type requestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
+// httpRequestDoer performs HTTP requests.
 //
 // The standard http.Client implements this interface.
-type HttpRequestDoer interface {
+type httpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// RawClient which conforms to the OpenAPI3 specification for this service.
-type RawClient struct {
+// rawClient which conforms to the OpenAPI3 specification for this service.
+type rawClient struct {
 	// The endpoint of the server conforming to this interface, with scheme,
 	// https://api.deepmap.com for example. This can contain a path relative
 	// to the server, such as https://api.deepmap.com/dev-test, and all the
@@ -438,20 +438,20 @@ type RawClient struct {
 
 	// Doer for performing requests, typically a *http.Client with any
 	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
+	Client httpRequestDoer
 
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
-	RequestEditors []RequestEditorFn
+	RequestEditors []requestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*RawClient) error
+// clientOption allows setting custom parameters during construction
+type clientOption func(*rawClient) error
 
-// Creates a new RawClient, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
+// newRawClient creates a new rawClient, with reasonable defaults
+func newRawClient(server string, opts ...clientOption) (*rawClient, error) {
 	// create a client with sane default values
-	client := RawClient{
+	client := rawClient{
 		Server: server,
 	}
 	// mutate client and add all optional params
@@ -471,72 +471,13 @@ func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
+// withHTTPClient allows overriding the default Doer, which is
 // automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *RawClient) error {
+func withHTTPClient(doer httpRequestDoer) clientOption {
+	return func(c *rawClient) error {
 		c.Client = doer
 		return nil
 	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *RawClient) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// ListParticipants List the participants of a conversation
-	//
-	// Lists the participants of the conversation, one page at a time (cursor paging).
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `ListParticipants` operationId).
-	ListParticipants(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, params *ListParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// AddParticipantWithBody Ensure the conversation has a specific participant
-	//
-	// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-	AddParticipantWithBody(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// AddParticipant Ensure the conversation has a specific participant
-	//
-	// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-	AddParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, body AddParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetParticipantByIdentifier Get a participant of a conversation by contact identifier
-	//
-	// Gets the contact participant of the conversation with the given identifier key and value.
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `GetParticipantByIdentifier` operationId).
-	GetParticipantByIdentifier(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, identifierKey string, identifierValue string, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// RemoveParticipant Remove a participant from a conversation
-	//
-	// Removes the participant from the conversation.
-	//
-	// Corresponds with DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `RemoveParticipant` operationId).
-	RemoveParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// GetParticipant Get a participant of a conversation
-	//
-	// Gets one participant of the conversation by participant ID.
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
-	GetParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListParticipants List the participants of a conversation
@@ -544,8 +485,8 @@ type ClientInterface interface {
 // Lists the participants of the conversation, one page at a time (cursor paging).
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `ListParticipants` operationId).
-func (c *RawClient) ListParticipants(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, params *ListParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParticipantsRequest(c.Server, workspaceId, conversationId, params)
+func (c *rawClient) ListParticipants(ctx context.Context, workspaceID workspaceID, conversationID conversationID, params *listParticipantsParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newListParticipantsRequest(c.Server, workspaceID, conversationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -563,8 +504,8 @@ func (c *RawClient) ListParticipants(ctx context.Context, workspaceId WorkspaceI
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-func (c *RawClient) AddParticipantWithBody(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddParticipantRequestWithBody(c.Server, workspaceId, conversationId, contentType, body)
+func (c *rawClient) AddParticipantWithBody(ctx context.Context, workspaceID workspaceID, conversationID conversationID, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newAddParticipantRequestWithBody(c.Server, workspaceID, conversationID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -582,8 +523,8 @@ func (c *RawClient) AddParticipantWithBody(ctx context.Context, workspaceId Work
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-func (c *RawClient) AddParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, body AddParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAddParticipantRequest(c.Server, workspaceId, conversationId, body)
+func (c *rawClient) AddParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, body addParticipantJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newAddParticipantRequest(c.Server, workspaceID, conversationID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -599,8 +540,8 @@ func (c *RawClient) AddParticipant(ctx context.Context, workspaceId WorkspaceId,
 // Gets the contact participant of the conversation with the given identifier key and value.
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `GetParticipantByIdentifier` operationId).
-func (c *RawClient) GetParticipantByIdentifier(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, identifierKey string, identifierValue string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetParticipantByIdentifierRequest(c.Server, workspaceId, conversationId, identifierKey, identifierValue)
+func (c *rawClient) GetParticipantByIdentifier(ctx context.Context, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newGetParticipantByIdentifierRequest(c.Server, workspaceID, conversationID, identifierKey, identifierValue)
 	if err != nil {
 		return nil, err
 	}
@@ -616,8 +557,8 @@ func (c *RawClient) GetParticipantByIdentifier(ctx context.Context, workspaceId 
 // Removes the participant from the conversation.
 //
 // Corresponds with DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `RemoveParticipant` operationId).
-func (c *RawClient) RemoveParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRemoveParticipantRequest(c.Server, workspaceId, conversationId, participantId)
+func (c *rawClient) RemoveParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newRemoveParticipantRequest(c.Server, workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, err
 	}
@@ -633,8 +574,8 @@ func (c *RawClient) RemoveParticipant(ctx context.Context, workspaceId Workspace
 // Gets one participant of the conversation by participant ID.
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
-func (c *RawClient) GetParticipant(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetParticipantRequest(c.Server, workspaceId, conversationId, participantId)
+func (c *rawClient) GetParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newGetParticipantRequest(c.Server, workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, err
 	}
@@ -645,20 +586,20 @@ func (c *RawClient) GetParticipant(ctx context.Context, workspaceId WorkspaceId,
 	return c.Client.Do(req)
 }
 
-// NewListParticipantsRequest constructs an http.Request for the ListParticipants method
-func NewListParticipantsRequest(server string, workspaceId WorkspaceId, conversationId ConversationId, params *ListParticipantsParams) (*http.Request, error) {
+// newListParticipantsRequest constructs an http.Request for the ListParticipants method
+func newListParticipantsRequest(server string, workspaceID workspaceID, conversationID conversationID, params *listParticipantsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -737,31 +678,31 @@ func NewListParticipantsRequest(server string, workspaceId WorkspaceId, conversa
 	return req, nil
 }
 
-// NewAddParticipantRequest calls the generic AddParticipant builder with application/json body
-func NewAddParticipantRequest(server string, workspaceId WorkspaceId, conversationId ConversationId, body AddParticipantJSONRequestBody) (*http.Request, error) {
+// newAddParticipantRequest calls the generic AddParticipant builder with application/json body
+func newAddParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, body addParticipantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAddParticipantRequestWithBody(server, workspaceId, conversationId, "application/json", bodyReader)
+	return newAddParticipantRequestWithBody(server, workspaceID, conversationID, "application/json", bodyReader)
 }
 
-// NewAddParticipantRequestWithBody constructs an http.Request for the AddParticipant method, with any body, and a specified content type
-func NewAddParticipantRequestWithBody(server string, workspaceId WorkspaceId, conversationId ConversationId, contentType string, body io.Reader) (*http.Request, error) {
+// newAddParticipantRequestWithBody constructs an http.Request for the AddParticipant method, with any body, and a specified content type
+func newAddParticipantRequestWithBody(server string, workspaceID workspaceID, conversationID conversationID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -791,20 +732,20 @@ func NewAddParticipantRequestWithBody(server string, workspaceId WorkspaceId, co
 	return req, nil
 }
 
-// NewGetParticipantByIdentifierRequest constructs an http.Request for the GetParticipantByIdentifier method
-func NewGetParticipantByIdentifierRequest(server string, workspaceId WorkspaceId, conversationId ConversationId, identifierKey string, identifierValue string) (*http.Request, error) {
+// newGetParticipantByIdentifierRequest constructs an http.Request for the GetParticipantByIdentifier method
+func newGetParticipantByIdentifierRequest(server string, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -846,27 +787,27 @@ func NewGetParticipantByIdentifierRequest(server string, workspaceId WorkspaceId
 	return req, nil
 }
 
-// NewRemoveParticipantRequest constructs an http.Request for the RemoveParticipant method
-func NewRemoveParticipantRequest(server string, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId) (*http.Request, error) {
+// newRemoveParticipantRequest constructs an http.Request for the RemoveParticipant method
+func newRemoveParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -894,27 +835,27 @@ func NewRemoveParticipantRequest(server string, workspaceId WorkspaceId, convers
 	return req, nil
 }
 
-// NewGetParticipantRequest constructs an http.Request for the GetParticipant method
-func NewGetParticipantRequest(server string, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId) (*http.Request, error) {
+// newGetParticipantRequest constructs an http.Request for the GetParticipant method
+func newGetParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -942,7 +883,7 @@ func NewGetParticipantRequest(server string, workspaceId WorkspaceId, conversati
 	return req, nil
 }
 
-func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+func (c *rawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []requestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
 			return err
@@ -956,627 +897,5 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 	return nil
 }
 
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *RawClient) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// ListParticipantsWithResponse List the participants of a conversation
-	//
-	// Lists the participants of the conversation, one page at a time (cursor paging).
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `ListParticipants` operationId).
-	ListParticipantsWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, params *ListParticipantsParams, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error)
-
-	// AddParticipantWithBodyWithResponse Ensure the conversation has a specific participant
-	//
-	// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-	AddParticipantWithBodyWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddParticipantResponse, error)
-
-	// AddParticipantWithResponse Ensure the conversation has a specific participant
-	//
-	// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-	AddParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, body AddParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*AddParticipantResponse, error)
-
-	// GetParticipantByIdentifierWithResponse Get a participant of a conversation by contact identifier
-	//
-	// Gets the contact participant of the conversation with the given identifier key and value.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `GetParticipantByIdentifier` operationId).
-	GetParticipantByIdentifierWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, identifierKey string, identifierValue string, reqEditors ...RequestEditorFn) (*GetParticipantByIdentifierResponse, error)
-
-	// RemoveParticipantWithResponse Remove a participant from a conversation
-	//
-	// Removes the participant from the conversation.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `RemoveParticipant` operationId).
-	RemoveParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*RemoveParticipantResponse, error)
-
-	// GetParticipantWithResponse Get a participant of a conversation
-	//
-	// Gets one participant of the conversation by participant ID.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
-	GetParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*GetParticipantResponse, error)
-}
-
-type ListParticipantsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ParticipantList
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ValidationFailed
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListParticipantsResponse) GetJSON200() *ParticipantList {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListParticipantsResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r ListParticipantsResponse) GetJSON422() *ValidationFailed {
-	return r.JSON422
-}
-
-// GetBody returns the raw response body bytes
-func (r ListParticipantsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListParticipantsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListParticipantsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListParticipantsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type AddParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Participant
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Participant
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *Duplicate
-	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ValidationFailed
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AddParticipantResponse) GetJSON200() *Participant {
-	return r.JSON200
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r AddParticipantResponse) GetJSON201() *Participant {
-	return r.JSON201
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AddParticipantResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r AddParticipantResponse) GetJSON409() *Duplicate {
-	return r.JSON409
-}
-
-// GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r AddParticipantResponse) GetJSON422() *ValidationFailed {
-	return r.JSON422
-}
-
-// GetBody returns the raw response body bytes
-func (r AddParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r AddParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r AddParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AddParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetParticipantByIdentifierResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Participant
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetParticipantByIdentifierResponse) GetJSON200() *Participant {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetParticipantByIdentifierResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetBody returns the raw response body bytes
-func (r GetParticipantByIdentifierResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetParticipantByIdentifierResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetParticipantByIdentifierResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetParticipantByIdentifierResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type RemoveParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RemoveParticipantResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetBody returns the raw response body bytes
-func (r RemoveParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r RemoveParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r RemoveParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RemoveParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type GetParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Participant
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetParticipantResponse) GetJSON200() *Participant {
-	return r.JSON200
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r GetParticipantResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetBody returns the raw response body bytes
-func (r GetParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r GetParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r GetParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r GetParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListParticipantsWithResponse List the participants of a conversation
-//
-// Lists the participants of the conversation, one page at a time (cursor paging).
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `ListParticipants` operationId).
-func (c *ClientWithResponses) ListParticipantsWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, params *ListParticipantsParams, reqEditors ...RequestEditorFn) (*ListParticipantsResponse, error) {
-	rsp, err := c.ListParticipants(ctx, workspaceId, conversationId, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListParticipantsResponse(rsp)
-}
-
-// AddParticipantWithBodyWithResponse Ensure the conversation has a specific participant
-//
-// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-func (c *ClientWithResponses) AddParticipantWithBodyWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddParticipantResponse, error) {
-	rsp, err := c.AddParticipantWithBody(ctx, workspaceId, conversationId, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseAddParticipantResponse(rsp)
-}
-
-// AddParticipantWithResponse Ensure the conversation has a specific participant
-//
-// Add a participant to the conversation if it hasn't already been added. Bird's own operationId for this call is createConversationParticipant. 201 means the participant was added, 200 that it was already present.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
-func (c *ClientWithResponses) AddParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, body AddParticipantJSONRequestBody, reqEditors ...RequestEditorFn) (*AddParticipantResponse, error) {
-	rsp, err := c.AddParticipant(ctx, workspaceId, conversationId, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseAddParticipantResponse(rsp)
-}
-
-// GetParticipantByIdentifierWithResponse Get a participant of a conversation by contact identifier
-//
-// Gets the contact participant of the conversation with the given identifier key and value.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `GetParticipantByIdentifier` operationId).
-func (c *ClientWithResponses) GetParticipantByIdentifierWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, identifierKey string, identifierValue string, reqEditors ...RequestEditorFn) (*GetParticipantByIdentifierResponse, error) {
-	rsp, err := c.GetParticipantByIdentifier(ctx, workspaceId, conversationId, identifierKey, identifierValue, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetParticipantByIdentifierResponse(rsp)
-}
-
-// RemoveParticipantWithResponse Remove a participant from a conversation
-//
-// Removes the participant from the conversation.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `RemoveParticipant` operationId).
-func (c *ClientWithResponses) RemoveParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*RemoveParticipantResponse, error) {
-	rsp, err := c.RemoveParticipant(ctx, workspaceId, conversationId, participantId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseRemoveParticipantResponse(rsp)
-}
-
-// GetParticipantWithResponse Get a participant of a conversation
-//
-// Gets one participant of the conversation by participant ID.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
-func (c *ClientWithResponses) GetParticipantWithResponse(ctx context.Context, workspaceId WorkspaceId, conversationId ConversationId, participantId ParticipantId, reqEditors ...RequestEditorFn) (*GetParticipantResponse, error) {
-	rsp, err := c.GetParticipant(ctx, workspaceId, conversationId, participantId, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseGetParticipantResponse(rsp)
-}
-
-// ParseListParticipantsResponse parses an HTTP response from a ListParticipantsWithResponse call
-func ParseListParticipantsResponse(rsp *http.Response) (*ListParticipantsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListParticipantsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ParticipantList
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationFailed
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON422 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseAddParticipantResponse parses an HTTP response from a AddParticipantWithResponse call
-func ParseAddParticipantResponse(rsp *http.Response) (*AddParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &AddParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Duplicate
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationFailed
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON422 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseGetParticipantByIdentifierResponse parses an HTTP response from a GetParticipantByIdentifierWithResponse call
-func ParseGetParticipantByIdentifierResponse(rsp *http.Response) (*GetParticipantByIdentifierResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetParticipantByIdentifierResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseRemoveParticipantResponse parses an HTTP response from a RemoveParticipantWithResponse call
-func ParseRemoveParticipantResponse(rsp *http.Response) (*RemoveParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &RemoveParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseGetParticipantResponse parses an HTTP response from a GetParticipantWithResponse call
-func ParseGetParticipantResponse(rsp *http.Response) (*GetParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &GetParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	}
-
-	return response, nil
-}
+// The oapi-codegen client with responses is not generated; see
+// specs/templates/client-with-responses.tmpl.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -216,7 +217,7 @@ func TestAddParticipantWire(t *testing.T) {
 			if s := tt.body.String(); s != tt.want {
 				t.Errorf("String() = %s", s)
 			}
-			if !res.Created || res.StatusCode != 201 || res.Participant.Id != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
+			if !res.Created || res.StatusCode != 201 || res.Participant.ID != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
 				t.Errorf("result = %+v", res)
 			}
 		})
@@ -231,15 +232,13 @@ func TestAddParticipantDecodesSeed201(t *testing.T) {
 	}
 	p := res.Participant
 	want := Participant{
-		Id:          "3954d22c-96f7-4bc3-817b-67b4d903ed90",
-		Type:        ParticipantTypeContact,
-		Status:      func() *ParticipantStatus { s := ParticipantStatusActive; return &s }(),
-		DisplayName: strp(""),
-		AvatarUrl:   strp(""),
+		ID:     "3954d22c-96f7-4bc3-817b-67b4d903ed90",
+		Type:   ParticipantTypeContact,
+		Status: ParticipantStatusActive,
 		Contact: &ParticipantContact{
-			IdentifierKey:   strp("emailaddress"),
-			IdentifierValue: strp("john.doe@bird.com"),
-			PlatformAddress: strp("john.doe@bird.com"),
+			IdentifierKey:   "emailaddress",
+			IdentifierValue: "john.doe@bird.com",
+			PlatformAddress: "john.doe@bird.com",
 		},
 	}
 	gj, _ := json.Marshal(p)
@@ -261,7 +260,7 @@ func TestAddParticipantAlreadyPresent(t *testing.T) {
 	if res.Created || res.StatusCode != 200 {
 		t.Errorf("Created = %v, StatusCode = %d; want false, 200", res.Created, res.StatusCode)
 	}
-	if res.Participant.Id != "3954d22c-96f7-4bc3-817b-67b4d903ed90" || res.Participant.Contact == nil || *res.Participant.Contact.PlatformAddress != "john.doe@bird.com" {
+	if res.Participant.ID != "3954d22c-96f7-4bc3-817b-67b4d903ed90" || res.Participant.Contact == nil || res.Participant.Contact.PlatformAddress != "john.doe@bird.com" {
 		t.Errorf("participant = %+v", res.Participant)
 	}
 	if n := mock.GetTotalCallCount(); n != 1 {
@@ -275,7 +274,7 @@ func TestAddParticipantWithoutJSONContentType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Created || res.Participant.Id != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
+	if !res.Created || res.Participant.ID != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
 		t.Errorf("result = %+v", res)
 	}
 
@@ -306,13 +305,13 @@ func TestParticipantDecodingIsLenient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Id != "p1" || p.Type != "widget" || p.Status == nil || *p.Status != "inactive" {
+	if p.ID != "p1" || p.Type != "widget" || p.Status != "inactive" {
 		t.Errorf("participant = %+v", p)
 	}
 	if p.Status.Valid() || p.Type.Valid() {
 		t.Error("unknown values report Valid")
 	}
-	if p.Contact == nil || *p.Contact.IdentifierValue != "+31612345678" {
+	if p.Contact == nil || p.Contact.IdentifierValue != "+31612345678" {
 		t.Errorf("contact = %+v", p.Contact)
 	}
 }
@@ -321,7 +320,7 @@ func TestListParticipants(t *testing.T) {
 	body := `{"results":[` + seed201 + `,{"id":"u1","type":"user","status":"invited","displayName":"Ann"}],"nextPageToken":"tok2"}`
 	c, mock, rec := newClient(t, []func() (*http.Response, error){jsonResp(200, body)})
 	limit, tok, rev := 50, "abc=&x y", true
-	list, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: &limit, PageToken: &tok, Reverse: &rev})
+	list, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: limit, PageToken: tok, Reverse: rev})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,8 +335,8 @@ func TestListParticipants(t *testing.T) {
 		t.Errorf("body = %q", got.Body)
 	}
 	wantHeader(t, got.Header, getHeaders)
-	if len(list.Results) != 2 || list.Results[1].Id != "u1" || *list.Results[1].Status != ParticipantStatusInvited ||
-		list.Results[0].Type != ParticipantTypeContact || list.NextPageToken == nil || *list.NextPageToken != "tok2" {
+	if len(list.Results) != 2 || list.Results[1].ID != "u1" || list.Results[1].Status != ParticipantStatusInvited ||
+		list.Results[0].Type != ParticipantTypeContact || list.NextPageToken != "tok2" {
 		t.Errorf("list = %+v", list)
 	}
 	if n := mock.GetTotalCallCount(); n != 1 {
@@ -353,15 +352,15 @@ func TestListParticipants(t *testing.T) {
 	if got := rec.last(t); got.URL != base {
 		t.Errorf("URL = %s", got.URL)
 	}
-	if len(list.Results) != 0 || list.NextPageToken != nil {
+	if len(list.Results) != 0 || list.NextPageToken != "" {
 		t.Errorf("list = %+v", list)
 	}
 }
 
 func TestListParticipantsLimitRange(t *testing.T) {
-	for _, n := range []int{0, -1, 101} {
+	for _, n := range []int{-1, 101} {
 		c, mock, _ := newClient(t, nil)
-		_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: &n})
+		_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: n})
 		var pe *pathparam.Error
 		if !errors.As(err, &pe) || pe.Field != "limit" || !strings.Contains(err.Error(), "bird") {
 			t.Errorf("limit %d: err = %v", n, err)
@@ -369,6 +368,33 @@ func TestListParticipantsLimitRange(t *testing.T) {
 		if mock.GetTotalCallCount() != 0 {
 			t.Errorf("limit %d: a request was sent", n)
 		}
+	}
+}
+
+func TestListParticipantsZeroParamsSendNoQuery(t *testing.T) {
+	for _, n := range []int{1, 100} {
+		c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(200, `{"results":[]}`)})
+		if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: n}); err != nil {
+			t.Fatalf("limit %d: %v", n, err)
+		}
+		if got, want := rec.last(t).Query, fmt.Sprintf("limit=%d", n); got != want {
+			t.Errorf("limit %d: query = %q, want %q", n, got, want)
+		}
+	}
+	c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(200, `{"results":[]}`)})
+	if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.last(t).Query; got != "" {
+		t.Errorf("zero params: query = %q, want none", got)
+	}
+}
+
+func TestListParticipantsRefusesNon200(t *testing.T) {
+	c, _, _ := newClient(t, []func() (*http.Response, error){jsonResp(201, `{"results":[]}`)})
+	_, err := c.ListParticipants(context.Background(), ws, conv, nil)
+	if err == nil || !strings.Contains(err.Error(), "unexpected HTTP status 201") {
+		t.Errorf("err = %v, want unexpected HTTP status 201", err)
 	}
 }
 
@@ -395,7 +421,7 @@ func TestGetAndRemoveWire(t *testing.T) {
 				t.Errorf("GET path = %s ?%s, want %s", got.Path, got.Query, ppath+"/"+id.esc)
 			}
 			wantHeader(t, got.Header, getHeaders)
-			if p.Id != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
+			if p.ID != "3954d22c-96f7-4bc3-817b-67b4d903ed90" {
 				t.Errorf("participant = %+v", p)
 			}
 
@@ -435,7 +461,7 @@ func TestGetParticipantByIdentifierWire(t *testing.T) {
 				t.Errorf("GET %s, want %s", got.Path, ppath+tt.path)
 			}
 			wantHeader(t, got.Header, getHeaders)
-			if p.Contact == nil || *p.Contact.IdentifierValue != "john.doe@bird.com" {
+			if p.Contact == nil || p.Contact.IdentifierValue != "john.doe@bird.com" {
 				t.Errorf("participant = %+v", p)
 			}
 			if mock.GetTotalCallCount() != 1 {
@@ -881,12 +907,9 @@ func TestBaseURL(t *testing.T) {
 	}
 }
 
-func TestGeneratedUsesTheTransport(t *testing.T) {
+func TestRawClientUsesTheTransport(t *testing.T) {
 	c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(404, `{"code":"ResourceNotFound","message":"gone"}`)})
-	if c.Generated() == nil {
-		t.Fatal("Generated() = nil")
-	}
-	_, err := c.Generated().GetParticipantWithResponse(context.Background(), ws, conv, "p")
+	_, err := c.gen.GetParticipant(context.Background(), ws, conv, "p")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != "ResourceNotFound" {
 		t.Errorf("err = %v", err)

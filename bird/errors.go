@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 // APIError is the error every Client method returns for a non-2xx response
@@ -23,6 +24,23 @@ type APIError = apierror.Error
 // for example {}, {"status":"ok"}, null, an array or a participant list.
 // Error() names the operation, what is missing and the HTTP status.
 type SuccessBodyError = apierror.SuccessBodyError
+
+// ParamError is an argument refused before any request is sent, so nothing
+// reached Bird: a workspace or conversation ID that is not a UUID; a
+// participant ID or identifier that is empty, "." or "..", not valid UTF-8,
+// holds a control character or is longer than 1024 bytes; an unset or
+// invalid CreateParticipantBody (its Validate method returns the same
+// error); a ListParticipantsParams Limit outside 1..100 or a PageToken longer
+// than MaxPageTokenLen. Field names the argument as Bird spells it
+// ("workspaceId", "participantId", "body.contact.identifierValue", "limit",
+// ...), Reason says what is wrong, Vendor is "bird". Every Client method
+// returns it; reach it with errors.As:
+//
+//	var pe *bird.ParamError
+//	if errors.As(err, &pe) {
+//		log.Printf("fix %s: %s", pe.Field, pe.Reason)
+//	}
+type ParamError = pathparam.Error
 
 // requestIDHeaders are the response headers read for APIError.RequestID, in
 // order. Bird documents none; these are the usual names.

@@ -50,7 +50,7 @@ func ExampleClient_AddParticipant() {
 		if err != nil {
 			panic(err)
 		}
-		fmt.Println(res.Participant.Id, *res.Participant.Status, "created:", res.Created)
+		fmt.Println(res.Participant.ID, res.Participant.Status, "created:", res.Created)
 	}
 	// Output:
 	// 3954d22c-96f7-4bc3-817b-67b4d903ed90 active created: true
@@ -86,4 +86,19 @@ func ExampleContactByIdentifier() {
 	// Output:
 	// {"type":"contact","status":"invited","contact":{"identifierKey":"phonenumber","identifierValue":"+31612345678","platformAddressSelector":"identifiers.phonenumber"}}
 	// bird: invalid body.id: must not be empty
+}
+
+// A bad argument is a *bird.ParamError, returned before any request.
+func ExampleParamError() {
+	c, err := bird.New("my-access-key")
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.GetParticipant(context.Background(), "my-workspace", "2f8a84a4-7d3a-4bd3-b4f2-5b2e0d3e6f01", "p1")
+	var pe *bird.ParamError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Field, "-", pe.Reason)
+	}
+	// Output:
+	// workspaceId - "my-workspace" is not a UUID
 }

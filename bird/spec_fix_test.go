@@ -42,7 +42,7 @@ func TestListParticipantsTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.Total == nil || *list.Total != 1 || list.TotalType == nil || *list.TotalType != "" || len(list.Results) != 1 {
+	if list.Total == nil || *list.Total != 1 || list.TotalType != "" || len(list.Results) != 1 {
 		t.Errorf("list = %+v", list)
 	}
 
@@ -51,7 +51,7 @@ func TestListParticipantsTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.Total == nil || *list.Total != 2500 || list.TotalType == nil || *list.TotalType != "estimate" {
+	if list.Total == nil || *list.Total != 2500 || list.TotalType != "estimate" {
 		t.Errorf("list = %+v", list)
 	}
 
@@ -61,7 +61,7 @@ func TestListParticipantsTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.Total != nil || list.TotalType != nil {
+	if list.Total != nil || list.TotalType != "" {
 		t.Errorf("list = %+v", list)
 	}
 }
@@ -69,7 +69,7 @@ func TestListParticipantsTotal(t *testing.T) {
 func TestListParticipantsPageTokenLength(t *testing.T) {
 	ok := strings.Repeat("é", MaxPageTokenLen) // 8000 characters, 16000 bytes
 	c, mock, rec := newClient(t, []func() (*http.Response, error){jsonResp(200, `{"results":[]}`)})
-	if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{PageToken: &ok}); err != nil {
+	if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{PageToken: ok}); err != nil {
 		t.Fatalf("8000 characters: %v", err)
 	}
 	if mock.GetTotalCallCount() != 1 || !strings.Contains(rec.last(t).Query, "pageToken=") {
@@ -78,7 +78,7 @@ func TestListParticipantsPageTokenLength(t *testing.T) {
 
 	long := strings.Repeat("a", MaxPageTokenLen+1)
 	c, mock, _ = newClient(t, nil)
-	_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{PageToken: &long})
+	_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{PageToken: long})
 	var pe *pathparam.Error
 	if !errors.As(err, &pe) || pe.Vendor != "bird" || pe.Field != "pageToken" {
 		t.Fatalf("err = %v (%T), want a *pathparam.Error for pageToken", err, err)

@@ -70,13 +70,13 @@ func TestBodiesMatchSpec(t *testing.T) {
 		body   CreateParticipantBody
 		member any
 	}{
-		{UserParticipant("u-1"), &CreateParticipantUserOrFlow{}},
-		{UserParticipant("u-1", WithStatus(ParticipantStatusPending)), &CreateParticipantUserOrFlow{}},
-		{FlowParticipant("f-1", WithStatus(ParticipantStatusActive)), &CreateParticipantUserOrFlow{}},
-		{ContactByID("c-1"), &CreateParticipantContactByID{}},
-		{ContactByID("c-1", WithPlatformAddressSelector("attributes.workEmail"), WithStatus(ParticipantStatusInvited)), &CreateParticipantContactByID{}},
-		{ContactByIdentifier("emailaddress", "john.doe@bird.com"), &CreateParticipantContactByIdentifier{}},
-		{ContactByIdentifier("", "+31612345678", WithPlatformAddressSelector("identifiers.phonenumber")), &CreateParticipantContactByIdentifier{}},
+		{UserParticipant("u-1"), &createParticipantUserOrFlow{}},
+		{UserParticipant("u-1", WithStatus(ParticipantStatusPending)), &createParticipantUserOrFlow{}},
+		{FlowParticipant("f-1", WithStatus(ParticipantStatusActive)), &createParticipantUserOrFlow{}},
+		{ContactByID("c-1"), &createParticipantContactByID{}},
+		{ContactByID("c-1", WithPlatformAddressSelector("attributes.workEmail"), WithStatus(ParticipantStatusInvited)), &createParticipantContactByID{}},
+		{ContactByIdentifier("emailaddress", "john.doe@bird.com"), &createParticipantContactByIdentifier{}},
+		{ContactByIdentifier("", "+31612345678", WithPlatformAddressSelector("identifiers.phonenumber")), &createParticipantContactByIdentifier{}},
 	}
 	for _, b := range bodies {
 		raw, err := json.Marshal(b.body)

@@ -52,7 +52,7 @@ func (c Customer) String() string {
 // AdminAttach or ContactAttach; the zero AttachContactBody is refused before
 // any request, and so is a body built from an empty or unset value.
 type AttachContactBody struct {
-	req AttachContactRequest // the generated union; set only by the constructors
+	req attachContactRequest // the generated union; set only by the constructors
 	err error                // the first invalid value the constructor saw
 }
 
@@ -67,7 +67,7 @@ func AdminAttach(adminID string, c Customer) AttachContactBody {
 		return AttachContactBody{err: err}
 	}
 	var b AttachContactBody
-	if err := b.req.FromAdminAttachRequest(AdminAttachRequest{AdminId: adminID, Customer: cust}); err != nil {
+	if err := b.req.fromAdminAttachRequest(adminAttachRequest{AdminID: adminID, CustomerIdentifier: cust}); err != nil {
 		return AttachContactBody{err: fmt.Errorf("%s: %w", vendor, err)}
 	}
 	return b
@@ -84,18 +84,18 @@ func ContactAttach(actor Customer, c Customer) AttachContactBody {
 	if err != nil {
 		return AttachContactBody{err: err}
 	}
-	var contact ContactAttachRequest
+	var contact contactAttachRequest
 	switch actor.key {
 	case "intercom_user_id":
-		err = contact.FromContactAttachByIntercomUserID(ContactAttachByIntercomUserID{IntercomUserId: actor.value, Customer: cust})
+		err = contact.fromContactAttachByIntercomUserID(contactAttachByIntercomUserID{IntercomUserID: actor.value, CustomerIdentifier: cust})
 	case "user_id":
-		err = contact.FromContactAttachByUserID(ContactAttachByUserID{UserId: actor.value, Customer: cust})
+		err = contact.fromContactAttachByUserID(contactAttachByUserID{UserID: actor.value, CustomerIdentifier: cust})
 	case "email":
-		err = contact.FromContactAttachByEmail(ContactAttachByEmail{Email: actor.value, Customer: cust})
+		err = contact.fromContactAttachByEmail(contactAttachByEmail{Email: actor.value, CustomerIdentifier: cust})
 	}
 	var b AttachContactBody
 	if err == nil {
-		err = b.req.FromContactAttachRequest(contact)
+		err = b.req.fromContactAttachRequest(contact)
 	}
 	if err != nil {
 		return AttachContactBody{err: fmt.Errorf("%s: %w", vendor, err)}
@@ -114,12 +114,12 @@ func (b AttachContactBody) MarshalJSON() ([]byte, error) {
 }
 
 // request returns the generated union, refusing an unset or invalid body.
-func (b AttachContactBody) request() (AttachContactRequest, error) {
+func (b AttachContactBody) request() (attachContactRequest, error) {
 	if b.err != nil {
-		return AttachContactRequest{}, b.err
+		return attachContactRequest{}, b.err
 	}
 	if !unionSet(b.req.union) {
-		return AttachContactRequest{}, &pathparam.Error{Vendor: vendor, Field: "attach contact body", Reason: "is unset: build it with AdminAttach or ContactAttach"}
+		return attachContactRequest{}, &pathparam.Error{Vendor: vendor, Field: "attach contact body", Reason: "is unset: build it with AdminAttach or ContactAttach"}
 	}
 	return b.req, nil
 }
@@ -140,20 +140,20 @@ func (c Customer) check(field string) error {
 	return checkValue(field+"."+c.key, c.value)
 }
 
-// identifier returns c as the generated CustomerIdentifier union.
-func (c Customer) identifier(field string) (CustomerIdentifier, error) {
-	var id CustomerIdentifier
+// identifier returns c as the generated customer identifier union.
+func (c Customer) identifier(field string) (customerIdentifier, error) {
+	var id customerIdentifier
 	if err := c.check(field); err != nil {
 		return id, err
 	}
 	var err error
 	switch c.key {
 	case "intercom_user_id":
-		err = id.FromContactIntercomUserID(ContactIntercomUserID{IntercomUserId: c.value})
+		err = id.fromContactIntercomUserID(contactIntercomUserID{IntercomUserID: c.value})
 	case "user_id":
-		err = id.FromContactUserID(ContactUserID{UserId: c.value})
+		err = id.fromContactUserID(contactUserID{UserID: c.value})
 	case "email":
-		err = id.FromContactEmail(ContactEmail{Email: c.value})
+		err = id.fromContactEmail(contactEmail{Email: c.value})
 	}
 	if err != nil {
 		return id, fmt.Errorf("%s: %w", vendor, err)

@@ -29,7 +29,7 @@ const DefaultVersion = "2.14"
 
 // Client calls the Intercom REST API. It is safe for concurrent use.
 type Client struct {
-	gen *ClientWithResponses
+	gen *rawClient
 }
 
 // New returns a Client that authenticates with the access token (sent as
@@ -52,7 +52,7 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	header.Set("Intercom-Version", version)
 	tc := s.Transport(vendor, header, decodeError, transport.Redaction{Secrets: []string{token}})
-	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
@@ -71,12 +71,6 @@ func WithVersion(v string) option.Option {
 		return nil
 	})
 }
-
-// Generated returns the generated client underneath, for calls this package
-// does not wrap. It sends through the same transport (auth, retries,
-// *APIError for every non-2xx), but checks neither path parameters nor
-// union bodies: see the package documentation.
-func (c *Client) Generated() *ClientWithResponses { return c.gen }
 
 // AttachContact adds a contact to a conversation:
 // POST /conversations/{id}/customers.
@@ -130,14 +124,14 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 		return nil, err
 	}
 	resp, err := c.gen.DetachContactFromConversation(transport.WithIdempotent(ctx), conversationID, contactID, nil,
-		DetachContactRequest{AdminId: adminID})
+		detachContactRequest{AdminID: adminID})
 	if err != nil {
 		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)
 	}
 	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp)
 }
 
-// callError passes *APIError, *pathparam.Error and context errors through as
+// callError passes *APIError, *ParamError and context errors through as
 // they are, and names the vendor and operation on anything else.
 func callError(op string, err error) error {
 	var apiErr *apierror.Error

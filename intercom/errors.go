@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 // APIError is a non-2xx response from Intercom, returned by every call of
@@ -26,6 +27,21 @@ type APIError = apierror.Error
 // or an array. Error() names the operation, what is missing ("a customers
 // list") and the HTTP status, never the body.
 type SuccessBodyError = apierror.SuccessBodyError
+
+// ParamError is an argument refused before any request is sent, so nothing
+// reached Intercom: a conversation or contact ID that is empty, "." or "..",
+// not valid UTF-8, holds a control character or is longer than 1024 bytes;
+// an unset AttachContactBody or Customer; an empty admin_id or customer
+// value. Field names the argument ("conversation ID", "contact ID",
+// "admin_id", "customer.email", ...), Reason says what is wrong, Vendor is
+// "intercom". AttachContact and DetachContact return it; reach it with
+// errors.As:
+//
+//	var pe *intercom.ParamError
+//	if errors.As(err, &pe) {
+//		log.Printf("fix %s: %s", pe.Field, pe.Reason)
+//	}
+type ParamError = pathparam.Error
 
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:

@@ -42,7 +42,7 @@ func ExampleClient_AttachContact() {
 		panic(err)
 	}
 	for _, cu := range list.Customers {
-		fmt.Println(cu.Type, cu.Id)
+		fmt.Println(cu.Type, cu.ID)
 	}
 	// Output:
 	// sent: POST /conversations/123456789/customers 2.14 {"admin_id":"781236","customer":{"intercom_user_id":"58c1c78946a0aa9ef45b098a"}}
@@ -67,4 +67,19 @@ func ExampleClient_DetachContact() {
 	// Output:
 	// 404 not_found User Not Found req-1
 	// intercom: HTTP 404 Not Found: not_found: User Not Found [request req-1]
+}
+
+// A bad argument is an *intercom.ParamError, returned before any request.
+func ExampleParamError() {
+	c, err := intercom.New("my-access-token")
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.AttachContact(context.Background(), "..", intercom.AdminAttach("781236", intercom.CustomerByEmail("jane@example.com")))
+	var pe *intercom.ParamError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Field, "-", pe.Reason)
+	}
+	// Output:
+	// conversation ID - ".." is not allowed
 }

@@ -19,87 +19,87 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// AdminAttachRequest An admin adds the contact.
-type AdminAttachRequest struct {
-	// AdminId The `id` of the admin who is adding the new participant.
+// adminAttachRequest An admin adds the contact.
+type adminAttachRequest struct {
+	// AdminID The `id` of the admin who is adding the new participant.
 	//
 	// Example: 781236
-	AdminId string `json:"admin_id"`
+	AdminID string `json:"admin_id"`
 
-	// Customer The contact to add, identified by exactly one key.
-	Customer CustomerIdentifier `json:"customer"`
+	// CustomerIdentifier The contact to add, identified by exactly one key.
+	CustomerIdentifier customerIdentifier `json:"customer"`
 }
 
-// AttachContactRequest Who adds the contact (an admin, or another contact) and whom to add.
-type AttachContactRequest struct {
+// attachContactRequest Who adds the contact (an admin, or another contact) and whom to add.
+type attachContactRequest struct {
 	union json.RawMessage
 }
 
-// ContactAttachByEmail defines model for ContactAttachByEmail.
-type ContactAttachByEmail struct {
-	// Customer The contact to add, identified by exactly one key.
-	Customer CustomerIdentifier `json:"customer"`
+// contactAttachByEmail defines model for ContactAttachByEmail.
+type contactAttachByEmail struct {
+	// CustomerIdentifier The contact to add, identified by exactly one key.
+	CustomerIdentifier customerIdentifier `json:"customer"`
 
 	// Email The email of the contact who is adding the new participant.
 	Email string `json:"email"`
 }
 
-// ContactAttachByIntercomUserID defines model for ContactAttachByIntercomUserID.
-type ContactAttachByIntercomUserID struct {
-	// Customer The contact to add, identified by exactly one key.
-	Customer CustomerIdentifier `json:"customer"`
+// contactAttachByIntercomUserID defines model for ContactAttachByIntercomUserID.
+type contactAttachByIntercomUserID struct {
+	// CustomerIdentifier The contact to add, identified by exactly one key.
+	CustomerIdentifier customerIdentifier `json:"customer"`
 
-	// IntercomUserId The identifier, as given by Intercom, of the contact who is adding the new participant.
-	IntercomUserId string `json:"intercom_user_id"`
+	// IntercomUserID The identifier, as given by Intercom, of the contact who is adding the new participant.
+	IntercomUserID string `json:"intercom_user_id"`
 }
 
-// ContactAttachByUserID defines model for ContactAttachByUserID.
-type ContactAttachByUserID struct {
-	// Customer The contact to add, identified by exactly one key.
-	Customer CustomerIdentifier `json:"customer"`
+// contactAttachByUserID defines model for ContactAttachByUserID.
+type contactAttachByUserID struct {
+	// CustomerIdentifier The contact to add, identified by exactly one key.
+	CustomerIdentifier customerIdentifier `json:"customer"`
 
-	// UserId The external_id you have defined for the contact who is adding the new participant.
-	UserId string `json:"user_id"`
+	// UserID The external_id you have defined for the contact who is adding the new participant.
+	UserID string `json:"user_id"`
 }
 
-// ContactAttachRequest A contact adds the contact. The acting contact is identified by
+// contactAttachRequest A contact adds the contact. The acting contact is identified by
 // exactly one of `intercom_user_id`, `user_id` or `email`.
-type ContactAttachRequest struct {
+type contactAttachRequest struct {
 	union json.RawMessage
 }
 
-// ContactEmail defines model for ContactEmail.
-type ContactEmail struct {
+// contactEmail defines model for ContactEmail.
+type contactEmail struct {
 	// Email The email of the contact being added. Required when the contact's
 	// role is `lead`. An email that matches no user or lead creates a lead.
 	Email string `json:"email"`
 }
 
-// ContactIntercomUserID defines model for ContactIntercomUserID.
-type ContactIntercomUserID struct {
-	// IntercomUserId The identifier for the contact as given by Intercom.
+// contactIntercomUserID defines model for ContactIntercomUserID.
+type contactIntercomUserID struct {
+	// IntercomUserID The identifier for the contact as given by Intercom.
 	//
 	// Example: 58c1c78946a0aa9ef45b098a
-	IntercomUserId string `json:"intercom_user_id"`
+	IntercomUserID string `json:"intercom_user_id"`
 }
 
-// ContactUserID defines model for ContactUserID.
-type ContactUserID struct {
-	// UserId The external_id you have defined for the contact being added.
-	UserId string `json:"user_id"`
+// contactUserID defines model for ContactUserID.
+type contactUserID struct {
+	// UserID The external_id you have defined for the contact being added.
+	UserID string `json:"user_id"`
 }
 
-// CustomerIdentifier The contact to add, identified by exactly one key.
-type CustomerIdentifier struct {
+// customerIdentifier The contact to add, identified by exactly one key.
+type customerIdentifier struct {
 	union json.RawMessage
 }
 
 // CustomerRef defines model for CustomerRef.
 type CustomerRef struct {
-	// Id The identifier for the contact as given by Intercom.
+	// ID The identifier for the contact as given by Intercom.
 	//
 	// Example: 597f02cb22f4bb37597e0b7d
-	Id string `json:"id"`
+	ID string `json:"id"`
 
 	// Type The contact's role: `user` or `lead` today. Other values may
 	// appear and are kept as they are (this is deliberately not an enum).
@@ -114,34 +114,34 @@ type CustomersList struct {
 	Customers []CustomerRef `json:"customers"`
 }
 
-// DetachContactRequest defines model for DetachContactRequest.
-type DetachContactRequest struct {
-	// AdminId The `id` of the admin who is removing the participant.
-	AdminId string `json:"admin_id"`
+// detachContactRequest defines model for DetachContactRequest.
+type detachContactRequest struct {
+	// AdminID The `id` of the admin who is removing the participant.
+	AdminID string `json:"admin_id"`
 }
 
-// ErrorItem One error of an error list. As in Intercom's own definition
+// errorItem One error of an error list. As in Intercom's own definition
 // (`error.errors` items), only `code` is required: `message` may be
 // absent or null, and `field` may be null.
-type ErrorItem struct {
+type errorItem struct {
 	// Code Machine-readable code, for example `unauthorized`,
 	// `api_plan_restricted`, `not_found`, `parameter_invalid`,
 	// `rate_limit_exceeded`, `intercom_version_invalid`.
 	Code string `json:"code"`
 
 	// Field The request field the error is about, when there is one.
-	Field *string `json:"field,omitempty"`
+	Field string `json:"field,omitempty"`
 
 	// Message A human-readable description of the error, when there is one.
-	Message *string `json:"message,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
-// ErrorList defines model for ErrorList.
-type ErrorList struct {
-	Errors []ErrorItem `json:"errors"`
+// errorList defines model for ErrorList.
+type errorList struct {
+	Errors []errorItem `json:"errors"`
 
-	// RequestId Intercom's identifier for the request, when it has one.
-	RequestId *string `json:"request_id,omitempty"`
+	// RequestID Intercom's identifier for the request, when it has one.
+	RequestID string `json:"request_id,omitempty"`
 
 	// Type Always `error.list`.
 	//
@@ -149,56 +149,56 @@ type ErrorList struct {
 	Type string `json:"type"`
 }
 
-// ConversationID Example: 123456789
-type ConversationID = string
+// conversationID Example: 123456789
+type conversationID = string
 
-// IntercomVersion Example: 2.14
-type IntercomVersion = string
+// intercomVersion Example: 2.14
+type intercomVersion = string
 
-// CustomersResponse Every customer now on the conversation.
-type CustomersResponse = CustomersList
+// customersResponse Every customer now on the conversation.
+type customersResponse = CustomersList
 
-// ErrorResponse defines model for ErrorResponse.
-type ErrorResponse = ErrorList
+// errorResponse defines model for ErrorResponse.
+type errorResponse = errorList
 
-// AttachContactToConversationParams defines parameters for AttachContactToConversation.
-type AttachContactToConversationParams struct {
+// attachContactToConversationParams defines parameters for AttachContactToConversation.
+type attachContactToConversationParams struct {
 	// IntercomVersion The API version. Without it the app's default version applies. An
 	// unknown value is a 400 `intercom_version_invalid`. The conversekit
 	// client always sends it (2.14 unless overridden).
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IntercomVersion *intercomVersion `json:"Intercom-Version,omitempty"`
 }
 
-// DetachContactFromConversationParams defines parameters for DetachContactFromConversation.
-type DetachContactFromConversationParams struct {
+// detachContactFromConversationParams defines parameters for DetachContactFromConversation.
+type detachContactFromConversationParams struct {
 	// IntercomVersion The API version. Without it the app's default version applies. An
 	// unknown value is a 400 `intercom_version_invalid`. The conversekit
 	// client always sends it (2.14 unless overridden).
-	IntercomVersion *IntercomVersion `json:"Intercom-Version,omitempty"`
+	IntercomVersion *intercomVersion `json:"Intercom-Version,omitempty"`
 }
 
-// AttachContactToConversationJSONRequestBody defines body for AttachContactToConversation for application/json ContentType.
-type AttachContactToConversationJSONRequestBody = AttachContactRequest
+// attachContactToConversationJSONRequestBody defines body for AttachContactToConversation for application/json ContentType.
+type attachContactToConversationJSONRequestBody = attachContactRequest
 
-// DetachContactFromConversationJSONRequestBody defines body for DetachContactFromConversation for application/json ContentType.
-type DetachContactFromConversationJSONRequestBody = DetachContactRequest
+// detachContactFromConversationJSONRequestBody defines body for DetachContactFromConversation for application/json ContentType.
+type detachContactFromConversationJSONRequestBody = detachContactRequest
 
-// AsAdminAttachRequest returns the union data inside the AttachContactRequest as a AdminAttachRequest
-func (t AttachContactRequest) AsAdminAttachRequest() (AdminAttachRequest, error) {
-	var body AdminAttachRequest
+// asAdminAttachRequest returns the union data inside the attachContactRequest as a adminAttachRequest
+func (t attachContactRequest) asAdminAttachRequest() (adminAttachRequest, error) {
+	var body adminAttachRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAdminAttachRequest overwrites any union data inside the AttachContactRequest as the provided AdminAttachRequest
-func (t *AttachContactRequest) FromAdminAttachRequest(v AdminAttachRequest) error {
+// fromAdminAttachRequest overwrites any union data inside the attachContactRequest as the provided adminAttachRequest
+func (t *attachContactRequest) fromAdminAttachRequest(v adminAttachRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeAdminAttachRequest performs a merge with any union data inside the AttachContactRequest, using the provided AdminAttachRequest
-func (t *AttachContactRequest) MergeAdminAttachRequest(v AdminAttachRequest) error {
+// mergeAdminAttachRequest performs a merge with any union data inside the attachContactRequest, using the provided adminAttachRequest
+func (t *attachContactRequest) mergeAdminAttachRequest(v adminAttachRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -209,22 +209,22 @@ func (t *AttachContactRequest) MergeAdminAttachRequest(v AdminAttachRequest) err
 	return err
 }
 
-// AsContactAttachRequest returns the union data inside the AttachContactRequest as a ContactAttachRequest
-func (t AttachContactRequest) AsContactAttachRequest() (ContactAttachRequest, error) {
-	var body ContactAttachRequest
+// asContactAttachRequest returns the union data inside the attachContactRequest as a contactAttachRequest
+func (t attachContactRequest) asContactAttachRequest() (contactAttachRequest, error) {
+	var body contactAttachRequest
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactAttachRequest overwrites any union data inside the AttachContactRequest as the provided ContactAttachRequest
-func (t *AttachContactRequest) FromContactAttachRequest(v ContactAttachRequest) error {
+// fromContactAttachRequest overwrites any union data inside the attachContactRequest as the provided contactAttachRequest
+func (t *attachContactRequest) fromContactAttachRequest(v contactAttachRequest) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactAttachRequest performs a merge with any union data inside the AttachContactRequest, using the provided ContactAttachRequest
-func (t *AttachContactRequest) MergeContactAttachRequest(v ContactAttachRequest) error {
+// mergeContactAttachRequest performs a merge with any union data inside the attachContactRequest, using the provided contactAttachRequest
+func (t *attachContactRequest) mergeContactAttachRequest(v contactAttachRequest) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -235,32 +235,32 @@ func (t *AttachContactRequest) MergeContactAttachRequest(v ContactAttachRequest)
 	return err
 }
 
-func (t AttachContactRequest) MarshalJSON() ([]byte, error) {
+func (t attachContactRequest) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *AttachContactRequest) UnmarshalJSON(b []byte) error {
+func (t *attachContactRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsContactAttachByIntercomUserID returns the union data inside the ContactAttachRequest as a ContactAttachByIntercomUserID
-func (t ContactAttachRequest) AsContactAttachByIntercomUserID() (ContactAttachByIntercomUserID, error) {
-	var body ContactAttachByIntercomUserID
+// asContactAttachByIntercomUserID returns the union data inside the contactAttachRequest as a contactAttachByIntercomUserID
+func (t contactAttachRequest) asContactAttachByIntercomUserID() (contactAttachByIntercomUserID, error) {
+	var body contactAttachByIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactAttachByIntercomUserID overwrites any union data inside the ContactAttachRequest as the provided ContactAttachByIntercomUserID
-func (t *ContactAttachRequest) FromContactAttachByIntercomUserID(v ContactAttachByIntercomUserID) error {
+// fromContactAttachByIntercomUserID overwrites any union data inside the contactAttachRequest as the provided contactAttachByIntercomUserID
+func (t *contactAttachRequest) fromContactAttachByIntercomUserID(v contactAttachByIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactAttachByIntercomUserID performs a merge with any union data inside the ContactAttachRequest, using the provided ContactAttachByIntercomUserID
-func (t *ContactAttachRequest) MergeContactAttachByIntercomUserID(v ContactAttachByIntercomUserID) error {
+// mergeContactAttachByIntercomUserID performs a merge with any union data inside the contactAttachRequest, using the provided contactAttachByIntercomUserID
+func (t *contactAttachRequest) mergeContactAttachByIntercomUserID(v contactAttachByIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -271,22 +271,22 @@ func (t *ContactAttachRequest) MergeContactAttachByIntercomUserID(v ContactAttac
 	return err
 }
 
-// AsContactAttachByUserID returns the union data inside the ContactAttachRequest as a ContactAttachByUserID
-func (t ContactAttachRequest) AsContactAttachByUserID() (ContactAttachByUserID, error) {
-	var body ContactAttachByUserID
+// asContactAttachByUserID returns the union data inside the contactAttachRequest as a contactAttachByUserID
+func (t contactAttachRequest) asContactAttachByUserID() (contactAttachByUserID, error) {
+	var body contactAttachByUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactAttachByUserID overwrites any union data inside the ContactAttachRequest as the provided ContactAttachByUserID
-func (t *ContactAttachRequest) FromContactAttachByUserID(v ContactAttachByUserID) error {
+// fromContactAttachByUserID overwrites any union data inside the contactAttachRequest as the provided contactAttachByUserID
+func (t *contactAttachRequest) fromContactAttachByUserID(v contactAttachByUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactAttachByUserID performs a merge with any union data inside the ContactAttachRequest, using the provided ContactAttachByUserID
-func (t *ContactAttachRequest) MergeContactAttachByUserID(v ContactAttachByUserID) error {
+// mergeContactAttachByUserID performs a merge with any union data inside the contactAttachRequest, using the provided contactAttachByUserID
+func (t *contactAttachRequest) mergeContactAttachByUserID(v contactAttachByUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -297,22 +297,22 @@ func (t *ContactAttachRequest) MergeContactAttachByUserID(v ContactAttachByUserI
 	return err
 }
 
-// AsContactAttachByEmail returns the union data inside the ContactAttachRequest as a ContactAttachByEmail
-func (t ContactAttachRequest) AsContactAttachByEmail() (ContactAttachByEmail, error) {
-	var body ContactAttachByEmail
+// asContactAttachByEmail returns the union data inside the contactAttachRequest as a contactAttachByEmail
+func (t contactAttachRequest) asContactAttachByEmail() (contactAttachByEmail, error) {
+	var body contactAttachByEmail
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactAttachByEmail overwrites any union data inside the ContactAttachRequest as the provided ContactAttachByEmail
-func (t *ContactAttachRequest) FromContactAttachByEmail(v ContactAttachByEmail) error {
+// fromContactAttachByEmail overwrites any union data inside the contactAttachRequest as the provided contactAttachByEmail
+func (t *contactAttachRequest) fromContactAttachByEmail(v contactAttachByEmail) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactAttachByEmail performs a merge with any union data inside the ContactAttachRequest, using the provided ContactAttachByEmail
-func (t *ContactAttachRequest) MergeContactAttachByEmail(v ContactAttachByEmail) error {
+// mergeContactAttachByEmail performs a merge with any union data inside the contactAttachRequest, using the provided contactAttachByEmail
+func (t *contactAttachRequest) mergeContactAttachByEmail(v contactAttachByEmail) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -323,32 +323,32 @@ func (t *ContactAttachRequest) MergeContactAttachByEmail(v ContactAttachByEmail)
 	return err
 }
 
-func (t ContactAttachRequest) MarshalJSON() ([]byte, error) {
+func (t contactAttachRequest) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *ContactAttachRequest) UnmarshalJSON(b []byte) error {
+func (t *contactAttachRequest) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// AsContactIntercomUserID returns the union data inside the CustomerIdentifier as a ContactIntercomUserID
-func (t CustomerIdentifier) AsContactIntercomUserID() (ContactIntercomUserID, error) {
-	var body ContactIntercomUserID
+// asContactIntercomUserID returns the union data inside the customerIdentifier as a contactIntercomUserID
+func (t customerIdentifier) asContactIntercomUserID() (contactIntercomUserID, error) {
+	var body contactIntercomUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactIntercomUserID overwrites any union data inside the CustomerIdentifier as the provided ContactIntercomUserID
-func (t *CustomerIdentifier) FromContactIntercomUserID(v ContactIntercomUserID) error {
+// fromContactIntercomUserID overwrites any union data inside the customerIdentifier as the provided contactIntercomUserID
+func (t *customerIdentifier) fromContactIntercomUserID(v contactIntercomUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactIntercomUserID performs a merge with any union data inside the CustomerIdentifier, using the provided ContactIntercomUserID
-func (t *CustomerIdentifier) MergeContactIntercomUserID(v ContactIntercomUserID) error {
+// mergeContactIntercomUserID performs a merge with any union data inside the customerIdentifier, using the provided contactIntercomUserID
+func (t *customerIdentifier) mergeContactIntercomUserID(v contactIntercomUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -359,22 +359,22 @@ func (t *CustomerIdentifier) MergeContactIntercomUserID(v ContactIntercomUserID)
 	return err
 }
 
-// AsContactUserID returns the union data inside the CustomerIdentifier as a ContactUserID
-func (t CustomerIdentifier) AsContactUserID() (ContactUserID, error) {
-	var body ContactUserID
+// asContactUserID returns the union data inside the customerIdentifier as a contactUserID
+func (t customerIdentifier) asContactUserID() (contactUserID, error) {
+	var body contactUserID
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactUserID overwrites any union data inside the CustomerIdentifier as the provided ContactUserID
-func (t *CustomerIdentifier) FromContactUserID(v ContactUserID) error {
+// fromContactUserID overwrites any union data inside the customerIdentifier as the provided contactUserID
+func (t *customerIdentifier) fromContactUserID(v contactUserID) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactUserID performs a merge with any union data inside the CustomerIdentifier, using the provided ContactUserID
-func (t *CustomerIdentifier) MergeContactUserID(v ContactUserID) error {
+// mergeContactUserID performs a merge with any union data inside the customerIdentifier, using the provided contactUserID
+func (t *customerIdentifier) mergeContactUserID(v contactUserID) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -385,22 +385,22 @@ func (t *CustomerIdentifier) MergeContactUserID(v ContactUserID) error {
 	return err
 }
 
-// AsContactEmail returns the union data inside the CustomerIdentifier as a ContactEmail
-func (t CustomerIdentifier) AsContactEmail() (ContactEmail, error) {
-	var body ContactEmail
+// asContactEmail returns the union data inside the customerIdentifier as a contactEmail
+func (t customerIdentifier) asContactEmail() (contactEmail, error) {
+	var body contactEmail
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromContactEmail overwrites any union data inside the CustomerIdentifier as the provided ContactEmail
-func (t *CustomerIdentifier) FromContactEmail(v ContactEmail) error {
+// fromContactEmail overwrites any union data inside the customerIdentifier as the provided contactEmail
+func (t *customerIdentifier) fromContactEmail(v contactEmail) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeContactEmail performs a merge with any union data inside the CustomerIdentifier, using the provided ContactEmail
-func (t *CustomerIdentifier) MergeContactEmail(v ContactEmail) error {
+// mergeContactEmail performs a merge with any union data inside the customerIdentifier, using the provided contactEmail
+func (t *customerIdentifier) mergeContactEmail(v contactEmail) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -411,28 +411,28 @@ func (t *CustomerIdentifier) MergeContactEmail(v ContactEmail) error {
 	return err
 }
 
-func (t CustomerIdentifier) MarshalJSON() ([]byte, error) {
+func (t customerIdentifier) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *CustomerIdentifier) UnmarshalJSON(b []byte) error {
+func (t *customerIdentifier) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
+// requestEditorFn is the function signature for the RequestEditor callback function
+type requestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
+// httpRequestDoer performs HTTP requests.
 //
 // The standard http.Client implements this interface.
-type HttpRequestDoer interface {
+type httpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// RawClient which conforms to the OpenAPI3 specification for this service.
-type RawClient struct {
+// rawClient which conforms to the OpenAPI3 specification for this service.
+type rawClient struct {
 	// The endpoint of the server conforming to this interface, with scheme,
 	// https://api.deepmap.com for example. This can contain a path relative
 	// to the server, such as https://api.deepmap.com/dev-test, and all the
@@ -441,20 +441,20 @@ type RawClient struct {
 
 	// Doer for performing requests, typically a *http.Client with any
 	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
+	Client httpRequestDoer
 
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
-	RequestEditors []RequestEditorFn
+	RequestEditors []requestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*RawClient) error
+// clientOption allows setting custom parameters during construction
+type clientOption func(*rawClient) error
 
-// Creates a new RawClient, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
+// newRawClient creates a new rawClient, with reasonable defaults
+func newRawClient(server string, opts ...clientOption) (*rawClient, error) {
 	// create a client with sane default values
-	client := RawClient{
+	client := rawClient{
 		Server: server,
 	}
 	// mutate client and add all optional params
@@ -474,74 +474,13 @@ func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
+// withHTTPClient allows overriding the default Doer, which is
 // automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *RawClient) error {
+func withHTTPClient(doer httpRequestDoer) clientOption {
+	return func(c *rawClient) error {
 		c.Client = doer
 		return nil
 	}
-}
-
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *RawClient) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// AttachContactToConversationWithBody Attach a contact to a conversation
-	//
-	// Adds a contact as a participant of the conversation, on behalf of an
-	// admin (`admin_id`) or of another contact (identified by exactly one of
-	// `intercom_user_id`, `user_id` or `email`). The contact to add is
-	// `customer`, identified by exactly one of the same three keys. Adding by
-	// an email that matches no user or lead creates a lead.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBody(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// AttachContactToConversation Attach a contact to a conversation
-	//
-	// Adds a contact as a participant of the conversation, on behalf of an
-	// admin (`admin_id`) or of another contact (identified by exactly one of
-	// `intercom_user_id`, `user_id` or `email`). The contact to add is
-	// `customer`, identified by exactly one of the same three keys. Adding by
-	// an email that matches no user or lead creates a lead.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversation(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// DetachContactFromConversationWithBody Detach a contact from a conversation
-	//
-	// Removes a contact from the conversation on behalf of an admin. A
-	// missing contact is a 404 ("User Not Found"); removing the last
-	// customer is a 422 `parameter_invalid`.
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBody(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// DetachContactFromConversation Detach a contact from a conversation
-	//
-	// Removes a contact from the conversation on behalf of an admin. A
-	// missing contact is a 404 ("User Not Found"); removing the last
-	// customer is a 422 `parameter_invalid`.
-	//
-	// Takes a body of the `application/json` content type.
-	//
-	// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversation(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AttachContactToConversationWithBody Attach a contact to a conversation
@@ -555,8 +494,8 @@ type ClientInterface interface {
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequestWithBody(c.Server, id, params, contentType, body)
+func (c *rawClient) AttachContactToConversationWithBody(ctx context.Context, conversationID conversationID, params *attachContactToConversationParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newAttachContactToConversationRequestWithBody(c.Server, conversationID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -578,8 +517,8 @@ func (c *RawClient) AttachContactToConversationWithBody(ctx context.Context, id 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *RawClient) AttachContactToConversation(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAttachContactToConversationRequest(c.Server, id, params, body)
+func (c *rawClient) AttachContactToConversation(ctx context.Context, conversationID conversationID, params *attachContactToConversationParams, body attachContactToConversationJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newAttachContactToConversationRequest(c.Server, conversationID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -599,8 +538,8 @@ func (c *RawClient) AttachContactToConversation(ctx context.Context, id Conversa
 // Takes any type of body and a specified content type.
 //
 // Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequestWithBody(c.Server, id, contactId, params, contentType, body)
+func (c *rawClient) DetachContactFromConversationWithBody(ctx context.Context, conversationID conversationID, contactId string, params *detachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newDetachContactFromConversationRequestWithBody(c.Server, conversationID, contactId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -620,8 +559,8 @@ func (c *RawClient) DetachContactFromConversationWithBody(ctx context.Context, i
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *RawClient) DetachContactFromConversation(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDetachContactFromConversationRequest(c.Server, id, contactId, params, body)
+func (c *rawClient) DetachContactFromConversation(ctx context.Context, conversationID conversationID, contactId string, params *detachContactFromConversationParams, body detachContactFromConversationJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newDetachContactFromConversationRequest(c.Server, conversationID, contactId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -632,24 +571,24 @@ func (c *RawClient) DetachContactFromConversation(ctx context.Context, id Conver
 	return c.Client.Do(req)
 }
 
-// NewAttachContactToConversationRequest calls the generic AttachContactToConversation builder with application/json body
-func NewAttachContactToConversationRequest(server string, id ConversationID, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody) (*http.Request, error) {
+// newAttachContactToConversationRequest calls the generic AttachContactToConversation builder with application/json body
+func newAttachContactToConversationRequest(server string, conversationID conversationID, params *attachContactToConversationParams, body attachContactToConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewAttachContactToConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+	return newAttachContactToConversationRequestWithBody(server, conversationID, params, "application/json", bodyReader)
 }
 
-// NewAttachContactToConversationRequestWithBody constructs an http.Request for the AttachContactToConversation method, with any body, and a specified content type
-func NewAttachContactToConversationRequestWithBody(server string, id ConversationID, params *AttachContactToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+// newAttachContactToConversationRequestWithBody constructs an http.Request for the AttachContactToConversation method, with any body, and a specified content type
+func newAttachContactToConversationRequestWithBody(server string, conversationID conversationID, params *attachContactToConversationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -694,24 +633,24 @@ func NewAttachContactToConversationRequestWithBody(server string, id Conversatio
 	return req, nil
 }
 
-// NewDetachContactFromConversationRequest calls the generic DetachContactFromConversation builder with application/json body
-func NewDetachContactFromConversationRequest(server string, id ConversationID, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody) (*http.Request, error) {
+// newDetachContactFromConversationRequest calls the generic DetachContactFromConversation builder with application/json body
+func newDetachContactFromConversationRequest(server string, conversationID conversationID, contactId string, params *detachContactFromConversationParams, body detachContactFromConversationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDetachContactFromConversationRequestWithBody(server, id, contactId, params, "application/json", bodyReader)
+	return newDetachContactFromConversationRequestWithBody(server, conversationID, contactId, params, "application/json", bodyReader)
 }
 
-// NewDetachContactFromConversationRequestWithBody constructs an http.Request for the DetachContactFromConversation method, with any body, and a specified content type
-func NewDetachContactFromConversationRequestWithBody(server string, id ConversationID, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+// newDetachContactFromConversationRequestWithBody constructs an http.Request for the DetachContactFromConversation method, with any body, and a specified content type
+func newDetachContactFromConversationRequestWithBody(server string, conversationID conversationID, contactId string, params *detachContactFromConversationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -763,7 +702,7 @@ func NewDetachContactFromConversationRequestWithBody(server string, id Conversat
 	return req, nil
 }
 
-func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+func (c *rawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []requestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
 			return err
@@ -777,923 +716,5 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 	return nil
 }
 
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *RawClient) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
-	//
-	// Adds a contact as a participant of the conversation, on behalf of an
-	// admin (`admin_id`) or of another contact (identified by exactly one of
-	// `intercom_user_id`, `user_id` or `email`). The contact to add is
-	// `customer`, identified by exactly one of the same three keys. Adding by
-	// an email that matches no user or lead creates a lead.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithBodyWithResponse(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
-
-	// AttachContactToConversationWithResponse Attach a contact to a conversation
-	//
-	// Adds a contact as a participant of the conversation, on behalf of an
-	// admin (`admin_id`) or of another contact (identified by exactly one of
-	// `intercom_user_id`, `user_id` or `email`). The contact to add is
-	// `customer`, identified by exactly one of the same three keys. Adding by
-	// an email that matches no user or lead creates a lead.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-	AttachContactToConversationWithResponse(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error)
-
-	// DetachContactFromConversationWithBodyWithResponse Detach a contact from a conversation
-	//
-	// Removes a contact from the conversation on behalf of an admin. A
-	// missing contact is a 404 ("User Not Found"); removing the last
-	// customer is a 422 `parameter_invalid`.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithBodyWithResponse(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
-
-	// DetachContactFromConversationWithResponse Detach a contact from a conversation
-	//
-	// Removes a contact from the conversation on behalf of an admin. A
-	// missing contact is a 404 ("User Not Found"); removing the last
-	// customer is a 422 `parameter_invalid`.
-	//
-	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-	DetachContactFromConversationWithResponse(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error)
-}
-
-// AttachContactToConversationResponse200Headers the declared response headers of an HTTP 200 response for AttachContactToConversation
-type AttachContactToConversationResponse200Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse400Headers the declared response headers of an HTTP 400 response for AttachContactToConversation
-type AttachContactToConversationResponse400Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse401Headers the declared response headers of an HTTP 401 response for AttachContactToConversation
-type AttachContactToConversationResponse401Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse403Headers the declared response headers of an HTTP 403 response for AttachContactToConversation
-type AttachContactToConversationResponse403Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse404Headers the declared response headers of an HTTP 404 response for AttachContactToConversation
-type AttachContactToConversationResponse404Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse422Headers the declared response headers of an HTTP 422 response for AttachContactToConversation
-type AttachContactToConversationResponse422Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// AttachContactToConversationResponse429Headers the declared response headers of an HTTP 429 response for AttachContactToConversation
-type AttachContactToConversationResponse429Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-type AttachContactToConversationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CustomersResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *AttachContactToConversationResponse200Headers
-	// Headers400 the parsed response headers for an HTTP 400 response
-	Headers400 *AttachContactToConversationResponse400Headers
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *AttachContactToConversationResponse401Headers
-	// Headers403 the parsed response headers for an HTTP 403 response
-	Headers403 *AttachContactToConversationResponse403Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *AttachContactToConversationResponse404Headers
-	// Headers422 the parsed response headers for an HTTP 422 response
-	Headers422 *AttachContactToConversationResponse422Headers
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *AttachContactToConversationResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON200() *CustomersResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON422() *ErrorResponse {
-	return r.JSON422
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r AttachContactToConversationResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r AttachContactToConversationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r AttachContactToConversationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r AttachContactToConversationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r AttachContactToConversationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// DetachContactFromConversationResponse200Headers the declared response headers of an HTTP 200 response for DetachContactFromConversation
-type DetachContactFromConversationResponse200Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse400Headers the declared response headers of an HTTP 400 response for DetachContactFromConversation
-type DetachContactFromConversationResponse400Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse401Headers the declared response headers of an HTTP 401 response for DetachContactFromConversation
-type DetachContactFromConversationResponse401Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse403Headers the declared response headers of an HTTP 403 response for DetachContactFromConversation
-type DetachContactFromConversationResponse403Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse404Headers the declared response headers of an HTTP 404 response for DetachContactFromConversation
-type DetachContactFromConversationResponse404Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse422Headers the declared response headers of an HTTP 422 response for DetachContactFromConversation
-type DetachContactFromConversationResponse422Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-// DetachContactFromConversationResponse429Headers the declared response headers of an HTTP 429 response for DetachContactFromConversation
-type DetachContactFromConversationResponse429Headers struct {
-	XRateLimitLimit     *string
-	XRateLimitRemaining *string
-	XRateLimitReset     *string
-}
-
-type DetachContactFromConversationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CustomersResponse
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON422 the response for an HTTP 422 `application/json` response
-	JSON422 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *DetachContactFromConversationResponse200Headers
-	// Headers400 the parsed response headers for an HTTP 400 response
-	Headers400 *DetachContactFromConversationResponse400Headers
-	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *DetachContactFromConversationResponse401Headers
-	// Headers403 the parsed response headers for an HTTP 403 response
-	Headers403 *DetachContactFromConversationResponse403Headers
-	// Headers404 the parsed response headers for an HTTP 404 response
-	Headers404 *DetachContactFromConversationResponse404Headers
-	// Headers422 the parsed response headers for an HTTP 422 response
-	Headers422 *DetachContactFromConversationResponse422Headers
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *DetachContactFromConversationResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON200() *CustomersResponse {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON422 returns the response for an HTTP 422 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON422() *ErrorResponse {
-	return r.JSON422
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DetachContactFromConversationResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r DetachContactFromConversationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r DetachContactFromConversationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r DetachContactFromConversationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DetachContactFromConversationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// AttachContactToConversationWithBodyWithResponse Attach a contact to a conversation
-//
-// Adds a contact as a participant of the conversation, on behalf of an
-// admin (`admin_id`) or of another contact (identified by exactly one of
-// `intercom_user_id`, `user_id` or `email`). The contact to add is
-// `customer`, identified by exactly one of the same three keys. Adding by
-// an email that matches no user or lead creates a lead.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithBodyWithResponse(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseAttachContactToConversationResponse(rsp)
-}
-
-// AttachContactToConversationWithResponse Attach a contact to a conversation
-//
-// Adds a contact as a participant of the conversation, on behalf of an
-// admin (`admin_id`) or of another contact (identified by exactly one of
-// `intercom_user_id`, `user_id` or `email`). The contact to add is
-// `customer`, identified by exactly one of the same three keys. Adding by
-// an email that matches no user or lead creates a lead.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /conversations/{id}/customers (the `AttachContactToConversation` operationId).
-func (c *ClientWithResponses) AttachContactToConversationWithResponse(ctx context.Context, id ConversationID, params *AttachContactToConversationParams, body AttachContactToConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AttachContactToConversationResponse, error) {
-	rsp, err := c.AttachContactToConversation(ctx, id, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseAttachContactToConversationResponse(rsp)
-}
-
-// DetachContactFromConversationWithBodyWithResponse Detach a contact from a conversation
-//
-// Removes a contact from the conversation on behalf of an admin. A
-// missing contact is a 404 ("User Not Found"); removing the last
-// customer is a 422 `parameter_invalid`.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithBodyWithResponse(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversationWithBody(ctx, id, contactId, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseDetachContactFromConversationResponse(rsp)
-}
-
-// DetachContactFromConversationWithResponse Detach a contact from a conversation
-//
-// Removes a contact from the conversation on behalf of an admin. A
-// missing contact is a 404 ("User Not Found"); removing the last
-// customer is a 422 `parameter_invalid`.
-//
-// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /conversations/{id}/customers/{contact_id} (the `DetachContactFromConversation` operationId).
-func (c *ClientWithResponses) DetachContactFromConversationWithResponse(ctx context.Context, id ConversationID, contactId string, params *DetachContactFromConversationParams, body DetachContactFromConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*DetachContactFromConversationResponse, error) {
-	rsp, err := c.DetachContactFromConversation(ctx, id, contactId, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseDetachContactFromConversationResponse(rsp)
-}
-
-// ParseAttachContactToConversationResponse parses an HTTP response from a AttachContactToConversationWithResponse call
-func ParseAttachContactToConversationResponse(rsp *http.Response) (*AttachContactToConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &AttachContactToConversationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CustomersResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON422 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers AttachContactToConversationResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 400:
-		var headers AttachContactToConversationResponse400Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers400 = &headers
-	case rsp.StatusCode == 401:
-		var headers AttachContactToConversationResponse401Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers401 = &headers
-	case rsp.StatusCode == 403:
-		var headers AttachContactToConversationResponse403Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers403 = &headers
-	case rsp.StatusCode == 404:
-		var headers AttachContactToConversationResponse404Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers404 = &headers
-	case rsp.StatusCode == 422:
-		var headers AttachContactToConversationResponse422Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers422 = &headers
-	case rsp.StatusCode == 429:
-		var headers AttachContactToConversationResponse429Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseDetachContactFromConversationResponse parses an HTTP response from a DetachContactFromConversationWithResponse call
-func ParseDetachContactFromConversationResponse(rsp *http.Response) (*DetachContactFromConversationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &DetachContactFromConversationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CustomersResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON422 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 200:
-		var headers DetachContactFromConversationResponse200Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers200 = &headers
-	case rsp.StatusCode == 400:
-		var headers DetachContactFromConversationResponse400Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers400 = &headers
-	case rsp.StatusCode == 401:
-		var headers DetachContactFromConversationResponse401Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers401 = &headers
-	case rsp.StatusCode == 403:
-		var headers DetachContactFromConversationResponse403Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers403 = &headers
-	case rsp.StatusCode == 404:
-		var headers DetachContactFromConversationResponse404Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers404 = &headers
-	case rsp.StatusCode == 422:
-		var headers DetachContactFromConversationResponse422Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers422 = &headers
-	case rsp.StatusCode == 429:
-		var headers DetachContactFromConversationResponse429Headers
-		if values := rsp.Header.Values("X-RateLimit-Limit"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitLimit = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Remaining"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitRemaining = &value
-		}
-		if values := rsp.Header.Values("X-RateLimit-Reset"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "X-RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.XRateLimitReset = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
+// The oapi-codegen client with responses is not generated; see
+// specs/templates/client-with-responses.tmpl.

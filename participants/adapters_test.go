@@ -44,7 +44,7 @@ func TestIntercomAdminAndOverride(t *testing.T) {
 		t.Errorf("body = %s, want %s", got, want)
 	}
 	var list *intercom.CustomersList
-	if !res.As(&list) || len(list.Customers) != 1 || list.Customers[0].Id != c.ID {
+	if !res.As(&list) || len(list.Customers) != 1 || list.Customers[0].ID != c.ID {
 		t.Errorf("As(*intercom.CustomersList) = %v, %+v", res.As(&list), list)
 	}
 
@@ -135,7 +135,7 @@ func TestBirdMapping(t *testing.T) {
 				t.Errorf("result = %+v", res)
 			}
 			var bp *bird.Participant
-			if !res.As(&bp) || bp.Id != res.ID {
+			if !res.As(&bp) || bp.ID != res.ID {
 				t.Errorf("As(*bird.Participant) failed: %+v", bp)
 			}
 		})
@@ -194,7 +194,7 @@ func TestTwilioMapping(t *testing.T) {
 		t.Error("X-Twilio-Webhook-Enabled not sent")
 	}
 	var tp *twilio.Participant
-	if !res.As(&tp) || tp.Sid == nil || *tp.Sid != res.ID || !strings.HasPrefix(res.ID, "MB") {
+	if !res.As(&tp) || tp.SID != res.ID || !strings.HasPrefix(res.ID, "MB") {
 		t.Errorf("As(*twilio.Participant): %+v", tp)
 	}
 

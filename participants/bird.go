@@ -38,6 +38,9 @@ type birdProvider struct {
 // phonenumber; Identifier → identifierKey/identifierValue; Status → status.
 // ExternalID, Attributes, WithAdmin and WithRole are not expressible.
 //
+// Result.As reaches the *bird.Participant Bird returned (Result.ID is its
+// ID, Result.Status its Status).
+//
 // Bird ensures the participant: 201 is Added, 200 AlreadyPresent. A 409 for
 // a request by identifier is resolved by looking the participant up by that
 // identifier: found, AlreadyPresent; not in this conversation (404),
@@ -135,13 +138,9 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 }
 
 func birdResult(bp *bird.Participant, outcome Outcome) *Result {
-	var status Status
-	if bp.Status != nil {
-		status = Status(*bp.Status)
-	}
 	kind := Kind(bp.Type)
 	if bp.Type == "flow" {
 		kind = KindBot
 	}
-	return NewResult("bird", bp.Id, kind, status, outcome, bp)
+	return NewResult("bird", bp.ID, kind, Status(bp.Status), outcome, bp)
 }

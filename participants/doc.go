@@ -77,8 +77,13 @@
 // # As
 //
 // Result.As reaches the decoded vendor response, and the BeforeAdd option
-// reaches the vendor request body:
+// reaches the vendor request body. The targets are *intercom.CustomersList,
+// *bird.Participant and *twilio.Participant; their fields read like Go (ID,
+// SID, URL) and are pointers only where null or absence means something
+// (Bird's Contact, Twilio's MessagingBinding, nil for a chat identity):
 //
-//	var p *bird.Participant
-//	if res.As(&p) { fmt.Println(p.DisplayName) }
+//	var p *twilio.Participant
+//	if res.As(&p) && p.MessagingBinding != nil {
+//		fmt.Println(p.SID, p.MessagingBinding.Address)
+//	}
 package participants

@@ -31,7 +31,7 @@ type intercomProvider struct {
 // Phone, Identifier, Attributes, Status, Kind user or bot and WithRole are
 // not expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
-// when the request named it.
+// when the request named it. Result.As reaches that *intercom.CustomersList.
 func Intercom(c *intercom.Client, o IntercomOptions) Provider {
 	return &intercomProvider{c: c, o: o}
 }

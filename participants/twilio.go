@@ -37,7 +37,9 @@ type twilioProvider struct {
 // TwilioOptions.ProxyAddress, which is then required; Identifier.Value →
 // MessagingBinding.Address as it is (with ProxyAddress when set; Key must be
 // empty); Attributes → Attributes; WithRole → RoleSid. ID, Email, Kind user
-// or bot, Status and WithAdmin are not expressible.
+// or bot, Status and WithAdmin are not expressible. Result.As reaches the
+// *twilio.Participant (Result.ID is its SID; its MessagingBinding is nil for
+// a chat identity).
 //
 // Twilio reports a duplicate as an error code: for 50433 (identity) and
 // 50437 (group address) the conversation's participants are listed and the
@@ -143,13 +145,13 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 			return nil, err
 		}
 		if params.Identity != "" {
-			if tp.Identity != nil && *tp.Identity == params.Identity {
+			if tp.Identity == params.Identity {
 				return tp, nil
 			}
 			continue
 		}
-		b, ok := tp.Binding()
-		if ok && b.Address == params.Address && (params.ProxyAddress == "" || b.ProxyAddress == params.ProxyAddress) {
+		b := tp.MessagingBinding
+		if b != nil && b.Address == params.Address && (params.ProxyAddress == "" || b.ProxyAddress == params.ProxyAddress) {
 			return tp, nil
 		}
 	}
@@ -157,9 +159,5 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 }
 
 func twilioResult(tp *twilio.Participant, outcome Outcome) *Result {
-	var sid string
-	if tp.Sid != nil {
-		sid = *tp.Sid
-	}
-	return NewResult("twilio", sid, KindContact, "", outcome, tp)
+	return NewResult("twilio", tp.SID, KindContact, "", outcome, tp)
 }

@@ -29,7 +29,7 @@ const DefaultBaseURL = "https://conversations.twilio.com"
 // Client calls the Twilio Conversations participant operations. It is safe
 // for concurrent use.
 type Client struct {
-	gen *ClientWithResponses
+	gen *rawClient
 }
 
 // New returns a Client that authenticates with HTTP Basic auth: accountSID
@@ -41,7 +41,7 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 		return nil, err
 	}
 	if !pathparam.IsSID("AC", accountSID) {
-		return nil, fmt.Errorf("%s: accountSID is not an account SID (AC followed by 32 hex digits)", vendor)
+		return nil, &pathparam.Error{Vendor: vendor, Field: "accountSID", Reason: "not an account SID (AC followed by 32 hex digits)"}
 	}
 	if err := clientopt.CheckCredential(vendor, "authToken", authToken); err != nil {
 		return nil, err
@@ -63,18 +63,12 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 		JSONKeys: []string{"attributes"},
 	})
 
-	gen, err := NewClientWithResponses(s.BaseURL, WithHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
 	return &Client{gen: gen}, nil
 }
-
-// Generated returns the generated client, for advanced use. Its calls go
-// through the same transport (auth, retries, *APIError for every non-2xx) but
-// validate nothing: check path parameters yourself, and do not use its form
-// body encoder for dates (encode the form yourself as CreateParticipant does).
-func (c *Client) Generated() *ClientWithResponses { return c.gen }
 
 // CreateParticipant adds a participant to a conversation:
 // POST /v1/Conversations/{ConversationSid}/Participants.
@@ -91,9 +85,9 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 		return nil, err
 	}
 	form := encodeCreateForm(p)
-	var params CreateConversationParticipantParams
+	var params createConversationParticipantParams
 	if p.WebhookEnabled {
-		v := WebhookEnabledTypeTrue
+		v := webhookEnabledTrue
 		params.XTwilioWebhookEnabled = &v
 	}
 	// The raw generated method with our own form encoding: the runtime's
@@ -121,11 +115,11 @@ type ListParticipantsParams struct {
 	PageToken string
 }
 
-func (p *ListParticipantsParams) generated() (*ListConversationParticipantsParams, error) {
+func (p *ListParticipantsParams) generated() (*listConversationParticipantsParams, error) {
 	if p == nil {
 		return nil, nil
 	}
-	var g ListConversationParticipantsParams
+	var g listConversationParticipantsParams
 	if p.PageSize < 0 || p.PageSize > 100 {
 		return nil, &pathparam.Error{Vendor: vendor, Field: "PageSize", Reason: fmt.Sprintf("%d is outside 1..100", p.PageSize)}
 	}
@@ -157,11 +151,20 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.ListConversationParticipantsWithResponse(transport.WithIdempotent(ctx), conversationSID, g)
+	const op = "GET /v1/Conversations/{ConversationSid}/Participants"
+	resp, err := c.gen.ListConversationParticipants(transport.WithIdempotent(ctx), conversationSID, g)
 	if err != nil {
 		return nil, err
 	}
-	return parsedOrDecoded(resp.JSON200, resp.Body, "GET /v1/Conversations/{ConversationSid}/Participants")
+	b, err := readBody(resp, op)
+	if err != nil {
+		return nil, err
+	}
+	page := new(ParticipantPage)
+	if err := decodeBytes(b, op, page); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // maxPages bounds AllParticipants against a server whose next_page_url never
@@ -187,17 +190,15 @@ func (c *Client) AllParticipants(ctx context.Context, conversationSID string, pa
 				yield(nil, err)
 				return
 			}
-			if page.Participants != nil {
-				for i := range *page.Participants {
-					if !yield(&(*page.Participants)[i], nil) {
-						return
-					}
+			for i := range page.Participants {
+				if !yield(&page.Participants[i], nil) {
+					return
 				}
 			}
-			if page.Meta == nil || page.Meta.NextPageUrl == nil || *page.Meta.NextPageUrl == "" {
+			if page.Meta.NextPageURL == "" {
 				return
 			}
-			next, err := nextPageParams(*page.Meta.NextPageUrl, cur)
+			next, err := nextPageParams(page.Meta.NextPageURL, cur)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -282,12 +283,18 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 	if err := pathparam.CheckSID(vendor, "Sid", "MB", participantSID); err != nil {
 		return err
 	}
-	var g DeleteConversationParticipantParams
+	var g deleteConversationParticipantParams
 	if params != nil && params.WebhookEnabled {
-		v := WebhookEnabledTypeTrue
+		v := webhookEnabledTrue
 		g.XTwilioWebhookEnabled = &v
 	}
-	_, err := c.gen.DeleteConversationParticipantWithResponse(transport.WithIdempotent(ctx), conversationSID, participantSID, &g)
+	const op = "DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}"
+	resp, err := c.gen.DeleteConversationParticipant(transport.WithIdempotent(ctx), conversationSID, participantSID, &g)
+	if err != nil {
+		return err
+	}
+	// The 204 body is empty; read it all so the connection can be reused.
+	_, err = readBody(resp, op)
 	return err
 }
 
@@ -296,6 +303,16 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 // non-empty "sid" ({}, {"status":"ok"}, null, an array, a participant page)
 // is a *SuccessBodyError, not a success.
 func participant(resp *http.Response, op string) (*Participant, error) {
+	b, err := readBody(resp, op)
+	if err != nil {
+		return nil, err
+	}
+	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, b, "a participant ID (sid)",
+		func(p *Participant) bool { return p.SID != "" })
+}
+
+// readBody reads and closes the body of a 2xx response.
+func readBody(resp *http.Response, op string) ([]byte, error) {
 	defer resp.Body.Close()
 	var b []byte
 	var err error
@@ -309,8 +326,7 @@ func participant(resp *http.Response, op string) (*Participant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
 	}
-	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, b, "a participant ID (sid)",
-		func(p *Participant) bool { return p.Sid != nil && *p.Sid != "" })
+	return b, nil
 }
 
 // SuccessBodyError is a 2xx response whose body does not carry the
@@ -320,20 +336,7 @@ func participant(resp *http.Response, op string) (*Participant, error) {
 // operation, what is missing and the HTTP status, never the body.
 type SuccessBodyError = apierror.SuccessBodyError
 
-// parsedOrDecoded returns what the generated parser decoded, or else the 2xx
-// body decoded here (the parser leaves a body whose Content-Type does not say
-// JSON alone).
-func parsedOrDecoded[T any](parsed *T, body []byte, op string) (*T, error) {
-	if parsed != nil {
-		return parsed, nil
-	}
-	out := new(T)
-	if err := decodeBytes(body, op, out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
+// decodeBytes decodes the 2xx body b into v.
 func decodeBytes(b []byte, op string, v any) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		var se *json.SyntaxError

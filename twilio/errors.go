@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
 // APIError is a non-2xx response from Twilio, returned by every Client
@@ -16,6 +17,22 @@ import (
 // more_info documentation URL), RequestID (the Twilio-Request-Id header),
 // Details (raw), RetryAfter, Header and the raw Body.
 type APIError = apierror.Error
+
+// ParamError is an argument refused before any request is sent, so nothing
+// reached Twilio: a ConversationSid or Sid that is empty, "." or "..", not
+// valid UTF-8, holds a control character or is longer than 1024 bytes; a
+// DeleteParticipant Sid that is not an MB SID; a CreateParticipantParams
+// that Twilio would refuse (see its documentation); a ListParticipantsParams
+// value out of range. New returns it too for an accountSID that is not an
+// account SID. Field names the Twilio field ("ConversationSid", "Sid",
+// "MessagingBinding.Address", "RoleSid", "PageSize", "accountSID", ...),
+// Reason says what is wrong, Vendor is "twilio". Reach it with errors.As:
+//
+//	var pe *twilio.ParamError
+//	if errors.As(err, &pe) {
+//		log.Printf("fix %s: %s", pe.Field, pe.Reason)
+//	}
+type ParamError = pathparam.Error
 
 // Twilio error codes a caller commonly branches on. Twilio does not document
 // the HTTP status of the duplicate codes: classify by APIError.Code.

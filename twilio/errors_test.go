@@ -163,8 +163,8 @@ func TestRetry429HonoursRetryAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *p.Sid != testMB {
-		t.Errorf("sid = %v", *p.Sid)
+	if p.SID != testMB {
+		t.Errorf("sid = %q", p.SID)
 	}
 	calls := rec.all()
 	if len(calls) != 2 {

@@ -39,8 +39,8 @@ func ExampleClient_CreateParticipant() {
 	if err != nil {
 		panic(err)
 	}
-	_, isMessaging := p.Binding()
-	fmt.Println(*p.Sid, *p.Identity, isMessaging)
+	isMessaging := p.MessagingBinding != nil
+	fmt.Println(p.SID, p.Identity, isMessaging)
 
 	_, err = c.CreateParticipant(context.Background(), "CH0123456789abcdef0123456789abcdef",
 		twilio.CreateParticipantParams{Identity: "bob"})
@@ -51,4 +51,20 @@ func ExampleClient_CreateParticipant() {
 	// Output:
 	// MB0123456789abcdef0123456789abcdef alice false
 	// already there: 409 RQ123
+}
+
+// A bad argument is a *twilio.ParamError, returned before any request.
+func ExampleParamError() {
+	c, err := twilio.New("AC0123456789abcdef0123456789abcdef", "your_auth_token",
+		option.WithHTTPClient(fakeTwilio()))
+	if err != nil {
+		panic(err)
+	}
+	err = c.DeleteParticipant(context.Background(), "CH0123456789abcdef0123456789abcdef", "alice", nil)
+	var pe *twilio.ParamError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Field, "-", pe.Reason)
+	}
+	// Output:
+	// Sid - "alice" is not a MB SID (MB followed by 32 hex digits)
 }

@@ -8,7 +8,6 @@ package twilio
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,26 +18,44 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// Defines values for WebhookEnabledType.
+// Defines values for MessagingBindingType.
 const (
-	WebhookEnabledTypeFalse WebhookEnabledType = "false"
-	WebhookEnabledTypeTrue  WebhookEnabledType = "true"
+	MessagingBindingTypeSMS      MessagingBindingType = "sms"
+	MessagingBindingTypeWhatsApp MessagingBindingType = "whatsapp"
 )
 
-// Valid indicates whether the value is a known member of the WebhookEnabledType enum.
-func (e WebhookEnabledType) Valid() bool {
+// Valid indicates whether the value is a known member of the MessagingBindingType enum.
+func (e MessagingBindingType) Valid() bool {
 	switch e {
-	case WebhookEnabledTypeFalse:
+	case MessagingBindingTypeSMS:
 		return true
-	case WebhookEnabledTypeTrue:
+	case MessagingBindingTypeWhatsApp:
 		return true
 	default:
 		return false
 	}
 }
 
-// CreateConversationParticipantRequest The form body of CreateConversationParticipant. No field is required by the API: a chat participant sends Identity (and optionally MessagingBinding.ProjectedAddress), an SMS or WhatsApp participant sends MessagingBinding.Address and MessagingBinding.ProxyAddress.
-type CreateConversationParticipantRequest struct {
+// Defines values for webhookEnabled.
+const (
+	webhookEnabledFalse webhookEnabled = "false"
+	webhookEnabledTrue  webhookEnabled = "true"
+)
+
+// Valid indicates whether the value is a known member of the webhookEnabled enum.
+func (e webhookEnabled) Valid() bool {
+	switch e {
+	case webhookEnabledFalse:
+		return true
+	case webhookEnabledTrue:
+		return true
+	default:
+		return false
+	}
+}
+
+// createConversationParticipantRequest The form body of CreateConversationParticipant. No field is required by the API: a chat participant sends Identity (and optionally MessagingBinding.ProjectedAddress), an SMS or WhatsApp participant sends MessagingBinding.Address and MessagingBinding.ProxyAddress.
+type createConversationParticipantRequest struct {
 	// Attributes An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified. If not set, "{}" is returned.
 	Attributes *string `json:"Attributes,omitempty"`
 
@@ -64,93 +81,111 @@ type CreateConversationParticipantRequest struct {
 	RoleSid *string `json:"RoleSid,omitempty"`
 }
 
-// ErrorBody A Twilio error body.
-type ErrorBody struct {
+// errorBody A Twilio error body.
+type errorBody struct {
 	// Code The Twilio error code, e.g. 20404, 50433.
-	Code     int                     `json:"code"`
-	Details  *map[string]interface{} `json:"details,omitempty"`
-	Message  string                  `json:"message"`
-	MoreInfo *string                 `json:"more_info,omitempty"`
-	Status   *int                    `json:"status,omitempty"`
+	Code     int                    `json:"code"`
+	Details  map[string]interface{} `json:"details,omitempty"`
+	Message  string                 `json:"message"`
+	MoreInfo string                 `json:"more_info,omitempty"`
+	Status   int                    `json:"status,omitempty"`
 }
+
+// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
+type MessagingBinding struct {
+	// Address The participant's address, e.g. "+15558675310" or "whatsapp:+15558675310".
+	Address string `json:"address,omitempty"`
+
+	// ProjectedAddress The Twilio number that represents a chat participant in Group MMS.
+	ProjectedAddress string `json:"projected_address,omitempty"`
+
+	// ProxyAddress The Twilio address the participant talks to.
+	ProxyAddress string `json:"proxy_address,omitempty"`
+
+	// Type The channel, "sms" or "whatsapp"; another channel is kept as sent.
+	Type MessagingBindingType `json:"type,omitempty"`
+}
+
+// MessagingBindingType The channel, "sms" or "whatsapp"; another channel is kept as sent.
+type MessagingBindingType string
 
 // PageMeta Paging metadata of a list response.
 type PageMeta struct {
-	FirstPageUrl    *string `json:"first_page_url,omitempty"`
-	Key             *string `json:"key,omitempty"`
-	NextPageUrl     *string `json:"next_page_url,omitempty"`
-	Page            *int    `json:"page,omitempty"`
-	PageSize        *int    `json:"page_size,omitempty"`
-	PreviousPageUrl *string `json:"previous_page_url,omitempty"`
-	Url             *string `json:"url,omitempty"`
+	FirstPageURL    string `json:"first_page_url,omitempty"`
+	Key             string `json:"key,omitempty"`
+	NextPageURL     string `json:"next_page_url,omitempty"`
+	Page            int    `json:"page,omitempty"`
+	PageSize        int    `json:"page_size,omitempty"`
+	PreviousPageURL string `json:"previous_page_url,omitempty"`
+	URL             string `json:"url,omitempty"`
 }
 
-// Participant A Participant resource represents a member of the conversation. Every property may be null.
+// Participant A Participant resource represents a member of the conversation. Every property may be null; a null string or date decodes as the zero value, a null messaging_binding or last_read_message_index as nil.
 type Participant struct {
-	// AccountSid The unique ID of the Account responsible for this participant.
-	AccountSid *string `json:"account_sid,omitempty"`
+	// AccountSID The unique ID of the Account responsible for this participant.
+	AccountSID string `json:"account_sid,omitempty"`
 
 	// Attributes JSON text metadata. Sensitive; never log it. "{}" when not set.
-	Attributes *string `json:"attributes,omitempty"`
+	Attributes string `json:"attributes,omitempty"`
 
-	// ConversationSid The unique ID of the Conversation for this participant.
-	ConversationSid *string `json:"conversation_sid,omitempty"`
+	// ConversationSID The unique ID of the Conversation for this participant.
+	ConversationSID string `json:"conversation_sid,omitempty"`
 
 	// DateCreated The date that this resource was created.
-	DateCreated *time.Time `json:"date_created,omitempty"`
+	DateCreated time.Time `json:"date_created,omitempty"`
 
 	// DateUpdated The date that this resource was last updated.
-	DateUpdated *time.Time `json:"date_updated,omitempty"`
+	DateUpdated time.Time `json:"date_updated,omitempty"`
 
 	// Identity A unique string identifier for the conversation participant as Conversation User. Non-null if (and only if) the participant is using the Conversations SDK to communicate.
-	Identity *string `json:"identity,omitempty"`
+	Identity string `json:"identity,omitempty"`
 
 	// LastReadMessageIndex Index of last "read" message in the Conversation for the Participant.
 	LastReadMessageIndex *int `json:"last_read_message_index,omitempty"`
 
 	// LastReadTimestamp Timestamp of last "read" message in the Conversation for the Participant.
-	LastReadTimestamp *string `json:"last_read_timestamp,omitempty"`
+	LastReadTimestamp string `json:"last_read_timestamp,omitempty"`
 
-	// MessagingBinding Information about how this participant exchanges messages with the conversation: a free-form object of type and address fields ({type: sms, address, proxy_address}, {type: whatsapp, ...}, {type: sms, projected_address}); null for chat participants.
-	MessagingBinding *map[string]interface{} `json:"messaging_binding,omitempty"`
+	// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
+	MessagingBinding *MessagingBinding `json:"messaging_binding,omitempty"`
 
-	// RoleSid The SID of a conversation-level Role assigned to the participant.
-	RoleSid *string `json:"role_sid,omitempty"`
+	// RoleSID The SID of a conversation-level Role assigned to the participant.
+	RoleSID string `json:"role_sid,omitempty"`
 
-	// Sid A 34 character string that uniquely identifies this resource.
-	Sid *string `json:"sid,omitempty"`
+	// SID A 34 character string that uniquely identifies this resource.
+	SID string `json:"sid,omitempty"`
 
-	// Url An absolute API resource URL for this participant.
-	Url *string `json:"url,omitempty"`
+	// URL An absolute API resource URL for this participant.
+	URL string `json:"url,omitempty"`
 }
 
 // ParticipantPage One page of participants.
 type ParticipantPage struct {
 	// Meta Paging metadata of a list response.
-	Meta         *PageMeta      `json:"meta,omitempty"`
-	Participants *[]Participant `json:"participants,omitempty"`
+	Meta         PageMeta      `json:"meta,omitempty"`
+	Participants []Participant `json:"participants,omitempty"`
 }
 
-// WebhookEnabledType defines model for WebhookEnabledType.
-type WebhookEnabledType string
+// webhookEnabled defines model for WebhookEnabledType.
+type webhookEnabled string
 
-// ConversationSid defines model for ConversationSid.
-type ConversationSid = string
+// conversationSID defines model for ConversationSid.
+type conversationSID = string
 
-// ParticipantSid defines model for ParticipantSid.
-type ParticipantSid = string
+// participantSID defines model for ParticipantSid.
+type participantSID = string
 
-// ParticipantSidOrIdentity defines model for ParticipantSidOrIdentity.
-type ParticipantSidOrIdentity = string
+// participantSIDOrIdentity defines model for ParticipantSidOrIdentity.
+type participantSIDOrIdentity = string
 
-// XTwilioWebhookEnabled defines model for XTwilioWebhookEnabled.
-type XTwilioWebhookEnabled = WebhookEnabledType
+// xTwilioWebhookEnabled defines model for XTwilioWebhookEnabled.
+type xTwilioWebhookEnabled = webhookEnabled
 
-// ErrorResponse A Twilio error body.
-type ErrorResponse = ErrorBody
+// errorResponse A Twilio error body.
+type errorResponse = errorBody
 
-// ListConversationParticipantsParams defines parameters for ListConversationParticipants.
-type ListConversationParticipantsParams struct {
+// listConversationParticipantsParams defines parameters for ListConversationParticipants.
+type listConversationParticipantsParams struct {
 	// PageSize How many resources to return in each list page. The default is 50, and the maximum is 100.
 	PageSize *int `form:"PageSize,omitempty" json:"PageSize,omitempty"`
 
@@ -161,33 +196,33 @@ type ListConversationParticipantsParams struct {
 	PageToken *string `form:"PageToken,omitempty" json:"PageToken,omitempty"`
 }
 
-// CreateConversationParticipantParams defines parameters for CreateConversationParticipant.
-type CreateConversationParticipantParams struct {
+// createConversationParticipantParams defines parameters for CreateConversationParticipant.
+type createConversationParticipantParams struct {
 	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
-	XTwilioWebhookEnabled *XTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
 }
 
-// DeleteConversationParticipantParams defines parameters for DeleteConversationParticipant.
-type DeleteConversationParticipantParams struct {
+// deleteConversationParticipantParams defines parameters for DeleteConversationParticipant.
+type deleteConversationParticipantParams struct {
 	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
-	XTwilioWebhookEnabled *XTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
 }
 
-// CreateConversationParticipantFormdataRequestBody defines body for CreateConversationParticipant for application/x-www-form-urlencoded ContentType.
-type CreateConversationParticipantFormdataRequestBody = CreateConversationParticipantRequest
+// createConversationParticipantFormdataRequestBody defines body for CreateConversationParticipant for application/x-www-form-urlencoded ContentType.
+type createConversationParticipantFormdataRequestBody = createConversationParticipantRequest
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
+// requestEditorFn is the function signature for the RequestEditor callback function
+type requestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
+// httpRequestDoer performs HTTP requests.
 //
 // The standard http.Client implements this interface.
-type HttpRequestDoer interface {
+type httpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// RawClient which conforms to the OpenAPI3 specification for this service.
-type RawClient struct {
+// rawClient which conforms to the OpenAPI3 specification for this service.
+type rawClient struct {
 	// The endpoint of the server conforming to this interface, with scheme,
 	// https://api.deepmap.com for example. This can contain a path relative
 	// to the server, such as https://api.deepmap.com/dev-test, and all the
@@ -196,20 +231,20 @@ type RawClient struct {
 
 	// Doer for performing requests, typically a *http.Client with any
 	// customized settings, such as certificate chains.
-	Client HttpRequestDoer
+	Client httpRequestDoer
 
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
-	RequestEditors []RequestEditorFn
+	RequestEditors []requestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
-type ClientOption func(*RawClient) error
+// clientOption allows setting custom parameters during construction
+type clientOption func(*rawClient) error
 
-// Creates a new RawClient, with reasonable defaults
-func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
+// newRawClient creates a new rawClient, with reasonable defaults
+func newRawClient(server string, opts ...clientOption) (*rawClient, error) {
 	// create a client with sane default values
-	client := RawClient{
+	client := rawClient{
 		Server: server,
 	}
 	// mutate client and add all optional params
@@ -229,62 +264,20 @@ func NewClient(server string, opts ...ClientOption) (*RawClient, error) {
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
+// withHTTPClient allows overriding the default Doer, which is
 // automatically created using http.Client. This is useful for tests.
-func WithHTTPClient(doer HttpRequestDoer) ClientOption {
-	return func(c *RawClient) error {
+func withHTTPClient(doer httpRequestDoer) clientOption {
+	return func(c *rawClient) error {
 		c.Client = doer
 		return nil
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
-func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
-	return func(c *RawClient) error {
-		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// The interface specification for the client above.
-type ClientInterface interface {
-
-	// ListConversationParticipants Retrieve a list of all participants of the conversation
-	//
-	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants (the `ListConversationParticipants` operationId).
-	ListConversationParticipants(ctx context.Context, conversationSid ConversationSid, params *ListConversationParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// CreateConversationParticipantWithBody Add a new participant to the conversation
-	//
-	// Takes any type of body and a specified content type.
-	//
-	// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-	CreateConversationParticipantWithBody(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// CreateConversationParticipantWithFormdataBody Add a new participant to the conversation
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type.
-	//
-	// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-	CreateConversationParticipantWithFormdataBody(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, body CreateConversationParticipantFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// DeleteConversationParticipant Remove a participant from the conversation
-	//
-	// Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-	DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*http.Response, error)
-
-	// FetchConversationParticipant Fetch a participant of the conversation
-	//
-	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-	FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*http.Response, error)
-}
-
 // ListConversationParticipants Retrieve a list of all participants of the conversation
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants (the `ListConversationParticipants` operationId).
-func (c *RawClient) ListConversationParticipants(ctx context.Context, conversationSid ConversationSid, params *ListConversationParticipantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConversationParticipantsRequest(c.Server, conversationSid, params)
+func (c *rawClient) ListConversationParticipants(ctx context.Context, conversationSID conversationSID, params *listConversationParticipantsParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newListConversationParticipantsRequest(c.Server, conversationSID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -300,8 +293,8 @@ func (c *RawClient) ListConversationParticipants(ctx context.Context, conversati
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-func (c *RawClient) CreateConversationParticipantWithBody(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationParticipantRequestWithBody(c.Server, conversationSid, params, contentType, body)
+func (c *rawClient) CreateConversationParticipantWithBody(ctx context.Context, conversationSID conversationSID, params *createConversationParticipantParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newCreateConversationParticipantRequestWithBody(c.Server, conversationSID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -317,8 +310,8 @@ func (c *RawClient) CreateConversationParticipantWithBody(ctx context.Context, c
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-func (c *RawClient) CreateConversationParticipantWithFormdataBody(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, body CreateConversationParticipantFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConversationParticipantRequestWithFormdataBody(c.Server, conversationSid, params, body)
+func (c *rawClient) CreateConversationParticipantWithFormdataBody(ctx context.Context, conversationSID conversationSID, params *createConversationParticipantParams, body createConversationParticipantFormdataRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newCreateConversationParticipantRequestWithFormdataBody(c.Server, conversationSID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -332,8 +325,8 @@ func (c *RawClient) CreateConversationParticipantWithFormdataBody(ctx context.Co
 // DeleteConversationParticipant Remove a participant from the conversation
 //
 // Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-func (c *RawClient) DeleteConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConversationParticipantRequest(c.Server, conversationSid, sid, params)
+func (c *rawClient) DeleteConversationParticipant(ctx context.Context, conversationSID conversationSID, participantSID participantSID, params *deleteConversationParticipantParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newDeleteConversationParticipantRequest(c.Server, conversationSID, participantSID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -347,8 +340,8 @@ func (c *RawClient) DeleteConversationParticipant(ctx context.Context, conversat
 // FetchConversationParticipant Fetch a participant of the conversation
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-func (c *RawClient) FetchConversationParticipant(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFetchConversationParticipantRequest(c.Server, conversationSid, sid)
+func (c *rawClient) FetchConversationParticipant(ctx context.Context, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newFetchConversationParticipantRequest(c.Server, conversationSID, participantSIDOrIdentity)
 	if err != nil {
 		return nil, err
 	}
@@ -359,13 +352,13 @@ func (c *RawClient) FetchConversationParticipant(ctx context.Context, conversati
 	return c.Client.Do(req)
 }
 
-// NewListConversationParticipantsRequest constructs an http.Request for the ListConversationParticipants method
-func NewListConversationParticipantsRequest(server string, conversationSid ConversationSid, params *ListConversationParticipantsParams) (*http.Request, error) {
+// newListConversationParticipantsRequest constructs an http.Request for the ListConversationParticipants method
+func newListConversationParticipantsRequest(server string, conversationSID conversationSID, params *listConversationParticipantsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -444,24 +437,24 @@ func NewListConversationParticipantsRequest(server string, conversationSid Conve
 	return req, nil
 }
 
-// NewCreateConversationParticipantRequestWithFormdataBody calls the generic CreateConversationParticipant builder with application/x-www-form-urlencoded body
-func NewCreateConversationParticipantRequestWithFormdataBody(server string, conversationSid ConversationSid, params *CreateConversationParticipantParams, body CreateConversationParticipantFormdataRequestBody) (*http.Request, error) {
+// newCreateConversationParticipantRequestWithFormdataBody calls the generic CreateConversationParticipant builder with application/x-www-form-urlencoded body
+func newCreateConversationParticipantRequestWithFormdataBody(server string, conversationSID conversationSID, params *createConversationParticipantParams, body createConversationParticipantFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewCreateConversationParticipantRequestWithBody(server, conversationSid, params, "application/x-www-form-urlencoded", bodyReader)
+	return newCreateConversationParticipantRequestWithBody(server, conversationSID, params, "application/x-www-form-urlencoded", bodyReader)
 }
 
-// NewCreateConversationParticipantRequestWithBody constructs an http.Request for the CreateConversationParticipant method, with any body, and a specified content type
-func NewCreateConversationParticipantRequestWithBody(server string, conversationSid ConversationSid, params *CreateConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
+// newCreateConversationParticipantRequestWithBody constructs an http.Request for the CreateConversationParticipant method, with any body, and a specified content type
+func newCreateConversationParticipantRequestWithBody(server string, conversationSID conversationSID, params *createConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -506,20 +499,20 @@ func NewCreateConversationParticipantRequestWithBody(server string, conversation
 	return req, nil
 }
 
-// NewDeleteConversationParticipantRequest constructs an http.Request for the DeleteConversationParticipant method
-func NewDeleteConversationParticipantRequest(server string, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams) (*http.Request, error) {
+// newDeleteConversationParticipantRequest constructs an http.Request for the DeleteConversationParticipant method
+func newDeleteConversationParticipantRequest(server string, conversationSID conversationSID, participantSID participantSID, params *deleteConversationParticipantParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", sid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", participantSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -562,20 +555,20 @@ func NewDeleteConversationParticipantRequest(server string, conversationSid Conv
 	return req, nil
 }
 
-// NewFetchConversationParticipantRequest constructs an http.Request for the FetchConversationParticipant method
-func NewFetchConversationParticipantRequest(server string, conversationSid ConversationSid, sid ParticipantSidOrIdentity) (*http.Request, error) {
+// newFetchConversationParticipantRequest constructs an http.Request for the FetchConversationParticipant method
+func newFetchConversationParticipantRequest(server string, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", sid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", participantSIDOrIdentity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -603,7 +596,7 @@ func NewFetchConversationParticipantRequest(server string, conversationSid Conve
 	return req, nil
 }
 
-func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+func (c *rawClient) applyEditors(ctx context.Context, req *http.Request, additionalEditors []requestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
 			return err
@@ -617,736 +610,5 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 	return nil
 }
 
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *RawClient) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// ListConversationParticipantsWithResponse Retrieve a list of all participants of the conversation
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants (the `ListConversationParticipants` operationId).
-	ListConversationParticipantsWithResponse(ctx context.Context, conversationSid ConversationSid, params *ListConversationParticipantsParams, reqEditors ...RequestEditorFn) (*ListConversationParticipantsResponse, error)
-
-	// CreateConversationParticipantWithBodyWithResponse Add a new participant to the conversation
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-	CreateConversationParticipantWithBodyWithResponse(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationParticipantResponse, error)
-
-	// CreateConversationParticipantWithFormdataBodyWithResponse Add a new participant to the conversation
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-	CreateConversationParticipantWithFormdataBodyWithResponse(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, body CreateConversationParticipantFormdataRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationParticipantResponse, error)
-
-	// DeleteConversationParticipantWithResponse Remove a participant from the conversation
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-	DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error)
-
-	// FetchConversationParticipantWithResponse Fetch a participant of the conversation
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-	FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error)
-}
-
-type ListConversationParticipantsResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ParticipantPage
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON200() *ParticipantPage {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListConversationParticipantsResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r ListConversationParticipantsResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListConversationParticipantsResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListConversationParticipantsResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListConversationParticipantsResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// CreateConversationParticipantResponse201Headers the declared response headers of an HTTP 201 response for CreateConversationParticipant
-type CreateConversationParticipantResponse201Headers struct {
-	AccessControlAllowCredentials *bool
-	AccessControlAllowHeaders     *string
-	AccessControlAllowMethods     *string
-	AccessControlAllowOrigin      *string
-	AccessControlExposeHeaders    *string
-}
-
-type CreateConversationParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *Participant
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON409 the response for an HTTP 409 `application/json` response
-	JSON409 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-	// Headers201 the parsed response headers for an HTTP 201 response
-	Headers201 *CreateConversationParticipantResponse201Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON201() *Participant {
-	return r.JSON201
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON409() *ErrorResponse {
-	return r.JSON409
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r CreateConversationParticipantResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r CreateConversationParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r CreateConversationParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r CreateConversationParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r CreateConversationParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type DeleteConversationParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r DeleteConversationParticipantResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r DeleteConversationParticipantResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r DeleteConversationParticipantResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r DeleteConversationParticipantResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r DeleteConversationParticipantResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r DeleteConversationParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r DeleteConversationParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r DeleteConversationParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r DeleteConversationParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-type FetchConversationParticipantResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Participant
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *ErrorResponse
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *ErrorResponse
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *ErrorResponse
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *ErrorResponse
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *ErrorResponse
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON200() *Participant {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON400() *ErrorResponse {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON401() *ErrorResponse {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON403() *ErrorResponse {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON404() *ErrorResponse {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r FetchConversationParticipantResponse) GetJSON429() *ErrorResponse {
-	return r.JSON429
-}
-
-// GetBody returns the raw response body bytes
-func (r FetchConversationParticipantResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FetchConversationParticipantResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FetchConversationParticipantResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FetchConversationParticipantResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListConversationParticipantsWithResponse Retrieve a list of all participants of the conversation
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants (the `ListConversationParticipants` operationId).
-func (c *ClientWithResponses) ListConversationParticipantsWithResponse(ctx context.Context, conversationSid ConversationSid, params *ListConversationParticipantsParams, reqEditors ...RequestEditorFn) (*ListConversationParticipantsResponse, error) {
-	rsp, err := c.ListConversationParticipants(ctx, conversationSid, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListConversationParticipantsResponse(rsp)
-}
-
-// CreateConversationParticipantWithBodyWithResponse Add a new participant to the conversation
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-func (c *ClientWithResponses) CreateConversationParticipantWithBodyWithResponse(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationParticipantResponse, error) {
-	rsp, err := c.CreateConversationParticipantWithBody(ctx, conversationSid, params, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCreateConversationParticipantResponse(rsp)
-}
-
-// CreateConversationParticipantWithFormdataBodyWithResponse Add a new participant to the conversation
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
-func (c *ClientWithResponses) CreateConversationParticipantWithFormdataBodyWithResponse(ctx context.Context, conversationSid ConversationSid, params *CreateConversationParticipantParams, body CreateConversationParticipantFormdataRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationParticipantResponse, error) {
-	rsp, err := c.CreateConversationParticipantWithFormdataBody(ctx, conversationSid, params, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseCreateConversationParticipantResponse(rsp)
-}
-
-// DeleteConversationParticipantWithResponse Remove a participant from the conversation
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
-func (c *ClientWithResponses) DeleteConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSid, params *DeleteConversationParticipantParams, reqEditors ...RequestEditorFn) (*DeleteConversationParticipantResponse, error) {
-	rsp, err := c.DeleteConversationParticipant(ctx, conversationSid, sid, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseDeleteConversationParticipantResponse(rsp)
-}
-
-// FetchConversationParticipantWithResponse Fetch a participant of the conversation
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
-func (c *ClientWithResponses) FetchConversationParticipantWithResponse(ctx context.Context, conversationSid ConversationSid, sid ParticipantSidOrIdentity, reqEditors ...RequestEditorFn) (*FetchConversationParticipantResponse, error) {
-	rsp, err := c.FetchConversationParticipant(ctx, conversationSid, sid, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFetchConversationParticipantResponse(rsp)
-}
-
-// ParseListConversationParticipantsResponse parses an HTTP response from a ListConversationParticipantsWithResponse call
-func ParseListConversationParticipantsResponse(rsp *http.Response) (*ListConversationParticipantsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListConversationParticipantsResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ParticipantPage
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseCreateConversationParticipantResponse parses an HTTP response from a CreateConversationParticipantWithResponse call
-func ParseCreateConversationParticipantResponse(rsp *http.Response) (*CreateConversationParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &CreateConversationParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 201:
-		var headers CreateConversationParticipantResponse201Headers
-		if values := rsp.Header.Values("Access-Control-Allow-Credentials"); len(values) > 0 {
-			var value bool
-			if err := runtime.BindStyledParameterWithOptions("simple", "Access-Control-Allow-Credentials", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.AccessControlAllowCredentials = &value
-		}
-		if values := rsp.Header.Values("Access-Control-Allow-Headers"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Access-Control-Allow-Headers", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.AccessControlAllowHeaders = &value
-		}
-		if values := rsp.Header.Values("Access-Control-Allow-Methods"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Access-Control-Allow-Methods", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.AccessControlAllowMethods = &value
-		}
-		if values := rsp.Header.Values("Access-Control-Allow-Origin"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Access-Control-Allow-Origin", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.AccessControlAllowOrigin = &value
-		}
-		if values := rsp.Header.Values("Access-Control-Expose-Headers"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Access-Control-Expose-Headers", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.AccessControlExposeHeaders = &value
-		}
-		response.Headers201 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseDeleteConversationParticipantResponse parses an HTTP response from a DeleteConversationParticipantWithResponse call
-func ParseDeleteConversationParticipantResponse(rsp *http.Response) (*DeleteConversationParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &DeleteConversationParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	return response, nil
-}
-
-// ParseFetchConversationParticipantResponse parses an HTTP response from a FetchConversationParticipantWithResponse call
-func ParseFetchConversationParticipantResponse(rsp *http.Response) (*FetchConversationParticipantResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FetchConversationParticipantResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Participant
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest ErrorResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	}
-
-	return response, nil
-}
+// The oapi-codegen client with responses is not generated; see
+// specs/templates/client-with-responses.tmpl.

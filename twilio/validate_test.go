@@ -2,6 +2,7 @@ package twilio
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,6 +160,16 @@ func TestInvalidListParams(t *testing.T) {
 	}
 }
 
+func TestNewAccountSIDIsParamError(t *testing.T) {
+	for _, sid := range []string{"SK0123456789abcdef0123456789abcdef", "AC0123", "AC0123456789abcdef0123456789abcdez"} {
+		_, err := New(sid, testAuthToken)
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Vendor != "twilio" || pe.Field != "accountSID" || !strings.Contains(pe.Reason, "AC followed by 32 hex digits") {
+			t.Errorf("New(%q): err = %v (%T), want a *ParamError for accountSID", sid, err, err)
+		}
+	}
+}
+
 func TestNew(t *testing.T) {
 	mockOpt := option.WithHTTPClient(&http.Client{Transport: httpmock.NewMockTransport()})
 	tests := []struct {
@@ -210,11 +221,7 @@ func TestNewDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Generated() == nil {
-		t.Fatal("Generated() is nil")
-	}
-	raw, ok := c.Generated().ClientInterface.(*RawClient)
-	if !ok || raw.Server != DefaultBaseURL+"/" {
-		t.Errorf("server = %v", c.Generated().ClientInterface)
+	if c.gen.Server != DefaultBaseURL+"/" {
+		t.Errorf("server = %v", c.gen.Server)
 	}
 }

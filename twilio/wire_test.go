@@ -88,8 +88,8 @@ func TestCreateParticipantWire(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CreateParticipant: %v", err)
 			}
-			if got.Sid == nil || *got.Sid != testMB {
-				t.Errorf("Sid = %v", got.Sid)
+			if got.SID != testMB {
+				t.Errorf("Sid = %q", got.SID)
 			}
 			calls := rec.all()
 			if len(calls) != 1 {

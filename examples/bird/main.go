@@ -103,7 +103,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  add %d: HTTP %d, Created %t, participant %s (%s)\n", i+1, res.StatusCode, res.Created, res.Participant.Id, res.Participant.Type)
+		fmt.Fprintf(out, "  add %d: HTTP %d, Created %t, participant %s (%s)\n", i+1, res.StatusCode, res.Created, res.Participant.ID, res.Participant.Type)
 		if i == 1 && res.Created {
 			return errors.New("the second add created another participant")
 		}
@@ -121,15 +121,15 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		}
 		for _, p := range page.Results {
 			status, address := "-", "-"
-			if p.Status != nil {
-				status = string(*p.Status)
+			if p.Status != "" {
+				status = string(p.Status)
 			}
-			if p.Contact != nil && p.Contact.PlatformAddress != nil {
-				address = *p.Contact.PlatformAddress
+			if p.Contact != nil && p.Contact.PlatformAddress != "" {
+				address = p.Contact.PlatformAddress
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Type, p.Id, status, address)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Type, p.ID, status, address)
 		}
-		if page.NextPageToken == nil || *page.NextPageToken == "" {
+		if page.NextPageToken == "" {
 			break
 		}
 		params.PageToken = page.NextPageToken

@@ -110,7 +110,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  TYPE\tID")
 	for _, c := range list.Customers {
-		fmt.Fprintf(tw, "  %s\t%s\n", c.Type, c.Id)
+		fmt.Fprintf(tw, "  %s\t%s\n", c.Type, c.ID)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

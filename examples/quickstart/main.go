@@ -280,15 +280,15 @@ func describe(res *participants.Result) string {
 	case res.As(&customers):
 		return fmt.Sprintf("Intercom lists %d customer(s) on the conversation", len(customers.Customers))
 	case res.As(&bp):
-		if bp.Contact != nil && bp.Contact.IdentifierKey != nil && bp.Contact.IdentifierValue != nil {
-			return fmt.Sprintf("Bird %s by %s %s", bp.Type, *bp.Contact.IdentifierKey, *bp.Contact.IdentifierValue)
+		if bp.Contact != nil && bp.Contact.IdentifierKey != "" && bp.Contact.IdentifierValue != "" {
+			return fmt.Sprintf("Bird %s by %s %s", bp.Type, bp.Contact.IdentifierKey, bp.Contact.IdentifierValue)
 		}
 		return fmt.Sprintf("Bird %s", bp.Type)
 	case res.As(&tp):
-		if tp.Identity != nil {
-			return "Twilio chat identity " + *tp.Identity
+		if tp.Identity != "" {
+			return "Twilio chat identity " + tp.Identity
 		}
-		if b, ok := tp.Binding(); ok {
+		if b := tp.MessagingBinding; b != nil {
 			return fmt.Sprintf("Twilio %s %s via %s", b.Type, b.Address, b.ProxyAddress)
 		}
 	}

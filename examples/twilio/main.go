@@ -127,7 +127,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 	var apiErr *twilio.APIError
 	switch {
 	case err == nil:
-		fmt.Fprintf(out, "  created participant %s\n", deref(p.Sid))
+		fmt.Fprintf(out, "  created participant %s\n", p.SID)
 	case errors.As(err, &apiErr) && apiErr.Code == duplicate:
 		fmt.Fprintf(out, "  not created: code %s, %s\n", apiErr.Code, apiErr.Message)
 	default:
@@ -153,18 +153,18 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 			return err
 		}
 		address := "-"
-		if b, ok := p.Binding(); ok && b.Address != "" {
+		if b := p.MessagingBinding; b != nil && b.Address != "" {
 			address = b.Address + " via " + b.ProxyAddress
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", deref(p.Sid), deref(p.Identity), address)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", p.SID, orDash(p.Identity), address)
 	}
 	return tw.Flush()
 }
 
-// deref returns *s, or "-" for nil.
-func deref(s *string) string {
-	if s == nil {
+// orDash returns s, or "-" when it is empty.
+func orDash(s string) string {
+	if s == "" {
 		return "-"
 	}
-	return *s
+	return s
 }
