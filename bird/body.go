@@ -3,9 +3,6 @@ package bird
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
 )
@@ -207,22 +204,8 @@ func encode(w wireBody) CreateParticipantBody {
 	return CreateParticipantBody{raw: raw}
 }
 
-// checkValue refuses a body string that Bird cannot use: empty or all
-// whitespace, invalid UTF-8, control characters, longer than
-// pathparam.MaxLen bytes.
+// checkValue refuses a body string that Bird cannot use (see
+// pathparam.CheckText).
 func checkValue(field, v string) error {
-	switch {
-	case strings.TrimSpace(v) == "":
-		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: "must not be empty"}
-	case len(v) > pathparam.MaxLen:
-		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: fmt.Sprintf("longer than %d bytes", pathparam.MaxLen)}
-	case !utf8.ValidString(v):
-		return &pathparam.Error{Vendor: Vendor, Field: field, Reason: "not valid UTF-8"}
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return &pathparam.Error{Vendor: Vendor, Field: field, Reason: fmt.Sprintf("contains control character %U", r)}
-		}
-	}
-	return nil
+	return pathparam.CheckText(Vendor, field, v, pathparam.MaxLen)
 }

@@ -222,13 +222,13 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 	var g listParticipantsParams
 	if p.Limit != 0 {
 		if p.Limit < 1 || p.Limit > 100 {
-			return nil, &pathparam.Error{Vendor: Vendor, Field: "limit", Reason: fmt.Sprintf("%d is outside 1..100", p.Limit)}
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "params.Limit", Reason: fmt.Sprintf("%d is outside 1..100", p.Limit)}
 		}
 		g.Limit = &p.Limit
 	}
 	if p.PageToken != "" {
 		if n := utf8.RuneCountInString(p.PageToken); n > MaxPageTokenLen {
-			return nil, &pathparam.Error{Vendor: Vendor, Field: "pageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "params.PageToken", Reason: fmt.Sprintf("%d characters, longer than %d", n, MaxPageTokenLen)}
 		}
 		g.PageToken = &p.PageToken
 	}
@@ -271,7 +271,7 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
-	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
+	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return nil, err
 	}
 	// The raw method: the typed parser would fail on a 2xx array body before
@@ -314,7 +314,7 @@ func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversatio
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return err
 	}
-	if err := pathparam.Check(Vendor, "participantId", participantID); err != nil {
+	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return err
 	}
 	resp, err := c.gen.RemoveParticipant(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
@@ -329,10 +329,10 @@ func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversatio
 }
 
 func checkConversation(workspaceID, conversationID string) error {
-	if err := pathparam.CheckUUID(Vendor, "workspaceId", workspaceID); err != nil {
+	if err := pathparam.CheckUUID(Vendor, "workspaceID", workspaceID); err != nil {
 		return err
 	}
-	return pathparam.CheckUUID(Vendor, "conversationId", conversationID)
+	return pathparam.CheckUUID(Vendor, "conversationID", conversationID)
 }
 
 // wrap returns API errors, context errors and errors that already name the

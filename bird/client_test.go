@@ -362,7 +362,7 @@ func TestListParticipantsLimitRange(t *testing.T) {
 		c, mock, _ := newClient(t, nil)
 		_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: n})
 		var pe *pathparam.Error
-		if !errors.As(err, &pe) || pe.Field != "limit" || !strings.Contains(err.Error(), "bird") {
+		if !errors.As(err, &pe) || pe.Field != "params.Limit" || !strings.Contains(err.Error(), "bird") {
 			t.Errorf("limit %d: err = %v", n, err)
 		}
 		if mock.GetTotalCallCount() != 0 {
@@ -530,17 +530,17 @@ func TestInvalidPathParametersSendNothing(t *testing.T) {
 	all := []string{"AddParticipant", "ListParticipants", "GetParticipant", "GetParticipantByIdentifier", "RemoveParticipant"}
 	for name, v := range badAny {
 		cases = append(cases,
-			tc{field: "workspaceId/" + name, ws: v, conv: conv, a: "p", b: "v", ops: all},
-			tc{field: "conversationId/" + name, ws: ws, conv: v, a: "p", b: "v", ops: all},
-			tc{field: "participantId/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipant", "RemoveParticipant"}},
+			tc{field: "workspaceID/" + name, ws: v, conv: conv, a: "p", b: "v", ops: all},
+			tc{field: "conversationID/" + name, ws: ws, conv: v, a: "p", b: "v", ops: all},
+			tc{field: "participantID/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipant", "RemoveParticipant"}},
 			tc{field: "identifierKey/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipantByIdentifier"}},
 			tc{field: "identifierValue/" + name, ws: ws, conv: conv, a: "emailaddress", b: v, ops: []string{"GetParticipantByIdentifier"}},
 		)
 	}
 	for name, v := range badUUID {
 		cases = append(cases,
-			tc{field: "workspaceId/" + name, ws: v, conv: conv, a: "p", b: "v", ops: all},
-			tc{field: "conversationId/" + name, ws: ws, conv: v, a: "p", b: "v", ops: all},
+			tc{field: "workspaceID/" + name, ws: v, conv: conv, a: "p", b: "v", ops: all},
+			tc{field: "conversationID/" + name, ws: ws, conv: v, a: "p", b: "v", ops: all},
 		)
 	}
 	for _, cs := range cases {

@@ -100,5 +100,5 @@ func ExampleParamError() {
 		fmt.Println(pe.Field, "-", pe.Reason)
 	}
 	// Output:
-	// workspaceId - "my-workspace" is not a UUID
+	// workspaceID - "my-workspace" is not a UUID
 }

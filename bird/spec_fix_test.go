@@ -80,10 +80,10 @@ func TestListParticipantsPageTokenLength(t *testing.T) {
 	c, mock, _ = newClient(t, nil)
 	_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{PageToken: long})
 	var pe *pathparam.Error
-	if !errors.As(err, &pe) || pe.Vendor != "bird" || pe.Field != "pageToken" {
+	if !errors.As(err, &pe) || pe.Vendor != "bird" || pe.Field != "params.PageToken" {
 		t.Fatalf("err = %v (%T), want a *pathparam.Error for pageToken", err, err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "bird") || !strings.Contains(msg, "pageToken") || !strings.Contains(msg, "8000") {
+	if msg := err.Error(); !strings.Contains(msg, "bird") || !strings.Contains(msg, "params.PageToken") || !strings.Contains(msg, "8000") {
 		t.Errorf("Error() = %q", msg)
 	}
 	if mock.GetTotalCallCount() != 0 {

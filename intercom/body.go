@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
 )
@@ -161,21 +159,8 @@ func (c Customer) identifier(field string) (customerIdentifier, error) {
 	return id, nil
 }
 
-// checkValue refuses an empty or blank body value, invalid UTF-8 and
-// control characters.
+// checkValue refuses a body value Intercom cannot use (see
+// pathparam.CheckText).
 func checkValue(field, v string) error {
-	switch {
-	case strings.TrimSpace(v) == "":
-		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "must not be empty"}
-	case !utf8.ValidString(v):
-		return &pathparam.Error{Vendor: vendor, Field: field, Reason: "not valid UTF-8"}
-	case len(v) > pathparam.MaxLen:
-		return &pathparam.Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("longer than %d bytes", pathparam.MaxLen)}
-	}
-	for _, r := range v {
-		if r < 0x20 || r == 0x7f {
-			return &pathparam.Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("contains control character %U", r)}
-		}
-	}
-	return nil
+	return pathparam.CheckText(vendor, field, v, pathparam.MaxLen)
 }

@@ -80,7 +80,7 @@ func WithVersion(v string) option.Option {
 // was already there. The call is not marked idempotent, so a 5xx or a
 // connection reset after sending is not retried (a 429 is).
 func (c *Client) AttachContact(ctx context.Context, conversationID string, body AttachContactBody) (*CustomersList, error) {
-	if err := pathparam.Check(vendor, "conversation ID", conversationID); err != nil {
+	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
 		return nil, err
 	}
 	req, err := body.request()
@@ -111,10 +111,10 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 // is a 404 *APIError ("User Not Found"); removing the last customer is a 422
 // parameter_invalid. The call is marked idempotent and retried on 5xx.
 func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, adminID string) (*CustomersList, error) {
-	if err := pathparam.Check(vendor, "conversation ID", conversationID); err != nil {
+	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
 		return nil, err
 	}
-	if err := pathparam.Check(vendor, "contact ID", contactID); err != nil {
+	if err := pathparam.Check(vendor, "contactID", contactID); err != nil {
 		return nil, err
 	}
 	if err := checkValue("admin_id", adminID); err != nil {

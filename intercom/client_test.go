@@ -405,15 +405,15 @@ func TestInvalidPathParameters(t *testing.T) {
 			field string
 			call  func(*Client) error
 		}{
-			{"conversation ID", func(c *Client) error {
+			{"conversationID", func(c *Client) error {
 				_, err := c.AttachContact(context.Background(), b.v, body)
 				return err
 			}},
-			{"conversation ID", func(c *Client) error {
+			{"conversationID", func(c *Client) error {
 				_, err := c.DetachContact(context.Background(), b.v, "58c1", "781236")
 				return err
 			}},
-			{"contact ID", func(c *Client) error {
+			{"contactID", func(c *Client) error {
 				_, err := c.DetachContact(context.Background(), "123", b.v, "781236")
 				return err
 			}},
@@ -455,11 +455,11 @@ func TestInvalidBodies(t *testing.T) {
 	}{
 		{"zero body", AttachContactBody{}, "attach contact body", "unset"},
 		{"empty admin_id", AdminAttach("", good), "admin_id", "must not be empty"},
-		{"blank admin_id", AdminAttach(" \t", good), "admin_id", "must not be empty"},
+		{"blank admin_id", AdminAttach(" \t", good), "admin_id", "is blank"},
 		{"admin_id with newline", AdminAttach("78\n1", good), "admin_id", "control character"},
 		{"admin, zero customer", AdminAttach("781236", Customer{}), "customer", "unset"},
 		{"admin, empty intercom_user_id", AdminAttach("781236", CustomerByIntercomUserID("")), "customer.intercom_user_id", "must not be empty"},
-		{"admin, empty user_id", AdminAttach("781236", CustomerByUserID("  ")), "customer.user_id", "must not be empty"},
+		{"admin, blank user_id", AdminAttach("781236", CustomerByUserID("  ")), "customer.user_id", "is blank"},
 		{"admin, empty email", AdminAttach("781236", CustomerByEmail("")), "customer.email", "must not be empty"},
 		{"admin, invalid UTF-8 email", AdminAttach("781236", CustomerByEmail("\xff@x")), "customer.email", "UTF-8"},
 		{"contact, zero actor", ContactAttach(Customer{}, good), "actor", "unset"},
@@ -485,7 +485,7 @@ func TestInvalidBodies(t *testing.T) {
 	t.Run("detach empty admin_id", func(t *testing.T) {
 		c, mock, _ := setup(t, ok(seedResponse))
 		_, err := c.DetachContact(context.Background(), "123", "58c1", " ")
-		checkArgError(t, err, "admin_id", "must not be empty")
+		checkArgError(t, err, "admin_id", "is blank")
 		if n := mock.GetTotalCallCount(); n != 0 {
 			t.Errorf("calls = %d, want 0", n)
 		}

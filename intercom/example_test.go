@@ -81,5 +81,5 @@ func ExampleParamError() {
 		fmt.Println(pe.Field, "-", pe.Reason)
 	}
 	// Output:
-	// conversation ID - ".." is not allowed
+	// conversationID - ".." is not allowed
 }

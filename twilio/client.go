@@ -78,7 +78,7 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 // transport errors after the request was sent (it may have been processed);
 // 429 is retried.
 func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, p CreateParticipantParams) (*Participant, error) {
-	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {
@@ -121,13 +121,13 @@ func (p *ListParticipantsParams) generated() (*listConversationParticipantsParam
 	}
 	var g listConversationParticipantsParams
 	if p.PageSize < 0 || p.PageSize > 100 {
-		return nil, &pathparam.Error{Vendor: vendor, Field: "PageSize", Reason: fmt.Sprintf("%d is outside 1..100", p.PageSize)}
+		return nil, &pathparam.Error{Vendor: vendor, Field: "params.PageSize", Reason: fmt.Sprintf("%d is outside 1..100", p.PageSize)}
 	}
 	if p.Page < 0 {
-		return nil, &pathparam.Error{Vendor: vendor, Field: "Page", Reason: fmt.Sprintf("%d is negative", p.Page)}
+		return nil, &pathparam.Error{Vendor: vendor, Field: "params.Page", Reason: fmt.Sprintf("%d is negative", p.Page)}
 	}
 	if p.PageToken != "" {
-		if err := checkText("PageToken", p.PageToken, pathparam.MaxLen); err != nil {
+		if err := pathparam.CheckText(vendor, "params.PageToken", p.PageToken, pathparam.MaxLen); err != nil {
 			return nil, err
 		}
 		g.PageToken = &p.PageToken
@@ -144,7 +144,7 @@ func (p *ListParticipantsParams) generated() (*listConversationParticipantsParam
 // ListParticipants returns one page of a conversation's participants:
 // GET /v1/Conversations/{ConversationSid}/Participants. params may be nil.
 func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams) (*ParticipantPage, error) {
-	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
 	g, err := params.generated()
@@ -246,10 +246,10 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 // participant operation Twilio documents as accepting an identity in place
 // of the SID.
 func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string) (*Participant, error) {
-	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
-	if err := pathparam.Check(vendor, "Sid", sidOrIdentity); err != nil {
+	if err := pathparam.Check(vendor, "participantSIDOrIdentity", sidOrIdentity); err != nil {
 		return nil, err
 	}
 	// The raw method: the typed parser would fail on a 2xx array body before
@@ -277,10 +277,10 @@ type DeleteParticipantParams struct {
 // else is refused before sending (fetch the participant by identity first to
 // learn its SID). params may be nil. Twilio answers 204.
 func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams) error {
-	if err := pathparam.Check(vendor, "ConversationSid", conversationSID); err != nil {
+	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return err
 	}
-	if err := pathparam.CheckSID(vendor, "Sid", "MB", participantSID); err != nil {
+	if err := pathparam.CheckSID(vendor, "participantSID", "MB", participantSID); err != nil {
 		return err
 	}
 	var g deleteConversationParticipantParams

@@ -52,7 +52,7 @@ func TestDeleteRefusesIdentity(t *testing.T) {
 			mock := httpmock.NewMockTransport()
 			answer(t, mock, rawResp(204, "", ""))
 			c := newTestClient(t, mock)
-			wantParamError(t, c.DeleteParticipant(context.Background(), testCH, v, nil), "Sid")
+			wantParamError(t, c.DeleteParticipant(context.Background(), testCH, v, nil), "participantSID")
 			wantNoCalls(t, mock)
 		})
 	}

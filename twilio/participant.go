@@ -3,9 +3,7 @@ package twilio
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -72,22 +70,6 @@ func invalid(field, reason string) error {
 	return &pathparam.Error{Vendor: vendor, Field: field, Reason: reason}
 }
 
-// checkText refuses invalid UTF-8, control characters and values longer
-// than max characters. The value never appears in the error.
-func checkText(field, v string, max int) error {
-	if !utf8.ValidString(v) {
-		return invalid(field, "not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return invalid(field, fmt.Sprintf("%d characters, more than %d", n, max))
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) {
-			return invalid(field, fmt.Sprintf("contains control character %U", r))
-		}
-	}
-	return nil
-}
 
 func (p *CreateParticipantParams) validate() error {
 	for _, f := range []struct{ key, v string }{
@@ -99,10 +81,7 @@ func (p *CreateParticipantParams) validate() error {
 		if f.v == "" {
 			continue
 		}
-		if strings.TrimSpace(f.v) == "" {
-			return invalid(f.key, "is blank")
-		}
-		if err := checkText(f.key, f.v, MaxAddressLen); err != nil {
+		if err := pathparam.CheckText(vendor, f.key, f.v, MaxAddressLen); err != nil {
 			return err
 		}
 	}

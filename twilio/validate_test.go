@@ -32,29 +32,29 @@ func TestInvalidPathParams(t *testing.T) {
 		field string
 		run   func(c *Client, v string) error
 	}{
-		{"create/ConversationSid", "ConversationSid", func(c *Client, v string) error {
+		{"create/ConversationSid", "conversationSID", func(c *Client, v string) error {
 			_, err := c.CreateParticipant(ctx, v, CreateParticipantParams{Identity: "alice"})
 			return err
 		}},
-		{"list/ConversationSid", "ConversationSid", func(c *Client, v string) error {
+		{"list/ConversationSid", "conversationSID", func(c *Client, v string) error {
 			_, err := c.ListParticipants(ctx, v, nil)
 			return err
 		}},
-		{"fetch/ConversationSid", "ConversationSid", func(c *Client, v string) error {
+		{"fetch/ConversationSid", "conversationSID", func(c *Client, v string) error {
 			_, err := c.FetchParticipant(ctx, v, testMB)
 			return err
 		}},
-		{"fetch/Sid", "Sid", func(c *Client, v string) error {
+		{"fetch/Sid", "participantSIDOrIdentity", func(c *Client, v string) error {
 			_, err := c.FetchParticipant(ctx, testCH, v)
 			return err
 		}},
-		{"delete/ConversationSid", "ConversationSid", func(c *Client, v string) error {
+		{"delete/ConversationSid", "conversationSID", func(c *Client, v string) error {
 			return c.DeleteParticipant(ctx, v, testMB, nil)
 		}},
-		{"delete/Sid", "Sid", func(c *Client, v string) error {
+		{"delete/Sid", "participantSID", func(c *Client, v string) error {
 			return c.DeleteParticipant(ctx, testCH, v, nil)
 		}},
-		{"all/ConversationSid", "ConversationSid", func(c *Client, v string) error {
+		{"all/ConversationSid", "conversationSID", func(c *Client, v string) error {
 			for _, err := range c.AllParticipants(ctx, v, nil) {
 				return err
 			}
@@ -143,10 +143,10 @@ func TestInvalidListParams(t *testing.T) {
 		p     ListParticipantsParams
 		field string
 	}{
-		{"page size 101", ListParticipantsParams{PageSize: 101}, "PageSize"},
-		{"page size negative", ListParticipantsParams{PageSize: -1}, "PageSize"},
-		{"page negative", ListParticipantsParams{Page: -1}, "Page"},
-		{"token control char", ListParticipantsParams{PageToken: "a\x00"}, "PageToken"},
+		{"page size 101", ListParticipantsParams{PageSize: 101}, "params.PageSize"},
+		{"page size negative", ListParticipantsParams{PageSize: -1}, "params.PageSize"},
+		{"page negative", ListParticipantsParams{Page: -1}, "params.Page"},
+		{"token control char", ListParticipantsParams{PageToken: "a\x00"}, "params.PageToken"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

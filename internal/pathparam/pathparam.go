@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -54,6 +55,30 @@ func Check(vendor, field, v string) error {
 		return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("longer than %d bytes", MaxLen)}
 	case !utf8.ValidString(v):
 		return &Error{Vendor: vendor, Field: field, Reason: "not valid UTF-8"}
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("contains control character %U", r)}
+		}
+	}
+	return nil
+}
+
+// CheckText refuses a request value (a body field, a form field, a query
+// value) that no vendor can use: empty, blank, invalid UTF-8, longer than max
+// characters, or holding a control character (C0, DEL or C1). It is the one
+// value check of every vendor client; the error never quotes the value.
+func CheckText(vendor, field, v string, max int) error {
+	switch {
+	case v == "":
+		return &Error{Vendor: vendor, Field: field, Reason: "must not be empty"}
+	case strings.TrimSpace(v) == "":
+		return &Error{Vendor: vendor, Field: field, Reason: "is blank"}
+	case !utf8.ValidString(v):
+		return &Error{Vendor: vendor, Field: field, Reason: "not valid UTF-8"}
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return &Error{Vendor: vendor, Field: field, Reason: fmt.Sprintf("%d characters, more than %d", n, max)}
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) {
