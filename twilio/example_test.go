@@ -66,5 +66,5 @@ func ExampleParamError() {
 		fmt.Println(pe.Field, "-", pe.Reason)
 	}
 	// Output:
-	// Sid - "alice" is not a MB SID (MB followed by 32 hex digits)
+	// participantSID - "alice" is not a MB SID (MB followed by 32 hex digits)
 }
