@@ -83,7 +83,8 @@ type Request struct {
 // Server is the vendor-independent core embedded in [IntercomServer],
 // [BirdServer] and [TwilioServer]: the underlying httptest server, fault
 // injection, the request log and the rate limit. It is safe for concurrent
-// use. Obtain one through a vendor constructor; the zero Server is not usable.
+// use. Obtain one through a vendor constructor, or through [NewServer] for a
+// fake of your own; the zero Server is not usable.
 type Server struct {
 	ts     *httptest.Server
 	vendor vendor
