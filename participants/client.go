@@ -128,9 +128,11 @@ func (c *Client) Provider() string {
 // Add ensures p is a participant of the conversation conversationID: a
 // participant who is already there is success with Outcome AlreadyPresent
 // (or Unreported where the vendor does not tell). Bad input is an *Error with
-// code InvalidArgument or Unimplemented before any request is sent. Vendor
-// errors map to codes (see Code) with the vendor *APIError in the chain. The
-// context's deadline covers every retry.
+// code InvalidArgument or Unimplemented before any request is sent. Every
+// error is an *Error with the vendor's error (for the adapters, its
+// *APIError) in the chain: a context error is Canceled or DeadlineExceeded,
+// and any other error that the Provider did not make an *Error itself gets
+// the code its ErrorCode gives. The context's deadline covers every retry.
 func (c *Client) Add(ctx context.Context, conversationID string, p Participant, opts ...AddOption) (*Result, error) {
 	if err := c.check(); err != nil {
 		return nil, err
