@@ -193,16 +193,21 @@ func testConcurrent(t *testing.T, _ Harness, f *Fixture) {
 }
 
 // testConversationNotFound: a missing conversation is NotFound, matches
-// ErrNotFound, and keeps the vendor's error in the chain.
-func testConversationNotFound(t *testing.T, _ Harness, f *Fixture) {
+// ErrNotFound, names the provider and keeps the vendor's error in the chain.
+func testConversationNotFound(t *testing.T, h Harness, f *Fixture) {
 	_, err := f.Client.Add(ctx, f.MissingConversation, f.Person(3))
 	checkCode(t, err, participants.NotFound)
 	if !errors.Is(err, participants.ErrNotFound) {
 		t.Errorf("errors.Is(err, ErrNotFound) = false for %v", err)
 	}
 	var pe *participants.Error
-	if errors.As(err, &pe) && pe.Err == nil {
-		t.Errorf("the *participants.Error carries no vendor error in its chain: %v", err)
+	if errors.As(err, &pe) {
+		if pe.Err == nil {
+			t.Errorf("the *participants.Error carries no vendor error in its chain: %v", err)
+		}
+		if pe.Provider != h.Name {
+			t.Errorf("error names provider %q, want %q", pe.Provider, h.Name)
+		}
 	}
 }
 
@@ -300,13 +305,13 @@ func testUnimplementedIdentifier(t *testing.T, h Harness, f *Fixture) {
 func testFieldAttributes(t *testing.T, h Harness, f *Fixture) {
 	p := f.Person(6)
 	p.Attributes = []byte(`{"tier":"gold"}`)
-	field(t, h, f, f.Caps.Attributes, p, "Attributes")
+	carried(t, h, f, f.Caps.Attributes, p, "Attributes")
 }
 
 func testFieldStatus(t *testing.T, h Harness, f *Fixture) {
 	p := f.Person(6)
 	p.Status = participants.StatusInvited
-	field(t, h, f, f.Caps.Status, p, "Status")
+	carried(t, h, f, f.Caps.Status, p, "Status")
 }
 
 // testRetryAfterLostResponse: a response lost after the vendor did the work
@@ -381,9 +386,10 @@ func unimplemented(t *testing.T, h Harness, f *Fixture, has bool, p participants
 	}
 }
 
-// field checks that p, which sets field, is added when the vendor can carry
-// it (has) and refused as Unimplemented, unsent, when it cannot.
-func field(t *testing.T, h Harness, f *Fixture, has bool, p participants.Participant, name string) {
+// carried checks that p, which sets the field name, is added when the
+// vendor can carry it (has) and refused as Unimplemented, unsent, when it
+// cannot.
+func carried(t *testing.T, h Harness, f *Fixture, has bool, p participants.Participant, name string) {
 	t.Helper()
 	if !has {
 		refused(t, h, f, f.Conversation, p, participants.Unimplemented, name)
