@@ -95,6 +95,9 @@ type toyProvider struct{ c *toyClient }
 
 func (*toyProvider) Name() string { return "toychat" }
 
+// Add refuses, before any request, what toychat cannot express (rule 2 of
+// the Provider documentation), hands BeforeAdd the request, then ensures the
+// member. Result.As reaches the *member.
 func (p *toyProvider) Add(ctx context.Context, conversation string, pt participants.Participant, o participants.CallOptions) (*participants.Result, error) {
 	refuse := func(field string) error {
 		return participants.Errorf(participants.Unimplemented, "toychat", field, "not expressible on toychat")
