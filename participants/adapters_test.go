@@ -290,7 +290,7 @@ func TestVendorErrorsMapToCodes(t *testing.T) {
 				for i := range faults {
 					faults[i] = participantstest.Fault{Status: tc.status, Body: `{}`, Header: http.Header{"Retry-After": {"0"}}}
 				}
-				f.Server.InjectFaults(faults...)
+				f.Fake.InjectFaults(faults...)
 				_, err := f.Client.Add(ctx, f.Conversation, f.Person(1))
 				if got := participants.Code(err); got != tc.want {
 					t.Errorf("Code = %v, want %v (%v)", got, tc.want, err)

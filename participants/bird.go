@@ -53,6 +53,11 @@ func Bird(c *bird.Client, o BirdOptions) Provider {
 
 func (p *birdProvider) Name() string { return "bird" }
 
+// ErrorCode classifies the errors of the Bird client: the code of the
+// status of its *APIError, InvalidArgument for a refused path parameter,
+// Unavailable for transport errors, Unknown otherwise.
+func (p *birdProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+
 func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	const name = "bird"
 	if p.c == nil {

@@ -11,7 +11,11 @@ import (
 )
 
 // Provider adds participants on one vendor. The adapters Intercom, Bird and
-// Twilio implement it over the vendor clients; the Client calls it.
+// Twilio implement it over the vendor clients; the Client calls it. Anyone
+// can implement it: the contract needs nothing from this module's internals,
+// and participantstest.RunConformance with participantstest.NewServer runs
+// the suite against a provider of your own and a fake of its vendor written
+// as a plain http.Handler.
 //
 // Every Provider MUST follow these rules, and RunConformance in package
 // participantstest checks them:
@@ -20,26 +24,40 @@ import (
 //  2. Add sends nothing when it cannot express the request: a set
 //     Participant field or CallOptions field the vendor cannot carry is an
 //     *Error with code Unimplemented naming the field and the vendor; a value
-//     of the wrong form is InvalidArgument naming the field. Nothing is ever
-//     silently dropped or sent as null.
+//     of the wrong form is InvalidArgument naming the field, and so is a
+//     conversation ID that would change the request path ("." or "..").
+//     Nothing is ever silently dropped or sent as null.
 //  3. Among several identities, Add uses the first the vendor supports in
 //     the order ID, ExternalID, Email, Phone, Identifier.
 //  4. Add has ensure semantics: a participant who is already in the
 //     conversation is success with Outcome AlreadyPresent, but only where
 //     the vendor said so; Unreported where the vendor does not tell; never a
 //     second participant for the same person. This is what makes the retry of
-//     a lost response safe, and the Client marks Add idempotent for the
-//     transport.
-//  5. Every error is an *Error (see WrapError) with the vendor's *APIError
-//     or the context error in its chain.
-//  6. Add calls CallOptions.BeforeAdd, when set, with a pointer to the vendor
-//     request body just before sending it, and returns its error unsent.
-//  7. Result.As reaches the decoded vendor response.
+//     a lost response safe.
+//  5. Add retries, within the context's deadline, what the vendor did not
+//     refuse for good: 429, 5xx and a response lost in transit. It sends
+//     nothing when the context is already done.
+//  6. Every error keeps the vendor's error (or the context error) in its
+//     chain. Add may return it as it is: the Client itself makes a context
+//     error Canceled or DeadlineExceeded, and asks ErrorCode for the code of
+//     any other error. Or Add returns an *Error (Errorf, WrapError, or a
+//     literal with the vendor's error in Err), which the Client passes on
+//     unchanged; refusals before any request are *Errors.
+//  7. Add calls CallOptions.BeforeAdd, when set, with a pointer to the vendor
+//     request body just before sending it, and returns its error unsent as
+//     an InvalidArgument *Error with Field "BeforeAdd".
+//  8. Result.As reaches the decoded vendor response.
 type Provider interface {
 	// Name returns the vendor name: "intercom", "bird", "twilio".
 	Name() string
 	// Add ensures p is a participant of the conversation.
 	Add(ctx context.Context, conversationID string, p Participant, o CallOptions) (*Result, error)
+	// ErrorCode returns the portable code of err. The Client calls it for
+	// any non-nil error Add returned that is not already an *Error and is
+	// not a context error (context.Canceled, context.DeadlineExceeded),
+	// and wraps err in an *Error with that code. A code of OK is taken as
+	// Unknown: an error is never OK.
+	ErrorCode(err error) ErrorCode
 }
 
 // CallOptions are the per-call settings built from AddOptions. A Provider
@@ -110,9 +128,11 @@ func (c *Client) Provider() string {
 // Add ensures p is a participant of the conversation conversationID: a
 // participant who is already there is success with Outcome AlreadyPresent
 // (or Unreported where the vendor does not tell). Bad input is an *Error with
-// code InvalidArgument or Unimplemented before any request is sent. Vendor
-// errors map to codes (see Code) with the vendor *APIError in the chain. The
-// context's deadline covers every retry.
+// code InvalidArgument or Unimplemented before any request is sent. Every
+// error is an *Error with the vendor's error (for the adapters, its
+// *APIError) in the chain: a context error is Canceled or DeadlineExceeded,
+// and any other error that the Provider did not make an *Error itself gets
+// the code its ErrorCode gives. The context's deadline covers every retry.
 func (c *Client) Add(ctx context.Context, conversationID string, p Participant, opts ...AddOption) (*Result, error) {
 	if err := c.check(); err != nil {
 		return nil, err
@@ -136,10 +156,32 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 	}
 	res, err := c.p.Add(transport.WithIdempotent(ctx), conversationID, p, o)
 	if err != nil {
-		return nil, WrapError(name, err)
+		return nil, c.wrap(name, err)
 	}
 	if res == nil {
-		return nil, WrapError(name, errors.New("provider returned neither a result nor an error"))
+		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a result nor an error"}
 	}
 	return res, nil
+}
+
+// wrap turns a non-nil error of the Provider into an *Error: an *Error as
+// it is; a context error Canceled or DeadlineExceeded, decided here; any
+// other error with the code the Provider's ErrorCode gives (Unknown for OK).
+func (c *Client) wrap(name string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	code := Unknown
+	switch {
+	case errors.Is(err, context.Canceled):
+		code = Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		code = DeadlineExceeded
+	default:
+		if pc := c.p.ErrorCode(err); pc != OK {
+			code = pc
+		}
+	}
+	return &Error{Code: code, Provider: name, Err: err}
 }

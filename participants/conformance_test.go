@@ -50,9 +50,9 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		Person: func(i int) participants.Participant {
 			return participants.Participant{Email: fmt.Sprintf("person%d@example.com", i)}
 		},
-		Count:  func(c string) int { return len(srv.Customers(c)) },
-		Server: srv.Server,
-		Caps:   participantstest.Capabilities{ID: true, ExternalID: true, Email: true},
+		Count: func(c string) int { return len(srv.Customers(c)) },
+		Fake:  srv,
+		Caps:  participantstest.Capabilities{ID: true, ExternalID: true, Email: true},
 	}, srv
 }
 
@@ -75,8 +75,8 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 		Person: func(i int) participants.Participant {
 			return participants.Participant{Email: fmt.Sprintf("person%d@example.com", i)}
 		},
-		Count:  func(c string) int { return len(srv.Participants(c)) },
-		Server: srv.Server,
+		Count: func(c string) int { return len(srv.Participants(c)) },
+		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 			Identifier: true, Status: true},
 	}, srv
@@ -101,8 +101,8 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 		Person: func(i int) participants.Participant {
 			return participants.Participant{Phone: fmt.Sprintf("+1555867%04d", i)}
 		},
-		Count:  func(c string) int { return len(srv.Participants(c)) },
-		Server: srv.Server,
+		Count: func(c string) int { return len(srv.Participants(c)) },
+		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
 			Identifier: true, Attributes: true},
 	}, srv

@@ -74,6 +74,19 @@
 // reachable with errors.As. Configure retries on the vendor client
 // (option.WithMaxRetries, option.WithAttemptTimeout, ...).
 //
+// # Your own Provider
+//
+// New accepts any Provider. The contract asks nothing of this module's
+// internals: Add returns an *Error (Errorf) for what it refuses before any
+// request, and for the rest any error with the vendor's error in its chain;
+// the Client makes context errors Canceled or DeadlineExceeded and asks the
+// Provider's ErrorCode for the code of any other error, as gocloud's
+// driver.ErrorCode. participantstest.RunConformance checks every rule of the
+// Provider documentation, against a fake of the vendor that can be a plain
+// http.Handler wrapped by participantstest.NewServer for fault injection;
+// participants/participantstest/external_test.go is a complete toy provider
+// that passes it.
+//
 // # As
 //
 // Result.As reaches the decoded vendor response, and the BeforeAdd option

@@ -13,7 +13,9 @@ import (
 	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
-// ErrorCode is the portable kind of a failure, whatever the vendor.
+// ErrorCode is the portable kind of a failure, whatever the vendor. Code
+// reads it from an error, and a Provider gives it for its own errors
+// (Provider.ErrorCode).
 type ErrorCode int
 
 // Error codes returned by Code.
@@ -127,8 +129,10 @@ func (e *Error) Is(target error) bool {
 }
 
 // Code returns the portable code of err: OK for nil, the code of a
-// participants *Error, Canceled or DeadlineExceeded for context errors, and
-// Unknown otherwise.
+// participants *Error, Canceled or DeadlineExceeded for context errors, the
+// code of the status of an error of this module's vendor clients (intercom,
+// bird, twilio) used directly, InvalidArgument for their refusals of a path
+// parameter, Unavailable for transport errors, and Unknown otherwise.
 func Code(err error) ErrorCode {
 	if err == nil {
 		return OK
@@ -145,9 +149,17 @@ func Errorf(code ErrorCode, provider, field, format string, args ...any) *Error 
 	return &Error{Code: code, Provider: provider, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// WrapError turns any error from a vendor client into an *Error with the
-// portable code, keeping err in the chain. An *Error is returned as it is.
-// It is for Provider implementations.
+// WrapError returns err as an *Error of provider, keeping err in the chain,
+// with the code Code(err) gives: an *Error is returned as it is; context
+// errors are Canceled or DeadlineExceeded; errors of this module's vendor
+// clients (intercom, bird, twilio) get the code of their status, and
+// transport errors Unavailable; any other error is Unknown.
+//
+// A Provider need not call it: the Client wraps whatever error Add returns,
+// asking Provider.ErrorCode for the code of errors it does not know. It is
+// for Provider implementations that build their errors over this module's
+// vendor clients, or that want an *Error at hand (with Errorf for errors of
+// their own).
 func WrapError(provider string, err error) error {
 	if err == nil {
 		return nil

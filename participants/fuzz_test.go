@@ -82,6 +82,8 @@ type recorder struct {
 
 func (r *recorder) Name() string { return "recorder" }
 
+func (r *recorder) ErrorCode(error) participants.ErrorCode { return participants.Unknown }
+
 func (r *recorder) Add(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

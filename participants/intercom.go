@@ -38,6 +38,11 @@ func Intercom(c *intercom.Client, o IntercomOptions) Provider {
 
 func (p *intercomProvider) Name() string { return "intercom" }
 
+// ErrorCode classifies the errors of the Intercom client: the code of the
+// status of its *APIError, InvalidArgument for a refused path parameter,
+// Unavailable for transport errors, Unknown otherwise.
+func (p *intercomProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+
 func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	const name = "intercom"
 	if p.c == nil {

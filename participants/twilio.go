@@ -55,6 +55,11 @@ func Twilio(c *twilio.Client, o TwilioOptions) Provider {
 
 func (p *twilioProvider) Name() string { return "twilio" }
 
+// ErrorCode classifies the errors of the Twilio client: the code of the
+// status of its *APIError, InvalidArgument for a refused path parameter,
+// Unavailable for transport errors, Unknown otherwise.
+func (p *twilioProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+
 // Twilio's duplicate error codes.
 const (
 	twilioDuplicateIdentity = "50433"

@@ -8,11 +8,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/participants"
 )
 
 // Harness connects RunConformance to one Provider and a fake of its vendor.
+// It asks only what any Provider and any fake can give: a Client over the
+// Provider, a conversation that exists, participants the Provider can add,
+// a count of them, and a Fake for request counts and faults.
 type Harness struct {
 	// Name is the provider's name, as Provider.Name returns it.
 	Name string
@@ -38,8 +40,9 @@ type Fixture struct {
 	Person func(i int) participants.Participant
 	// Count returns how many participants the fake holds in a conversation.
 	Count func(conversation string) int
-	// Server is the fake, for request counts and fault injection.
-	Server *Server
+	// Fake is the fake vendor, for request counts and fault injection: a
+	// fake of this package, a handler wrapped by NewServer, or any Fake.
+	Fake Fake
 	// Caps says what the vendor can express and report.
 	Caps Capabilities
 }
@@ -55,270 +58,346 @@ type Capabilities struct {
 }
 
 // RunConformance runs the suite every Provider must pass (the rules in the
-// participants.Provider documentation) against h.
+// participants.Provider documentation) against h, one subtest per
+// behaviour, each on a fresh Fixture. A Provider written outside this
+// module passes it with a fake wrapped by NewServer: see
+// external_test.go in this package for a complete one.
 func RunConformance(t *testing.T, h Harness) {
 	t.Helper()
-	ctx := context.Background()
-	run := func(name string, fn func(t *testing.T, f *Fixture)) {
-		t.Run(name, func(t *testing.T) {
-			f := h.New(t)
-			fn(t, f)
-		})
+	run := func(name string, test func(*testing.T, Harness, *Fixture)) {
+		t.Run(name, func(t *testing.T) { test(t, h, h.New(t)) })
 	}
+	run("Name", testName)
+	// Ensure semantics.
+	run("AddNew", testAddNew)
+	run("AddAgainIsSuccess", testAddAgainIsSuccess)
+	run("Concurrent", testConcurrent)
+	// Vendor errors.
+	run("ConversationNotFound", testConversationNotFound)
+	run("Unauthenticated", testUnauthenticated)
+	// Refusals before any request.
+	run("NoIdentity", testNoIdentity)
+	run("MalformedEmail", testMalformedEmail)
+	run("PhoneNotE164", testPhoneNotE164)
+	run("AttributesNotObject", testAttributesNotObject)
+	run("UnknownStatus", testUnknownStatus)
+	run("EmptyConversation", testEmptyConversation)
+	run("DotConversation", testDotConversation)
+	run("DotDotConversation", testDotDotConversation)
+	run("BeforeAddError", testBeforeAddError)
+	run("Canceled", testCanceled)
+	// What the vendor cannot express.
+	run("Unimplemented/ID", testUnimplementedID)
+	run("Unimplemented/ExternalID", testUnimplementedExternalID)
+	run("Unimplemented/Email", testUnimplementedEmail)
+	run("Unimplemented/Phone", testUnimplementedPhone)
+	run("Unimplemented/Identifier", testUnimplementedIdentifier)
+	run("Field/Attributes", testFieldAttributes)
+	run("Field/Status", testFieldStatus)
+	// Retries.
+	run("RetryAfterLostResponse", testRetryAfterLostResponse)
+	run("RetryOn503", testRetryOn503)
+	run("RetryOn429", testRetryOn429)
+}
 
-	run("Name", func(t *testing.T, f *Fixture) {
-		if got := f.Client.Provider(); got != h.Name {
-			t.Errorf("Provider() = %q, want %q", got, h.Name)
-		}
-	})
+var ctx = context.Background()
 
-	run("AddNew", func(t *testing.T, f *Fixture) {
-		before := f.Count(f.Conversation)
-		res, err := f.Client.Add(ctx, f.Conversation, f.Person(1))
-		if err != nil {
-			t.Fatalf("Add: %v", err)
-		}
-		checkResult(t, f, h.Name, res, added(f))
-		if got := f.Count(f.Conversation); got != before+1 {
-			t.Errorf("participants = %d, want %d", got, before+1)
-		}
-	})
+// testName: the Client names the Provider.
+func testName(t *testing.T, h Harness, f *Fixture) {
+	if got := f.Client.Provider(); got != h.Name {
+		t.Errorf("Provider() = %q, want %q", got, h.Name)
+	}
+}
 
-	run("AddAgainIsSuccess", func(t *testing.T, f *Fixture) {
-		before := f.Count(f.Conversation)
-		first, err := f.Client.Add(ctx, f.Conversation, f.Person(2))
-		if err != nil {
-			t.Fatalf("first Add: %v", err)
-		}
-		second, err := f.Client.Add(ctx, f.Conversation, f.Person(2))
-		if err != nil {
-			t.Fatalf("second Add: %v", err)
-		}
-		checkResult(t, f, h.Name, second, present(f))
-		if f.Caps.ReportsOutcome && first.ID != second.ID {
-			t.Errorf("second Add ID = %q, first %q: want the same participant", second.ID, first.ID)
-		}
-		if got := f.Count(f.Conversation); got != before+1 {
-			t.Errorf("participants = %d, want %d (exactly one added)", got, before+1)
-		}
-	})
+// testAddNew: a new participant is added, exactly once.
+func testAddNew(t *testing.T, h Harness, f *Fixture) {
+	before := f.Count(f.Conversation)
+	res, err := f.Client.Add(ctx, f.Conversation, f.Person(1))
+	if err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	checkResult(t, f, h.Name, res, added(f))
+	if got := f.Count(f.Conversation); got != before+1 {
+		t.Errorf("participants = %d, want %d", got, before+1)
+	}
+}
 
-	run("ConversationNotFound", func(t *testing.T, f *Fixture) {
-		_, err := f.Client.Add(ctx, f.MissingConversation, f.Person(3))
-		checkCode(t, err, participants.NotFound)
-		if !errors.Is(err, participants.ErrNotFound) {
-			t.Errorf("errors.Is(err, ErrNotFound) = false for %v", err)
-		}
-		var api *apierror.Error
-		if !errors.As(err, &api) || api.StatusCode != http.StatusNotFound {
-			t.Errorf("vendor *APIError with 404 not reachable with errors.As: %v", err)
-		}
-	})
+// testAddAgainIsSuccess: adding someone already there is success, the same
+// participant, and adds nobody.
+func testAddAgainIsSuccess(t *testing.T, h Harness, f *Fixture) {
+	before := f.Count(f.Conversation)
+	first, err := f.Client.Add(ctx, f.Conversation, f.Person(2))
+	if err != nil {
+		t.Fatalf("first Add: %v", err)
+	}
+	second, err := f.Client.Add(ctx, f.Conversation, f.Person(2))
+	if err != nil {
+		t.Fatalf("second Add: %v", err)
+	}
+	checkResult(t, f, h.Name, second, present(f))
+	if f.Caps.ReportsOutcome && first.ID != second.ID {
+		t.Errorf("second Add ID = %q, first %q: want the same participant", second.ID, first.ID)
+	}
+	if got := f.Count(f.Conversation); got != before+1 {
+		t.Errorf("participants = %d, want %d (exactly one added)", got, before+1)
+	}
+}
 
-	run("Unauthenticated", func(t *testing.T, f *Fixture) {
-		_, err := f.BadAuth.Add(ctx, f.Conversation, f.Person(4))
-		checkCode(t, err, participants.Unauthenticated)
-	})
-
-	refused := func(name string, conv func(*Fixture) string, p func(*Fixture) participants.Participant, want participants.ErrorCode, field string, opts ...participants.AddOption) {
-		run(name, func(t *testing.T, f *Fixture) {
-			before := f.Server.Requests()
-			_, err := f.Client.Add(ctx, conv(f), p(f), opts...)
-			checkCode(t, err, want)
-			var pe *participants.Error
-			if errors.As(err, &pe) {
-				if pe.Provider != h.Name {
-					t.Errorf("error names provider %q, want %q", pe.Provider, h.Name)
+// testConcurrent: concurrent adds of the same people add each once, and
+// where the vendor reports outcomes exactly one of them is Added.
+func testConcurrent(t *testing.T, _ Harness, f *Fixture) {
+	const people, each = 4, 4
+	before := f.Count(f.Conversation)
+	var wg sync.WaitGroup
+	outcomes := make([][]participants.Outcome, people)
+	errs := make(chan error, people*each)
+	var mu sync.Mutex
+	for i := 0; i < people; i++ {
+		for j := 0; j < each; j++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				res, err := f.Client.Add(ctx, f.Conversation, f.Person(20+i))
+				if err != nil {
+					errs <- fmt.Errorf("person %d: %w", i, err)
+					return
 				}
-				if field != "" && pe.Field != field {
-					t.Errorf("error field = %q, want %q (%v)", pe.Field, field, err)
-				}
-			}
-			if n := f.Server.Requests() - before; n != 0 {
-				t.Errorf("%d requests reached the fake, want 0", n)
-			}
-		})
-	}
-	conv := func(f *Fixture) string { return f.Conversation }
-	person := func(mod func(*participants.Participant)) func(*Fixture) participants.Participant {
-		return func(f *Fixture) participants.Participant {
-			p := f.Person(5)
-			mod(&p)
-			return p
+				mu.Lock()
+				outcomes[i] = append(outcomes[i], res.Outcome)
+				mu.Unlock()
+			}(i)
 		}
 	}
-	only := func(p participants.Participant) func(*Fixture) participants.Participant {
-		return func(*Fixture) participants.Participant { return p }
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
+	if got := f.Count(f.Conversation); got != before+people {
+		t.Errorf("participants = %d, want %d", got, before+people)
+	}
+	if !f.Caps.ReportsOutcome {
+		return
+	}
+	for i, os := range outcomes {
+		n := 0
+		for _, o := range os {
+			if o == participants.Added {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("person %d: %d Added outcomes in %v, want exactly 1", i, n, os)
+		}
+	}
+}
 
-	refused("NoIdentity", conv, only(participants.Participant{}), participants.InvalidArgument, "Participant")
-	refused("MalformedEmail", conv, only(participants.Participant{Email: "not-an-email"}), participants.InvalidArgument, "Email")
-	refused("PhoneNotE164", conv, only(participants.Participant{Phone: "555-0100"}), participants.InvalidArgument, "Phone")
-	refused("AttributesNotObject", conv, person(func(p *participants.Participant) { p.Attributes = []byte(`[1,2]`) }), participants.InvalidArgument, "Attributes")
-	refused("UnknownStatus", conv, person(func(p *participants.Participant) { p.Status = "asleep" }), participants.InvalidArgument, "Status")
-	refused("EmptyConversation", func(*Fixture) string { return "" }, func(f *Fixture) participants.Participant { return f.Person(5) }, participants.InvalidArgument, "conversationID")
-	refused("DotDotConversation", func(*Fixture) string { return ".." }, func(f *Fixture) participants.Participant { return f.Person(5) }, participants.InvalidArgument, "")
-	refused("BeforeAddError", conv, func(f *Fixture) participants.Participant { return f.Person(5) }, participants.InvalidArgument, "BeforeAdd",
+// testConversationNotFound: a missing conversation is NotFound, matches
+// ErrNotFound, names the provider and keeps the vendor's error in the chain.
+func testConversationNotFound(t *testing.T, h Harness, f *Fixture) {
+	_, err := f.Client.Add(ctx, f.MissingConversation, f.Person(3))
+	checkCode(t, err, participants.NotFound)
+	if !errors.Is(err, participants.ErrNotFound) {
+		t.Errorf("errors.Is(err, ErrNotFound) = false for %v", err)
+	}
+	var pe *participants.Error
+	if errors.As(err, &pe) {
+		if pe.Err == nil {
+			t.Errorf("the *participants.Error carries no vendor error in its chain: %v", err)
+		}
+		if pe.Provider != h.Name {
+			t.Errorf("error names provider %q, want %q", pe.Provider, h.Name)
+		}
+	}
+}
+
+// testUnauthenticated: wrong credentials are Unauthenticated.
+func testUnauthenticated(t *testing.T, _ Harness, f *Fixture) {
+	_, err := f.BadAuth.Add(ctx, f.Conversation, f.Person(4))
+	checkCode(t, err, participants.Unauthenticated)
+}
+
+func testNoIdentity(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, f.Conversation, participants.Participant{}, participants.InvalidArgument, "Participant")
+}
+
+func testMalformedEmail(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, f.Conversation, participants.Participant{Email: "not-an-email"}, participants.InvalidArgument, "Email")
+}
+
+func testPhoneNotE164(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, f.Conversation, participants.Participant{Phone: "555-0100"}, participants.InvalidArgument, "Phone")
+}
+
+func testAttributesNotObject(t *testing.T, h Harness, f *Fixture) {
+	p := f.Person(5)
+	p.Attributes = []byte(`[1,2]`)
+	refused(t, h, f, f.Conversation, p, participants.InvalidArgument, "Attributes")
+}
+
+func testUnknownStatus(t *testing.T, h Harness, f *Fixture) {
+	p := f.Person(5)
+	p.Status = "asleep"
+	refused(t, h, f, f.Conversation, p, participants.InvalidArgument, "Status")
+}
+
+func testEmptyConversation(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, "", f.Person(5), participants.InvalidArgument, "conversationID")
+}
+
+// testDotConversation and testDotDotConversation: IDs that would change the
+// request path are refused.
+func testDotConversation(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, ".", f.Person(5), participants.InvalidArgument, "")
+}
+
+func testDotDotConversation(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, "..", f.Person(5), participants.InvalidArgument, "")
+}
+
+// testBeforeAddError: BeforeAdd is called with the request body, and its
+// error ends the call unsent.
+func testBeforeAddError(t *testing.T, h Harness, f *Fixture) {
+	refused(t, h, f, f.Conversation, f.Person(5), participants.InvalidArgument, "BeforeAdd",
 		participants.BeforeAdd(func(body any) error {
 			if body == nil {
 				return nil // reached the request: the check on requests fails the test
 			}
 			return errors.New("stop")
 		}))
+}
 
-	caps := func(f *Fixture) Capabilities { return f.Caps }
-	for _, c := range []struct {
-		name  string
-		has   func(Capabilities) bool
-		p     participants.Participant
-		field string
-	}{
-		{"ID", func(c Capabilities) bool { return c.ID }, participants.Participant{ID: "some-contact-id"}, "ID"},
-		{"ExternalID", func(c Capabilities) bool { return c.ExternalID }, participants.Participant{ExternalID: "user-1"}, "ExternalID"},
-		{"Email", func(c Capabilities) bool { return c.Email }, participants.Participant{Email: "ada@example.com"}, "Email"},
-		{"Phone", func(c Capabilities) bool { return c.Phone }, participants.Participant{Phone: "+15558675310"}, "Phone"},
-		{"Identifier", func(c Capabilities) bool { return c.Identifier }, participants.Participant{Identifier: participants.Identifier{Key: "facebookid-1", Value: "123"}}, "Identifier"},
-	} {
-		c := c
-		run("Unimplemented/"+c.name, func(t *testing.T, f *Fixture) {
-			if c.has(caps(f)) {
-				return // expressible: covered by the add tests
-			}
-			before := f.Server.Requests()
-			_, err := f.Client.Add(ctx, f.Conversation, c.p)
-			checkCode(t, err, participants.Unimplemented)
-			var pe *participants.Error
-			if errors.As(err, &pe) && pe.Field != c.field {
-				t.Errorf("error field = %q, want %q", pe.Field, c.field)
-			}
-			if n := f.Server.Requests() - before; n != 0 {
-				t.Errorf("%d requests reached the fake, want 0", n)
-			}
-		})
+// testCanceled: a canceled context sends nothing and is Canceled.
+func testCanceled(t *testing.T, _ Harness, f *Fixture) {
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	before := f.Fake.Requests()
+	_, err := f.Client.Add(cctx, f.Conversation, f.Person(7))
+	checkCode(t, err, participants.Canceled)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("errors.Is(err, context.Canceled) = false: %v", err)
 	}
-	for _, c := range []struct {
-		name string
-		has  func(Capabilities) bool
-		mod  func(*participants.Participant)
-	}{
-		{"Attributes", func(c Capabilities) bool { return c.Attributes }, func(p *participants.Participant) { p.Attributes = []byte(`{"tier":"gold"}`) }},
-		{"Status", func(c Capabilities) bool { return c.Status }, func(p *participants.Participant) { p.Status = participants.StatusInvited }},
-	} {
-		c := c
-		run("Field/"+c.name, func(t *testing.T, f *Fixture) {
-			p := f.Person(6)
-			c.mod(&p)
-			before := f.Server.Requests()
-			_, err := f.Client.Add(ctx, f.Conversation, p)
-			if c.has(caps(f)) {
-				if err != nil {
-					t.Fatalf("Add with %s: %v", c.name, err)
-				}
-				return
-			}
-			checkCode(t, err, participants.Unimplemented)
-			if n := f.Server.Requests() - before; n != 0 {
-				t.Errorf("%d requests reached the fake, want 0", n)
-			}
-		})
+	if n := f.Fake.Requests() - before; n != 0 {
+		t.Errorf("%d requests reached the fake, want 0", n)
 	}
+}
 
-	run("Canceled", func(t *testing.T, f *Fixture) {
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		before := f.Server.Requests()
-		_, err := f.Client.Add(cctx, f.Conversation, f.Person(7))
-		checkCode(t, err, participants.Canceled)
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("errors.Is(err, context.Canceled) = false: %v", err)
-		}
-		if n := f.Server.Requests() - before; n != 0 {
-			t.Errorf("%d requests reached the fake, want 0", n)
-		}
-	})
+func testUnimplementedID(t *testing.T, h Harness, f *Fixture) {
+	unimplemented(t, h, f, f.Caps.ID, participants.Participant{ID: "some-contact-id"}, "ID")
+}
 
-	run("RetryAfterLostResponse", func(t *testing.T, f *Fixture) {
-		before := f.Count(f.Conversation)
-		f.Server.InjectFaults(Fault{CommitThenDrop: true})
-		res, err := f.Client.Add(ctx, f.Conversation, f.Person(8))
-		if err != nil {
-			t.Fatalf("Add: %v", err)
-		}
-		checkResult(t, f, h.Name, res, present(f))
-		if got := f.Count(f.Conversation); got != before+1 {
-			t.Errorf("participants = %d, want %d (exactly one)", got, before+1)
-		}
-	})
+func testUnimplementedExternalID(t *testing.T, h Harness, f *Fixture) {
+	unimplemented(t, h, f, f.Caps.ExternalID, participants.Participant{ExternalID: "user-1"}, "ExternalID")
+}
 
-	run("RetryOn503", func(t *testing.T, f *Fixture) {
-		before := f.Count(f.Conversation)
-		f.Server.InjectFaults(Fault{Status: http.StatusServiceUnavailable, Body: "<html><body>503 Service Unavailable</body></html>", Header: http.Header{"Content-Type": {"text/html"}}})
-		res, err := f.Client.Add(ctx, f.Conversation, f.Person(9))
-		if err != nil {
-			t.Fatalf("Add: %v", err)
-		}
-		checkResult(t, f, h.Name, res, added(f))
-		if got := f.Count(f.Conversation); got != before+1 {
-			t.Errorf("participants = %d, want %d", got, before+1)
-		}
-	})
+func testUnimplementedEmail(t *testing.T, h Harness, f *Fixture) {
+	unimplemented(t, h, f, f.Caps.Email, participants.Participant{Email: "ada@example.com"}, "Email")
+}
 
-	run("RetryOn429", func(t *testing.T, f *Fixture) {
-		f.Server.InjectFaults(Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
-		if _, err := f.Client.Add(ctx, f.Conversation, f.Person(10)); err != nil {
-			t.Fatalf("Add: %v", err)
-		}
-		if n := f.Server.Requests(); n != 2 {
-			t.Errorf("requests = %d, want 2", n)
-		}
-	})
+func testUnimplementedPhone(t *testing.T, h Harness, f *Fixture) {
+	unimplemented(t, h, f, f.Caps.Phone, participants.Participant{Phone: "+15558675310"}, "Phone")
+}
 
-	run("Concurrent", func(t *testing.T, f *Fixture) {
-		const people, each = 4, 4
-		before := f.Count(f.Conversation)
-		var wg sync.WaitGroup
-		outcomes := make([][]participants.Outcome, people)
-		errs := make(chan error, people*each)
-		var mu sync.Mutex
-		for i := 0; i < people; i++ {
-			for j := 0; j < each; j++ {
-				wg.Add(1)
-				go func(i int) {
-					defer wg.Done()
-					res, err := f.Client.Add(ctx, f.Conversation, f.Person(20+i))
-					if err != nil {
-						errs <- fmt.Errorf("person %d: %w", i, err)
-						return
-					}
-					mu.Lock()
-					outcomes[i] = append(outcomes[i], res.Outcome)
-					mu.Unlock()
-				}(i)
-			}
+func testUnimplementedIdentifier(t *testing.T, h Harness, f *Fixture) {
+	unimplemented(t, h, f, f.Caps.Identifier, participants.Participant{Identifier: participants.Identifier{Key: "facebookid-1", Value: "123"}}, "Identifier")
+}
+
+func testFieldAttributes(t *testing.T, h Harness, f *Fixture) {
+	p := f.Person(6)
+	p.Attributes = []byte(`{"tier":"gold"}`)
+	carried(t, h, f, f.Caps.Attributes, p, "Attributes")
+}
+
+func testFieldStatus(t *testing.T, h Harness, f *Fixture) {
+	p := f.Person(6)
+	p.Status = participants.StatusInvited
+	carried(t, h, f, f.Caps.Status, p, "Status")
+}
+
+// testRetryAfterLostResponse: a response lost after the vendor did the work
+// is retried, and the retry finds the participant instead of adding a
+// second one.
+func testRetryAfterLostResponse(t *testing.T, h Harness, f *Fixture) {
+	before := f.Count(f.Conversation)
+	f.Fake.InjectFaults(Fault{CommitThenDrop: true})
+	res, err := f.Client.Add(ctx, f.Conversation, f.Person(8))
+	if err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	checkResult(t, f, h.Name, res, present(f))
+	if got := f.Count(f.Conversation); got != before+1 {
+		t.Errorf("participants = %d, want %d (exactly one)", got, before+1)
+	}
+}
+
+// testRetryOn503: a 503 (with an HTML body) is retried.
+func testRetryOn503(t *testing.T, h Harness, f *Fixture) {
+	before := f.Count(f.Conversation)
+	f.Fake.InjectFaults(Fault{Status: http.StatusServiceUnavailable, Body: "<html><body>503 Service Unavailable</body></html>", Header: http.Header{"Content-Type": {"text/html"}}})
+	res, err := f.Client.Add(ctx, f.Conversation, f.Person(9))
+	if err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	checkResult(t, f, h.Name, res, added(f))
+	if got := f.Count(f.Conversation); got != before+1 {
+		t.Errorf("participants = %d, want %d", got, before+1)
+	}
+}
+
+// testRetryOn429: a 429 is retried, once.
+func testRetryOn429(t *testing.T, _ Harness, f *Fixture) {
+	f.Fake.InjectFaults(Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
+	if _, err := f.Client.Add(ctx, f.Conversation, f.Person(10)); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	if n := f.Fake.Requests(); n != 2 {
+		t.Errorf("requests = %d, want 2", n)
+	}
+}
+
+// refused checks that adding p to conv fails with want, names the provider
+// and field (when field is set), and sends nothing.
+func refused(t *testing.T, h Harness, f *Fixture, conv string, p participants.Participant, want participants.ErrorCode, field string, opts ...participants.AddOption) {
+	t.Helper()
+	before := f.Fake.Requests()
+	_, err := f.Client.Add(ctx, conv, p, opts...)
+	checkCode(t, err, want)
+	var pe *participants.Error
+	if errors.As(err, &pe) {
+		if pe.Provider != h.Name {
+			t.Errorf("error names provider %q, want %q", pe.Provider, h.Name)
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Error(err)
+		if field != "" && pe.Field != field {
+			t.Errorf("error field = %q, want %q (%v)", pe.Field, field, err)
 		}
-		if got := f.Count(f.Conversation); got != before+people {
-			t.Errorf("participants = %d, want %d", got, before+people)
-		}
-		if !f.Caps.ReportsOutcome {
-			return
-		}
-		for i, os := range outcomes {
-			n := 0
-			for _, o := range os {
-				if o == participants.Added {
-					n++
-				}
-			}
-			if n != 1 {
-				t.Errorf("person %d: %d Added outcomes in %v, want exactly 1", i, n, os)
-			}
-		}
-	})
+	}
+	if n := f.Fake.Requests() - before; n != 0 {
+		t.Errorf("%d requests reached the fake, want 0", n)
+	}
+}
+
+// unimplemented checks that p, named only by an identity the vendor cannot
+// express (has false), is refused as Unimplemented naming field. An
+// expressible identity is covered by the add tests.
+func unimplemented(t *testing.T, h Harness, f *Fixture, has bool, p participants.Participant, field string) {
+	t.Helper()
+	if !has {
+		refused(t, h, f, f.Conversation, p, participants.Unimplemented, field)
+	}
+}
+
+// carried checks that p, which sets the field name, is added when the
+// vendor can carry it (has) and refused as Unimplemented, unsent, when it
+// cannot.
+func carried(t *testing.T, h Harness, f *Fixture, has bool, p participants.Participant, name string) {
+	t.Helper()
+	if !has {
+		refused(t, h, f, f.Conversation, p, participants.Unimplemented, name)
+		return
+	}
+	if _, err := f.Client.Add(ctx, f.Conversation, p); err != nil {
+		t.Fatalf("Add with %s: %v", name, err)
+	}
 }
 
 func added(f *Fixture) participants.Outcome {

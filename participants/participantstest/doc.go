@@ -36,4 +36,16 @@
 // rate limit answered with the vendor's 429 ([Server.SetRateLimit]), and a
 // log of the requests received, without their Authorization header
 // ([Server.RequestLog]).
+//
+// # Your own provider
+//
+// [RunConformance] checks a participants.Provider against the rules of its
+// documentation. Its [Harness] and [Fixture] ask only what any provider and
+// any fake can give: a participants.Client over the provider, a
+// conversation, people to add, a count of them, and a [Fake] (a request
+// count and fault injection). [NewServer] wraps a fake of any vendor,
+// written as a plain http.Handler, with the same core as the fakes here, so
+// it is such a Fake. external_test.go in this package is a complete
+// provider of a toy vendor, outside the module's internals, that passes the
+// suite this way.
 package participantstest

@@ -65,3 +65,33 @@ func ExampleFault_commitThenDrop() {
 	// 409
 	// 1
 }
+
+// NewServer gives a fake of any vendor, written as a plain http.Handler,
+// the fault injection, request log and rate limit of the fakes of this
+// package, so that it can serve as the Fake of a conformance Fixture. See
+// external_test.go in this package for a complete provider of a toy vendor
+// that passes RunConformance this way.
+func ExampleNewServer() {
+	vendor := http.NewServeMux()
+	vendor.HandleFunc("PUT /conversations/{id}/members/{email}", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+	})
+	fake := participantstest.NewServer(vendor)
+	defer fake.Close()
+	fake.InjectFaults(participantstest.Fault{Status: http.StatusServiceUnavailable})
+
+	for range 2 {
+		req, _ := http.NewRequest(http.MethodPut, fake.URL()+"/conversations/c1/members/ada@example.com", nil)
+		res, err := fake.Client().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		res.Body.Close()
+		fmt.Println(res.StatusCode)
+	}
+	fmt.Println(fake.Requests(), "requests")
+	// Output:
+	// 503
+	// 201
+	// 2 requests
+}

@@ -83,7 +83,8 @@ type Request struct {
 // Server is the vendor-independent core embedded in [IntercomServer],
 // [BirdServer] and [TwilioServer]: the underlying httptest server, fault
 // injection, the request log and the rate limit. It is safe for concurrent
-// use. Obtain one through a vendor constructor; the zero Server is not usable.
+// use. Obtain one through a vendor constructor, or through [NewServer] for a
+// fake of your own; the zero Server is not usable.
 type Server struct {
 	ts     *httptest.Server
 	vendor vendor
@@ -390,4 +391,52 @@ func setRetryAfter(h http.Header, rl rateInfo) {
 	if rl.retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.retryAfter.Seconds()))))
 	}
+}
+
+// Fake is what RunConformance needs of a fake vendor besides its state: a
+// count of the requests that reached it and fault injection with the
+// semantics of [Fault]. *Server satisfies it, and so does every fake of this
+// package and any http.Handler wrapped by [NewServer].
+type Fake interface {
+	// Requests returns how many requests reached the fake so far.
+	Requests() int
+	// InjectFaults queues faults for the next requests, one each, in order.
+	InjectFaults(f ...Fault)
+}
+
+// NewServer starts a fake that serves h behind the vendor-independent core:
+// fault injection ([Server.InjectFaults]), the request count and log, and
+// the rate limit ([Server.SetRateLimit]), so that a fake of any vendor,
+// written outside this package as a plain http.Handler, gets them too.
+//
+// h sees every request that is neither faulted nor rate limited, with its
+// whole body (at most 1 MiB: a larger body is answered 413 without reaching
+// h). A faulted request that commits (CommitThenDrop, CommitThenCut) is
+// served by h too, but its answer is lost or cut. The rate limit answers
+// 429 with a plain-text body and, when set, Retry-After. Close the Server
+// when done.
+func NewServer(h http.Handler) *Server {
+	if h == nil {
+		panic("participantstest: NewServer with a nil http.Handler")
+	}
+	return newServer(handlerVendor{h})
+}
+
+// handlerVendor is the vendor of [NewServer]: any http.Handler.
+type handlerVendor struct{ h http.Handler }
+
+func (v handlerVendor) serve(w http.ResponseWriter, r *http.Request, c *call) {
+	r = r.WithContext(r.Context()) // a shallow copy, given the body the core read
+	r.Body = io.NopCloser(bytes.NewReader(c.body))
+	r.ContentLength = int64(len(c.body))
+	v.h.ServeHTTP(w, r)
+}
+
+func (handlerVendor) tooManyRequests(w http.ResponseWriter, rl rateInfo) {
+	setRetryAfter(w.Header(), rl)
+	http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
+}
+
+func (handlerVendor) tooLarge(w http.ResponseWriter) {
+	http.Error(w, "Request Entity Too Large", http.StatusRequestEntityTooLarge)
 }
