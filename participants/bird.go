@@ -123,7 +123,7 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 	}
 	var api *apierror.Error
 	if !errors.As(err, &api) || api.StatusCode != http.StatusConflict {
-		return nil, WrapError(name, err)
+		return nil, wrapFields(name, err, birdFields)
 	}
 	if key == "" {
 		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
@@ -140,6 +140,15 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 		return nil, duplicateLookupFailed(name, err, lookupErr)
 	}
 	return birdResult(found, AlreadyPresent), nil
+}
+
+// birdFields are the facade names of the bird client's arguments.
+var birdFields = map[string]string{
+	"workspaceID":                          "BirdOptions.WorkspaceID",
+	"body.contact.platformAddressSelector": "BirdOptions.PlatformAddressSelector",
+	"body.status":                          "BirdOptions.Status",
+	"body.id":                              "ID",
+	"body.contact.identifierKey":           "Identifier.Key",
 }
 
 func birdResult(bp *bird.Participant, outcome Outcome) *Result {

@@ -222,6 +222,20 @@ func codeForStatus(status int) ErrorCode {
 	return Unknown
 }
 
+// wrapFields is WrapError for an adapter whose vendor client names its
+// arguments differently from the facade: the Field of a bad-argument error
+// becomes the name the facade's caller set (names maps vendor-client field
+// names to facade names, e.g. "workspaceID" → "BirdOptions.WorkspaceID").
+func wrapFields(provider string, err error, names map[string]string) error {
+	w := WrapError(provider, err)
+	if e, ok := w.(*Error); ok && e.errInMessage {
+		if n, ok := names[e.Field]; ok {
+			e.Field = n
+		}
+	}
+	return w
+}
+
 // DuplicateLookupError is the error of an Add that the vendor refused as a
 // duplicate (Bird 409, Twilio 50433/50437/50416) and whose lookup of the
 // existing participant then failed: whether the person is in the

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -80,10 +81,14 @@ func badInputs() []badInput {
 		{name: "WithRole on Bird", only: []string{"bird"}, p: ada, opts: []participants.AddOption{participants.WithRole(twilioRole)}, code: participants.Unimplemented, field: "WithRole"},
 		{name: "WithAdmin on Bird", only: []string{"bird"}, p: ada, opts: []participants.AddOption{participants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
 		{name: "WithAdmin on Twilio", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
-		{name: "WithAdmin with a control character", only: []string{"intercom"}, p: ada, opts: []participants.AddOption{participants.WithAdmin("78\r\n1")}, code: participants.InvalidArgument},
-		{name: "WithRole not an RL SID", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("RL123")}, code: participants.InvalidArgument, field: "RoleSid"},
-		{name: "WithRole of another SID type", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("MB00000000000000000000000000000001")}, code: participants.InvalidArgument, field: "RoleSid"},
-		{name: "TwilioOptions.RoleSID not an RL SID", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "RoleSid",
+		{name: "WithAdmin with a control character", only: []string{"intercom"}, p: ada, opts: []participants.AddOption{participants.WithAdmin("78\r\n1")}, code: participants.InvalidArgument, field: "WithAdmin"},
+		{name: "IntercomOptions.AdminID with a control character", only: []string{"intercom"}, p: ada, code: participants.InvalidArgument, field: "IntercomOptions.AdminID",
+			client: func(t *testing.T, e *env) *participants.Client {
+				return participants.New(participants.Intercom(intercomClient(t, e), participants.IntercomOptions{AdminID: "78\u00851"}))
+			}},
+		{name: "WithRole not an RL SID", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("RL123")}, code: participants.InvalidArgument, field: "WithRole"},
+		{name: "WithRole of another SID type", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("MB00000000000000000000000000000001")}, code: participants.InvalidArgument, field: "WithRole"},
+		{name: "TwilioOptions.RoleSID not an RL SID", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "TwilioOptions.RoleSID",
 			client: func(t *testing.T, e *env) *participants.Client {
 				return participants.New(participants.Twilio(twilioClient(t, e), participants.TwilioOptions{ProxyAddress: twilioProxy, RoleSID: "RL../x"}))
 			}},
@@ -91,24 +96,24 @@ func badInputs() []badInput {
 			client: func(t *testing.T, e *env) *participants.Client {
 				return participants.New(participants.Twilio(twilioClient(t, e), participants.TwilioOptions{}))
 			}},
-		{name: "Twilio conversation ..", only: []string{"twilio"}, conv: convIs(".."), p: adaPhone, code: participants.InvalidArgument},
-		{name: "Bird workspace not a UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "workspaceId",
+		{name: "Twilio conversation ..", only: []string{"twilio"}, conv: convIs(".."), p: adaPhone, code: participants.InvalidArgument, field: "conversationID"},
+		{name: "Bird workspace not a UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
 			client: birdWorkspace("not-a-uuid")},
-		{name: "Bird workspace ..", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "workspaceId",
+		{name: "Bird workspace ..", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
 			client: birdWorkspace("..")},
-		{name: "Bird workspace empty", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "workspaceId",
+		{name: "Bird workspace empty", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
 			client: birdWorkspace("")},
-		{name: "Bird workspace UUID/../UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "workspaceId",
+		{name: "Bird workspace UUID/../UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
 			client: birdWorkspace(birdConversation + "/../" + birdConversation)},
-		{name: "Bird conversation %2e%2e", only: []string{"bird"}, conv: convIs("%2e%2e"), p: ada, code: participants.InvalidArgument, field: "conversationId"},
-		{name: "Bird conversation a/b", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687/91de4d452bfa"), p: ada, code: participants.InvalidArgument, field: "conversationId"},
-		{name: "Bird conversation UUID too short", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687-91de4d452bf"), p: ada, code: participants.InvalidArgument, field: "conversationId"},
-		{name: "Bird conversation UUID with a suffix", only: []string{"bird"}, conv: convIs(birdConversation + "%2F.."), p: ada, code: participants.InvalidArgument, field: "conversationId"},
-		{name: "Bird PlatformAddressSelector with a newline", only: []string{"bird"}, p: participants.Participant{ID: "c1"}, code: participants.InvalidArgument,
+		{name: "Bird conversation %2e%2e", only: []string{"bird"}, conv: convIs("%2e%2e"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
+		{name: "Bird conversation a/b", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687/91de4d452bfa"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
+		{name: "Bird conversation UUID too short", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687-91de4d452bf"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
+		{name: "Bird conversation UUID with a suffix", only: []string{"bird"}, conv: convIs(birdConversation + "%2F.."), p: ada, code: participants.InvalidArgument, field: "conversationID"},
+		{name: "Bird PlatformAddressSelector with a newline", only: []string{"bird"}, p: participants.Participant{ID: "c1"}, code: participants.InvalidArgument, field: "BirdOptions.PlatformAddressSelector",
 			client: func(t *testing.T, e *env) *participants.Client {
 				return participants.New(participants.Bird(birdClient(t, e), participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID(), PlatformAddressSelector: "a\nb"}))
 			}},
-		{name: "Bird BirdOptions.Status unknown", only: []string{"bird"}, p: ada, code: participants.InvalidArgument,
+		{name: "Bird BirdOptions.Status unknown", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.Status",
 			client: func(t *testing.T, e *env) *participants.Client {
 				return participants.New(participants.Bird(birdClient(t, e), participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID(), Status: "asleep"}))
 			}},
@@ -138,6 +143,14 @@ func clipName(s string) string {
 
 func twilioClient(t *testing.T, e *env) *twilio.Client {
 	c, err := twilio.New(envTwilioSID, envTwilioToken, fast(e.srv.URL())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func intercomClient(t *testing.T, e *env) *intercom.Client {
+	c, err := intercom.New(envIntercomToken, fast(e.srv.URL())...)
 	if err != nil {
 		t.Fatal(err)
 	}

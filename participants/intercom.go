@@ -86,7 +86,11 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	}
 	list, err := p.c.AttachContact(ctx, conversationID, body)
 	if err != nil {
-		return nil, WrapError(name, err)
+		adminField := "IntercomOptions.AdminID"
+		if o.AdminID != "" {
+			adminField = "WithAdmin"
+		}
+		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField})
 	}
 	return NewResult(name, id, KindContact, "", Unreported, list), nil
 }

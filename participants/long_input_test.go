@@ -78,7 +78,7 @@ func TestLongInputQuotedClipped(t *testing.T) {
 		bird.ContactByIdentifier("emailaddress", "ada@example.com", bird.WithStatus(bird.ParticipantStatus(huge))))
 	wantShort(t, err, "bird", "body.status")
 	_, err = bc.GetParticipant(context.Background(), strings.Repeat("f", 1000), conv, "p1")
-	wantShort(t, err, "bird", "workspaceId")
+	wantShort(t, err, "bird", "workspaceID")
 	_, err = intercom.New("tok", option.WithBaseURL("https://example.com/"+huge+"?q=1"))
 	wantShort(t, err, "intercom", "WithBaseURL")
 	if n := mock.GetTotalCallCount(); n != 0 {

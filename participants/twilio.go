@@ -3,6 +3,7 @@ package participants
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -122,7 +123,11 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 	}
 	var api *apierror.Error
 	if !errors.As(err, &api) {
-		return nil, WrapError(name, err)
+		fields := twilioFields
+		if o.RoleSID != "" {
+			fields = twilioFieldsWithRole
+		}
+		return nil, wrapFields(name, err, fields)
 	}
 	switch api.Code {
 	case twilioDuplicateIdentity, twilioDuplicateGroup, twilioBindingInUse:
@@ -162,6 +167,22 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 	}
 	return nil, nil
 }
+
+// twilioFields are the facade names of the twilio client's arguments.
+var twilioFields = map[string]string{
+	"conversationSID":               "conversationID",
+	"Identity":                      "ExternalID",
+	"MessagingBinding.ProxyAddress": "TwilioOptions.ProxyAddress",
+	"RoleSid":                       "TwilioOptions.RoleSID",
+	"Attributes":                    "Attributes",
+}
+
+// twilioFieldsWithRole are twilioFields for a call with WithRole.
+var twilioFieldsWithRole = func() map[string]string {
+	m := maps.Clone(twilioFields)
+	m["RoleSid"] = "WithRole"
+	return m
+}()
 
 func twilioResult(tp *twilio.Participant, outcome Outcome) *Result {
 	return NewResult("twilio", tp.SID, KindContact, "", outcome, tp)
