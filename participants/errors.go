@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -261,22 +260,4 @@ func (e *DuplicateLookupError) Unwrap() []error { return []error{e.Lookup, e.Dup
 // lookup failed with lookup: the lookup's code, both errors in the chain.
 func duplicateLookupFailed(provider string, dup, lookup error) *Error {
 	return &Error{Code: Code(WrapError(provider, lookup)), Provider: provider, Err: &DuplicateLookupError{Duplicate: dup, Lookup: lookup}}
-}
-
-// assign sets *target to v when target is a non-nil pointer whose element v
-// is assignable to.
-func assign(v any, target any) bool {
-	if v == nil || target == nil {
-		return false
-	}
-	t := reflect.ValueOf(target)
-	if t.Kind() != reflect.Pointer || t.IsNil() {
-		return false
-	}
-	val := reflect.ValueOf(v)
-	if !val.Type().AssignableTo(t.Elem().Type()) {
-		return false
-	}
-	t.Elem().Set(val)
-	return true
 }

@@ -109,10 +109,3 @@ func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) 
 	return intercom.Customer{}, "", false
 }
 
-// refuse returns an Unimplemented error naming field when cond holds.
-func refuse(provider string, cond bool, field, why string) error {
-	if !cond {
-		return nil
-	}
-	return Errorf(Unimplemented, provider, field, "not expressible on %s: %s", provider, why)
-}

@@ -3,6 +3,7 @@ package participants
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -160,4 +161,22 @@ func (r *Result) String() string {
 // Intercom.
 func (r *Result) As(target any) bool {
 	return assign(r.raw, target)
+}
+
+// assign sets *target to v when target is a non-nil pointer whose element v
+// is assignable to.
+func assign(v any, target any) bool {
+	if v == nil || target == nil {
+		return false
+	}
+	t := reflect.ValueOf(target)
+	if t.Kind() != reflect.Pointer || t.IsNil() {
+		return false
+	}
+	val := reflect.ValueOf(v)
+	if !val.Type().AssignableTo(t.Elem().Type()) {
+		return false
+	}
+	t.Elem().Set(val)
+	return true
 }

@@ -61,12 +61,6 @@ func (p *twilioProvider) Name() string { return "twilio" }
 // Unavailable for transport errors, Unknown otherwise.
 func (p *twilioProvider) ErrorCode(err error) ErrorCode { return classify(err) }
 
-// Twilio's duplicate error codes.
-const (
-	twilioDuplicateIdentity = "50433"
-	twilioDuplicateGroup    = "50437"
-	twilioBindingInUse      = "50416"
-)
 
 func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	const name = "twilio"
@@ -130,7 +124,7 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		return nil, wrapFields(name, err, fields)
 	}
 	switch api.Code {
-	case twilioDuplicateIdentity, twilioDuplicateGroup, twilioBindingInUse:
+	case twilio.CodeIdentityExists, twilio.CodeGroupAddressExists, twilio.CodeBindingInUse:
 	default:
 		return nil, WrapError(name, err)
 	}
@@ -140,7 +134,7 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		return nil, duplicateLookupFailed(name, err, lookupErr)
 	case existing != nil:
 		return twilioResult(existing, AlreadyPresent), nil
-	case api.Code == twilioBindingInUse:
+	case api.Code == twilio.CodeBindingInUse:
 		return nil, &Error{Code: AlreadyExists, Provider: name, Field: "Phone",
 			Message: "the address " + params.Address + " with proxy " + params.ProxyAddress + " is bound to another active conversation", Err: err}
 	}

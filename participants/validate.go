@@ -134,3 +134,11 @@ func noIdentity(provider string, p *Participant) error {
 	}
 	return Errorf(Unimplemented, provider, field, "%s cannot identify a participant by %s", provider, field)
 }
+
+// refuse returns an Unimplemented error naming field when cond holds.
+func refuse(provider string, cond bool, field, why string) error {
+	if !cond {
+		return nil
+	}
+	return Errorf(Unimplemented, provider, field, "not expressible on %s: %s", provider, why)
+}

@@ -40,12 +40,6 @@ import (
 	"github.com/conversekit/conversekit/twilio"
 )
 
-// Twilio's error codes for a participant that is already there.
-const (
-	duplicateIdentity = "50433" // a participant with this Identity is in the conversation
-	bindingInUse      = "50416" // this Address + ProxyAddress is bound to an active conversation
-)
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Stdout, os.Getenv, os.Args[1:])
@@ -106,13 +100,13 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 
 	// A chat participant by identity, or else an SMS participant by phone.
 	params := twilio.CreateParticipantParams{Identity: *identity}
-	duplicate := duplicateIdentity
+	duplicate := twilio.CodeIdentityExists
 	if *identity == "" {
 		if proxy == "" {
 			return errors.New("-phone needs TWILIO_PROXY_ADDRESS, the Twilio number the participant talks to")
 		}
 		params = twilio.CreateParticipantParams{Address: *phone, ProxyAddress: proxy}
-		duplicate = bindingInUse
+		duplicate = twilio.CodeBindingInUse
 	}
 
 	tc, err := twilio.New(accountSID, authToken, opts...)
