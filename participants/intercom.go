@@ -108,4 +108,3 @@ func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) 
 	}
 	return intercom.Customer{}, "", false
 }
-

@@ -61,7 +61,6 @@ func (p *twilioProvider) Name() string { return "twilio" }
 // Unavailable for transport errors, Unknown otherwise.
 func (p *twilioProvider) ErrorCode(err error) ErrorCode { return classify(err) }
 
-
 func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	const name = "twilio"
 	if p.c == nil {
