@@ -70,7 +70,6 @@ func invalid(field, reason string) error {
 	return &pathparam.Error{Vendor: vendor, Field: field, Reason: reason}
 }
 
-
 func (p *CreateParticipantParams) validate() error {
 	for _, f := range []struct{ key, v string }{
 		{"Identity", p.Identity},
