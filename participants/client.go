@@ -77,7 +77,8 @@ type CallOptions struct {
 	RequestOptions []option.Option
 }
 
-// idempotent is the per-call option of a call without RequestOptions.
+// idempotent is the per-call options of an Add without RequestOptions,
+// shared to spare an allocation.
 var idempotent = []option.Option{option.WithIdempotent()}
 
 // vendorOptions are the per-call options of every vendor request of an
@@ -87,7 +88,7 @@ func vendorOptions(o *CallOptions) []option.Option {
 	if len(o.RequestOptions) == 0 {
 		return idempotent
 	}
-	return append(append(make([]option.Option, 0, len(o.RequestOptions)+1), idempotent...), o.RequestOptions...)
+	return append([]option.Option{option.WithIdempotent()}, o.RequestOptions...)
 }
 
 // AddOption sets a per-call option of Client.Add.
