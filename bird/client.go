@@ -33,9 +33,10 @@
 // Retries happen in one place, below this package: a 429 is always retried
 // (Bird did not process it), honouring Retry-After; GET and DELETE calls are
 // also retried on 408, 5xx and transport errors; AddParticipant (a POST) is
-// not, so a 503 is returned after one attempt. When Retry-After would pass the
-// context deadline the call returns at once with a rate-limited *APIError.
-// The option package sets the retry count, waits and timeouts.
+// not unless called with option.WithIdempotent(), so a 503 is returned after
+// one attempt. When Retry-After would pass the context deadline the call
+// returns at once with a rate-limited *APIError. The option package sets the
+// retry count, waits and timeouts, on the client or per call.
 //
 // # Generated code
 //
