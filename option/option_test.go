@@ -62,6 +62,8 @@ func TestOptions(t *testing.T) {
 		}},
 		{"header token chars", option.WithHeader("A-z0-9!#$%&'*+.^_`|~", "v"), "", func(s *clientopt.Settings) bool { return s.Header.Get("A-z0-9!#$%&'*+.^_`|~") == "v" }},
 		{"header user agent", option.WithHeader("User-Agent", "mine/1"), "", func(s *clientopt.Settings) bool { return s.Header.Get("User-Agent") == "mine/1" }},
+		{"header boundary chars", option.WithHeader("aZ09", "v"), "", func(s *clientopt.Settings) bool { return s.Header.Get("Az09") == "v" }},
+		{"header value with space and ~", option.WithHeader("X-A", " a b~ "), "", func(s *clientopt.Settings) bool { return s.Header.Get("X-A") == " a b~ " }},
 		{"header empty value", option.WithHeader("X-Empty", ""), "", func(s *clientopt.Settings) bool { return len(s.Header["X-Empty"]) == 1 }},
 		{"header authorization", option.WithHeader("authorization", "Bearer x"), "option.WithHeader: Authorization is set by the client", nil},
 		{"header proxy authorization", option.WithHeader("Proxy-Authorization", "x"), "Proxy-Authorization is set by the client", nil},
