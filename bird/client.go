@@ -33,9 +33,10 @@
 // Retries happen in one place, below this package: a 429 is always retried
 // (Bird did not process it), honouring Retry-After; GET and DELETE calls are
 // also retried on 408, 5xx and transport errors; AddParticipant (a POST) is
-// not, so a 503 is returned after one attempt. When Retry-After would pass the
-// context deadline the call returns at once with a rate-limited *APIError.
-// The option package sets the retry count, waits and timeouts.
+// not unless called with option.WithIdempotent(), so a 503 is returned after
+// one attempt. When Retry-After would pass the context deadline the call
+// returns at once with a rate-limited *APIError. The option package sets the
+// retry count, waits and timeouts, on the client or per call.
 //
 // # Generated code
 //
@@ -84,7 +85,8 @@ const MaxPageTokenLen = 8000
 // Client calls Bird's conversation participant operations. It is safe for
 // concurrent use.
 type Client struct {
-	gen *rawClient
+	gen  *rawClient
+	call clientopt.Caller
 }
 
 // New returns a Client that authenticates with the workspace access key,
@@ -110,7 +112,7 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{gen: gen}, nil
+	return &Client{gen: gen, call: s.Caller(Vendor)}, nil
 }
 
 // AddResult is the outcome of AddParticipant.
@@ -130,13 +132,22 @@ type AddResult struct {
 // workspaceID and conversationID must be UUIDs; body must come from
 // UserParticipant, FlowParticipant, ContactByID or ContactByIdentifier. The
 // result's Created tells a new participant (201) from one already present
-// (200). The call is not marked idempotent, so only 429s and dial errors are
-// retried.
-func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID string, body CreateParticipantBody) (*AddResult, error) {
+// (200).
+//
+// opts are per-call options (option.WithHeader, option.WithMaxRetries,
+// option.WithAttemptTimeout, option.WithIdempotent,
+// option.WithResponseInto). The POST is not retried on 5xx or after a
+// connection reset unless called with option.WithIdempotent(): only 429s
+// and dial errors are.
+func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID string, body CreateParticipantBody, opts ...option.Option) (*AddResult, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
 	raw, err := body.wire()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +257,8 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // *ParamError before any request. Pass the returned
 // NextPageToken as PageToken for the next page. Total and TotalType are
 // returned as Bird sends them (Bird does not document TotalType's values).
-func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams) (*ParticipantList, error) {
+// opts are per-call options, as for AddParticipant; the call is idempotent.
+func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
@@ -254,7 +266,11 @@ func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversation
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.ListParticipants(transport.WithIdempotent(ctx), workspaceID, conversationID, g)
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.ListParticipants(ctx, workspaceID, conversationID, g)
 	if err != nil {
 		return nil, wrap("ListParticipants", err)
 	}
@@ -267,16 +283,21 @@ func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversation
 
 // GetParticipant returns one participant of the conversation:
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
-func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID, participantID string) (*Participant, error) {
+// opts are per-call options, as for AddParticipant; the call is idempotent.
+func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) (*Participant, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
 	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return nil, err
 	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
 	// The raw method: the typed parser would fail on a 2xx array body before
 	// the participant check.
-	resp, err := c.gen.GetParticipant(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	resp, err := c.gen.GetParticipant(ctx, workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, wrap("GetParticipant", err)
 	}
@@ -287,8 +308,9 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 // identifier, such as ("emailaddress", "a@b.com") or ("phonenumber",
 // "+31612345678"):
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}.
-// Both values are path-escaped into their own segment.
-func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string) (*Participant, error) {
+// Both values are path-escaped into their own segment. opts are per-call
+// options, as for AddParticipant; the call is idempotent.
+func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, opts ...option.Option) (*Participant, error) {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return nil, err
 	}
@@ -298,7 +320,11 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.GetParticipantByIdentifier(transport.WithIdempotent(ctx), workspaceID, conversationID, identifierKey, identifierValue)
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.GetParticipantByIdentifier(ctx, workspaceID, conversationID, identifierKey, identifierValue)
 	if err != nil {
 		return nil, wrap("GetParticipantByIdentifier", err)
 	}
@@ -309,15 +335,20 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 // DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
 // Bird answers 204; 403 means removal is not allowed (Bird sends it as plain
 // text, which becomes the *APIError's Message), 404 that the participant or
-// conversation is unknown.
-func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string) error {
+// conversation is unknown. opts are per-call options, as for
+// AddParticipant; the call is idempotent.
+func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) error {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return err
 	}
 	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return err
 	}
-	resp, err := c.gen.RemoveParticipant(transport.WithIdempotent(ctx), workspaceID, conversationID, participantID)
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return err
+	}
+	resp, err := c.gen.RemoveParticipant(ctx, workspaceID, conversationID, participantID)
 	if err != nil {
 		return wrap("RemoveParticipant", err)
 	}

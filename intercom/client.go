@@ -29,7 +29,8 @@ const DefaultVersion = "2.14"
 
 // Client calls the Intercom REST API. It is safe for concurrent use.
 type Client struct {
-	gen *rawClient
+	gen  *rawClient
+	call clientopt.Caller
 }
 
 // New returns a Client that authenticates with the access token (sent as
@@ -56,12 +57,13 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{gen: gen}, nil
+	return &Client{gen: gen, call: s.Caller(vendor)}, nil
 }
 
 // WithVersion sets the Intercom-Version header sent on every call (default
 // DefaultVersion, "2.14"). Values are case-sensitive ("Preview"); an unknown
-// one makes Intercom answer 400 intercom_version_invalid.
+// one makes Intercom answer 400 intercom_version_invalid. It applies to the
+// client only: an operation refuses it.
 func WithVersion(v string) option.Option {
 	return option.Func(func(s *clientopt.Settings) error {
 		if err := clientopt.CheckCredential("intercom.WithVersion", "version", v); err != nil {
@@ -77,13 +79,22 @@ func WithVersion(v string) option.Option {
 //
 // Build body with AdminAttach or ContactAttach. The result lists every
 // customer now on the conversation; Intercom does not say whether the contact
-// was already there. The call is not marked idempotent, so a 5xx or a
-// connection reset after sending is not retried (a 429 is).
-func (c *Client) AttachContact(ctx context.Context, conversationID string, body AttachContactBody) (*CustomersList, error) {
+// was already there.
+//
+// opts are per-call options (option.WithHeader, option.WithMaxRetries,
+// option.WithAttemptTimeout, option.WithIdempotent,
+// option.WithResponseInto). The POST is not retried on 5xx or after a
+// connection reset unless called with option.WithIdempotent() (a 429 is
+// always retried).
+func (c *Client) AttachContact(ctx context.Context, conversationID string, body AttachContactBody, opts ...option.Option) (*CustomersList, error) {
 	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
 		return nil, err
 	}
 	req, err := body.request()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +120,9 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 //
 // The result lists the customers left on the conversation. A missing contact
 // is a 404 *APIError ("User Not Found"); removing the last customer is a 422
-// parameter_invalid. The call is marked idempotent and retried on 5xx.
-func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, adminID string) (*CustomersList, error) {
+// parameter_invalid. The call is idempotent: retried on 5xx. opts are
+// per-call options, as for AttachContact.
+func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, adminID string, opts ...option.Option) (*CustomersList, error) {
 	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
 		return nil, err
 	}
@@ -120,10 +132,14 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 	if err := checkValue("admin_id", adminID); err != nil {
 		return nil, err
 	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.DetachContactFromConversation(transport.WithIdempotent(ctx), conversationID, contactID, nil,
+	resp, err := c.gen.DetachContactFromConversation(ctx, conversationID, contactID, nil,
 		detachContactRequest{AdminID: adminID})
 	if err != nil {
 		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)

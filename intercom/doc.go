@@ -35,7 +35,8 @@
 // The shared transport retries 429s (waiting for Retry-After or, as Intercom
 // sends, X-RateLimit-Reset) and connection failures before sending. DELETE is
 // idempotent and is also retried on 408 and 5xx; POST is not (a 5xx after the
-// attach may have been applied). When the wait Intercom asks for would pass
+// attach may have been applied) unless AttachContact is called with
+// option.WithIdempotent(). When the wait Intercom asks for would pass
 // the context deadline the call returns at once with an *APIError whose
 // Error() says "rate limited".
 //

@@ -1,23 +1,37 @@
-// Package option holds the options every vendor client constructor accepts:
-// intercom.New, bird.New and twilio.New.
+// Package option holds the options of the vendor clients: one Option type
+// for the constructors (intercom.New, bird.New, twilio.New) and for each
+// operation's trailing opts, which apply to that call only.
 //
 //	c, err := twilio.New(sid, token,
 //		option.WithMaxRetries(5),
 //		option.WithAttemptTimeout(10*time.Second))
+//	var resp option.Response
+//	p, err := c.CreateParticipant(ctx, conversationSID, params,
+//		option.WithHeader("X-Trace", traceID),
+//		option.WithIdempotent(),
+//		option.WithResponseInto(&resp))
+//
+// Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithIdempotent
+// and WithResponseInto. On a constructor: every option but WithIdempotent
+// and WithResponseInto. An option given where it cannot apply is refused
+// with an error naming it, before any request.
 package option
 
 import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
 )
 
-// Option configures a vendor client. Options are validated by the
-// constructor, which returns the first error.
+// Option configures a vendor client, or one call of an operation. Options
+// are validated by the constructor or the operation, which returns the
+// first error before any request.
 type Option interface {
 	Apply(*clientopt.Settings) error
 }
@@ -72,19 +86,21 @@ func WithDoer(d Doer) Option {
 }
 
 // WithMaxRetries sets how many times a request is retried after its first
-// attempt (default 3); 0 disables retries.
+// attempt (default 3); 0 disables retries. Per call it replaces the
+// client's budget for that call.
 func WithMaxRetries(n int) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if n < 0 || n > 100 {
 			return &pathparam.Error{Field: "option.WithMaxRetries", Reason: fmt.Sprintf("%d is outside 0..100", n)}
 		}
-		s.MaxRetries, s.MaxRetriesSet = n, true
+		s.MaxRetries = n
 		return nil
 	})
 }
 
 // WithAttemptTimeout bounds each attempt, response body included (default
-// 30s). The context deadline bounds the whole call, retries included.
+// 30s). The context deadline bounds the whole call, retries included. Per
+// call it replaces the client's timeout for that call.
 func WithAttemptTimeout(d time.Duration) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if d <= 0 {
@@ -145,6 +161,98 @@ func WithLogger(l *slog.Logger) Option {
 func WithDebugBodies() Option {
 	return Func(func(s *clientopt.Settings) error {
 		s.DebugBodies = true
+		return nil
+	})
+}
+
+// refusedHeaders are the headers WithHeader refuses: the client sets them
+// (credentials, body framing, the host of the base URL).
+var refusedHeaders = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Host":                true,
+	"Content-Length":      true,
+	"Content-Type":        true,
+}
+
+// WithHeader sets the request header key to value: on a constructor for
+// every request of the client, per call for that call's requests only,
+// replacing a client header of the same name (User-Agent, Accept,
+// Intercom-Version, ...). Authorization, Proxy-Authorization, Host,
+// Content-Length and Content-Type are refused, and so are a key that is not
+// an HTTP token and a value with a control character other than tab.
+func WithHeader(key, value string) Option {
+	return Func(func(s *clientopt.Settings) error {
+		k := http.CanonicalHeaderKey(key)
+		switch {
+		case !validHeaderName(key):
+			return &pathparam.Error{Field: "option.WithHeader", Reason: fmt.Sprintf("%q is not a valid header name", key)}
+		case refusedHeaders[k]:
+			return &pathparam.Error{Field: "option.WithHeader", Reason: k + " is set by the client"}
+		case !validHeaderValue(value):
+			return &pathparam.Error{Field: "option.WithHeader", Reason: "the value of " + k + " has a control character"}
+		}
+		if s.Header == nil {
+			s.Header = http.Header{}
+		}
+		s.Header[k] = []string{value}
+		return nil
+	})
+}
+
+// validHeaderName reports whether k is an RFC 9110 token.
+func validHeaderName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether v has no control character but tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// WithIdempotent marks one call safe to repeat, so that a 408, a 5xx or a
+// connection reset after the request was sent is retried like a 429. The
+// GET and DELETE operations are idempotent already; give it to a POST
+// (AttachContact, AddParticipant, CreateParticipant) only when repeating
+// the request cannot do harm, as for an add with ensure semantics. Per call
+// only.
+func WithIdempotent() Option {
+	return Func(func(s *clientopt.Settings) error {
+		s.Idempotent = true
+		return nil
+	})
+}
+
+// Response is what the final response of a call said, filled by
+// WithResponseInto: StatusCode (0 when no response came), Header (nil when
+// none came; the request ID and rate-limit headers are there) and Attempts,
+// how many attempts were sent.
+type Response = transport.Response
+
+// WithResponseInto fills *r when the call ends, on success and on error
+// alike, with the status, header and attempts of its final response. In
+// the participants facade, where one Add may send two requests (the add
+// and a duplicate lookup), r holds the last. Per call only.
+func WithResponseInto(r *Response) Option {
+	return Func(func(s *clientopt.Settings) error {
+		if r == nil {
+			return &pathparam.Error{Field: "option.WithResponseInto", Reason: "nil *Response"}
+		}
+		s.Response = r
 		return nil
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func (doer) Do(*http.Request) (*http.Response, error) { return nil, nil }
 func TestOptions(t *testing.T) {
 	hc := &http.Client{}
 	logger := slog.New(slog.DiscardHandler)
+	var resp option.Response
 	tests := []struct {
 		name    string
 		opt     option.Option
@@ -39,8 +41,8 @@ func TestOptions(t *testing.T) {
 		{"doer", option.WithDoer(doer{}), "", func(s *clientopt.Settings) bool { return s.Doer == doer{} }},
 		{"nil doer", option.WithDoer(nil), "nil doer", nil},
 		{"http.Client as doer", option.WithDoer(hc), "", func(s *clientopt.Settings) bool { return s.Doer == hc }},
-		{"max retries 0", option.WithMaxRetries(0), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 0 && s.MaxRetriesSet }},
-		{"max retries 5", option.WithMaxRetries(5), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 5 && s.MaxRetriesSet }},
+		{"max retries 0", option.WithMaxRetries(0), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 0 }},
+		{"max retries 5", option.WithMaxRetries(5), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 5 }},
 		{"max retries 100", option.WithMaxRetries(100), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 100 }},
 		{"max retries -1", option.WithMaxRetries(-1), "-1 is outside 0..100", nil},
 		{"max retries 101", option.WithMaxRetries(101), "101 is outside 0..100", nil},
@@ -55,6 +57,34 @@ func TestOptions(t *testing.T) {
 		{"zero max server wait", option.WithMaxServerWait(0), "not positive", nil},
 		{"logger", option.WithLogger(logger), "", func(s *clientopt.Settings) bool { return s.Logger == logger }},
 		{"nil logger", option.WithLogger(nil), "nil logger", nil},
+		{"header", option.WithHeader("x-trace-id", "abc\t1"), "", func(s *clientopt.Settings) bool {
+			return len(s.Header) == 1 && len(s.Header["X-Trace-Id"]) == 1 && s.Header.Get("X-Trace-Id") == "abc\t1"
+		}},
+		{"header token chars", option.WithHeader("A-z0-9!#$%&'*+.^_`|~", "v"), "", func(s *clientopt.Settings) bool { return s.Header.Get("A-z0-9!#$%&'*+.^_`|~") == "v" }},
+		{"header user agent", option.WithHeader("User-Agent", "mine/1"), "", func(s *clientopt.Settings) bool { return s.Header.Get("User-Agent") == "mine/1" }},
+		{"header boundary chars", option.WithHeader("aZ09", "v"), "", func(s *clientopt.Settings) bool { return s.Header.Get("Az09") == "v" }},
+		{"header value with space and ~", option.WithHeader("X-A", " a b~ "), "", func(s *clientopt.Settings) bool { return s.Header.Get("X-A") == " a b~ " }},
+		{"header empty value", option.WithHeader("X-Empty", ""), "", func(s *clientopt.Settings) bool { return len(s.Header["X-Empty"]) == 1 }},
+		{"header authorization", option.WithHeader("authorization", "Bearer x"), "option.WithHeader: Authorization is set by the client", nil},
+		{"header proxy authorization", option.WithHeader("Proxy-Authorization", "x"), "Proxy-Authorization is set by the client", nil},
+		{"header host", option.WithHeader("HOST", "evil.test"), "Host is set by the client", nil},
+		{"header content length", option.WithHeader("Content-Length", "1"), "Content-Length is set by the client", nil},
+		{"header content type", option.WithHeader("content-type", "text/plain"), "Content-Type is set by the client", nil},
+		{"header empty name", option.WithHeader("", "v"), `"" is not a valid header name`, nil},
+		{"header name with space", option.WithHeader("X Trace", "v"), `"X Trace" is not a valid header name`, nil},
+		{"header name with colon", option.WithHeader("X-A:", "v"), "not a valid header name", nil},
+		{"header name with slash", option.WithHeader("X/A", "v"), "not a valid header name", nil},
+		{"header name with @", option.WithHeader("X@A", "v"), "not a valid header name", nil},
+		{"header name with [", option.WithHeader("X[A", "v"), "not a valid header name", nil},
+		{"header name with {", option.WithHeader("X{A", "v"), "not a valid header name", nil},
+		{"header name with non-ASCII", option.WithHeader("Xé", "v"), "not a valid header name", nil},
+		{"header value CRLF", option.WithHeader("X-A", "v\r\nX-Evil: 1"), "the value of X-A has a control character", nil},
+		{"header value NUL", option.WithHeader("X-A", "v\x00"), "control character", nil},
+		{"header value 0x1f", option.WithHeader("X-A", "\x1f"), "control character", nil},
+		{"header value DEL", option.WithHeader("X-A", "v\x7f"), "control character", nil},
+		{"idempotent", option.WithIdempotent(), "", func(s *clientopt.Settings) bool { return s.Idempotent }},
+		{"response into", option.WithResponseInto(&resp), "", func(s *clientopt.Settings) bool { return s.Response == &resp }},
+		{"nil response", option.WithResponseInto(nil), "option.WithResponseInto: nil *Response", nil},
 		{"func", option.Func(func(s *clientopt.Settings) error { s.APIVersion = "2.11"; return nil }), "", func(s *clientopt.Settings) bool { return s.APIVersion == "2.11" }},
 	}
 	for _, tt := range tests {
@@ -67,7 +97,7 @@ func TestOptions(t *testing.T) {
 					!errors.As(err, &pe) || !strings.HasPrefix(pe.Field, "option.With") {
 					t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
 				}
-				if s != (clientopt.Settings{}) {
+				if !reflect.ValueOf(s).IsZero() {
 					t.Errorf("a refused option changed the settings: %+v", s)
 				}
 				return
@@ -79,5 +109,17 @@ func TestOptions(t *testing.T) {
 				t.Errorf("settings = %+v", s)
 			}
 		})
+	}
+}
+
+func TestHeaderLastWins(t *testing.T) {
+	var s clientopt.Settings
+	for _, o := range []option.Option{option.WithHeader("X-A", "1"), option.WithHeader("x-a", "2"), option.WithHeader("X-B", "3")} {
+		if err := o.Apply(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.Header) != 2 || len(s.Header["X-A"]) != 1 || s.Header.Get("X-A") != "2" || s.Header.Get("X-B") != "3" {
+		t.Errorf("Header = %v, want X-A: 2 and X-B: 3", s.Header)
 	}
 }

@@ -113,7 +113,7 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 	}
-	res, err := p.c.AddParticipant(ctx, p.o.WorkspaceID, conversationID, body)
+	res, err := p.c.AddParticipant(ctx, p.o.WorkspaceID, conversationID, body, vendorOptions(&o)...)
 	if err == nil {
 		outcome := AlreadyPresent
 		if res.Created {
@@ -128,7 +128,7 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 	if key == "" {
 		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
 	}
-	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value)
+	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value, vendorOptions(&o)...)
 	var lookupAPI *apierror.Error
 	switch {
 	case lookupErr == nil:

@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
-	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
 )
 
 // Provider adds participants on one vendor. The adapters Intercom, Bird and
@@ -72,6 +72,23 @@ type CallOptions struct {
 	// *twilio.CreateParticipantParams) just before it is sent. An error
 	// stops the call before any request.
 	BeforeAdd func(body any) error
+	// RequestOptions are vendor-client options for every request the Add
+	// sends (the add and any duplicate lookup), from WithRequestOptions.
+	RequestOptions []option.Option
+}
+
+// idempotent is the per-call options of an Add without RequestOptions,
+// shared to spare an allocation.
+var idempotent = []option.Option{option.WithIdempotent()}
+
+// vendorOptions are the per-call options of every vendor request of an
+// Add: option.WithIdempotent(), since Add has ensure semantics and a
+// repeated request cannot add a second participant, then o.RequestOptions.
+func vendorOptions(o *CallOptions) []option.Option {
+	if len(o.RequestOptions) == 0 {
+		return idempotent
+	}
+	return append([]option.Option{option.WithIdempotent()}, o.RequestOptions...)
 }
 
 // AddOption sets a per-call option of Client.Add.
@@ -94,6 +111,21 @@ func WithRole(roleSID string) AddOption {
 // from fn ends the call with nothing sent.
 func BeforeAdd(fn func(body any) error) AddOption {
 	return func(o *CallOptions) { o.BeforeAdd = fn }
+}
+
+// WithRequestOptions passes per-call options of the vendor clients
+// (option.WithHeader, option.WithMaxRetries, option.WithAttemptTimeout,
+// option.WithResponseInto) to every request of this Add: the add and, on a
+// duplicate, the lookup (option.WithResponseInto then holds the last
+// response). Options from several WithRequestOptions add up, in order. An
+// option that cannot apply per call (option.WithBaseURL, ...) or a bad one
+// makes the Add fail with InvalidArgument before any request. With AddMany,
+// pass it through WithAddOptions.
+//
+// It is named for what it carries, options of the vendor requests: the
+// other AddOptions shape the participant; these shape the HTTP requests.
+func WithRequestOptions(opts ...option.Option) AddOption {
+	return func(o *CallOptions) { o.RequestOptions = append(o.RequestOptions, opts...) }
 }
 
 // Client adds participants to conversations through one Provider. It is safe
@@ -154,7 +186,7 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 		}
 		opt(&o)
 	}
-	res, err := c.p.Add(transport.WithIdempotent(ctx), conversationID, p, o)
+	res, err := c.p.Add(ctx, conversationID, p, o)
 	if err != nil {
 		return nil, c.wrap(name, err)
 	}

@@ -84,7 +84,7 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 	}
-	list, err := p.c.AttachContact(ctx, conversationID, body)
+	list, err := p.c.AttachContact(ctx, conversationID, body, vendorOptions(&o)...)
 	if err != nil {
 		adminField := "IntercomOptions.AdminID"
 		if o.AdminID != "" {

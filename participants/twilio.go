@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -110,7 +111,7 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 	}
-	created, err := p.c.CreateParticipant(ctx, conversationID, params)
+	created, err := p.c.CreateParticipant(ctx, conversationID, params, vendorOptions(&o)...)
 	if err == nil {
 		return twilioResult(created, Added), nil
 	}
@@ -127,7 +128,7 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 	default:
 		return nil, WrapError(name, err)
 	}
-	existing, lookupErr := p.find(ctx, conversationID, &params)
+	existing, lookupErr := p.find(ctx, conversationID, &params, vendorOptions(&o))
 	switch {
 	case lookupErr != nil:
 		return nil, duplicateLookupFailed(name, err, lookupErr)
@@ -142,8 +143,8 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 
 // find returns the participant of the conversation that params names, or
 // nil.
-func (p *twilioProvider) find(ctx context.Context, conversationID string, params *twilio.CreateParticipantParams) (*twilio.Participant, error) {
-	for tp, err := range p.c.AllParticipants(ctx, conversationID, &twilio.ListParticipantsParams{PageSize: 100}) {
+func (p *twilioProvider) find(ctx context.Context, conversationID string, params *twilio.CreateParticipantParams, opts []option.Option) (*twilio.Participant, error) {
+	for tp, err := range p.c.AllParticipants(ctx, conversationID, &twilio.ListParticipantsParams{PageSize: 100}, opts...) {
 		if err != nil {
 			return nil, err
 		}

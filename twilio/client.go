@@ -29,7 +29,8 @@ const DefaultBaseURL = "https://conversations.twilio.com"
 // Client calls the Twilio Conversations participant operations. It is safe
 // for concurrent use.
 type Client struct {
-	gen *rawClient
+	gen  *rawClient
+	call clientopt.Caller
 }
 
 // New returns a Client that authenticates with HTTP Basic auth: accountSID
@@ -67,21 +68,29 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{gen: gen}, nil
+	return &Client{gen: gen, call: s.Caller(vendor)}, nil
 }
 
 // CreateParticipant adds a participant to a conversation:
 // POST /v1/Conversations/{ConversationSid}/Participants.
 //
 // conversationSID is a CH SID or the conversation's unique name. p is
-// validated before any request is sent. The call is not retried on 5xx or
-// transport errors after the request was sent (it may have been processed);
-// 429 is retried.
-func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, p CreateParticipantParams) (*Participant, error) {
+// validated before any request is sent.
+//
+// opts are per-call options (option.WithHeader, option.WithMaxRetries,
+// option.WithAttemptTimeout, option.WithIdempotent,
+// option.WithResponseInto). The POST is not retried on 5xx or transport
+// errors after the request was sent (it may have been processed) unless
+// called with option.WithIdempotent(); 429 is always retried.
+func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, p CreateParticipantParams, opts ...option.Option) (*Participant, error) {
 	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	if err != nil {
 		return nil, err
 	}
 	form := encodeCreateForm(p)
@@ -143,7 +152,9 @@ func (p *ListParticipantsParams) generated() (*listConversationParticipantsParam
 
 // ListParticipants returns one page of a conversation's participants:
 // GET /v1/Conversations/{ConversationSid}/Participants. params may be nil.
-func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams) (*ParticipantPage, error) {
+// opts are per-call options, as for CreateParticipant; the call is
+// idempotent.
+func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantPage, error) {
 	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
@@ -151,8 +162,12 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "GET /v1/Conversations/{ConversationSid}/Participants"
-	resp, err := c.gen.ListConversationParticipants(transport.WithIdempotent(ctx), conversationSID, g)
+	resp, err := c.gen.ListConversationParticipants(ctx, conversationSID, g)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +191,9 @@ const maxPages = 10000
 // following each page's next_page_url (only its PageSize, Page and PageToken
 // query parameters are used, so the request always goes to the client's own
 // base URL). params may be nil. Iteration stops at the first error, which is
-// yielded with a nil participant.
-func (c *Client) AllParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams) iter.Seq2[*Participant, error] {
+// yielded with a nil participant. opts are per-call options given to each
+// page's ListParticipants (option.WithResponseInto holds the last page's).
+func (c *Client) AllParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
 	return func(yield func(*Participant, error) bool) {
 		var cur ListParticipantsParams
 		if params != nil {
@@ -185,7 +201,7 @@ func (c *Client) AllParticipants(ctx context.Context, conversationSID string, pa
 		}
 		seen := map[string]bool{}
 		for range maxPages {
-			page, err := c.ListParticipants(ctx, conversationSID, &cur)
+			page, err := c.ListParticipants(ctx, conversationSID, &cur, opts...)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -244,17 +260,22 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 // GET /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
 // is the participant's MB SID or its chat identity: fetch is the only
 // participant operation Twilio documents as accepting an identity in place
-// of the SID.
-func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string) (*Participant, error) {
+// of the SID. opts are per-call options, as for CreateParticipant; the call
+// is idempotent.
+func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string, opts ...option.Option) (*Participant, error) {
 	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return nil, err
 	}
 	if err := pathparam.Check(vendor, "participantSIDOrIdentity", sidOrIdentity); err != nil {
 		return nil, err
 	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
 	// The raw method: the typed parser would fail on a 2xx array body before
 	// the participant check.
-	resp, err := c.gen.FetchConversationParticipant(transport.WithIdempotent(ctx), conversationSID, sidOrIdentity)
+	resp, err := c.gen.FetchConversationParticipant(ctx, conversationSID, sidOrIdentity)
 	if err != nil {
 		return nil, err
 	}
@@ -275,12 +296,17 @@ type DeleteParticipantParams struct {
 // participantSID is the participant's MB SID (MB followed by 32 hex digits):
 // unlike FetchParticipant, Twilio documents no identity here, so anything
 // else is refused before sending (fetch the participant by identity first to
-// learn its SID). params may be nil. Twilio answers 204.
-func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams) error {
+// learn its SID). params may be nil. Twilio answers 204. opts are per-call
+// options, as for CreateParticipant; the call is idempotent.
+func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams, opts ...option.Option) error {
 	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
 		return err
 	}
 	if err := pathparam.CheckSID(vendor, "participantSID", "MB", participantSID); err != nil {
+		return err
+	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
 		return err
 	}
 	var g deleteConversationParticipantParams
@@ -289,7 +315,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 		g.XTwilioWebhookEnabled = &v
 	}
 	const op = "DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}"
-	resp, err := c.gen.DeleteConversationParticipant(transport.WithIdempotent(ctx), conversationSID, participantSID, &g)
+	resp, err := c.gen.DeleteConversationParticipant(ctx, conversationSID, participantSID, &g)
 	if err != nil {
 		return err
 	}

@@ -38,8 +38,8 @@
 // Retries happen in the shared transport (internal/transport): 429 is always
 // retried, honouring Retry-After; GET and DELETE calls are marked idempotent
 // and are also retried on 408, 5xx and transport errors; CreateParticipant
-// (a POST) is not retried on 5xx, so a participant is never created twice by
-// the client itself. The context deadline covers every attempt and wait; a
+// (a POST) is not retried on 5xx unless called with option.WithIdempotent(),
+// so a participant is never created twice by the client itself. The context deadline covers every attempt and wait; a
 // Retry-After that would pass it ends the call at once with a rate-limited
 // *APIError.
 //

@@ -3,6 +3,7 @@
 package clientopt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,16 +26,18 @@ const Version = "0.1.0"
 // UserAgent is the User-Agent header every vendor client sends.
 const UserAgent = "conversekit/" + Version
 
-// Settings are what the options set. The zero value of a field means the
-// vendor's default.
+// Settings are what the options set, on a client (Resolve) or on one call
+// (Call). Resolve and Call set the defaults before the options apply; the
+// zero value of any other field means the vendor's default.
 type Settings struct {
 	// BaseURL is what WithBaseURL set; after Resolve, the checked URL or
 	// the vendor's default.
-	BaseURL        string
-	HTTPClient     *http.Client
-	Doer           transport.Doer
+	BaseURL    string
+	HTTPClient *http.Client
+	Doer       transport.Doer
+	// MaxRetries is the retry budget: transport.DefaultMaxRetries unless an
+	// option set it; 0 means no retry.
 	MaxRetries     int
-	MaxRetriesSet  bool
 	AttemptTimeout time.Duration
 	WaitMin        time.Duration
 	WaitMax        time.Duration
@@ -45,6 +48,15 @@ type Settings struct {
 	DebugBodies bool
 	// APIVersion is the vendor API version header (Intercom-Version).
 	APIVersion string
+	// Header holds extra request headers (option.WithHeader): static on a
+	// client, on one call's requests only per call.
+	Header http.Header
+	// Idempotent marks one call safe to repeat (option.WithIdempotent):
+	// 408, 5xx and transport errors are then retried. Per call only.
+	Idempotent bool
+	// Response receives the final response of one call
+	// (option.WithResponseInto). Per call only.
+	Response *transport.Response
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
@@ -58,8 +70,11 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		h = http.Header{}
 	}
 	h.Set("User-Agent", UserAgent)
+	for k, v := range s.Header {
+		h[k] = v
+	}
 	retries := s.MaxRetries
-	if s.MaxRetriesSet && retries == 0 {
+	if retries == 0 {
 		retries = -1
 	}
 	return transport.New(transport.Options{
@@ -84,24 +99,20 @@ type Option interface {
 	Apply(*Settings) error
 }
 
-// Resolve applies opts in order and returns the Settings they make, with
-// BaseURL set to the checked WithBaseURL value or else defaultBaseURL. Every
-// error is a *pathparam.Error naming the vendor and the option (a nil
-// option is field "opts[I]"). The first error wins.
+// Resolve applies opts in order to the defaults (transport.DefaultMaxRetries
+// retries) and returns the Settings they make, with BaseURL set to the
+// checked WithBaseURL value or else defaultBaseURL. Every error is a
+// *pathparam.Error naming the vendor and the option (a nil option is field
+// "opts[I]"); an option that applies only per call is refused. The first
+// error wins.
 func Resolve[O Option](vendor, defaultBaseURL string, opts []O) (Settings, error) {
-	var s Settings
+	s := Settings{MaxRetries: transport.DefaultMaxRetries}
 	for i, o := range opts {
-		if any(o) == nil {
-			return Settings{}, &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: "nil option"}
+		if err := apply(vendor, i, o, &s); err != nil {
+			return Settings{}, err
 		}
-		if err := o.Apply(&s); err != nil {
-			var pe *pathparam.Error
-			if errors.As(err, &pe) {
-				cp := *pe
-				cp.Vendor = vendor
-				return Settings{}, &cp
-			}
-			return Settings{}, &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: err.Error(), Err: err}
+		if name := perCallOnly(&s); name != "" {
+			return Settings{}, &pathparam.Error{Vendor: vendor, Field: name, Reason: "can be set only per call, on an operation"}
 		}
 	}
 	if s.BaseURL == "" {
@@ -114,6 +125,116 @@ func Resolve[O Option](vendor, defaultBaseURL string, opts []O) (Settings, error
 	}
 	s.BaseURL = u.String()
 	return s, nil
+}
+
+// apply applies o, the option at index i, to s. Every error is a
+// *pathparam.Error naming the vendor and the option.
+func apply[O Option](vendor string, i int, o O, s *Settings) error {
+	if any(o) == nil {
+		return &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: "nil option"}
+	}
+	err := o.Apply(s)
+	if err == nil {
+		return nil
+	}
+	var pe *pathparam.Error
+	if errors.As(err, &pe) {
+		cp := *pe
+		cp.Vendor = vendor
+		return &cp
+	}
+	return &pathparam.Error{Vendor: vendor, Field: fmt.Sprintf("opts[%d]", i), Reason: err.Error(), Err: err}
+}
+
+// perCallOnly names the option that set a field s may have only per call,
+// or returns "".
+func perCallOnly(s *Settings) string {
+	switch {
+	case s.Idempotent:
+		return "option.WithIdempotent"
+	case s.Response != nil:
+		return "option.WithResponseInto"
+	}
+	return ""
+}
+
+// clientOnly names the option that set a field s may have only on a
+// client, or returns "". A call's Settings start with these fields zero,
+// so any option that sets one, whoever wrote it, is caught.
+func clientOnly(s *Settings) string {
+	switch {
+	case s.BaseURL != "":
+		return "option.WithBaseURL"
+	case s.HTTPClient != nil:
+		return "option.WithHTTPClient"
+	case s.Doer != nil:
+		return "option.WithDoer"
+	case s.WaitMin != 0 || s.WaitMax != 0:
+		return "option.WithRetryWait"
+	case s.MaxServerWait != 0:
+		return "option.WithMaxServerWait"
+	case s.Logger != nil:
+		return "option.WithLogger"
+	case s.DebugBodies:
+		return "option.WithDebugBodies"
+	case s.APIVersion != "":
+		return "intercom.WithVersion"
+	}
+	return ""
+}
+
+// Caller turns the per-call options of one vendor client's operations into
+// the transport.CallOptions of each call, starting from the client's
+// settings. The zero Caller has no retries.
+type Caller struct {
+	vendor     string
+	maxRetries int
+}
+
+// Caller returns the Caller of vendor's client built from s.
+func (s *Settings) Caller(vendor string) Caller {
+	return Caller{vendor: vendor, maxRetries: s.MaxRetries}
+}
+
+// idempotentCall is the CallOptions of an idempotent call without options;
+// shared, never modified.
+var idempotentCall = &transport.CallOptions{Idempotent: true}
+
+// Call returns ctx carrying the settings of one call of an operation of c's
+// client: opts applied in order to the client's retry budget, marked
+// idempotent when the operation is (GET, DELETE) or an option says so. An
+// option that cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
+// WithRetryWait, WithMaxServerWait, WithLogger, WithDebugBodies,
+// intercom.WithVersion), a nil one or a bad value is refused with a
+// *pathparam.Error naming the vendor and the option, and nothing may be
+// sent.
+func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (context.Context, error) {
+	if len(opts) == 0 {
+		if idempotent {
+			return transport.WithCallOptions(ctx, idempotentCall), nil
+		}
+		return ctx, nil
+	}
+	s := Settings{MaxRetries: c.maxRetries}
+	for i, o := range opts {
+		if err := apply(c.vendor, i, o, &s); err != nil {
+			return nil, err
+		}
+		if name := clientOnly(&s); name != "" {
+			return nil, &pathparam.Error{Vendor: c.vendor, Field: name, Reason: fmt.Sprintf("cannot be set per call (opts[%d]); give it to the constructor", i)}
+		}
+	}
+	retries := s.MaxRetries
+	if retries == 0 {
+		retries = -1
+	}
+	return transport.WithCallOptions(ctx, &transport.CallOptions{
+		Header:         s.Header,
+		MaxRetries:     retries,
+		AttemptTimeout: s.AttemptTimeout,
+		Idempotent:     idempotent || s.Idempotent,
+		Response:       s.Response,
+	}), nil
 }
 
 // CheckCredential refuses a credential, or any other value sent as a static

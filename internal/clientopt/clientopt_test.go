@@ -87,9 +87,9 @@ func TestTransport(t *testing.T) {
 		s            Settings
 		wantAttempts int
 	}{
-		{"default retries", Settings{WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 4},
-		{"explicit 0 retries", Settings{MaxRetries: 0, MaxRetriesSet: true}, 1},
-		{"2 retries", Settings{MaxRetries: 2, MaxRetriesSet: true, WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 3},
+		{"default retries", Settings{MaxRetries: transport.DefaultMaxRetries, WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 4},
+		{"0 retries", Settings{MaxRetries: 0}, 1},
+		{"2 retries", Settings{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: time.Millisecond}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,7 +154,7 @@ func TestTransport(t *testing.T) {
 	t.Run("attempt timeout", func(t *testing.T) {
 		s := Settings{
 			AttemptTimeout: 20 * time.Millisecond,
-			MaxRetries:     0, MaxRetriesSet: true,
+			MaxRetries:     0,
 			Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 				<-r.Context().Done()
 				return nil, r.Context().Err()
@@ -178,7 +178,7 @@ func TestTransport(t *testing.T) {
 			resp.Header.Set("Retry-After", "5")
 			return resp, nil
 		})
-		s := Settings{HTTPClient: &http.Client{Transport: mock}, MaxServerWait: time.Second}
+		s := Settings{HTTPClient: &http.Client{Transport: mock}, MaxServerWait: time.Second, MaxRetries: 1}
 		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
 		_, err := c.Do(req)
@@ -199,7 +199,7 @@ func (f optFunc) Apply(s *Settings) error { return f(s) }
 func TestResolve(t *testing.T) {
 	const def = "https://api.acme.test"
 	base := func(u string) Option { return optFunc(func(s *Settings) error { s.BaseURL = u; return nil }) }
-	retries := optFunc(func(s *Settings) error { s.MaxRetries, s.MaxRetriesSet = 2, true; return nil })
+	retries := optFunc(func(s *Settings) error { s.MaxRetries = 2; return nil })
 	boom := errors.New("option.WithBoom: no")
 	tests := []struct {
 		name    string
@@ -236,7 +236,7 @@ func TestResolve(t *testing.T) {
 			if err != nil || s.BaseURL != tt.wantURL {
 				t.Fatalf("Resolve = %q, %v; want %q", s.BaseURL, err, tt.wantURL)
 			}
-			if tt.name == "settings kept" && (!s.MaxRetriesSet || s.MaxRetries != 2) {
+			if tt.name == "settings kept" && s.MaxRetries != 2 {
 				t.Errorf("settings lost: %+v", s)
 			}
 		})

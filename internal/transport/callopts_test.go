@@ -13,6 +13,11 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 )
 
+// idem returns ctx carrying CallOptions that mark the call idempotent.
+func idemCtx(ctx context.Context) context.Context {
+	return WithCallOptions(ctx, &CallOptions{Idempotent: true})
+}
+
 func postWith(t *testing.T, c *Client, o *CallOptions) (*http.Response, error) {
 	t.Helper()
 	ctx := context.Background()

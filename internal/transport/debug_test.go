@@ -47,7 +47,7 @@ func TestDebugBodies(t *testing.T) {
 		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "private-value-43", "X-Echo", "Bearer " + token}},
 	)
 	form := url.Values{"Attributes": {`{"ssn":"078-05-1120"}`}, "Identity": {"ada"}}.Encode()
-	req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
+	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Api-Key", "caller-key")
 	resp, err := c.Do(req)
@@ -186,7 +186,7 @@ func TestSecretHeaderNames(t *testing.T) {
 // *apierror.Error still reachable.
 func TestContextErrorKeepsLastResponse(t *testing.T) {
 	c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
-	ctx, cancel := context.WithTimeout(WithIdempotent(context.Background()), 100e6)
+	ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
 	defer cancel()
 	_, err := doGet(ctx, c)
 	var ce *ContextError

@@ -197,7 +197,7 @@ func TestAPIErrorStoredFieldsScrubbed(t *testing.T) {
 				DecodeError: func(e *apierror.Error) { e.Details = json.RawMessage(`{"token":"` + token + `"}`) },
 				Redact:      Redaction{Secrets: []string{token}},
 			})
-			_, err := doGet(WithIdempotent(context.Background()), c)
+			_, err := doGet(idemCtx(context.Background()), c)
 			var e *apierror.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v", err)

@@ -95,7 +95,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 						o.Doer = given
 					}
 					c := New(o)
-					ctx := WithIdempotent(context.Background())
+					ctx := idemCtx(context.Background())
 					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, from.URL+"/v1/participants", strings.NewReader(`{"attributes":"private"}`))
 					resp, err := c.Do(req)
 					if err == nil {
@@ -140,7 +140,7 @@ func TestDoerThatFollowsRedirects(t *testing.T) {
 	defer from.Close()
 	std := &http.Client{} // follows redirects
 	c := New(Options{Doer: doerFunc(std.Do), WaitMin: time.Millisecond, WaitMax: time.Millisecond})
-	req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, from.URL+"/add", strings.NewReader("x"))
+	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, from.URL+"/add", strings.NewReader("x"))
 	resp, err := c.Do(req)
 	if err == nil {
 		resp.Body.Close()

@@ -8,7 +8,7 @@
 //   - 429 is always retried: the vendors did not process the request.
 //   - A dial error is always retried: nothing was sent.
 //   - 408, 5xx (but 501) and other transport errors (timeouts, resets) are
-//     retried only for requests marked with WithIdempotent.
+//     retried only for calls marked CallOptions.Idempotent.
 //   - The wait is the server's Retry-After (seconds or HTTP date) or, on a
 //     429, X-RateLimit-Reset (Unix seconds); otherwise exponential backoff
 //     with jitter between WaitMin and WaitMax.
@@ -250,20 +250,9 @@ func (st *call) lastError() (*http.Response, *apierror.Error) {
 	return st.lastResp, st.last
 }
 
-type idempotentKey struct{}
-
-// WithIdempotent marks requests sent with ctx as safe to repeat, so that 408,
-// 5xx and transport errors after the request was sent are retried.
-func WithIdempotent(ctx context.Context) context.Context {
-	return context.WithValue(ctx, idempotentKey{}, true)
-}
-
-// IsIdempotent reports whether requests sent with ctx are safe to repeat:
-// marked by WithIdempotent or by CallOptions.Idempotent.
-func IsIdempotent(ctx context.Context) bool {
-	if v, _ := ctx.Value(idempotentKey{}).(bool); v {
-		return true
-	}
+// isIdempotent reports whether the call of ctx is safe to repeat: marked by
+// its CallOptions.Idempotent.
+func isIdempotent(ctx context.Context) bool {
 	o := callOptionsOf(ctx)
 	return o != nil && o.Idempotent
 }
@@ -281,7 +270,8 @@ type CallOptions struct {
 	MaxRetries int
 	// AttemptTimeout replaces the client's per-attempt timeout.
 	AttemptTimeout time.Duration
-	// Idempotent marks the call safe to repeat (see WithIdempotent).
+	// Idempotent marks the call safe to repeat: 408, 5xx and transport
+	// errors after the request was sent are retried too.
 	Idempotent bool
 	// Response, when set, is filled with the final response of the call.
 	Response *Response
@@ -890,7 +880,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if st := callOf(ctx); st != nil && int(st.attempts.Load()) > st.maxRetries {
 		return false, nil // this call's retry budget is spent
 	}
-	idempotent := IsIdempotent(ctx)
+	idempotent := isIdempotent(ctx)
 	if err != nil {
 		var paused *pauseStop
 		var tooLarge *bodyTooLargeError

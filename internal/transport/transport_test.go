@@ -165,7 +165,7 @@ func TestRetryPolicy(t *testing.T) {
 			c, mock, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: tt.maxRetries}, tt.steps...)
 			ctx := context.Background()
 			if tt.idempotent {
-				ctx = WithIdempotent(ctx)
+				ctx = idemCtx(ctx)
 			}
 			resp, err := doGet(ctx, c)
 			if got := mock.GetTotalCallCount(); got != tt.wantAttempts {
@@ -207,16 +207,24 @@ func TestRetryPolicy(t *testing.T) {
 
 func TestIdempotentMarker(t *testing.T) {
 	ctx := context.Background()
-	if IsIdempotent(ctx) {
-		t.Error("plain ctx is idempotent")
+	for _, tt := range []struct {
+		name string
+		ctx  context.Context
+		want bool
+	}{
+		{"plain ctx", ctx, false},
+		{"call options not idempotent", WithCallOptions(ctx, &CallOptions{MaxRetries: 1}), false},
+		{"nil call options", WithCallOptions(ctx, nil), false},
+		{"idempotent", idemCtx(ctx), true},
+	} {
+		if got := isIdempotent(tt.ctx); got != tt.want {
+			t.Errorf("%s: idempotent = %v, want %v", tt.name, got, tt.want)
+		}
 	}
-	if !IsIdempotent(WithIdempotent(ctx)) {
-		t.Error("WithIdempotent ctx is not idempotent")
-	}
-	child, cancel := context.WithCancel(WithIdempotent(ctx))
+	child, cancel := context.WithCancel(idemCtx(ctx))
 	defer cancel()
-	if !IsIdempotent(child) {
-		t.Error("child of WithIdempotent ctx lost the mark")
+	if !isIdempotent(child) {
+		t.Error("child of an idempotent ctx lost the mark")
 	}
 }
 
@@ -297,7 +305,7 @@ func TestServerWaitTooLong(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mock, _ := mockClient(t, tt.opts, step{status: tt.status, body: `{"error":"rate"}`, hdr: tt.hdr}, step{status: 200})
-			ctx := WithIdempotent(context.Background())
+			ctx := idemCtx(context.Background())
 			if tt.ctxWait > 0 {
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, tt.ctxWait)
@@ -337,7 +345,7 @@ func TestRateLimitResetOnlyOn429(t *testing.T) {
 	reset := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
 	c, mock, _ := mockClient(t, Options{}, step{status: 503, hdr: []string{"X-RateLimit-Reset", reset}}, step{status: 200})
 	start := time.Now()
-	resp, err := doGet(WithIdempotent(context.Background()), c)
+	resp, err := doGet(idemCtx(context.Background()), c)
 	if err != nil {
 		t.Fatalf("err = %v, want the 503 retried with backoff", err)
 	}
@@ -478,7 +486,7 @@ func TestAttemptTimeout(t *testing.T) {
 			c := New(Options{AttemptTimeout: 200 * time.Millisecond, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
 			ctx := context.Background()
 			if tt.idempotent {
-				ctx = WithIdempotent(ctx)
+				ctx = idemCtx(ctx)
 			}
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
@@ -716,7 +724,7 @@ func TestSuccessBodyCut(t *testing.T) {
 				c := New(Options{HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
 				ctx := context.Background()
 				if idem {
-					ctx = WithIdempotent(ctx)
+					ctx = idemCtx(ctx)
 				}
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, strings.NewReader("x"))
 				resp, err := c.Do(req)
@@ -867,7 +875,7 @@ func TestLogging(t *testing.T) {
 		os.Stderr = w
 		c, _, _ := mockClient(t, Options{Header: http.Header{"Authorization": {secret}}}, newSteps()...)
 		for range 3 {
-			doGet(WithIdempotent(context.Background()), c)
+			doGet(idemCtx(context.Background()), c)
 		}
 		os.Stderr = stderr
 		w.Close()
@@ -883,7 +891,7 @@ func TestLogging(t *testing.T) {
 		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c, _, _ := mockClient(t, Options{Vendor: "acme", Logger: logger, Header: http.Header{"Authorization": {secret}}}, newSteps()...)
 		var errs []string
-		for _, ctx := range []context.Context{context.Background(), WithIdempotent(context.Background())} {
+		for _, ctx := range []context.Context{context.Background(), idemCtx(context.Background())} {
 			for range 3 {
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, strings.NewReader(`{"q":1}`))
 				req.Header.Set("X-Api-Key", callerSecret)

@@ -1,0 +1,230 @@
+package clientopt
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+)
+
+// callEnv is a client of "acme" whose every attempt is answered 503 with a
+// request ID, recording the headers of each attempt.
+type callEnv struct {
+	tc      *transport.Client
+	caller  Caller
+	headers []http.Header
+}
+
+func newCallEnv(t *testing.T, s Settings) *callEnv {
+	t.Helper()
+	e := &callEnv{}
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder("POST", "https://api.example.test/x", func(r *http.Request) (*http.Response, error) {
+		e.headers = append(e.headers, r.Header.Clone())
+		resp := httpmock.NewStringResponse(503, "{}")
+		resp.Header.Set("X-Request-Id", "req-1")
+		return resp, nil
+	})
+	s.HTTPClient = &http.Client{Transport: mock}
+	s.WaitMin, s.WaitMax = time.Microsecond, time.Microsecond
+	e.tc = s.Transport("acme", http.Header{"X-Static": {"s"}}, nil, transport.Redaction{})
+	e.caller = s.Caller("acme")
+	return e
+}
+
+// send posts once with ctx and returns the number of attempts.
+func (e *callEnv) send(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	before := len(e.headers)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "https://api.example.test/x", strings.NewReader("x"))
+	_, err := e.tc.Do(req)
+	var api *apierror.Error
+	if !errors.As(err, &api) || api.StatusCode != 503 {
+		t.Fatalf("err = %v, want the 503", err)
+	}
+	return len(e.headers) - before
+}
+
+func TestCallRetries(t *testing.T) {
+	set := func(f func(*Settings)) Option { return optFunc(func(s *Settings) error { f(s); return nil }) }
+	header := set(func(s *Settings) { s.Header = http.Header{"X-Call": {"c"}} })
+	tests := []struct {
+		name       string
+		client     int
+		idempotent bool
+		opts       []Option
+		want       int
+	}{
+		{"no options, not idempotent", 2, false, nil, 1},
+		{"no options, idempotent", 2, true, nil, 3},
+		{"options keep the client's budget", 2, true, []Option{header}, 3},
+		{"options keep the client's 0", 0, true, []Option{header}, 1},
+		{"options without idempotent", 2, false, []Option{header}, 1},
+		{"option marks idempotent", 2, false, []Option{set(func(s *Settings) { s.Idempotent = true })}, 3},
+		{"per-call 0 retries", 2, true, []Option{set(func(s *Settings) { s.MaxRetries = 0 })}, 1},
+		{"per-call 5 retries", 2, true, []Option{set(func(s *Settings) { s.MaxRetries = 5 })}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newCallEnv(t, Settings{MaxRetries: tt.client})
+			ctx, err := Call(context.Background(), e.caller, tt.idempotent, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.send(t, ctx); n != tt.want {
+				t.Errorf("attempts = %d, want %d", n, tt.want)
+			}
+		})
+	}
+}
+
+func TestCallNoOptionsKeepsContext(t *testing.T) {
+	ctx := context.Background()
+	got, err := Call[Option](ctx, Caller{}, false, nil)
+	if err != nil || got != ctx {
+		t.Errorf("Call = %v, %v; want ctx itself", got, err)
+	}
+}
+
+func TestZeroCallerNoRetries(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 3})
+	ctx, err := Call(context.Background(), Caller{vendor: "acme"}, true, []Option{optFunc(func(*Settings) error { return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.send(t, ctx); n != 1 {
+		t.Errorf("attempts = %d, want 1", n)
+	}
+}
+
+func TestCallHeaderAndResponse(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 1})
+	var info transport.Response
+	ctx, err := Call(context.Background(), e.caller, true, []Option{optFunc(func(s *Settings) error {
+		s.Header = http.Header{"X-Call": {"c"}, "X-Static": {"call"}}
+		s.Response = &info
+		return nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.send(t, ctx)
+	e.send(t, context.Background())
+	if h := e.headers[0]; h.Get("X-Call") != "c" || h.Get("X-Static") != "call" {
+		t.Errorf("call headers = %v", h)
+	}
+	if h := e.headers[2]; h.Get("X-Call") != "" || h.Get("X-Static") != "s" {
+		t.Errorf("next call headers = %v: the call's header leaked", h)
+	}
+	if info.StatusCode != 503 || info.Header.Get("X-Request-Id") != "req-1" || info.Attempts != 2 {
+		t.Errorf("Response = %+v", info)
+	}
+}
+
+func TestCallAttemptTimeout(t *testing.T) {
+	s := Settings{AttemptTimeout: 20 * time.Second, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})}
+	c := s.Transport("acme", nil, nil, transport.Redaction{})
+	ctx, err := Call(context.Background(), s.Caller("acme"), false, []Option{optFunc(func(s *Settings) error {
+		s.AttemptTimeout = 30 * time.Millisecond
+		return nil
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/x", nil)
+	_, err = c.Do(req)
+	var ate *transport.AttemptTimeoutError
+	if !errors.As(err, &ate) || ate.Limit != 30*time.Millisecond {
+		t.Errorf("err = %v, want the call's 30ms attempt timeout", err)
+	}
+}
+
+func TestCallRefuses(t *testing.T) {
+	set := func(f func(*Settings)) Option { return optFunc(func(s *Settings) error { f(s); return nil }) }
+	ok := set(func(*Settings) {})
+	boom := errors.New("boom")
+	tests := []struct {
+		name      string
+		opts      []Option
+		wantField string
+		wantIn    string
+	}{
+		{"base URL", []Option{ok, set(func(s *Settings) { s.BaseURL = "https://x.test" })}, "option.WithBaseURL", "cannot be set per call (opts[1])"},
+		{"HTTP client", []Option{set(func(s *Settings) { s.HTTPClient = &http.Client{} })}, "option.WithHTTPClient", "cannot be set per call (opts[0])"},
+		{"doer", []Option{set(func(s *Settings) { s.Doer = &http.Client{} })}, "option.WithDoer", "per call"},
+		{"retry wait min", []Option{set(func(s *Settings) { s.WaitMin = time.Second })}, "option.WithRetryWait", "per call"},
+		{"retry wait max", []Option{set(func(s *Settings) { s.WaitMax = time.Second })}, "option.WithRetryWait", "per call"},
+		{"max server wait", []Option{set(func(s *Settings) { s.MaxServerWait = time.Second })}, "option.WithMaxServerWait", "per call"},
+		{"logger", []Option{set(func(s *Settings) { s.Logger = slog.New(slog.DiscardHandler) })}, "option.WithLogger", "per call"},
+		{"debug bodies", []Option{set(func(s *Settings) { s.DebugBodies = true })}, "option.WithDebugBodies", "per call"},
+		{"API version", []Option{set(func(s *Settings) { s.APIVersion = "2.11" })}, "intercom.WithVersion", "per call"},
+		{"nil option", []Option{ok, nil}, "opts[1]", "nil option"},
+		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "opts[0]", "boom"},
+		{"typed option error", []Option{optFunc(func(*Settings) error { return &pathparam.Error{Field: "option.WithX", Reason: "bad"} })}, "option.WithX", "bad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newCallEnv(t, Settings{MaxRetries: 1})
+			ctx, err := Call(context.Background(), e.caller, true, tt.opts)
+			var pe *pathparam.Error
+			if ctx != nil || !errors.As(err, &pe) || pe.Vendor != "acme" || pe.Field != tt.wantField || !strings.Contains(pe.Reason, tt.wantIn) {
+				t.Errorf("Call = %v, %v; want a *pathparam.Error of acme naming %s with %q", ctx, err, tt.wantField, tt.wantIn)
+			}
+		})
+	}
+}
+
+func TestResolvePerCallOnly(t *testing.T) {
+	var info transport.Response
+	tests := []struct {
+		opt  Option
+		want string
+	}{
+		{optFunc(func(s *Settings) error { s.Idempotent = true; return nil }), "option.WithIdempotent"},
+		{optFunc(func(s *Settings) error { s.Response = &info; return nil }), "option.WithResponseInto"},
+	}
+	for _, tt := range tests {
+		_, err := Resolve("acme", "https://api.acme.test", []Option{tt.opt})
+		var pe *pathparam.Error
+		if !errors.As(err, &pe) || pe.Vendor != "acme" || pe.Field != tt.want || !strings.Contains(pe.Reason, "only per call") {
+			t.Errorf("Resolve = %v, want %s refused as per call only", err, tt.want)
+		}
+	}
+	s, err := Resolve[Option]("acme", "https://api.acme.test", nil)
+	if err != nil || s.MaxRetries != transport.DefaultMaxRetries {
+		t.Errorf("Resolve = %+v, %v; want the default retry budget", s, err)
+	}
+}
+
+func TestTransportClientHeader(t *testing.T) {
+	var got http.Header
+	s := Settings{
+		Header: http.Header{"User-Agent": {"mine/1"}, "X-Team": {"a"}},
+		Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+			got = r.Header.Clone()
+			return httpmock.NewStringResponse(200, "ok"), nil
+		}),
+	}
+	c := s.Transport("acme", http.Header{"Accept": {"application/json"}}, nil, transport.Redaction{})
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got.Get("User-Agent") != "mine/1" || got.Get("X-Team") != "a" || got.Get("Accept") != "application/json" {
+		t.Errorf("headers = %v, want the client's WithHeader values over the defaults", got)
+	}
+}
