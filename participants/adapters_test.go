@@ -65,13 +65,9 @@ func TestIntercomAdminAndOverride(t *testing.T) {
 }
 
 func TestIntercomContactActing(t *testing.T) {
-	_, srv := newIntercomFixture(t)
+	ic, srv := participantstest.NewIntercom(t)
 	actor := srv.SeedContact(participantstest.IntercomContact{UserID: "actor-1", Email: "actor@example.com"})
 	srv.SeedConversation("555", actor.ID)
-	ic, err := intercom.New(srv.Token(), fast(srv.URL())...)
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := participants.New(participants.Intercom(ic, participants.IntercomOptions{
 		ActingContact: &participants.Participant{ExternalID: "actor-1"},
 	}))
@@ -87,7 +83,7 @@ func TestIntercomContactActing(t *testing.T) {
 
 	none := participants.New(participants.Intercom(ic, participants.IntercomOptions{}))
 	before := srv.Requests()
-	_, err = none.Add(ctx, "555", participants.Participant{Email: "friend@example.com"})
+	_, err := none.Add(ctx, "555", participants.Participant{Email: "friend@example.com"})
 	var pe *participants.Error
 	if participants.Code(err) != participants.InvalidArgument || !errors.As(err, &pe) || pe.Field != "IntercomOptions.AdminID" {
 		t.Errorf("no actor: %v", err)
@@ -102,7 +98,7 @@ func TestBirdMapping(t *testing.T) {
 	user := srv.SeedUser("0e8a1c9e-8d0b-4a8e-9d5c-2a7f8b1c0d11")
 	flow := srv.SeedFlow("6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
 	contact := srv.SeedContact(participantstest.BirdContact{Identifiers: []participantstest.BirdIdentifier{{Key: "phonenumber", Value: "+31612345678"}}})
-	bc, err := bird.New(srv.AccessKey(), fast(srv.URL())...)
+	bc, err := bird.New(srv.AccessKey(), srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +170,7 @@ func TestBird409ResolvedByIdentifier(t *testing.T) {
 
 func TestTwilioMapping(t *testing.T) {
 	f, srv := newTwilioFixture(t)
-	tc, err := twilio.New(srv.AccountSID(), srv.AuthToken(), fast(srv.URL())...)
+	tc, err := twilio.New(srv.AccountSID(), srv.AuthToken(), srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}

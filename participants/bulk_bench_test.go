@@ -38,14 +38,10 @@ func BenchmarkAddManyRateLimited(b *testing.B) {
 	const serverRate = 500
 	n := envInt("CONVERSEKIT_BULK_N", 200)
 	clientRate := float64(envInt("CONVERSEKIT_BULK_RATE", 490))
-	srv := participantstest.NewBirdServer()
-	b.Cleanup(srv.Close)
-	conv := srv.SeedConversation(birdConversation)
-	bc, err := bird.New(srv.AccessKey(), option.WithBaseURL(srv.URL()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+	// The fake's 429s carry Retry-After, which wins over the helper's short
+	// retry waits: the pauses are the server's, as with the defaults.
+	c, srv := participantstest.NewBirdParticipants(b)
+	conv := participantstest.BirdConversationID
 
 	var total time.Duration
 	var requests, limited int

@@ -301,14 +301,9 @@ func (l *attemptLog) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestAddManySharedPause(t *testing.T) {
-	f, srv := newBirdFixture(t)
 	log := &attemptLog{rt: http.DefaultTransport.(*http.Transport).Clone()}
 	t.Cleanup(log.rt.(*http.Transport).CloseIdleConnections)
-	bc, err := bird.New(srv.AccessKey(), append(fast(srv.URL()), option.WithHTTPClient(&http.Client{Transport: log}))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+	c, srv := participantstest.NewBirdParticipants(t, option.WithHTTPClient(&http.Client{Transport: log}))
 	// The very first request is answered 429 with Retry-After: 1.
 	srv.InjectFaults(participantstest.Fault{
 		Status: http.StatusTooManyRequests,
@@ -317,7 +312,7 @@ func TestAddManySharedPause(t *testing.T) {
 	})
 	ps := emails(0, 200) // enough that the other workers would still be busy
 	start := time.Now()
-	res := c.AddMany(context.Background(), f.Conversation, ps, participants.WithConcurrency(4))
+	res := c.AddMany(context.Background(), birdConversation, ps, participants.WithConcurrency(4))
 	elapsed := time.Since(start)
 	for i, r := range res {
 		if r.Err != nil {

@@ -13,7 +13,9 @@ import (
 	"github.com/conversekit/conversekit/twilio"
 )
 
-// fast are the vendor-client options of every test: short retry waits.
+// fast are the vendor-client options of a test against a server that is not
+// a participantstest fake (a fake gives them as its ClientOptions): short
+// retry waits.
 func fast(baseURL string) []option.Option {
 	return []option.Option{
 		option.WithBaseURL(baseURL),
@@ -22,29 +24,25 @@ func fast(baseURL string) []option.Option {
 	}
 }
 
+// The IDs the participantstest helpers seed, as the tests of this package
+// name them.
 const (
-	intercomAdmin        = "781236"
-	intercomConversation = "123"
-	birdConversation     = "c9c60caa-eaf5-4628-9687-91de4d452bfa"
-	twilioConversation   = "CH00000000000000000000000000000001"
-	twilioProxy          = "+15017122661"
+	intercomAdmin        = participantstest.IntercomAdminID
+	intercomConversation = participantstest.IntercomConversationID
+	birdConversation     = participantstest.BirdConversationID
+	twilioConversation   = participantstest.TwilioConversationSID
+	twilioProxy          = participantstest.TwilioProxyAddress
 )
 
 func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantstest.IntercomServer) {
-	srv := participantstest.NewIntercomServer()
-	t.Cleanup(srv.Close)
-	srv.SeedAdmin(intercomAdmin)
-	srv.SeedConversation(intercomConversation)
-	client := func(token string) *participants.Client {
-		ic, err := intercom.New(token, fast(srv.URL())...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
+	c, srv := participantstest.NewIntercomParticipants(t)
+	bad, err := intercom.New("wrong-token", srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return &participantstest.Fixture{
-		Client:              client(srv.Token()),
-		BadAuth:             client("wrong-token"),
+		Client:              c,
+		BadAuth:             participants.New(participants.Intercom(bad, participants.IntercomOptions{AdminID: intercomAdmin})),
 		Conversation:        intercomConversation,
 		MissingConversation: "999999",
 		Person: func(i int) participants.Participant {
@@ -57,19 +55,14 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 }
 
 func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.BirdServer) {
-	srv := participantstest.NewBirdServer()
-	t.Cleanup(srv.Close)
-	srv.SeedConversation(birdConversation)
-	client := func(key string) *participants.Client {
-		bc, err := bird.New(key, fast(srv.URL())...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+	c, srv := participantstest.NewBirdParticipants(t)
+	bad, err := bird.New("wrong-key", srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return &participantstest.Fixture{
-		Client:              client(srv.AccessKey()),
-		BadAuth:             client("wrong-key"),
+		Client:              c,
+		BadAuth:             participants.New(participants.Bird(bad, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()})),
 		Conversation:        birdConversation,
 		MissingConversation: "00000000-0000-4000-8000-000000000000",
 		Person: func(i int) participants.Participant {
@@ -83,19 +76,14 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 }
 
 func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstest.TwilioServer) {
-	srv := participantstest.NewTwilioServer()
-	t.Cleanup(srv.Close)
-	srv.SeedConversation(twilioConversation, "support-42")
-	client := func(token string) *participants.Client {
-		tc, err := twilio.New(srv.AccountSID(), token, fast(srv.URL())...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+	c, srv := participantstest.NewTwilioParticipants(t)
+	bad, err := twilio.New(srv.AccountSID(), "wrong-token", srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return &participantstest.Fixture{
-		Client:              client(srv.AuthToken()),
-		BadAuth:             client("wrong-token"),
+		Client:              c,
+		BadAuth:             participants.New(participants.Twilio(bad, participants.TwilioOptions{ProxyAddress: twilioProxy})),
 		Conversation:        twilioConversation,
 		MissingConversation: "CH0000000000000000000000000000dead",
 		Person: func(i int) participants.Participant {

@@ -7,18 +7,16 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/conversekit/conversekit/bird"
-	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
-	"github.com/conversekit/conversekit/twilio"
 )
 
 // vendors are the three providers, in the order every table shows them.
 var vendors = []string{"intercom", "bird", "twilio"}
 
-// Credentials of the envs: distinctive, so that a leak is easy to find.
+// Credentials of clients that reach no fake (an env's client holds its
+// fake's): distinctive, so that a leak is easy to find.
 const (
 	envIntercomToken = "dG9rOmludGVyY29tLXNlY3JldC1BQUFB"
 	envBirdKey       = "bird-access-key-SECRET-BBBB-0123456789"
@@ -45,58 +43,39 @@ type env struct {
 	twilio   *participantstest.TwilioServer
 }
 
-// newEnv starts vendor's fake with one conversation and returns a client over
-// it with fast and opts.
+// newEnv starts vendor's fake with one conversation (the participantstest
+// helper's) and returns a client over it with the helper's options and opts.
 func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 	t.Helper()
 	e := &env{vendor: vendor}
 	switch vendor {
 	case "intercom":
-		srv := participantstest.NewIntercomServer(participantstest.WithIntercomToken(envIntercomToken))
-		t.Cleanup(srv.Close)
-		srv.SeedAdmin(intercomAdmin)
-		srv.SeedConversation(intercomConversation)
-		ic, err := intercom.New(envIntercomToken, append(fast(srv.URL()), opts...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ic, srv := participantstest.NewIntercom(t, opts...)
 		e.intercom, e.srv, e.conv = srv, srv.Server, intercomConversation
 		e.client = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Email: personEmail(i)}
 		}
 		e.count = func() int { return len(srv.Customers(intercomConversation)) }
-		e.secrets = []string{envIntercomToken}
+		e.secrets = []string{srv.Token()}
 	case "bird":
-		srv := participantstest.NewBirdServer(participantstest.WithBirdAccessKey(envBirdKey))
-		t.Cleanup(srv.Close)
-		srv.SeedConversation(birdConversation)
-		bc, err := bird.New(envBirdKey, append(fast(srv.URL()), opts...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		bc, srv := participantstest.NewBird(t, opts...)
 		e.bird, e.srv, e.conv = srv, srv.Server, birdConversation
 		e.client = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Email: personEmail(i)}
 		}
 		e.count = func() int { return len(srv.Participants(birdConversation)) }
-		e.secrets = []string{envBirdKey}
+		e.secrets = []string{srv.AccessKey()}
 	case "twilio":
-		srv := participantstest.NewTwilioServer(participantstest.WithTwilioCredentials(envTwilioSID, envTwilioToken))
-		t.Cleanup(srv.Close)
-		srv.SeedConversation(twilioConversation, "support-42")
-		tc, err := twilio.New(envTwilioSID, envTwilioToken, append(fast(srv.URL()), opts...)...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tc, srv := participantstest.NewTwilio(t, opts...)
 		e.twilio, e.srv, e.conv = srv, srv.Server, twilioConversation
 		e.client = participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Phone: personPhone(i)}
 		}
 		e.count = func() int { return len(srv.Participants(twilioConversation)) }
-		e.secrets = []string{envTwilioToken, base64.StdEncoding.EncodeToString([]byte(envTwilioSID + ":" + envTwilioToken))}
+		e.secrets = []string{srv.AuthToken(), base64.StdEncoding.EncodeToString([]byte(srv.AccountSID() + ":" + srv.AuthToken()))}
 	default:
 		t.Fatalf("unknown vendor %q", vendor)
 	}

@@ -142,7 +142,7 @@ func clipName(s string) string {
 }
 
 func twilioClient(t *testing.T, e *env) *twilio.Client {
-	c, err := twilio.New(envTwilioSID, envTwilioToken, fast(e.srv.URL())...)
+	c, err := twilio.New(e.twilio.AccountSID(), e.twilio.AuthToken(), e.srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func twilioClient(t *testing.T, e *env) *twilio.Client {
 }
 
 func intercomClient(t *testing.T, e *env) *intercom.Client {
-	c, err := intercom.New(envIntercomToken, fast(e.srv.URL())...)
+	c, err := intercom.New(e.intercom.Token(), e.srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func intercomClient(t *testing.T, e *env) *intercom.Client {
 }
 
 func birdClient(t *testing.T, e *env) *bird.Client {
-	c, err := bird.New(envBirdKey, fast(e.srv.URL())...)
+	c, err := bird.New(e.bird.AccessKey(), e.srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,19 +145,19 @@ func TestNoSecretsInOutput(t *testing.T) {
 		var bad *participants.Client
 		switch v {
 		case "intercom":
-			ic, err := intercom.New(wrongSecret, append(fast(e.srv.URL()), debug...)...)
+			ic, err := intercom.New(wrongSecret, e.srv.ClientOptions(debug...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			bad = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
 		case "bird":
-			bc, err := bird.New(wrongSecret, append(fast(e.srv.URL()), debug...)...)
+			bc, err := bird.New(wrongSecret, e.srv.ClientOptions(debug...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			bad = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID()}))
 		case "twilio":
-			tc, err := twilio.New(envTwilioSID, wrongSecret, append(fast(e.srv.URL()), debug...)...)
+			tc, err := twilio.New(e.twilio.AccountSID(), wrongSecret, e.srv.ClientOptions(debug...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -314,19 +314,19 @@ func TestPathTraversal(t *testing.T) {
 		var c any
 		switch e.vendor {
 		case "intercom":
-			ic, err := intercom.New(envIntercomToken, append(fast(e.srv.URL()), option.WithMaxRetries(0))...)
+			ic, err := intercom.New(e.intercom.Token(), e.srv.ClientOptions(option.WithMaxRetries(0))...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c = ic
 		case "bird":
-			bc, err := bird.New(envBirdKey, append(fast(e.srv.URL()), option.WithMaxRetries(0))...)
+			bc, err := bird.New(e.bird.AccessKey(), e.srv.ClientOptions(option.WithMaxRetries(0))...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c = bc
 		case "twilio":
-			tc, err := twilio.New(envTwilioSID, envTwilioToken, append(fast(e.srv.URL()), option.WithMaxRetries(0))...)
+			tc, err := twilio.New(e.twilio.AccountSID(), e.twilio.AuthToken(), e.srv.ClientOptions(option.WithMaxRetries(0))...)
 			if err != nil {
 				t.Fatal(err)
 			}

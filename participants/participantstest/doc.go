@@ -18,6 +18,28 @@
 //	conv := tw.SeedConversation("", "support-42")
 //	// point a Twilio client at tw.URL() with tw.AccountSID(), tw.AuthToken()
 //
+// # One-line helpers for tests
+//
+// In a test, [NewIntercom], [NewBird] and [NewTwilio] start a seeded fake,
+// close it when the test ends and return a vendor client of it with the
+// fake's credentials and retry waits of milliseconds
+// ([Server.ClientOptions]); [NewIntercomParticipants],
+// [NewBirdParticipants] and [NewTwilioParticipants] return a
+// participants.Client over that vendor client instead. Options given to
+// them are appended, so they win:
+//
+//	func TestRetries(t *testing.T) {
+//		c, fake := participantstest.NewBirdParticipants(t, option.WithMaxRetries(4))
+//		fake.InjectFaults(four503s...) // retried in milliseconds, not seconds
+//		res, err := c.Add(ctx, participantstest.BirdConversationID, p)
+//		...
+//	}
+//
+// What they seed is named by constants: [IntercomAdminID],
+// [IntercomConversationID], [BirdConversationID], [TwilioConversationSID]
+// (unique name [TwilioConversationName]), and [TwilioProxyAddress] for the
+// Twilio participants.Client.
+//
 // Seeding methods panic on programming errors (a malformed or duplicate
 // id), like regexp.MustCompile.
 //

@@ -1,13 +1,35 @@
 package participantstest_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
+	"time"
 
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
+
+// exampleT stands in for the *testing.T that a test passes to the helpers:
+// an Example has none. done runs the cleanups, as the end of a test does.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (t *exampleT) Helper()           {}
+func (t *exampleT) Cleanup(f func())  { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
+
+func (t *exampleT) done() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}
 
 // The fakes need no testing.T: start one, seed it, point a client at URL().
 func ExampleNewBirdServer() {
@@ -94,4 +116,55 @@ func ExampleNewServer() {
 	// 503
 	// 201
 	// 2 requests
+}
+
+// A test gets a Twilio client and its fake in one line, with retry waits of
+// milliseconds: four 503s and the fifth attempt take a few milliseconds, not
+// the 7.5 s of the default waits. Options given to NewTwilio win over the
+// helper's (here one more retry than the default three).
+func ExampleNewTwilio() {
+	t := &exampleT{} // in a test: the test's *testing.T
+	defer t.done()
+
+	tc, fake := participantstest.NewTwilio(t, option.WithMaxRetries(4))
+	unavailable := participantstest.Fault{Status: http.StatusServiceUnavailable}
+	fake.InjectFaults(unavailable, unavailable, unavailable, unavailable)
+
+	start := time.Now()
+	page, err := tc.ListParticipants(context.Background(), participantstest.TwilioConversationSID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(len(page.Participants), "participants after", fake.Requests(), "attempts")
+	fmt.Println("under a second:", time.Since(start) < time.Second)
+	// Output:
+	// 0 participants after 5 attempts
+	// under a second: true
+}
+
+// Fault injection by status: the fake answers the first attempt 503 and the
+// retry adds the participant. The request log shows each attempt.
+func ExampleNewBirdParticipants() {
+	t := &exampleT{} // in a test: the test's *testing.T
+	defer t.done()
+
+	c, fake := participantstest.NewBirdParticipants(t)
+	fake.InjectFaults(participantstest.Fault{Status: http.StatusServiceUnavailable})
+
+	res, err := c.Add(context.Background(), participantstest.BirdConversationID, participants.Participant{Email: "ada@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range fake.RequestLog() {
+		answer := "served"
+		if r.Fault != nil {
+			answer = fmt.Sprint(r.Fault.Status)
+		}
+		fmt.Println("attempt", i+1, r.Method, answer)
+	}
+	fmt.Println(res.Outcome, len(fake.Participants(participantstest.BirdConversationID)))
+	// Output:
+	// attempt 1 POST 503
+	// attempt 2 POST served
+	// Added 1
 }
