@@ -1,0 +1,107 @@
+package participants_test
+
+import (
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/twilio"
+)
+
+// A conversation ID with a control character anywhere, the first byte
+// included, is refused before any request.
+func TestConversationIDControlCharacters(t *testing.T) {
+	f, srv := newTwilioFixture(t)
+	for _, id := range []string{"\x01" + twilioConversation, twilioConversation[:10] + "\x7f" + twilioConversation[10:], twilioConversation + "\x00"} {
+		_, err := f.Client.Add(ctx, id, participants.Participant{ExternalID: "ada"})
+		var pe *participants.Error
+		if participants.Code(err) != participants.InvalidArgument || !errors.As(err, &pe) || pe.Field != "conversationID" {
+			t.Errorf("Add(%q): %v, want InvalidArgument naming conversationID", id, err)
+		}
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// Every code has its name; a value outside the enum is printed as a number.
+func TestErrorCodeNames(t *testing.T) {
+	for code, want := range map[participants.ErrorCode]string{
+		participants.OK:                   "OK",
+		participants.Unknown:              "Unknown",
+		participants.NotFound:             "NotFound",
+		participants.DeadlineExceeded:     "DeadlineExceeded",
+		-1:                                "ErrorCode(-1)",
+		participants.DeadlineExceeded + 1: "ErrorCode(12)",
+	} {
+		if got := code.String(); got != want {
+			t.Errorf("ErrorCode(%d).String() = %q, want %q", int(code), got, want)
+		}
+	}
+}
+
+// Error() says provider, code, then the field, message and cause that are
+// set.
+func TestErrorMessageParts(t *testing.T) {
+	cause := errors.New("boom")
+	for _, tc := range []struct {
+		e    *participants.Error
+		want string
+	}{
+		{&participants.Error{Provider: "twilio", Code: participants.NotFound}, "twilio: NotFound"},
+		{&participants.Error{Provider: "twilio", Code: participants.NotFound, Field: "Phone"}, "twilio: NotFound: Phone"},
+		{&participants.Error{Provider: "twilio", Code: participants.NotFound, Message: "gone"}, "twilio: NotFound: gone"},
+		{&participants.Error{Provider: "twilio", Code: participants.NotFound, Field: "Phone", Message: "gone", Err: cause}, "twilio: NotFound: Phone: gone: boom"},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// A network error that is not a *url.Error is Unavailable too.
+func TestBareNetworkErrorIsUnavailable(t *testing.T) {
+	for _, err := range []error{
+		&net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")},
+		&net.DNSError{Err: "no such host", Name: "api.example.test"},
+	} {
+		if got := participants.Code(participants.WrapError("twilio", err)); got != participants.Unavailable {
+			t.Errorf("Code(%v) = %v, want Unavailable", err, got)
+		}
+		if got := participants.Code(err); got != participants.Unavailable {
+			t.Errorf("Code(bare %v) = %v, want Unavailable", err, got)
+		}
+	}
+	if got := participants.Code(errors.New("other")); got != participants.Unknown {
+		t.Errorf("Code(other) = %v, want Unknown", got)
+	}
+}
+
+// Result.As reports false, without panicking, for a result without a vendor
+// response and for a target that is not a non-nil pointer of the right type.
+func TestResultAsTargets(t *testing.T) {
+	tp := &twilio.Participant{}
+	r := participants.NewResult("twilio", "MB1", participants.KindContact, "", participants.Added, tp)
+	var got *twilio.Participant
+	if !r.As(&got) || got != tp {
+		t.Errorf("As(**twilio.Participant) = %v, %p", got, got)
+	}
+	var nilTarget **twilio.Participant
+	var wrong *string
+	for name, target := range map[string]any{
+		"nil":            nil,
+		"not a pointer":  twilio.Participant{},
+		"nil pointer":    nilTarget,
+		"wrong type":     &wrong,
+		"pointer to val": &twilio.Participant{},
+	} {
+		if r.As(target) {
+			t.Errorf("As(%s) = true", name)
+		}
+	}
+	empty := participants.NewResult("twilio", "MB1", participants.KindContact, "", participants.Added, nil)
+	if empty.As(&got) {
+		t.Error("As on a result without a vendor response = true")
+	}
+}
