@@ -3,6 +3,7 @@ package participants_test
 import (
 	"errors"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
@@ -103,5 +104,24 @@ func TestResultAsTargets(t *testing.T) {
 	empty := participants.NewResult("twilio", "MB1", participants.KindContact, "", participants.Added, nil)
 	if empty.As(&got) {
 		t.Error("As on a result without a vendor response = true")
+	}
+}
+
+// ValidEmail: up to 254 bytes, no control character anywhere (the first
+// byte included), a quoted local part through net/mail, no display name.
+func TestValidEmailEdges(t *testing.T) {
+	at254 := strings.Repeat("a", 254-len("@example.com")) + "@example.com"
+	for s, want := range map[string]bool{
+		at254:                   true,
+		"a" + at254:             false,
+		"\x01ada@example.com":   false,
+		"ada@example.com\x01":   false,
+		"josé@exämple.com":      true,
+		"Ada <ada@example.com>": false,
+		"<ada@example.com>":     false,
+	} {
+		if got := participants.ValidEmail(s); got != want {
+			t.Errorf("ValidEmail(%.40q…) = %v, want %v", s, got, want)
+		}
 	}
 }
