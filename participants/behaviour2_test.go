@@ -125,3 +125,50 @@ func TestValidEmailEdges(t *testing.T) {
 		}
 	}
 }
+
+// The fast path of ValidEmail agrees with net/mail on dots and empty sides.
+func TestValidEmailDots(t *testing.T) {
+	for _, s := range []string{"ada@", "ada.@example.com", ".ada@example.com", "ada@example.com.", "ada@.example.com", "a..b@example.com", "ada.@example."} {
+		if participants.ValidEmail(s) {
+			t.Errorf("ValidEmail(%q) = true", s)
+		}
+	}
+	for _, s := range []string{"a.b@example.com", "a@b.c.d", "a!#$%&'*+-/=?^_`{|}~@example.com"} {
+		if !participants.ValidEmail(s) {
+			t.Errorf("ValidEmail(%q) = false", s)
+		}
+	}
+}
+
+// A control character at the start of any identity field is refused,
+// naming the field, before any request.
+func TestLeadingControlCharacterInField(t *testing.T) {
+	f, srv := newTwilioFixture(t)
+	for field, p := range map[string]participants.Participant{
+		"ExternalID":       {ExternalID: "\x01ada"},
+		"Identifier.Value": {Identifier: participants.Identifier{Value: "\x01+15558675310"}},
+	} {
+		_, err := f.Client.Add(ctx, f.Conversation, p)
+		var pe *participants.Error
+		if participants.Code(err) != participants.InvalidArgument || !errors.As(err, &pe) || pe.Field != field {
+			t.Errorf("%s: %v, want InvalidArgument naming it", field, err)
+		}
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// An explicit Kind contact with an identity the vendor cannot use is refused
+// naming that identity, not Kind.
+func TestUnsupportedIdentityWithKindContact(t *testing.T) {
+	f, srv := newIntercomFixture(t)
+	_, err := f.Client.Add(ctx, f.Conversation, participants.Participant{Kind: participants.KindContact, Phone: "+15558675310"})
+	var pe *participants.Error
+	if participants.Code(err) != participants.Unimplemented || !errors.As(err, &pe) || pe.Field != "Phone" {
+		t.Errorf("Add: %v, want Unimplemented naming Phone", err)
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
