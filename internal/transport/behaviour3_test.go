@@ -1,0 +1,61 @@
+package transport
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+// The smallest jittered backoffs stay in [d/2, d] and reach both ends.
+func TestBackoffTinyValues(t *testing.T) {
+	for _, d := range []time.Duration{2, 4, 6} {
+		seen := map[time.Duration]bool{}
+		for range 400 {
+			got := backoff(d, d, 0, nil)
+			if got < d/2 || got > d {
+				t.Fatalf("backoff(%d, %d) = %d, outside [%d, %d]", d, d, got, d/2, d)
+			}
+			seen[got] = true
+		}
+		if !seen[d/2] || !seen[d] {
+			t.Errorf("backoff(%dns): values %v, want both %d and %d among 400 draws", d, seen, d/2, d)
+		}
+	}
+}
+
+// A body cut for the debug record is cut between runes, never inside one.
+func TestDebugBodyCutBetweenRunes(t *testing.T) {
+	body := strings.Repeat("a", DebugBodyBytes-1) + "é" + strings.Repeat("b", 10)
+	req, resp := debugBodyRecord(t, Redaction{}, body, body, "text/plain")
+	want := strings.Repeat("a", DebugBodyBytes-1) + "…(cut)"
+	if req != want || resp != want {
+		t.Errorf("cut record ends %q / %q, want %q", req[len(req)-12:], resp[len(resp)-12:], want[len(want)-12:])
+	}
+}
+
+// The attempt timeout classifies errors; it never turns a read that
+// succeeded into an error, even one made after the attempt's deadline.
+func TestAttemptTimeoutDoesNotFailGoodReads(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		// A body that ignores the request's context, as a fully buffered
+		// one does.
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("whole body")), ContentLength: -1, Request: r}, nil
+	})
+	c := New(Options{HTTPClient: &http.Client{Transport: mock}, AttemptTimeout: 20 * time.Millisecond})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	time.Sleep(100 * time.Millisecond) // past the attempt's deadline
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || string(b) != "whole body" {
+		t.Errorf("read %q, %v; want the whole body", b, err)
+	}
+}
