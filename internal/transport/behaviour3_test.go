@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,17 @@ func TestAttemptTimeoutDoesNotFailGoodReads(t *testing.T) {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil || string(b) != "whole body" {
 		t.Errorf("read %q, %v; want the whole body", b, err)
+	}
+}
+
+// X-RateLimit-Reset before 1970 and at exactly a year ahead.
+func TestParseRateLimitResetEdges(t *testing.T) {
+	year := 365 * 24 * time.Hour
+	if got, ok := ParseRateLimitReset("5", time.Unix(-10, 0)); !ok || got != 15*time.Second {
+		t.Errorf("reset 5 at now -10: %s, %v; want 15s", got, ok)
+	}
+	now := time.Unix(1_700_000_000, 500_000_000)
+	if got, ok := ParseRateLimitReset(strconv.FormatInt(1_700_000_000+int64(year/time.Second), 10), now); !ok || got != year-500*time.Millisecond {
+		t.Errorf("reset a year after the whole second of now: %s, %v; want a year less 500ms", got, ok)
 	}
 }
