@@ -72,3 +72,16 @@ func TestParseRateLimitResetEdges(t *testing.T) {
 		t.Errorf("reset a year after the whole second of now: %s, %v; want a year less 500ms", got, ok)
 	}
 }
+
+// With a huge WaitMax the backoff still doubles from WaitMin: it does not
+// jump to the maximum.
+func TestBackoffHugeMaxDoubles(t *testing.T) {
+	huge := time.Duration(1<<63 - 1)
+	for attempt, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		for range 20 {
+			if got := backoff(time.Second, huge, attempt, nil); got < want/2 || got > want {
+				t.Fatalf("attempt %d: backoff %s outside [%s, %s]", attempt, got, want/2, want)
+			}
+		}
+	}
+}
