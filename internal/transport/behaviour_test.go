@@ -1,0 +1,370 @@
+package transport
+
+// Behaviour that mutation testing (issue 13) found unchecked: each test
+// states what the transport promises, so that breaking it fails a test.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+// declaredClient answers GET testURL with a 200 whose body is size bytes of
+// 'a' and whose declared Content-Length is declared.
+func declaredClient(t *testing.T, size, declared int64, o Options) (*Client, *lazyBody) {
+	t.Helper()
+	body := &lazyBody{left: size}
+	mock := httpmock.NewMockTransport()
+	mock.RegisterResponder("GET", testURL, func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body, ContentLength: declared, Request: r}, nil
+	})
+	o.HTTPClient = &http.Client{Transport: mock}
+	return New(o), body
+}
+
+// A success body whose declared Content-Length is over MaxResponseBytes is
+// refused like a body of unknown length: the caller reads at most the cap,
+// then ErrBodyTooLarge.
+func TestSuccessBodyCapDeclaredLength(t *testing.T) {
+	tests := []struct {
+		name           string
+		size, declared int64
+		max            int64
+		wantErr        bool
+	}{
+		{"declared under", 9, 9, 10, false},
+		{"declared exactly", 10, 10, 10, false},
+		{"declared one over", 11, 11, 10, true},
+		{"declared far over", 1 << 20, 1 << 20, 10, true},
+		{"declared over, body short", 5, 1 << 20, 10, false},
+		{"default cap, declared one over", DefaultMaxResponseBytes + 1, DefaultMaxResponseBytes + 1, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, body := declaredClient(t, tt.size, tt.declared, Options{Vendor: "acme", MaxResponseBytes: tt.max})
+			resp, err := doGet(context.Background(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			limit := tt.max
+			if limit == 0 {
+				limit = 4 << 20
+			}
+			if tt.wantErr {
+				if !errors.Is(err, ErrBodyTooLarge) || !strings.HasPrefix(err.Error(), "acme: ") {
+					t.Errorf("err = %v, want acme: ErrBodyTooLarge", err)
+				}
+				if n != limit {
+					t.Errorf("read %d bytes, want the cap %d", n, limit)
+				}
+				if r := body.read.Load(); r > limit+1 {
+					t.Errorf("the transport read %d bytes of the body, want at most the cap+1 = %d", r, limit+1)
+				}
+			} else if err != nil || n != tt.size {
+				t.Errorf("read %d, %v; want %d, nil", n, err, tt.size)
+			}
+		})
+	}
+}
+
+// On a real connection too: a server announcing 1 MiB to a 1 KiB cap.
+func TestSuccessBodyCapDeclaredLengthOverHTTP(t *testing.T) {
+	t.Parallel()
+	const size = 1 << 20
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1048576")
+		w.Write(bytes.Repeat([]byte("b"), size))
+	}))
+	defer srv.Close()
+	c := New(Options{MaxResponseBytes: 1 << 10, HTTPClient: srv.Client()})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength != size {
+		t.Fatalf("ContentLength = %d, the test needs a declared length", resp.ContentLength)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if !errors.Is(err, ErrBodyTooLarge) || len(b) != 1<<10 {
+		t.Errorf("read %d bytes, err %v; want 1024 bytes and ErrBodyTooLarge", len(b), err)
+	}
+}
+
+// debugRecords runs one POST with a text/plain body through a client that
+// logs attempts, and returns the whole log.
+func debugRun(t *testing.T, red Redaction, reqBody, respBody, respCT string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: red},
+		step{status: 200, body: respBody, hdr: []string{"Content-Type", respCT}})
+	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, resp); got != respBody {
+		t.Errorf("the caller read %q, want %q", got, respBody)
+	}
+	return buf.String()
+}
+
+// A JSON body is redacted by its JSON keys whatever Content-Type it is sent
+// or answered with (Twilio's attributes are JSON text in forms and in
+// text/plain echoes alike).
+func TestDebugRedactsJSONUnderOtherContentType(t *testing.T) {
+	red := Redaction{JSONKeys: []string{"Attributes"}}
+	for _, tc := range []struct{ name, req, resp, ct string }{
+		{"object", `{"attributes":"req-ssn-5521"}`, `{"sid":"MB1","ATTRIBUTES":{"x":"resp-ssn-7734"}}`, "text/plain"},
+		{"array, leading space", "  \n[{\"attributes\":\"req-ssn-5521\"}]", "\t[{\"a\":{\"Attributes\":\"resp-ssn-7734\"}}]", "text/plain; charset=utf-8"},
+		{"no content type", `{"attributes":"req-ssn-5521"}`, `{"attributes":"resp-ssn-7734"}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := debugRun(t, red, tc.req, tc.resp, tc.ct)
+			for _, leak := range []string{"req-ssn-5521", "resp-ssn-7734"} {
+				if strings.Contains(out, leak) {
+					t.Errorf("log holds %q:\n%s", leak, out)
+				}
+			}
+			if !strings.Contains(out, Redacted) {
+				t.Errorf("no redaction in the log:\n%s", out)
+			}
+		})
+	}
+	// Text that is not JSON is shown as it is, blank included.
+	out := debugRun(t, red, "   ", "attributes are fine here", "text/plain")
+	if !strings.Contains(out, "attributes are fine here") {
+		t.Errorf("plain text body not shown:\n%s", out)
+	}
+}
+
+// A secret that contains another secret is removed whole, whichever order
+// the secrets are given in: no tail of the longer one is left.
+func TestDebugRedactsNestedSecrets(t *testing.T) {
+	const inner, outer = "INNER7731", "head-INNER7731-tail-Q9"
+	for _, secrets := range [][]string{{inner, outer}, {outer, inner}} {
+		body := "token=" + outer + " and " + inner
+		var buf bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: secrets}},
+			step{status: 200, body: body, hdr: []string{"Content-Type", "text/plain", "X-Echo", outer}})
+		req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, resp)
+		out := buf.String()
+		for _, leak := range []string{inner, "head-", "-tail-Q9", "tail"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("secrets %q: log holds %q:\n%s", secrets, leak, out)
+			}
+		}
+		recs := records(t, &buf)
+		var got []string
+		for _, r := range recs {
+			if r["msg"] == "conversekit attempt" {
+				got = append(got, r["request_body"].(string), r["response_body"].(string))
+			}
+		}
+		want := "token=" + Redacted + " and " + Redacted
+		if len(got) != 2 || got[0] != want || got[1] != want {
+			t.Errorf("secrets %q: bodies = %q, want %q twice", secrets, got, want)
+		}
+	}
+}
+
+// stallServer answers /headers after the client gave up, and /body with
+// the headers and part of the body, then nothing.
+func stallServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if r.URL.Path == "/body" {
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, "partial")
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(20 * time.Second):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// An attempt cut off by its own timeout, waiting for the headers or reading
+// the body, fails with *AttemptTimeoutError while the caller's context is
+// still live; it is not the caller's context.DeadlineExceeded.
+func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
+	t.Parallel()
+	srv := stallServer(t)
+	c := New(Options{AttemptTimeout: 150 * time.Millisecond, MaxRetries: -1})
+	check := func(t *testing.T, ctx context.Context, err error) {
+		t.Helper()
+		var ate *AttemptTimeoutError
+		if !errors.As(err, &ate) || ate.Limit != 150*time.Millisecond {
+			t.Errorf("err = %v (%T), want *AttemptTimeoutError of 150ms", err, err)
+		}
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, is a context error", err)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("the caller's context ended: %v", ctx.Err())
+		}
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("err = %v, want a net.Error timeout", err)
+		}
+	}
+	t.Run("headers", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/headers", nil)
+		resp, err := c.Do(req)
+		if resp != nil {
+			resp.Body.Close()
+			t.Fatal("got a response")
+		}
+		check(t, ctx, err)
+	})
+	t.Run("body", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/body", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if string(b) != "partial" {
+			t.Errorf("read %q before the timeout, want %q", b, "partial")
+		}
+		check(t, ctx, err)
+	})
+}
+
+// When the caller's deadline comes first, the error is the caller's
+// context.DeadlineExceeded, not an attempt timeout.
+func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	srv := stallServer(t)
+	c := New(Options{AttemptTimeout: time.Minute, MaxRetries: -1})
+	check := func(t *testing.T, ctx context.Context, err error) {
+		t.Helper()
+		var ate *AttemptTimeoutError
+		if errors.As(err, &ate) {
+			t.Errorf("err = %v, want the caller's deadline, not an attempt timeout", err)
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != context.DeadlineExceeded {
+			t.Errorf("err = %v, ctx.Err() = %v; want both context.DeadlineExceeded", err, ctx.Err())
+		}
+	}
+	t.Run("headers", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/headers", nil)
+		resp, err := c.Do(req)
+		if resp != nil {
+			resp.Body.Close()
+			t.Fatal("got a response")
+		}
+		check(t, ctx, err)
+	})
+	t.Run("body", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/body", nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		_, err = io.ReadAll(resp.Body)
+		check(t, ctx, err)
+	})
+}
+
+// The defaults, as values: what a zero Options means.
+func TestDefaultValues(t *testing.T) {
+	c := New(Options{})
+	at := c.rc.HTTPClient.Transport.(keepIdle).rt.(attemptTimeout).d
+	if c.rc.RetryMax != 3 || c.rc.RetryWaitMin != 500*time.Millisecond || c.rc.RetryWaitMax != 30*time.Second ||
+		at != 30*time.Second || c.maxBody != 4<<20 || c.maxWait != 2*time.Minute {
+		t.Errorf("defaults: retries %d, wait %s..%s, attempt timeout %s, body cap %d, server wait %s",
+			c.rc.RetryMax, c.rc.RetryWaitMin, c.rc.RetryWaitMax, at, c.maxBody, c.maxWait)
+	}
+	if DefaultMaxRetries != 3 || DefaultWaitMin != 500*time.Millisecond || DefaultWaitMax != 30*time.Second ||
+		DefaultAttemptTimeout != 30*time.Second || DefaultMaxServerWait != 2*time.Minute || DefaultMaxResponseBytes != 4<<20 {
+		t.Error("documented defaults changed")
+	}
+	// Negative means the default too, except MaxRetries (negative: none).
+	c = New(Options{AttemptTimeout: -1, WaitMin: -1, WaitMax: -1, MaxServerWait: -1, MaxResponseBytes: -1})
+	at = c.rc.HTTPClient.Transport.(keepIdle).rt.(attemptTimeout).d
+	if c.rc.RetryWaitMin != 500*time.Millisecond || c.rc.RetryWaitMax != 30*time.Second ||
+		at != 30*time.Second || c.maxBody != 4<<20 || c.maxWait != 2*time.Minute {
+		t.Errorf("negative options: wait %s..%s, attempt timeout %s, body cap %d, server wait %s",
+			c.rc.RetryWaitMin, c.rc.RetryWaitMax, at, c.maxBody, c.maxWait)
+	}
+	// WaitMax equal to WaitMin stays.
+	c = New(Options{WaitMin: time.Second, WaitMax: time.Second})
+	if c.rc.RetryWaitMin != time.Second || c.rc.RetryWaitMax != time.Second {
+		t.Errorf("WaitMin = WaitMax = 1s gave %s..%s", c.rc.RetryWaitMin, c.rc.RetryWaitMax)
+	}
+}
+
+// With default options, a retried 503 waits at least half of the 500ms
+// minimum backoff before the next attempt.
+func TestDefaultWaitsObserved(t *testing.T) {
+	t.Parallel()
+	mock := httpmock.NewMockTransport()
+	var mu sync.Mutex
+	var at []time.Time
+	steps := map[string][]int{"/503": {503, 200}}
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		at = append(at, time.Now())
+		s := steps[r.URL.Path]
+		status := s[0]
+		steps[r.URL.Path] = s[1:]
+		return httpmock.NewStringResponse(status, "{}"), nil
+	})
+	c := New(Options{HTTPClient: &http.Client{Transport: mock}})
+
+	get := func(path string) {
+		t.Helper()
+		at = nil
+		req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodGet, "https://api.example.test"+path, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		resp.Body.Close()
+	}
+	get("/503")
+	if len(at) != 2 {
+		t.Fatalf("503: %d attempts, want 2", len(at))
+	}
+	if gap := at[1].Sub(at[0]); gap < 240*time.Millisecond {
+		t.Errorf("503: the retry came %s after the first attempt, want at least 250ms", gap)
+	}
+}
