@@ -37,16 +37,16 @@ func TestAddParticipantDeclaredLength(t *testing.T) {
 func TestListLimitBounds(t *testing.T) {
 	for _, limit := range []int{1, 100} {
 		c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(200, `{"results":[]}`)})
-		if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: &limit}); err != nil {
+		if _, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: limit}); err != nil {
 			t.Errorf("limit %d: %v", limit, err)
 		} else if q := rec.last(t).Query; !strings.Contains(q, "limit=") {
 			t.Errorf("limit %d: query %q", limit, q)
 		}
 	}
-	for _, limit := range []int{0, 101} {
+	for _, limit := range []int{-1, 101} {
 		c, mock, _ := newClient(t, nil)
-		_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: &limit})
-		if err == nil || !strings.Contains(err.Error(), "limit") {
+		_, err := c.ListParticipants(context.Background(), ws, conv, &ListParticipantsParams{Limit: limit})
+		if err == nil || !strings.Contains(err.Error(), "params.Limit") {
 			t.Errorf("limit %d: %v", limit, err)
 		}
 		if n := mock.GetTotalCallCount(); n != 0 {
@@ -102,7 +102,7 @@ func TestOK200(t *testing.T) {
 	}
 	c, _, _ := newClient(t, []func() (*http.Response, error){resp(200, "text/plain", `{"results":[`+seed201+`],"nextPageToken":"p2"}`)})
 	list, err := c.ListParticipants(context.Background(), ws, conv, nil)
-	if err != nil || list == nil || len(list.Results) != 1 || list.NextPageToken == nil || *list.NextPageToken != "p2" {
+	if err != nil || list == nil || len(list.Results) != 1 || list.NextPageToken != "p2" {
 		t.Errorf("200 as text/plain: %+v, %v", list, err)
 	}
 }
@@ -117,19 +117,19 @@ func TestRequestIDHeaderOrder(t *testing.T) {
 	}
 }
 
-// A refused status is quoted whole up to 64 bytes and clipped beyond.
+// A refused status is quoted whole up to 200 bytes and clipped beyond.
 func TestStatusQuotedOrClipped(t *testing.T) {
 	for _, tc := range []struct {
 		n       int
 		clipped bool
-	}{{64, false}, {65, true}} {
+	}{{200, false}, {201, true}} {
 		s := strings.Repeat("s", tc.n)
 		c, _, _ := newClient(t, nil)
 		_, err := c.AddParticipant(context.Background(), ws, conv, UserParticipant("u1", WithStatus(ParticipantStatus(s))))
 		if err == nil {
 			t.Fatalf("status of %d bytes accepted", tc.n)
 		}
-		if got := strings.Contains(err.Error(), "…"); got != tc.clipped || !strings.Contains(err.Error(), strings.Repeat("s", 64)) {
+		if got := strings.Contains(err.Error(), "…"); got != tc.clipped || !strings.Contains(err.Error(), strings.Repeat("s", 200)) {
 			t.Errorf("%d bytes: %v (clipped %v, want %v)", tc.n, err, got, tc.clipped)
 		}
 	}

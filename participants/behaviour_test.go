@@ -70,7 +70,7 @@ func TestTwilioDuplicateIdentityAmongMany(t *testing.T) {
 		t.Fatalf("ada again: %+v, %v; want AlreadyPresent %s", got, err, ada.ID)
 	}
 	var tp *twilio.Participant
-	if !got.As(&tp) || tp.Identity == nil || *tp.Identity != "ada" {
+	if !got.As(&tp) || tp.Identity != "ada" {
 		t.Errorf("As(*twilio.Participant) = %+v", tp)
 	}
 	// The first of them too.
@@ -160,12 +160,14 @@ func TestTwilioDuplicateNotFoundOrLookupFailed(t *testing.T) {
 		f, srv := newTwilioFixture(t)
 		srv.InjectFaults(dup("50433"), participantstest.Fault{Status: http.StatusForbidden, Body: `{"code":20403,"message":"no","status":403}`})
 		_, err := f.Client.Add(ctx, f.Conversation, participants.Participant{ExternalID: "ada"})
-		if participants.Code(err) != participants.AlreadyExists || !strings.Contains(err.Error(), "listing this conversation's participants failed") {
-			t.Errorf("err = %v, want AlreadyExists: listing failed", err)
+		// The lookup's failure decides the code; both answers are in the chain.
+		if participants.Code(err) != participants.PermissionDenied || !strings.Contains(err.Error(), "looking up the existing participant failed") {
+			t.Errorf("err = %v, want PermissionDenied: looking up failed", err)
 		}
-		var api *twilio.APIError
-		if !errors.As(err, &api) || api.Code != "50433" {
-			t.Errorf("the duplicate's APIError is not in the chain: %+v", api)
+		var dle *participants.DuplicateLookupError
+		var dup, lookup *twilio.APIError
+		if !errors.As(err, &dle) || !errors.As(dle.Duplicate, &dup) || dup.Code != "50433" || !errors.As(dle.Lookup, &lookup) || lookup.StatusCode != 403 {
+			t.Errorf("the duplicate's and the lookup's APIErrors are not in the chain: %v", err)
 		}
 	})
 	t.Run("other 409 is not looked up", func(t *testing.T) {
@@ -185,7 +187,7 @@ func TestStatusCodeTable(t *testing.T) {
 		status int
 		want   participants.ErrorCode
 	}{
-		{301, participants.Unknown},
+		{301, participants.Unavailable},
 		{400, participants.InvalidArgument},
 		{401, participants.Unauthenticated},
 		{403, participants.PermissionDenied},
@@ -239,7 +241,7 @@ func TestVendorOtherStatusesMapToCodes(t *testing.T) {
 				for i := range faults {
 					faults[i] = participantstest.Fault{Status: tc.status, Body: `{}`, Header: http.Header{"Retry-After": {"0"}}}
 				}
-				f.Server.InjectFaults(faults...)
+				f.Fake.InjectFaults(faults...)
 				_, err := f.Client.Add(ctx, f.Conversation, f.Person(1))
 				if got := participants.Code(err); got != tc.want {
 					t.Errorf("Code = %v, want %v (%v)", got, tc.want, err)
@@ -248,7 +250,7 @@ func TestVendorOtherStatusesMapToCodes(t *testing.T) {
 				if !errors.As(err, &api) || api.StatusCode != tc.status {
 					t.Errorf("APIError = %+v", api)
 				}
-				if n := f.Server.Requests(); n != tc.attempts {
+				if n := f.Fake.Requests(); n != tc.attempts {
 					t.Errorf("%d requests, want %d", n, tc.attempts)
 				}
 			})

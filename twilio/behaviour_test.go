@@ -25,7 +25,7 @@ func TestPageSizeBounds(t *testing.T) {
 		mock := httpmock.NewMockTransport()
 		c := newTestClient(t, mock)
 		_, err := c.ListParticipants(context.Background(), testCH, &ListParticipantsParams{PageSize: size})
-		wantParamError(t, err, "PageSize")
+		wantParamError(t, err, "params.PageSize")
 		wantNoCalls(t, mock)
 	}
 }

@@ -54,8 +54,8 @@ func TestCreateParticipantDeclaredLength(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Sid == nil || *p.Sid != testMB {
-				t.Errorf("sid = %v", p.Sid)
+			if p.SID != testMB {
+				t.Errorf("sid = %v", p.SID)
 			}
 		})
 	}
@@ -78,11 +78,12 @@ func TestCreateParticipantBodyOverCap(t *testing.T) {
 	}
 }
 
-// An empty 201 is an error, not an empty participant.
+// An empty 201 is an error that says so, not an empty participant.
 func TestCreateParticipantEmptyBody(t *testing.T) {
 	for _, declared := range []int64{0, -1} {
 		p, err := createWith(t, declaredResp(strings.NewReader(""), declared))
-		if err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		var sbe *SuccessBodyError
+		if !errors.As(err, &sbe) || !strings.Contains(err.Error(), "2xx without a participant ID") {
 			t.Errorf("declared %d: %+v, %v; want a JSON error", declared, p, err)
 		}
 	}

@@ -90,7 +90,7 @@ func TestRateLimitPauseIsShared(t *testing.T) {
 		t.Parallel()
 		c, pc := newPathClient(t, Options{MaxRetries: -1}, http.Header{"Retry-After": {"5"}}, map[string][]int{"/a": {503}, "/b": {200}})
 		start := time.Now()
-		if err := pc.get(WithIdempotent(context.Background()), c, "/a"); err == nil {
+		if err := pc.get(idemCtx(context.Background()), c, "/a"); err == nil {
 			t.Fatal("503 without retries succeeded")
 		}
 		if err := pc.get(context.Background(), c, "/b"); err != nil {
@@ -121,7 +121,7 @@ func TestGaveUpReason(t *testing.T) {
 			c, pc := newPathClient(t, Options{MaxRetries: 2}, nil, map[string][]int{"/a": {tc.status}})
 			ctx := context.Background()
 			if tc.idempotent {
-				ctx = WithIdempotent(ctx)
+				ctx = idemCtx(ctx)
 			}
 			err := pc.get(ctx, c, "/a")
 			var apiErr *apierror.Error
@@ -148,7 +148,7 @@ func (s *seekBody) Close() error { s.closed = true; return nil }
 func TestSeekableRequestBodyLeftOpen(t *testing.T) {
 	c, _, rec := mockClient(t, Options{}, step{status: 503}, step{status: 200})
 	body := &seekBody{Reader: strings.NewReader("payload")}
-	req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodPost, testURL, body)
+	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, testURL, body)
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)

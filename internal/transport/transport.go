@@ -877,9 +877,20 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	if st := callOf(ctx); st != nil && int(st.attempts.Load()) > st.maxRetries {
-		return false, nil // this call's retry budget is spent
+	retry, stop := c.decide(ctx, resp, err)
+	if retry {
+		if st := callOf(ctx); st != nil && int(st.attempts.Load()) > st.maxRetries {
+			return false, nil // this call's retry budget is spent
+		}
 	}
+	return retry, stop
+}
+
+// decide is the retry policy of the package doc for one attempt's outcome,
+// before the call's retry budget: whether to retry, or the error that stops
+// the call. A 429's wait is shared (the pause) even when the budget then
+// stops the call.
+func (c *Client) decide(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	idempotent := isIdempotent(ctx)
 	if err != nil {
 		var paused *pauseStop
