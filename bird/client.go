@@ -59,7 +59,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -142,7 +141,7 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	}
 	// The raw generated method with our own bytes: the generated union
 	// cannot hold the seed's key order, and the body is already checked.
-	resp, err := c.gen.AddParticipantWithBody(ctx, workspaceID, conversationID, "application/json", bytes.NewReader(raw))
+	resp, err := c.gen.AddParticipantWithBody(ctx, workspaceID, conversationID, "application/json", transport.NewBody(raw))
 	if err != nil {
 		return nil, wrap("AddParticipant", err)
 	}
@@ -187,18 +186,10 @@ func participant200(name, op string, resp *http.Response) (*Participant, error) 
 	return participant(op, resp.StatusCode, body)
 }
 
-// readBody reads and closes a response body, sized by Content-Length when
-// it is known.
+// readBody reads and closes a response body (a 2xx body without a copy:
+// the transport read it inside the attempt).
 func readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
-	if n := resp.ContentLength; n >= 0 && n <= 1<<20 {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil
-	}
-	return io.ReadAll(resp.Body)
+	return transport.ReadBody(resp)
 }
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
