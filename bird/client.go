@@ -152,11 +152,11 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return nil, unexpected("AddParticipant", resp)
 	}
-	p, err := participant(opAdd, resp.StatusCode, respBody)
-	if err != nil {
+	res := &AddResult{Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}
+	if err := decodeParticipant(&res.Participant, opAdd, resp.StatusCode, respBody); err != nil {
 		return nil, err
 	}
-	return &AddResult{Participant: *p, Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}, nil
+	return res, nil
 }
 
 // The operations in the messages of *SuccessBodyError.
@@ -170,9 +170,19 @@ const (
 // body proves: a body without a participant ID ({}, {"status":"ok"}, null,
 // an array, a participant list) is a *SuccessBodyError, not a success.
 func participant(op string, status int, body []byte) (*Participant, error) {
-	return apierror.DecodeSuccess(Vendor, op, status, body, "a participant ID",
-		func(p *Participant) bool { return p.ID != "" })
+	p := new(Participant)
+	if err := decodeParticipant(p, op, status, body); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
+
+// decodeParticipant is participant into p, a zero Participant.
+func decodeParticipant(p *Participant, op string, status int, body []byte) error {
+	return apierror.DecodeSuccessInto(p, Vendor, op, status, body, "a participant ID", hasParticipantID)
+}
+
+func hasParticipantID(p *Participant) bool { return p.ID != "" }
 
 // participant200 reads a GET response that must be 200 with a participant.
 func participant200(name, op string, resp *http.Response) (*Participant, error) {
