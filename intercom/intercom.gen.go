@@ -795,29 +795,41 @@ func plainServer(server string) bool {
 // and no "." or ".." segment: url.Parse and ResolveReference keep such a
 // path as it is.
 func plainPath(p string) bool {
+	seg := 0 // where the current segment starts
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		switch {
-		case unreservedByte(c), c == '/', c == ':', c == '@', strings.IndexByte("!$&'()*+,;=", c) >= 0:
+		case c == '/':
+			if isDotSegment(p[seg:i]) {
+				return false
+			}
+			seg = i + 1
+		case unreservedByte(c), c == ':', c == '@', strings.IndexByte("!$&'()*+,;=", c) >= 0:
 		case c == '%' && i+2 < len(p) && hexByte(p[i+1]) && hexByte(p[i+2]):
 			i += 2
 		default:
 			return false
 		}
 	}
-	return !hasDotSegment(p)
+	return !isDotSegment(p[seg:])
 }
 
 // hasDotSegment reports whether the slash-separated path p has a "." or
 // ".." segment.
 func hasDotSegment(p string) bool {
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "." || seg == ".." {
-			return true
+	seg := 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			if isDotSegment(p[seg:i]) {
+				return true
+			}
+			seg = i + 1
 		}
 	}
 	return false
 }
+
+func isDotSegment(s string) bool { return s == "." || s == ".." }
 
 func unreservedByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'

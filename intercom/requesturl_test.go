@@ -130,6 +130,7 @@ func FuzzOperationURL(f *testing.F) {
 	for _, s := range testServers {
 		for _, p := range hostileParams {
 			f.Add(s, p, "x")
+			f.Add(s, "x", p)
 		}
 	}
 	f.Fuzz(func(t *testing.T, server, p0, p1 string) {
