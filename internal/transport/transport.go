@@ -718,7 +718,8 @@ func (t keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return t.
 // a context error is returned as it is. req itself is not modified; its
 // body, if any, is read once into memory, re-sent identically on every
 // attempt and closed (a body that is an io.Seeker is instead rewound before
-// each attempt and left open, as go-retryablehttp does).
+// each attempt and left open, as go-retryablehttp does; the unread bytes of
+// a *Body are used as they are, without a copy).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err // nothing is sent on a context that is already done
@@ -759,8 +760,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		out.Body = nil // its bytes go to SetBody below, not read into a copy
 	}
 	rreq, err := retryablehttp.FromRequest(out)
-	if inMemory {
-		err = rreq.SetBody(body.unread())
+	if err == nil && inMemory {
+		_ = rreq.SetBody(body.unread()) // a []byte body cannot fail
 	}
 	if _, seeker := req.Body.(io.Seeker); req.Body != nil && (err != nil || !seeker) {
 		req.Body.Close()
