@@ -486,11 +486,10 @@ func withHTTPClient(doer httpRequestDoer) clientOption {
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `ListParticipants` operationId).
 func (c *rawClient) ListParticipants(ctx context.Context, workspaceID workspaceID, conversationID conversationID, params *listParticipantsParams, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newListParticipantsRequest(c.Server, workspaceID, conversationID, params)
+	req, err := newListParticipantsRequest(ctx, c.Server, workspaceID, conversationID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -505,11 +504,10 @@ func (c *rawClient) ListParticipants(ctx context.Context, workspaceID workspaceI
 //
 // Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
 func (c *rawClient) AddParticipantWithBody(ctx context.Context, workspaceID workspaceID, conversationID conversationID, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newAddParticipantRequestWithBody(c.Server, workspaceID, conversationID, contentType, body)
+	req, err := newAddParticipantRequestWithBody(ctx, c.Server, workspaceID, conversationID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -524,11 +522,10 @@ func (c *rawClient) AddParticipantWithBody(ctx context.Context, workspaceID work
 //
 // Corresponds with POST /workspaces/{workspaceId}/conversations/{conversationId}/participants (the `AddParticipant` operationId).
 func (c *rawClient) AddParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, body addParticipantJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newAddParticipantRequest(c.Server, workspaceID, conversationID, body)
+	req, err := newAddParticipantRequest(ctx, c.Server, workspaceID, conversationID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -541,11 +538,10 @@ func (c *rawClient) AddParticipant(ctx context.Context, workspaceID workspaceID,
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `GetParticipantByIdentifier` operationId).
 func (c *rawClient) GetParticipantByIdentifier(ctx context.Context, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newGetParticipantByIdentifierRequest(c.Server, workspaceID, conversationID, identifierKey, identifierValue)
+	req, err := newGetParticipantByIdentifierRequest(ctx, c.Server, workspaceID, conversationID, identifierKey, identifierValue)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -558,11 +554,10 @@ func (c *rawClient) GetParticipantByIdentifier(ctx context.Context, workspaceID 
 //
 // Corresponds with DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `RemoveParticipant` operationId).
 func (c *rawClient) RemoveParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newRemoveParticipantRequest(c.Server, workspaceID, conversationID, participantID)
+	req, err := newRemoveParticipantRequest(ctx, c.Server, workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -575,11 +570,10 @@ func (c *rawClient) RemoveParticipant(ctx context.Context, workspaceID workspace
 //
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
 func (c *rawClient) GetParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newGetParticipantRequest(c.Server, workspaceID, conversationID, participantID)
+	req, err := newGetParticipantRequest(ctx, c.Server, workspaceID, conversationID, participantID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -587,22 +581,16 @@ func (c *rawClient) GetParticipant(ctx context.Context, workspaceID workspaceID,
 }
 
 // newListParticipantsRequest constructs an http.Request for the ListParticipants method
-func newListParticipantsRequest(server string, workspaceID workspaceID, conversationID conversationID, params *listParticipantsParams) (*http.Request, error) {
+func newListParticipantsRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, params *listParticipantsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(workspaceID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(conversationID))
 
 	serverURL, err := url.Parse(server)
 	if err != nil {
@@ -670,7 +658,7 @@ func newListParticipantsRequest(server string, workspaceID workspaceID, conversa
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -679,50 +667,34 @@ func newListParticipantsRequest(server string, workspaceID workspaceID, conversa
 }
 
 // newAddParticipantRequest calls the generic AddParticipant builder with application/json body
-func newAddParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, body addParticipantJSONRequestBody) (*http.Request, error) {
+func newAddParticipantRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, body addParticipantJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return newAddParticipantRequestWithBody(server, workspaceID, conversationID, "application/json", bodyReader)
+	return newAddParticipantRequestWithBody(ctx, server, workspaceID, conversationID, "application/json", bodyReader)
 }
 
 // newAddParticipantRequestWithBody constructs an http.Request for the AddParticipant method, with any body, and a specified content type
-func newAddParticipantRequestWithBody(server string, workspaceID workspaceID, conversationID conversationID, contentType string, body io.Reader) (*http.Request, error) {
+func newAddParticipantRequestWithBody(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(workspaceID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1 = url.PathEscape(string(conversationID))
+
+	queryURL, err := operationURL(server, "/workspaces/%s/conversations/%s/participants", pathParam0, pathParam1)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/workspaces/%s/conversations/%s/participants", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, body)
 	if err != nil {
 		return nil, err
 	}
@@ -733,53 +705,31 @@ func newAddParticipantRequestWithBody(server string, workspaceID workspaceID, co
 }
 
 // newGetParticipantByIdentifierRequest constructs an http.Request for the GetParticipantByIdentifier method
-func newGetParticipantByIdentifierRequest(server string, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string) (*http.Request, error) {
+func newGetParticipantByIdentifierRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(workspaceID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(conversationID))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "identifierKey", identifierKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(string(identifierKey))
 
 	var pathParam3 string
 
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "identifierValue", identifierValue, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam3 = url.PathEscape(string(identifierValue))
+
+	queryURL, err := operationURL(server, "/workspaces/%s/conversations/%s/participants/%s/%s", pathParam0, pathParam1, pathParam2, pathParam3)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/workspaces/%s/conversations/%s/participants/%s/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -788,46 +738,27 @@ func newGetParticipantByIdentifierRequest(server string, workspaceID workspaceID
 }
 
 // newRemoveParticipantRequest constructs an http.Request for the RemoveParticipant method
-func newRemoveParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
+func newRemoveParticipantRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(workspaceID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(conversationID))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam2 = url.PathEscape(string(participantID))
+
+	queryURL, err := operationURL(server, "/workspaces/%s/conversations/%s/participants/%s", pathParam0, pathParam1, pathParam2)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/workspaces/%s/conversations/%s/participants/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, queryURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -836,46 +767,27 @@ func newRemoveParticipantRequest(server string, workspaceID workspaceID, convers
 }
 
 // newGetParticipantRequest constructs an http.Request for the GetParticipant method
-func newGetParticipantRequest(server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
+func newGetParticipantRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "workspaceId", workspaceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(workspaceID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "conversationId", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(string(conversationID))
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam2 = url.PathEscape(string(participantID))
+
+	queryURL, err := operationURL(server, "/workspaces/%s/conversations/%s/participants/%s", pathParam0, pathParam1, pathParam2)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/workspaces/%s/conversations/%s/participants/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -895,6 +807,162 @@ func (c *rawClient) applyEditors(ctx context.Context, req *http.Request, additio
 		}
 	}
 	return nil
+}
+
+// operationURL returns the URL of an operation without query parameters:
+// server, which ends in "/" (newRawClient adds it), joined with path, a
+// format whose %s are replaced by params in order. The result is the
+// string the upstream template builds with
+//
+//	serverURL, err := url.Parse(server)
+//	queryURL, err := serverURL.Parse("." + fmt.Sprintf(path, params...))
+//	queryURL.String()
+//
+// It is concatenated when that cannot differ from it (a plain http(s)
+// server, and a path of plain or percent-encoded characters without "." or
+// ".." segments) and built that way otherwise.
+func operationURL(server, path string, params ...string) (string, error) {
+	if u, ok := joinPlain(server, path, params); ok {
+		return u, nil
+	}
+	args := make([]interface{}, len(params))
+	for i, p := range params {
+		args[i] = p
+	}
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	operationPath := fmt.Sprintf(path, args...)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return "", err
+	}
+	return queryURL.String(), nil
+}
+
+// joinPlain is operationURL's concatenation; ok is false when it would not
+// give the upstream result.
+func joinPlain(server, path string, params []string) (string, bool) {
+	if !plainServer(server) || len(path) == 0 || path[0] != '/' {
+		return "", false
+	}
+	n := len(server) + len(path)
+	for _, p := range params {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(server)
+	rest := path[1:]
+	for _, p := range params {
+		i := strings.Index(rest, "%s")
+		if i < 0 {
+			return "", false
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(p)
+		rest = rest[i+2:]
+	}
+	b.WriteString(rest)
+	u := b.String()
+	if !plainPath(u[len(server)-1:]) {
+		return "", false
+	}
+	return u, true
+}
+
+// plainServer reports whether server is "http://" or "https://", a host of
+// lower-case letters, digits, '.' and '-' with an optional port, and a path
+// of unreserved characters that ends in "/" and has no "." or ".." segment
+// and no empty one.
+func plainServer(server string) bool {
+	rest, ok := strings.CutPrefix(server, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(server, "http://"); !ok {
+			return false
+		}
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash <= 0 {
+		return false
+	}
+	host, port, hasPort := strings.Cut(rest[:slash], ":")
+	if host == "" || (hasPort && port == "") {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if c := port[i]; c < '0' || c > '9' {
+			return false
+		}
+	}
+	p := rest[slash:]
+	if p[len(p)-1] != '/' || strings.Contains(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(unreservedByte(c) || c == '/') {
+			return false
+		}
+	}
+	return !hasDotSegment(p)
+}
+
+// plainPath reports whether p, a path that starts with "/", holds only
+// unreserved characters, sub-delimiters, ':', '@', '/' and percent-escapes,
+// and no "." or ".." segment: url.Parse and ResolveReference keep such a
+// path as it is.
+func plainPath(p string) bool {
+	seg := 0 // where the current segment starts
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '/':
+			if isDotSegment(p[seg:i]) {
+				return false
+			}
+			seg = i + 1
+		case unreservedByte(c), c == ':', c == '@', strings.IndexByte("!$&'()*+,;=", c) >= 0:
+		case c == '%' && i+2 < len(p) && hexByte(p[i+1]) && hexByte(p[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return !isDotSegment(p[seg:])
+}
+
+// hasDotSegment reports whether the slash-separated path p has a "." or
+// ".." segment.
+func hasDotSegment(p string) bool {
+	seg := 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			if isDotSegment(p[seg:i]) {
+				return true
+			}
+			seg = i + 1
+		}
+	}
+	return false
+}
+
+func isDotSegment(s string) bool { return s == "." || s == ".." }
+
+func unreservedByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+func hexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // The oapi-codegen client with responses is not generated; see

@@ -60,7 +60,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -153,7 +152,7 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	}
 	// The raw generated method with our own bytes: the generated union
 	// cannot hold the seed's key order, and the body is already checked.
-	resp, err := c.gen.AddParticipantWithBody(ctx, workspaceID, conversationID, "application/json", bytes.NewReader(raw))
+	resp, err := c.gen.AddParticipantWithBody(ctx, workspaceID, conversationID, "application/json", transport.NewBody(raw))
 	if err != nil {
 		return nil, wrap("AddParticipant", err)
 	}
@@ -164,11 +163,11 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return nil, unexpected("AddParticipant", resp)
 	}
-	p, err := participant(opAdd, resp.StatusCode, respBody)
-	if err != nil {
+	res := &AddResult{Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}
+	if err := decodeParticipant(&res.Participant, opAdd, resp.StatusCode, respBody); err != nil {
 		return nil, err
 	}
-	return &AddResult{Participant: *p, Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}, nil
+	return res, nil
 }
 
 // The operations in the messages of *SuccessBodyError.
@@ -182,9 +181,19 @@ const (
 // body proves: a body without a participant ID ({}, {"status":"ok"}, null,
 // an array, a participant list) is a *SuccessBodyError, not a success.
 func participant(op string, status int, body []byte) (*Participant, error) {
-	return apierror.DecodeSuccess(Vendor, op, status, body, "a participant ID",
-		func(p *Participant) bool { return p.ID != "" })
+	p := new(Participant)
+	if err := decodeParticipant(p, op, status, body); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
+
+// decodeParticipant is participant into p, a zero Participant.
+func decodeParticipant(p *Participant, op string, status int, body []byte) error {
+	return apierror.DecodeSuccessInto(p, Vendor, op, status, body, "a participant ID", hasParticipantID)
+}
+
+func hasParticipantID(p *Participant) bool { return p.ID != "" }
 
 // participant200 reads a GET response that must be 200 with a participant.
 func participant200(name, op string, resp *http.Response) (*Participant, error) {
@@ -198,18 +207,10 @@ func participant200(name, op string, resp *http.Response) (*Participant, error) 
 	return participant(op, resp.StatusCode, body)
 }
 
-// readBody reads and closes a response body, sized by Content-Length when
-// it is known.
+// readBody reads and closes a response body (a 2xx body without a copy:
+// the transport read it inside the attempt).
 func readBody(resp *http.Response) ([]byte, error) {
-	defer resp.Body.Close()
-	if n := resp.ContentLength; n >= 0 && n <= 1<<20 {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil
-	}
-	return io.ReadAll(resp.Body)
+	return transport.ReadBody(resp)
 }
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero

@@ -1,11 +1,9 @@
 package intercom
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -107,7 +105,7 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
-	resp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", bytes.NewReader(raw))
+	resp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", transport.NewBody(raw))
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
@@ -165,8 +163,7 @@ func callError(op string, err error) error {
 // proves: a body without a "customers" array ({}, {"status":"ok"}, null, an
 // array, {"customers":null}) is a *SuccessBodyError, not a success.
 func customers(op string, resp *http.Response) (*CustomersList, error) {
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := transport.ReadBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: HTTP %d: reading the body: %w", vendor, op, resp.StatusCode, err)
 	}

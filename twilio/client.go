@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
@@ -104,7 +102,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	// method also parses the 201 CORS headers and would fail a participant
 	// that was created when one of them is malformed.
 	resp, err := c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
-		"application/x-www-form-urlencoded", strings.NewReader(form))
+		"application/x-www-form-urlencoded", transport.NewBody(form))
 	if err != nil {
 		return nil, err
 	}
@@ -339,16 +337,7 @@ func participant(resp *http.Response, op string) (*Participant, error) {
 
 // readBody reads and closes the body of a 2xx response.
 func readBody(resp *http.Response, op string) ([]byte, error) {
-	defer resp.Body.Close()
-	var b []byte
-	var err error
-	if n := resp.ContentLength; n >= 0 && n <= 1<<20 {
-		// One allocation of the announced size instead of ReadAll's growth.
-		b = make([]byte, n)
-		_, err = io.ReadFull(resp.Body, b)
-	} else {
-		b, err = io.ReadAll(resp.Body)
-	}
+	b, err := transport.ReadBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
 	}

@@ -86,8 +86,8 @@ func FuzzEncodeCreateForm(f *testing.F) {
 			p.DateCreated = time.Unix(unix%253402300800, 0)
 			p.DateUpdated = p.DateCreated.Add(time.Second)
 		}
-		body := encodeCreateForm(p)
-		if body != encodeCreateForm(p) {
+		body := string(encodeCreateForm(p))
+		if body != string(encodeCreateForm(p)) {
 			t.Fatal("encoding is not deterministic")
 		}
 		got, err := url.ParseQuery(body)

@@ -129,7 +129,7 @@ const formTime = "2006-01-02T15:04:05Z"
 // encodeCreateForm encodes p as application/x-www-form-urlencoded, keys in
 // alphabetical order (as Twilio's own SDKs send them), escaped as
 // url.QueryEscape does. Empty fields are left out. It does not validate.
-func encodeCreateForm(p CreateParticipantParams) string {
+func encodeCreateForm(p CreateParticipantParams) []byte {
 	var dc, du string
 	if !p.DateCreated.IsZero() {
 		dc = p.DateCreated.UTC().Format(formTime)
@@ -165,7 +165,7 @@ func encodeCreateForm(p CreateParticipantParams) string {
 		b = append(b, '=')
 		b = appendQueryEscape(b, f.v)
 	}
-	return string(b)
+	return b
 }
 
 // appendQueryEscape appends s escaped as url.QueryEscape does: unreserved

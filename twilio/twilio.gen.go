@@ -277,11 +277,10 @@ func withHTTPClient(doer httpRequestDoer) clientOption {
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants (the `ListConversationParticipants` operationId).
 func (c *rawClient) ListConversationParticipants(ctx context.Context, conversationSID conversationSID, params *listConversationParticipantsParams, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newListConversationParticipantsRequest(c.Server, conversationSID, params)
+	req, err := newListConversationParticipantsRequest(ctx, c.Server, conversationSID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -294,11 +293,10 @@ func (c *rawClient) ListConversationParticipants(ctx context.Context, conversati
 //
 // Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
 func (c *rawClient) CreateConversationParticipantWithBody(ctx context.Context, conversationSID conversationSID, params *createConversationParticipantParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newCreateConversationParticipantRequestWithBody(c.Server, conversationSID, params, contentType, body)
+	req, err := newCreateConversationParticipantRequestWithBody(ctx, c.Server, conversationSID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -311,11 +309,10 @@ func (c *rawClient) CreateConversationParticipantWithBody(ctx context.Context, c
 //
 // Corresponds with POST /v1/Conversations/{ConversationSid}/Participants (the `CreateConversationParticipant` operationId).
 func (c *rawClient) CreateConversationParticipantWithFormdataBody(ctx context.Context, conversationSID conversationSID, params *createConversationParticipantParams, body createConversationParticipantFormdataRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newCreateConversationParticipantRequestWithFormdataBody(c.Server, conversationSID, params, body)
+	req, err := newCreateConversationParticipantRequestWithFormdataBody(ctx, c.Server, conversationSID, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -326,11 +323,10 @@ func (c *rawClient) CreateConversationParticipantWithFormdataBody(ctx context.Co
 //
 // Corresponds with DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteConversationParticipant` operationId).
 func (c *rawClient) DeleteConversationParticipant(ctx context.Context, conversationSID conversationSID, participantSID participantSID, params *deleteConversationParticipantParams, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newDeleteConversationParticipantRequest(c.Server, conversationSID, participantSID, params)
+	req, err := newDeleteConversationParticipantRequest(ctx, c.Server, conversationSID, participantSID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -341,11 +337,10 @@ func (c *rawClient) DeleteConversationParticipant(ctx context.Context, conversat
 //
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
 func (c *rawClient) FetchConversationParticipant(ctx context.Context, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity, reqEditors ...requestEditorFn) (*http.Response, error) {
-	req, err := newFetchConversationParticipantRequest(c.Server, conversationSID, participantSIDOrIdentity)
+	req, err := newFetchConversationParticipantRequest(ctx, c.Server, conversationSID, participantSIDOrIdentity)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -353,15 +348,12 @@ func (c *rawClient) FetchConversationParticipant(ctx context.Context, conversati
 }
 
 // newListConversationParticipantsRequest constructs an http.Request for the ListConversationParticipants method
-func newListConversationParticipantsRequest(server string, conversationSID conversationSID, params *listConversationParticipantsParams) (*http.Request, error) {
+func newListConversationParticipantsRequest(ctx context.Context, server string, conversationSID conversationSID, params *listConversationParticipantsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(conversationSID))
 
 	serverURL, err := url.Parse(server)
 	if err != nil {
@@ -429,7 +421,7 @@ func newListConversationParticipantsRequest(server string, conversationSID conve
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -438,43 +430,30 @@ func newListConversationParticipantsRequest(server string, conversationSID conve
 }
 
 // newCreateConversationParticipantRequestWithFormdataBody calls the generic CreateConversationParticipant builder with application/x-www-form-urlencoded body
-func newCreateConversationParticipantRequestWithFormdataBody(server string, conversationSID conversationSID, params *createConversationParticipantParams, body createConversationParticipantFormdataRequestBody) (*http.Request, error) {
+func newCreateConversationParticipantRequestWithFormdataBody(ctx context.Context, server string, conversationSID conversationSID, params *createConversationParticipantParams, body createConversationParticipantFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return newCreateConversationParticipantRequestWithBody(server, conversationSID, params, "application/x-www-form-urlencoded", bodyReader)
+	return newCreateConversationParticipantRequestWithBody(ctx, server, conversationSID, params, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // newCreateConversationParticipantRequestWithBody constructs an http.Request for the CreateConversationParticipant method, with any body, and a specified content type
-func newCreateConversationParticipantRequestWithBody(server string, conversationSID conversationSID, params *createConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
+func newCreateConversationParticipantRequestWithBody(ctx context.Context, server string, conversationSID conversationSID, params *createConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0 = url.PathEscape(string(conversationSID))
+
+	queryURL, err := operationURL(server, "/v1/Conversations/%s/Participants", pathParam0)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/Conversations/%s/Participants", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, body)
 	if err != nil {
 		return nil, err
 	}
@@ -500,39 +479,23 @@ func newCreateConversationParticipantRequestWithBody(server string, conversation
 }
 
 // newDeleteConversationParticipantRequest constructs an http.Request for the DeleteConversationParticipant method
-func newDeleteConversationParticipantRequest(server string, conversationSID conversationSID, participantSID participantSID, params *deleteConversationParticipantParams) (*http.Request, error) {
+func newDeleteConversationParticipantRequest(ctx context.Context, server string, conversationSID conversationSID, participantSID participantSID, params *deleteConversationParticipantParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(conversationSID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", participantSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1 = url.PathEscape(string(participantSID))
+
+	queryURL, err := operationURL(server, "/v1/Conversations/%s/Participants/%s", pathParam0, pathParam1)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/Conversations/%s/Participants/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, queryURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -556,39 +519,23 @@ func newDeleteConversationParticipantRequest(server string, conversationSID conv
 }
 
 // newFetchConversationParticipantRequest constructs an http.Request for the FetchConversationParticipant method
-func newFetchConversationParticipantRequest(server string, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity) (*http.Request, error) {
+func newFetchConversationParticipantRequest(ctx context.Context, server string, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ConversationSid", conversationSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(string(conversationSID))
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "Sid", participantSIDOrIdentity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1 = url.PathEscape(string(participantSIDOrIdentity))
+
+	queryURL, err := operationURL(server, "/v1/Conversations/%s/Participants/%s", pathParam0, pathParam1)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/v1/Conversations/%s/Participants/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -608,6 +555,162 @@ func (c *rawClient) applyEditors(ctx context.Context, req *http.Request, additio
 		}
 	}
 	return nil
+}
+
+// operationURL returns the URL of an operation without query parameters:
+// server, which ends in "/" (newRawClient adds it), joined with path, a
+// format whose %s are replaced by params in order. The result is the
+// string the upstream template builds with
+//
+//	serverURL, err := url.Parse(server)
+//	queryURL, err := serverURL.Parse("." + fmt.Sprintf(path, params...))
+//	queryURL.String()
+//
+// It is concatenated when that cannot differ from it (a plain http(s)
+// server, and a path of plain or percent-encoded characters without "." or
+// ".." segments) and built that way otherwise.
+func operationURL(server, path string, params ...string) (string, error) {
+	if u, ok := joinPlain(server, path, params); ok {
+		return u, nil
+	}
+	args := make([]interface{}, len(params))
+	for i, p := range params {
+		args[i] = p
+	}
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return "", err
+	}
+	operationPath := fmt.Sprintf(path, args...)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return "", err
+	}
+	return queryURL.String(), nil
+}
+
+// joinPlain is operationURL's concatenation; ok is false when it would not
+// give the upstream result.
+func joinPlain(server, path string, params []string) (string, bool) {
+	if !plainServer(server) || len(path) == 0 || path[0] != '/' {
+		return "", false
+	}
+	n := len(server) + len(path)
+	for _, p := range params {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(server)
+	rest := path[1:]
+	for _, p := range params {
+		i := strings.Index(rest, "%s")
+		if i < 0 {
+			return "", false
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(p)
+		rest = rest[i+2:]
+	}
+	b.WriteString(rest)
+	u := b.String()
+	if !plainPath(u[len(server)-1:]) {
+		return "", false
+	}
+	return u, true
+}
+
+// plainServer reports whether server is "http://" or "https://", a host of
+// lower-case letters, digits, '.' and '-' with an optional port, and a path
+// of unreserved characters that ends in "/" and has no "." or ".." segment
+// and no empty one.
+func plainServer(server string) bool {
+	rest, ok := strings.CutPrefix(server, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(server, "http://"); !ok {
+			return false
+		}
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash <= 0 {
+		return false
+	}
+	host, port, hasPort := strings.Cut(rest[:slash], ":")
+	if host == "" || (hasPort && port == "") {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if c := port[i]; c < '0' || c > '9' {
+			return false
+		}
+	}
+	p := rest[slash:]
+	if p[len(p)-1] != '/' || strings.Contains(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(unreservedByte(c) || c == '/') {
+			return false
+		}
+	}
+	return !hasDotSegment(p)
+}
+
+// plainPath reports whether p, a path that starts with "/", holds only
+// unreserved characters, sub-delimiters, ':', '@', '/' and percent-escapes,
+// and no "." or ".." segment: url.Parse and ResolveReference keep such a
+// path as it is.
+func plainPath(p string) bool {
+	seg := 0 // where the current segment starts
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '/':
+			if isDotSegment(p[seg:i]) {
+				return false
+			}
+			seg = i + 1
+		case unreservedByte(c), c == ':', c == '@', strings.IndexByte("!$&'()*+,;=", c) >= 0:
+		case c == '%' && i+2 < len(p) && hexByte(p[i+1]) && hexByte(p[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return !isDotSegment(p[seg:])
+}
+
+// hasDotSegment reports whether the slash-separated path p has a "." or
+// ".." segment.
+func hasDotSegment(p string) bool {
+	seg := 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '/' {
+			if isDotSegment(p[seg:i]) {
+				return true
+			}
+			seg = i + 1
+		}
+	}
+	return false
+}
+
+func isDotSegment(s string) bool { return s == "." || s == ".." }
+
+func unreservedByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+func hexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // The oapi-codegen client with responses is not generated; see

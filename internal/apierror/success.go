@@ -55,18 +55,28 @@ func (e *SuccessBodyError) Error() string {
 // type is a plain decoding error.
 func DecodeSuccess[T any](vendor, op string, status int, body []byte, missing string, present func(*T) bool) (*T, error) {
 	v := new(T)
+	if err := DecodeSuccessInto(v, vendor, op, status, body, missing, present); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// DecodeSuccessInto is DecodeSuccess into v, a zero T the caller holds (a
+// field of its own result, saving an allocation and a copy). On error v may
+// be partly filled and must not be used.
+func DecodeSuccessInto[T any](v *T, vendor, op string, status int, body []byte, missing string, present func(*T) bool) error {
 	b := bytes.TrimSpace(body)
 	var err error
 	if len(b) > 0 && b[0] == '{' {
 		err = json.Unmarshal(b, v)
 		if err == nil && present(v) {
-			return v, nil
+			return nil
 		}
 		if err != nil && present(v) {
-			return nil, fmt.Errorf("%s: %s: decoding the %d response: %s", vendor, op, status, describe(err))
+			return fmt.Errorf("%s: %s: decoding the %d response: %s", vendor, op, status, describe(err))
 		}
 	}
-	return nil, &SuccessBodyError{Vendor: vendor, Op: op, StatusCode: status, Missing: missing, Reason: bodyKind(b, err)}
+	return &SuccessBodyError{Vendor: vendor, Op: op, StatusCode: status, Missing: missing, Reason: bodyKind(b, err)}
 }
 
 // bodyKind says in a few words what a 2xx body was, without quoting it.

@@ -87,3 +87,23 @@ func TestSuccessBodyErrorIsNotAnAPIOrNetworkError(t *testing.T) {
 		t.Errorf("Reason not clipped: %d bytes", len(long.Error()))
 	}
 }
+
+// DecodeSuccessInto fills the caller's value in place, with the same errors.
+func TestDecodeSuccessInto(t *testing.T) {
+	var res struct {
+		Thing thing
+		Extra int
+	}
+	if err := DecodeSuccessInto(&res.Thing, "bird", "GET /x", 201, []byte(`{"id":"x","size":3}`), "a thing ID", hasID); err != nil {
+		t.Fatal(err)
+	}
+	if res.Thing != (thing{ID: "x", Size: 3}) {
+		t.Errorf("decoded %+v", res.Thing)
+	}
+	var v thing
+	err := DecodeSuccessInto(&v, "bird", "GET /x", 201, []byte(`{}`), "a thing ID", hasID)
+	var sbe *SuccessBodyError
+	if !errors.As(err, &sbe) || sbe.StatusCode != 201 || sbe.Missing != "a thing ID" {
+		t.Errorf("err = %v, want a *SuccessBodyError for HTTP 201", err)
+	}
+}

@@ -220,8 +220,12 @@ func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	return g.rt.RoundTrip(r)
 }
 
-// call is the state of one Do, reached from its requests' contexts.
+// call is the state of one Do, reached from its requests' contexts. It is
+// itself the context of the call's requests (the caller's context with one
+// more value, as context.WithValue would give, less an allocation): callOf
+// finds it in every attempt's context.
 type call struct {
+	context.Context // the caller's context
 	// maxRetries and attemptTimeout are this call's: the client's unless
 	// its CallOptions say otherwise.
 	maxRetries     int
@@ -236,6 +240,14 @@ type call struct {
 	mu       sync.Mutex
 	last     *apierror.Error
 	lastResp *http.Response
+}
+
+// Value returns st for callKey and the caller's values for every other key.
+func (st *call) Value(key any) any {
+	if key == (callKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
 }
 
 func (st *call) setLast(resp *http.Response, e *apierror.Error) {
@@ -501,10 +513,67 @@ func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, &BodyReadError{Status: resp.StatusCode, Err: t.wrap(err, ctx, parent)}
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	sb := &successBody{b: body}
+	sb.r.Reset(body)
+	resp.Body = sb
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
+
+// successBody is a 2xx body read whole inside the attempt: one allocation
+// where io.NopCloser(bytes.NewReader(b)) is two, and ReadBody hands the
+// bytes over without a copy.
+type successBody struct {
+	r bytes.Reader
+	b []byte
+}
+
+func (sb *successBody) Read(p []byte) (int, error) { return sb.r.Read(p) }
+
+// Close does nothing: the body is in memory and the connection is free.
+func (sb *successBody) Close() error { return nil }
+
+// ReadBody reads resp's body to its end and closes it. The body of a 2xx
+// response that Do returned was read whole inside the attempt: what is
+// unread of it is handed over without a copy. Any other body is read here.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	if sb, ok := resp.Body.(*successBody); ok {
+		b := sb.b[len(sb.b)-sb.r.Len():]
+		sb.r.Reset(nil)
+		return b, nil
+	}
+	defer resp.Body.Close()
+	return io.ReadAll(resp.Body)
+}
+
+// Body is a request body held in memory. Give it to http.NewRequest for Do:
+// its bytes go to go-retryablehttp as they are, where any other body is read
+// into a new buffer first, and http.NewRequest wraps it in nothing. Like
+// any request body it is read once by whoever sends it.
+type Body struct {
+	r bytes.Reader
+	b []byte
+}
+
+// NewBody returns a Body reading b, which must not change while the request
+// is in flight.
+func NewBody(b []byte) *Body {
+	body := &Body{b: b}
+	body.r.Reset(b)
+	return body
+}
+
+// Read reads from the bytes not read yet.
+func (b *Body) Read(p []byte) (int, error) { return b.r.Read(p) }
+
+// Len is how many bytes are not read yet.
+func (b *Body) Len() int { return b.r.Len() }
+
+// Close does nothing: the bytes stay readable through Do's retries.
+func (b *Body) Close() error { return nil }
+
+// unread returns the bytes not read yet.
+func (b *Body) unread() []byte { return b.b[len(b.b)-b.r.Len():] }
 
 // readSuccessBody reads rc to its end, refusing (with ErrBodyTooLarge)
 // more than limit bytes, announced or read. declared is the announced
@@ -639,12 +708,13 @@ func (t keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return t.
 // a context error is returned as it is. req itself is not modified; its
 // body, if any, is read once into memory, re-sent identically on every
 // attempt and closed (a body that is an io.Seeker is instead rewound before
-// each attempt and left open, as go-retryablehttp does).
+// each attempt and left open, as go-retryablehttp does; the unread bytes of
+// a *Body are used as they are, without a copy).
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err // nothing is sent on a context that is already done
 	}
-	st := &call{maxRetries: c.maxRetries, attemptTimeout: c.attemptTimeout, start: time.Now()}
+	st := &call{Context: req.Context(), maxRetries: c.maxRetries, attemptTimeout: c.attemptTimeout, start: time.Now()}
 	co := callOptionsOf(req.Context())
 	if co != nil {
 		switch {
@@ -657,11 +727,10 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			st.attemptTimeout = co.AttemptTimeout
 		}
 	}
-	ctx := context.WithValue(req.Context(), callKey{}, st)
 	// A shallow copy with its own header map: neither req nor its header
 	// values are modified, so they need no deep copy (req.Clone would copy
 	// the URL and every header value).
-	out := req.WithContext(ctx)
+	out := req.WithContext(st)
 	h := make(http.Header, len(req.Header)+len(c.header))
 	for k, v := range req.Header {
 		h[k] = v
@@ -675,7 +744,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 	}
 	out.Header = h
+	body, inMemory := req.Body.(*Body)
+	inMemory = inMemory && body.Len() > 0 // an empty one goes as http.NoBody, as before
+	if inMemory {
+		out.Body = nil // its bytes go to SetBody below, not read into a copy
+	}
 	rreq, err := retryablehttp.FromRequest(out)
+	if err == nil && inMemory {
+		_ = rreq.SetBody(body.unread()) // a []byte body cannot fail
+	}
 	if _, seeker := req.Body.(io.Seeker); req.Body != nil && (err != nil || !seeker) {
 		req.Body.Close()
 	}

@@ -1,0 +1,214 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+)
+
+// A *Body's bytes are sent whole on every attempt, with their length, and
+// the attempts' GetBody replays them (redaction of the request's hidden
+// values reads it).
+func TestBodySentOnEveryAttempt(t *testing.T) {
+	var bodies, replays []string
+	var lengths []int64
+	c := New(Options{MaxRetries: 2, WaitMin: time.Millisecond, WaitMax: time.Millisecond,
+		Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+			b, _ := io.ReadAll(r.Body)
+			bodies = append(bodies, string(b))
+			lengths = append(lengths, r.ContentLength)
+			rc, err := r.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, _ := io.ReadAll(rc)
+			replays = append(replays, string(g))
+			if len(bodies) < 3 {
+				return httpmock.NewStringResponse(429, "{}"), nil
+			}
+			return httpmock.NewStringResponse(200, "ok"), nil
+		})})
+	req, _ := http.NewRequest(http.MethodPost, testURL, NewBody([]byte(`{"a":1}`)))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	const want = `{"a":1}|{"a":1}|{"a":1}`
+	if strings.Join(bodies, "|") != want || strings.Join(replays, "|") != want {
+		t.Errorf("bodies sent = %q, GetBody = %q", bodies, replays)
+	}
+	for _, n := range lengths {
+		if n != 7 {
+			t.Errorf("ContentLength per attempt = %v, want 7", lengths)
+			break
+		}
+	}
+}
+
+// Only what was not read of a *Body is sent, as for any other body.
+func TestBodyPartlyRead(t *testing.T) {
+	c, _, rec := mockClient(t, Options{}, step{status: 200, body: "ok"})
+	b := NewBody([]byte("abcdef"))
+	p := make([]byte, 2)
+	if n, err := b.Read(p); n != 2 || err != nil || string(p) != "ab" {
+		t.Fatalf("Read = %d, %v, %q", n, err, p)
+	}
+	if b.Len() != 4 {
+		t.Fatalf("Len after reading 2 of 6 = %d", b.Len())
+	}
+	req, _ := http.NewRequest(http.MethodPost, testURL, b)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if got := rec.bodies[0]; got != "cdef" {
+		t.Errorf("sent %q, want the unread cdef", got)
+	}
+}
+
+// An empty *Body is sent as no body at all, as an empty reader is.
+func TestBodyEmpty(t *testing.T) {
+	for name, body := range map[string]io.Reader{"Body": NewBody(nil), "strings.Reader": strings.NewReader("")} {
+		t.Run(name, func(t *testing.T) {
+			var got *http.Request
+			c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+				got = r
+				return httpmock.NewStringResponse(200, "ok"), nil
+			})})
+			req, _ := http.NewRequest(http.MethodPost, testURL, body)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(t, resp)
+			if got.Body != http.NoBody || got.ContentLength != 0 {
+				t.Errorf("Body = %T, ContentLength %d; want http.NoBody, 0", got.Body, got.ContentLength)
+			}
+		})
+	}
+}
+
+func TestBodyClose(t *testing.T) {
+	b := NewBody([]byte("x"))
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(b); string(got) != "x" {
+		t.Errorf("after Close: %q, want the bytes still there", got)
+	}
+}
+
+// A hidden value of a *Body request is redacted from the vendor's error,
+// as it is for any other body.
+func TestBodyRedacted(t *testing.T) {
+	const secret = "123-45-6789-secret"
+	c, _, _ := mockClient(t, Options{MaxRetries: -1, Redact: Redaction{JSONKeys: []string{"ssn"}}},
+		step{status: 400, body: `{"message":"bad ssn ` + secret + `"}`})
+	req, _ := http.NewRequest(http.MethodPost, testURL, NewBody([]byte(`{"ssn":"`+secret+`"}`)))
+	req.Header.Set("Content-Type", "application/json")
+	_, err := c.Do(req)
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(string(e.Body), secret) {
+		t.Errorf("the error's body holds the hidden value: %s", e.Body)
+	}
+}
+
+// ReadBody hands over the unread rest of a 2xx body that Do read, without
+// a copy, and leaves the body at its end.
+func TestReadBodySuccess(t *testing.T) {
+	c, _, _ := mockClient(t, Options{}, step{status: 200, body: "hello world"})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]byte, 6)
+	if _, err := io.ReadFull(resp.Body, p); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadBody(resp)
+	if err != nil || string(b) != "world" {
+		t.Fatalf("ReadBody = %q, %v; want the unread world", b, err)
+	}
+	if n, err := resp.Body.Read(p); n != 0 || err != io.EOF {
+		t.Errorf("Read after ReadBody = %d, %v; want 0, EOF", n, err)
+	}
+	if err := resp.Body.Close(); err != nil {
+		t.Errorf("Close = %v", err)
+	}
+	if resp.ContentLength != 11 {
+		t.Errorf("ContentLength = %d, want 11", resp.ContentLength)
+	}
+}
+
+func TestReadBodyNoCopy(t *testing.T) {
+	buf := []byte("0123456789")
+	sb := &successBody{b: buf}
+	sb.r.Reset(buf)
+	resp := &http.Response{Body: sb}
+	b, err := ReadBody(resp)
+	if err != nil || len(b) != len(buf) || &b[0] != &buf[0] {
+		t.Fatalf("ReadBody = %q, %v: not the body's own bytes", b, err)
+	}
+	if n := testing.AllocsPerRun(10, func() { _, _ = ReadBody(resp) }); n != 0 {
+		t.Errorf("ReadBody of a body read inside the attempt: %v allocations, want 0", n)
+	}
+}
+
+// Any other body is read to its end and closed; a read error is returned.
+func TestReadBodyOther(t *testing.T) {
+	lb := &lazyBody{left: 3000}
+	b, err := ReadBody(&http.Response{Body: lb})
+	if err != nil || len(b) != 3000 || !lb.closed.Load() {
+		t.Errorf("ReadBody = %d bytes, %v, closed %v; want 3000, nil, true", len(b), err, lb.closed.Load())
+	}
+	boom := errors.New("boom")
+	_, err = ReadBody(&http.Response{Body: io.NopCloser(io.MultiReader(strings.NewReader("ab"), errReader{boom}))})
+	if !errors.Is(err, boom) {
+		t.Errorf("ReadBody of a failing body: %v, want boom", err)
+	}
+}
+
+// The call state is the attempts' context: the caller's values, deadline
+// and cancellation reach every attempt.
+func TestCallContext(t *testing.T) {
+	type key struct{}
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), key{}, "v"), deadline)
+	defer cancel()
+	var seen context.Context
+	c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+		seen = r.Context()
+		return httpmock.NewStringResponse(200, "ok"), nil
+	})})
+	req, _ := http.NewRequestWithContext(parent, http.MethodGet, testURL, nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if seen.Value(key{}) != "v" || callOf(seen) == nil {
+		t.Errorf("attempt context: value %v, call %v", seen.Value(key{}), callOf(seen))
+	}
+	if dl, ok := seen.Deadline(); !ok || dl.After(deadline) {
+		t.Errorf("attempt deadline %v, %v; want at most the caller's %v", dl, ok, deadline)
+	}
+	cancel()
+	select {
+	case <-seen.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling the caller's context did not reach the attempt's")
+	}
+}
