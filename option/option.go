@@ -231,10 +231,7 @@ func validHeaderValue(v string) bool {
 // the request cannot do harm, as for an add with ensure semantics. Per call
 // only.
 func WithIdempotent() Option {
-	return Func(func(s *clientopt.Settings) error {
-		s.Idempotent = true
-		return nil
-	})
+	return clientopt.Idempotent{}
 }
 
 // Response is what the final response of a call said, filled by

@@ -228,3 +228,44 @@ func TestTransportClientHeader(t *testing.T) {
 		t.Errorf("headers = %v, want the client's WithHeader values over the defaults", got)
 	}
 }
+
+// The Idempotent option alone makes an idempotent call at no cost: the
+// shared CallOptions, the client's retry budget; with other options it is
+// one setting among them.
+func TestCallIdempotentOption(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 2})
+	for _, tc := range []struct {
+		name       string
+		idempotent bool
+		opts       []Option
+		shared     bool
+		attempts   int
+		header     string
+	}{
+		{"alone", false, []Option{Idempotent{}}, true, 3, ""},
+		{"twice", false, []Option{Idempotent{}, Idempotent{}}, true, 3, ""},
+		{"operation idempotent too", true, []Option{Idempotent{}}, true, 3, ""},
+		{"with a header", false, []Option{Idempotent{}, optFunc(func(s *Settings) error { s.Header = http.Header{"X-Call": {"c"}}; return nil })}, false, 3, "c"},
+		{"header only", false, []Option{optFunc(func(s *Settings) error { s.Header = http.Header{"X-Call": {"c"}}; return nil })}, false, 1, "c"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, err := Call(context.Background(), e.caller, tc.idempotent, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.send(t, ctx); n != tc.attempts {
+				t.Errorf("attempts = %d, want %d", n, tc.attempts)
+			}
+			if got := e.headers[len(e.headers)-1].Get("X-Call"); got != tc.header {
+				t.Errorf("X-Call = %q, want %q", got, tc.header)
+			}
+			if allocs := testing.AllocsPerRun(20, func() { _, _ = Call(context.Background(), e.caller, tc.idempotent, tc.opts) }); tc.shared && allocs > 1 {
+				t.Errorf("Call allocated %.0f times, want at most the context", allocs)
+			}
+		})
+	}
+	var s Settings
+	if err := (Idempotent{}).Apply(&s); err != nil || !s.Idempotent {
+		t.Errorf("Idempotent.Apply: %v, %+v", err, s)
+	}
+}

@@ -209,8 +209,8 @@ var idempotentCall = &transport.CallOptions{Idempotent: true}
 // *pathparam.Error naming the vendor and the option, and nothing may be
 // sent.
 func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (context.Context, error) {
-	if len(opts) == 0 {
-		if idempotent {
+	if onlyIdempotent(opts) {
+		if idempotent || len(opts) > 0 {
 			return transport.WithCallOptions(ctx, idempotentCall), nil
 		}
 		return ctx, nil
@@ -235,6 +235,27 @@ func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (c
 		Idempotent:     idempotent || s.Idempotent,
 		Response:       s.Response,
 	}), nil
+}
+
+// Idempotent is the Option of option.WithIdempotent: a zero-size value, so
+// that passing it costs no allocation, which Call recognises.
+type Idempotent struct{}
+
+// Apply marks the call idempotent.
+func (Idempotent) Apply(s *Settings) error {
+	s.Idempotent = true
+	return nil
+}
+
+// onlyIdempotent reports whether opts holds nothing but Idempotent (or
+// nothing at all): the call then needs no settings of its own.
+func onlyIdempotent[O Option](opts []O) bool {
+	for _, o := range opts {
+		if _, ok := any(o).(Idempotent); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckCredential refuses a credential, or any other value sent as a static
