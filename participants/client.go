@@ -68,9 +68,8 @@ type CallOptions struct {
 	// RoleSID assigns a Twilio conversation role (RL...) to the participant.
 	RoleSID string
 	// BeforeAdd, when set, is called with a pointer to the vendor request
-	// body (*intercom.AttachContactBody, *bird.CreateParticipantBody,
-	// *twilio.CreateParticipantParams) just before it is sent. An error
-	// stops the call before any request.
+	// body just before it is sent; see the BeforeAdd option for what it may
+	// change. An error stops the call before any request.
 	BeforeAdd func(body any) error
 	// RequestOptions are vendor-client options for every request the Add
 	// sends (the add and any duplicate lookup), from WithRequestOptions.
@@ -109,6 +108,21 @@ func WithRole(roleSID string) AddOption {
 // BeforeAdd calls fn with a pointer to the vendor request body just before
 // it is sent, to set what the portable Participant cannot express. An error
 // from fn ends the call with nothing sent.
+//
+// What fn may change depends on the vendor:
+//   - Twilio: a *twilio.CreateParticipantParams; every field can be set
+//     (ProjectedAddress, DateCreated, ...), and the result is validated as
+//     any CreateParticipant call.
+//   - Bird: a *bird.CreateParticipantBody, a checked union with no fields
+//     to edit: replace it whole with one built by bird.UserParticipant,
+//     FlowParticipant, ContactByID or ContactByIdentifier (with their
+//     options), e.g. *body.(*bird.CreateParticipantBody) =
+//     bird.ContactByIdentifier("phonenumber", "+15558675310").
+//   - Intercom: an *intercom.AttachContactBody, likewise replaced whole
+//     with one built by intercom.AdminAttach or ContactAttach.
+//
+// Replacing the body changes whom the call adds: the Result then describes
+// what the vendor answered for the new body.
 func BeforeAdd(fn func(body any) error) AddOption {
 	return func(o *CallOptions) { o.BeforeAdd = fn }
 }
