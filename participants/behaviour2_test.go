@@ -115,6 +115,7 @@ func TestValidEmailEdges(t *testing.T) {
 		at254:                   true,
 		"a" + at254:             false,
 		"\x01ada@example.com":   false,
+		"\u0085ada@example.com": false,
 		"ada@example.com\x01":   false,
 		"josé@exämple.com":      true,
 		"Ada <ada@example.com>": false,
