@@ -82,3 +82,46 @@ func TestParamErrorNamesVendorOnce(t *testing.T) {
 		t.Errorf("Code(*pathparam.Error) = %v", Code(pe))
 	}
 }
+
+// wrapFields renames only the field of a bad-argument error it wrapped
+// itself: an *Error a provider built keeps its field.
+func TestWrapFieldsRenamesOnlyItsOwn(t *testing.T) {
+	names := map[string]string{"workspaceID": "BirdOptions.WorkspaceID"}
+	pe := &pathparam.Error{Vendor: "bird", Field: "workspaceID", Reason: "bad"}
+	if e, ok := wrapFields("bird", pe, names).(*Error); !ok || e.Field != "BirdOptions.WorkspaceID" {
+		t.Errorf("wrapFields(*pathparam.Error) = %v, want the facade's field", e)
+	}
+	own := &Error{Code: InvalidArgument, Provider: "bird", Field: "workspaceID", Err: pe}
+	if e, ok := wrapFields("bird", own, names).(*Error); !ok || e != own || e.Field != "workspaceID" {
+		t.Errorf("wrapFields(*Error) = %v, want it unchanged", e)
+	}
+	wrapped := fmt.Errorf("context: %w", own)
+	if got := wrapFields("bird", wrapped, names); got != wrapped || own.Field != "workspaceID" {
+		t.Errorf("wrapFields(wrapped *Error) = %v, want it unchanged", got)
+	}
+	if e, ok := wrapFields("bird", &pathparam.Error{Vendor: "bird", Field: "other", Reason: "bad"}, names).(*Error); !ok || e.Field != "other" {
+		t.Errorf("unmapped field renamed: %v", e)
+	}
+}
+
+// A conversation ID that starts with a control character is refused by the
+// Client itself, before any provider sees it.
+func TestConversationIDLeadingControl(t *testing.T) {
+	p := &stubProvider{}
+	_, err := New(p).Add(context.Background(), "\x01conv", Participant{Email: "a@example.com"})
+	var e *Error
+	if !errors.As(err, &e) || e.Field != "conversationID" || !strings.Contains(err.Error(), "control characters") || p.calls != 0 {
+		t.Errorf("err = %v after %d provider calls, want the Client's refusal", err, p.calls)
+	}
+}
+
+type stubProvider struct{ calls int }
+
+func (p *stubProvider) Name() string { return "stub" }
+
+func (p *stubProvider) Add(context.Context, string, Participant, CallOptions) (*Result, error) {
+	p.calls++
+	return NewResult("stub", "id", KindContact, "", Added, nil), nil
+}
+
+func (p *stubProvider) ErrorCode(error) ErrorCode { return Unknown }
