@@ -10,7 +10,7 @@ import (
 
 // The generated request builders escape path parameters and join them with
 // the server without reflection or URL parsing (specs/templates/client.tmpl,
-// operationURL): every URL is the one upstream oapi-codegen gives, hostile
+// opurl.Join): every URL is the one upstream oapi-codegen gives, hostile
 // values included (see internal/urltest), and a few are pinned literally.
 
 func TestRequestURLsAsUpstream(t *testing.T) {
@@ -19,17 +19,6 @@ func TestRequestURLsAsUpstream(t *testing.T) {
 
 func TestRequestURLEscaping(t *testing.T) {
 	urltest.Pinned(t, urlBuilders()[0], DefaultBaseURL+"/", pinnedEscapes())
-}
-
-func FuzzOperationURL(f *testing.F) { urltest.Fuzz(f, operationURL) }
-
-func TestOperationURLPlainIsConcatenation(t *testing.T) {
-	urltest.PlainIsConcatenation(t, operationURL)
-	if n := testing.AllocsPerRun(100, func() {
-		_, _ = operationURL("https://api.example.com/", "/x/%s/y/%s", "a", "b")
-	}); n != 1 {
-		t.Errorf("operationURL of a plain server and path: %v allocations, want 1", n)
-	}
 }
 
 func urlBuilders() []urltest.Builder {

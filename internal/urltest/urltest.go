@@ -1,5 +1,5 @@
 // Package urltest checks the request URLs of the generated vendor clients
-// (specs/templates/client.tmpl, operationURL) against the construction of
+// (specs/templates/client.tmpl, internal/opurl) against the construction of
 // upstream oapi-codegen v2.8.2 (runtime.StyleParamWithOptions, url.Parse,
 // fmt.Sprintf, ResolveReference, String), hostile values included. Each
 // vendor package's tests give it their request builders.
@@ -132,7 +132,7 @@ func Pinned(t *testing.T, b Builder, server string, want map[string]string) {
 	}
 }
 
-// OperationURL is the signature of a generated package's operationURL.
+// OperationURL is the signature of opurl.Join.
 type OperationURL func(server, format string, params ...string) (string, error)
 
 // Fuzz checks op against the upstream join for any server and two
