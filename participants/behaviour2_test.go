@@ -29,12 +29,13 @@ func TestConversationIDControlCharacters(t *testing.T) {
 // Every code has its name; a value outside the enum is printed as a number.
 func TestErrorCodeNames(t *testing.T) {
 	for code, want := range map[participants.ErrorCode]string{
-		participants.OK:                   "OK",
-		participants.Unknown:              "Unknown",
-		participants.NotFound:             "NotFound",
-		participants.DeadlineExceeded:     "DeadlineExceeded",
-		-1:                                "ErrorCode(-1)",
-		participants.DeadlineExceeded + 1: "ErrorCode(12)",
+		participants.OK:                     "OK",
+		participants.Unknown:                "Unknown",
+		participants.NotFound:               "NotFound",
+		participants.DeadlineExceeded:       "DeadlineExceeded",
+		-1:                                  "ErrorCode(-1)",
+		participants.FailedPrecondition:     "FailedPrecondition",
+		participants.FailedPrecondition + 1: "ErrorCode(13)",
 	} {
 		if got := code.String(); got != want {
 			t.Errorf("ErrorCode(%d).String() = %q, want %q", int(code), got, want)

@@ -46,22 +46,48 @@ import (
 //  7. Add calls CallOptions.BeforeAdd, when set, with a pointer to the vendor
 //     request body just before sending it, and returns its error unsent as
 //     an InvalidArgument *Error with Field "BeforeAdd".
-//  8. Result.As reaches the decoded vendor response.
+//  8. Result.As and Member.As reach the decoded vendor response.
+//  9. Remove has ensure semantics both ways: present → Removed; absent →
+//     AlreadyAbsent, but only when the conversation is known to exist (a
+//     vendor 404 alone does not tell a missing participant from a missing
+//     conversation: the provider finds out). Get and Remove name the
+//     participant by Participant.ParticipantID or by the identities Add
+//     takes, first supported wins, and refuse what the vendor cannot
+//     express with Unimplemented before any request.
+//  10. List pages are fetched on demand; a participant may appear on two
+//     pages (the Client yields it once, by Member.ID), every Member has an
+//     ID. Rules 2, 5 and 6 hold for List, Get and Remove as for Add.
 type Provider interface {
 	// Name returns the vendor name: "intercom", "bird", "twilio".
 	Name() string
 	// Add ensures p is a participant of the conversation.
 	Add(ctx context.Context, conversationID string, p Participant, o CallOptions) (*Result, error)
+	// List returns one page of the conversation's participants: page is ""
+	// for the first page, then the Page.Next of the page before. A Page
+	// with Next "" is the last. The Client turns the pages into
+	// Client.List's sequence.
+	List(ctx context.Context, conversationID, page string, o CallOptions) (*Page, error)
+	// Get returns the participant p names (its ParticipantID, or the first
+	// identity the vendor supports): an error with code NotFound when the
+	// conversation or the participant does not exist.
+	Get(ctx context.Context, conversationID string, p Participant, o CallOptions) (*Member, error)
+	// Remove ensures p is not a participant of the conversation: Outcome
+	// Removed, or AlreadyAbsent when the vendor or a read proved that p was
+	// not there. A missing conversation is NotFound, never AlreadyAbsent.
+	Remove(ctx context.Context, conversationID string, p Participant, o CallOptions) (*Result, error)
 	// ErrorCode returns the portable code of err. The Client calls it for
-	// any non-nil error Add returned that is not already an *Error and is
-	// not a context error (context.Canceled, context.DeadlineExceeded),
+	// any non-nil error a call returned that is not already an *Error and
+	// is not a context error (context.Canceled, context.DeadlineExceeded),
 	// and wraps err in an *Error with that code. A code of OK is taken as
 	// Unknown: an error is never OK.
 	ErrorCode(err error) ErrorCode
 }
 
-// CallOptions are the per-call settings built from AddOptions. A Provider
-// that cannot honour a set field refuses the call with Unimplemented.
+// CallOptions are the per-call settings built from Options. A Provider
+// that cannot honour a set field refuses the call with Unimplemented. The
+// Client refuses, before calling the Provider, an option that does not
+// apply to the operation (WithRole, BeforeAdd and WithPageSize outside
+// their operation).
 type CallOptions struct {
 	// AdminID overrides the acting Intercom admin for this call.
 	AdminID string
@@ -74,6 +100,10 @@ type CallOptions struct {
 	// RequestOptions are vendor-client options for every request the Add
 	// sends (the add and any duplicate lookup), from WithRequestOptions.
 	RequestOptions []option.Option
+	// PageSize asks List for pages of this many participants (WithPageSize);
+	// 0 means the vendor's default. A vendor without pages (Intercom) reads
+	// every participant at once and ignores it.
+	PageSize int
 }
 
 // idempotent is the per-call options of an Add without RequestOptions,
@@ -90,23 +120,29 @@ func vendorOptions(o *CallOptions) []option.Option {
 	return append([]option.Option{option.WithIdempotent()}, o.RequestOptions...)
 }
 
-// AddOption sets a per-call option of Client.Add.
-type AddOption func(*CallOptions)
+// Option sets a per-call option of a Client call. Each option says which
+// calls take it; the others refuse it with InvalidArgument before any
+// request.
+type Option func(*CallOptions)
 
-// WithAdmin makes the Intercom admin with this ID the one who adds the
-// participant, for this call only.
+// AddOption is the former name of Option, kept so that existing code
+// compiles.
+type AddOption = Option
+
+// WithAdmin makes the Intercom admin with this ID the one who adds or
+// removes the participant, for this call only (Add, Remove).
 func WithAdmin(adminID string) AddOption {
 	return func(o *CallOptions) { o.AdminID = adminID }
 }
 
 // WithRole assigns the Twilio conversation role RoleSid (RL...) to the
-// participant.
+// participant (Add only).
 func WithRole(roleSID string) AddOption {
 	return func(o *CallOptions) { o.RoleSID = roleSID }
 }
 
-// BeforeAdd calls fn with a pointer to the vendor request body just before
-// it is sent, to set what the portable Participant cannot express. An error
+// BeforeAdd (Add only) calls fn with a pointer to the vendor request body
+// just before it is sent, to set what the portable Participant cannot express. An error
 // from fn ends the call with nothing sent.
 //
 // What fn may change depends on the vendor:
@@ -129,11 +165,11 @@ func BeforeAdd(fn func(body any) error) AddOption {
 
 // WithRequestOptions passes per-call options of the vendor clients
 // (option.WithHeader, option.WithMaxRetries, option.WithAttemptTimeout,
-// option.WithResponseInto) to every request of this Add: the add and, on a
-// duplicate, the lookup (option.WithResponseInto then holds the last
-// response). Options from several WithRequestOptions add up, in order. An
+// option.WithResponseInto) to every request of this call (Add, List, Get,
+// Remove): for an Add, the add and, on a duplicate, the lookup
+// (option.WithResponseInto then holds the last response). Options from several WithRequestOptions add up, in order. An
 // option that cannot apply per call (option.WithBaseURL, ...) or a bad one
-// makes the Add fail with InvalidArgument before any request. With AddMany,
+// makes the call fail with InvalidArgument before any request. With AddMany,
 // pass it through WithAddOptions.
 //
 // It is named for what it carries, options of the vendor requests: the
@@ -142,8 +178,8 @@ func WithRequestOptions(opts ...option.Option) AddOption {
 	return func(o *CallOptions) { o.RequestOptions = append(o.RequestOptions, opts...) }
 }
 
-// Client adds participants to conversations through one Provider. It is safe
-// for concurrent use.
+// Client adds, lists, gets and removes the participants of conversations
+// through one Provider. It is safe for concurrent use.
 type Client struct {
 	p Provider
 }
@@ -179,26 +215,13 @@ func (c *Client) Provider() string {
 // *APIError) in the chain: a context error is Canceled or DeadlineExceeded,
 // and any other error that the Provider did not make an *Error itself gets
 // the code its ErrorCode gives. The context's deadline covers every retry.
-func (c *Client) Add(ctx context.Context, conversationID string, p Participant, opts ...AddOption) (*Result, error) {
-	if err := c.check(); err != nil {
+func (c *Client) Add(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Result, error) {
+	name, o, err := c.prepare(ctx, conversationID, opAdd, opts)
+	if err != nil {
 		return nil, err
-	}
-	name := c.p.Name()
-	if ctx == nil {
-		return nil, Errorf(InvalidArgument, name, "ctx", "nil context")
-	}
-	if conversationID == "" || strings.TrimSpace(conversationID) != conversationID || strings.IndexFunc(conversationID, unicode.IsControl) >= 0 {
-		return nil, Errorf(InvalidArgument, name, "conversationID", "%s is empty or has surrounding space or control characters", pathparam.Quote(conversationID))
 	}
 	if err := p.validate(name); err != nil {
 		return nil, err
-	}
-	var o CallOptions
-	for _, opt := range opts {
-		if opt == nil {
-			return nil, Errorf(InvalidArgument, name, "opts", "nil AddOption")
-		}
-		opt(&o)
 	}
 	res, err := c.p.Add(ctx, conversationID, p, o)
 	if err != nil {
@@ -208,6 +231,30 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a result nor an error"}
 	}
 	return res, nil
+}
+
+// prepare checks what every call checks before the Provider runs (a
+// Provider, a context, a well-formed conversation ID, options that apply
+// to op) and returns the provider name and the call's options.
+func (c *Client) prepare(ctx context.Context, conversationID string, op operation, opts []Option) (string, CallOptions, error) {
+	var o CallOptions
+	if err := c.check(); err != nil {
+		return "", o, err
+	}
+	name := c.p.Name()
+	if ctx == nil {
+		return name, o, Errorf(InvalidArgument, name, "ctx", "nil context")
+	}
+	if conversationID == "" || strings.TrimSpace(conversationID) != conversationID || strings.IndexFunc(conversationID, unicode.IsControl) >= 0 {
+		return name, o, Errorf(InvalidArgument, name, "conversationID", "%s is empty or has surrounding space or control characters", pathparam.Quote(conversationID))
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			return name, o, Errorf(InvalidArgument, name, "opts", "nil Option")
+		}
+		opt(&o)
+	}
+	return name, o, o.only(name, op)
 }
 
 // wrap turns a non-nil error of the Provider into an *Error: an *Error as

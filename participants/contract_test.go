@@ -28,6 +28,18 @@ func (s *stub) Add(context.Context, string, participants.Participant, participan
 	return s.res, s.err
 }
 
+func (s *stub) List(context.Context, string, string, participants.CallOptions) (*participants.Page, error) {
+	return nil, s.err
+}
+
+func (s *stub) Get(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Member, error) {
+	return nil, s.err
+}
+
+func (s *stub) Remove(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Result, error) {
+	return s.res, s.err
+}
+
 func (s *stub) ErrorCode(err error) participants.ErrorCode {
 	s.asked = append(s.asked, err)
 	return s.code

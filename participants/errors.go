@@ -50,6 +50,13 @@ const (
 	Canceled
 	// DeadlineExceeded: the context deadline passed.
 	DeadlineExceeded
+	// FailedPrecondition: the vendor refused because of the conversation's
+	// state, not the caller's input: Intercom keeps a conversation's last
+	// customer (422 "Removing the last customer is not allowed"), Bird may
+	// refuse to remove a participant (403 "Deleting this participant is
+	// not allowed"). Retrying the same call does not help; change the
+	// conversation first (add another customer, ...).
+	FailedPrecondition
 )
 
 var codeNames = [...]string{
@@ -57,7 +64,7 @@ var codeNames = [...]string{
 	InvalidArgument: "InvalidArgument", Unimplemented: "Unimplemented",
 	Unauthenticated: "Unauthenticated", PermissionDenied: "PermissionDenied",
 	RateLimited: "RateLimited", Unavailable: "Unavailable", Canceled: "Canceled",
-	DeadlineExceeded: "DeadlineExceeded",
+	DeadlineExceeded: "DeadlineExceeded", FailedPrecondition: "FailedPrecondition",
 }
 
 func (c ErrorCode) String() string {
@@ -70,14 +77,15 @@ func (c ErrorCode) String() string {
 // Sentinels for errors.Is: errors.Is(err, participants.ErrNotFound) holds
 // exactly when Code(err) == NotFound.
 var (
-	ErrNotFound         error = &sentinel{NotFound}
-	ErrAlreadyExists    error = &sentinel{AlreadyExists}
-	ErrInvalidArgument  error = &sentinel{InvalidArgument}
-	ErrUnimplemented    error = &sentinel{Unimplemented}
-	ErrUnauthenticated  error = &sentinel{Unauthenticated}
-	ErrPermissionDenied error = &sentinel{PermissionDenied}
-	ErrRateLimited      error = &sentinel{RateLimited}
-	ErrUnavailable      error = &sentinel{Unavailable}
+	ErrNotFound           error = &sentinel{NotFound}
+	ErrAlreadyExists      error = &sentinel{AlreadyExists}
+	ErrInvalidArgument    error = &sentinel{InvalidArgument}
+	ErrUnimplemented      error = &sentinel{Unimplemented}
+	ErrUnauthenticated    error = &sentinel{Unauthenticated}
+	ErrPermissionDenied   error = &sentinel{PermissionDenied}
+	ErrRateLimited        error = &sentinel{RateLimited}
+	ErrUnavailable        error = &sentinel{Unavailable}
+	ErrFailedPrecondition error = &sentinel{FailedPrecondition}
 )
 
 type sentinel struct{ code ErrorCode }

@@ -84,6 +84,28 @@ func (r *recorder) Name() string { return "recorder" }
 
 func (r *recorder) ErrorCode(error) participants.ErrorCode { return participants.Unknown }
 
+func (r *recorder) List(_ context.Context, conv, _ string, o participants.CallOptions) (*participants.Page, error) {
+	r.record(conv, participants.Participant{}, o)
+	return &participants.Page{}, nil
+}
+
+func (r *recorder) Get(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Member, error) {
+	r.record(conv, p, o)
+	return participants.NewMember(participants.Member{Provider: "recorder", ID: "id"}, nil), nil
+}
+
+func (r *recorder) Remove(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+	r.record(conv, p, o)
+	return participants.NewResult("recorder", "id", participants.KindContact, "", participants.Removed, nil), nil
+}
+
+func (r *recorder) record(conv string, p participants.Participant, o participants.CallOptions) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	r.conv, r.p, r.o = conv, p, o
+}
+
 func (r *recorder) Add(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

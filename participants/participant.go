@@ -81,9 +81,13 @@ type Participant struct {
 	// Status is the participant's initial status (Bird): active, invited or
 	// pending. Empty means the vendor's default.
 	Status Status
+	// ParticipantID is the vendor's ID of an existing participant, as
+	// Result.ID and Member.ID give it. Get and Remove take it, before any
+	// identity; Add refuses it.
+	ParticipantID string
 }
 
-// Outcome says what the vendor reported about the add.
+// Outcome says what the vendor reported about an add or a remove.
 type Outcome int
 
 // Outcomes.
@@ -95,6 +99,11 @@ const (
 	Added
 	// AlreadyPresent: the vendor said the participant was already there.
 	AlreadyPresent
+	// Removed: the vendor removed the participant (Remove).
+	Removed
+	// AlreadyAbsent: the participant was not in the conversation, which
+	// exists (Remove).
+	AlreadyAbsent
 )
 
 func (o Outcome) String() string {
@@ -105,11 +114,16 @@ func (o Outcome) String() string {
 		return "AlreadyPresent"
 	case Unreported:
 		return "Unreported"
+	case Removed:
+		return "Removed"
+	case AlreadyAbsent:
+		return "AlreadyAbsent"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
 
-// Result is what the vendor said about a successful add, and nothing more.
+// Result is what the vendor said about a successful add or remove, and
+// nothing more.
 type Result struct {
 	// Provider is "intercom", "bird" or "twilio".
 	Provider string
@@ -120,7 +134,8 @@ type Result struct {
 	Kind Kind
 	// Status is the vendor's participant status as reported, if any.
 	Status Status
-	// Outcome says whether the participant was added or already there.
+	// Outcome says whether the participant was added or already there, or
+	// removed or already absent.
 	Outcome Outcome
 
 	raw any

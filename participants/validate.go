@@ -65,6 +65,9 @@ func dotAtom(s string) bool {
 // validate checks what every provider needs, before any adapter runs. The
 // provider name goes into the errors.
 func (p *Participant) validate(provider string) error {
+	if p.ParticipantID != "" {
+		return Errorf(InvalidArgument, provider, "ParticipantID", "names an existing participant, for Get and Remove; Add takes the person's identities (ID, ExternalID, Email, Phone, Identifier)")
+	}
 	if p.ID == "" && p.ExternalID == "" && p.Email == "" && p.Phone == "" && p.Identifier.IsZero() {
 		return Errorf(InvalidArgument, provider, "Participant", "no identity: set ID, ExternalID, Email, Phone or Identifier")
 	}

@@ -125,3 +125,18 @@ func (p *stubProvider) Add(context.Context, string, Participant, CallOptions) (*
 }
 
 func (p *stubProvider) ErrorCode(error) ErrorCode { return Unknown }
+
+func (p *stubProvider) List(context.Context, string, string, CallOptions) (*Page, error) {
+	p.calls++
+	return &Page{}, nil
+}
+
+func (p *stubProvider) Get(context.Context, string, Participant, CallOptions) (*Member, error) {
+	p.calls++
+	return NewMember(Member{Provider: "stub", ID: "id"}, nil), nil
+}
+
+func (p *stubProvider) Remove(context.Context, string, Participant, CallOptions) (*Result, error) {
+	p.calls++
+	return NewResult("stub", "id", KindContact, "", Removed, nil), nil
+}

@@ -140,6 +140,21 @@ func (p *toyProvider) Add(ctx context.Context, conversation string, pt participa
 	return participants.NewResult("toychat", m.ID, participants.KindContact, "", outcome, m), nil
 }
 
+// The toy vendor's lifecycle calls are added with the lifecycle conformance
+// rules (issue 10); until then they refuse before any request.
+
+func (p *toyProvider) List(context.Context, string, string, participants.CallOptions) (*participants.Page, error) {
+	return nil, participants.Errorf(participants.Unimplemented, "toychat", "List", "not yet implemented")
+}
+
+func (p *toyProvider) Get(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Member, error) {
+	return nil, participants.Errorf(participants.Unimplemented, "toychat", "Get", "not yet implemented")
+}
+
+func (p *toyProvider) Remove(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Result, error) {
+	return nil, participants.Errorf(participants.Unimplemented, "toychat", "Remove", "not yet implemented")
+}
+
 // ErrorCode classifies the errors of toyClient.
 func (*toyProvider) ErrorCode(err error) participants.ErrorCode {
 	var te *toyError

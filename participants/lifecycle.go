@@ -1,0 +1,265 @@
+package participants
+
+import (
+	"context"
+	"iter"
+	"strings"
+	"unicode"
+
+	"github.com/conversekit/conversekit/internal/pathparam"
+)
+
+// Member is a participant of a conversation as the vendor lists it: the
+// portable view of what List and Get return.
+type Member struct {
+	// Provider is "intercom", "bird", "twilio", ...
+	Provider string
+	// ID is the vendor's participant ID, the one Result.ID returns: Intercom
+	// contact ID, Bird participant ID, Twilio participant SID (MB...).
+	// Participant{ParticipantID: ID} (Member.Participant) names this
+	// participant for Get and Remove.
+	ID string
+	// Kind is the vendor's participant type as reported, if any.
+	Kind Kind
+	// Status is the vendor's participant status as reported, if any.
+	Status Status
+	// ContactID is the vendor's own ID of the contact, user or bot behind
+	// the participant, the value Participant.ID takes, when the vendor
+	// reports one (Bird contact, user or flow ID; Intercom contact ID, the
+	// same as ID). Empty on Twilio, which has no such ID.
+	ContactID string
+	// ExternalID is your own ID of the person, when the vendor reports it
+	// (Intercom external_id, Twilio Identity).
+	ExternalID string
+	// Email is the person's email address, when the vendor reports it.
+	Email string
+	// Phone is the person's E.164 phone number, when the vendor reports it
+	// (Bird phonenumber identifier, Twilio SMS or WhatsApp binding).
+	Phone string
+	// Identifier is the raw channel identifier or address the vendor
+	// reports (Bird identifierKey/identifierValue, Twilio binding address).
+	Identifier Identifier
+
+	raw any
+}
+
+// NewMember returns m with As reaching raw, the decoded vendor record. It
+// is for Provider implementations.
+func NewMember(m Member, raw any) *Member {
+	m.raw = raw
+	return &m
+}
+
+// As sets target, a pointer to the vendor's participant type, to the
+// decoded vendor record and reports whether it could: a **bird.Participant
+// for Bird, a **twilio.Participant for Twilio, a
+// **intercom.ContactReference for Intercom.
+func (m *Member) As(target any) bool {
+	if m == nil {
+		return false
+	}
+	return assign(m.raw, target)
+}
+
+// Participant returns the Participant that names this member for Get and
+// Remove: its ParticipantID is m.ID.
+func (m *Member) Participant() Participant {
+	return Participant{ParticipantID: m.ID}
+}
+
+// String describes m for a person: "twilio: participant MB... (ada)".
+func (m *Member) String() string {
+	if m == nil {
+		return "<nil>"
+	}
+	s := m.Provider + ": participant " + m.ID
+	var details []string
+	for _, v := range []string{string(m.Kind), string(m.Status), m.ExternalID, m.Email, m.Phone} {
+		if v != "" {
+			details = append(details, v)
+		}
+	}
+	if len(details) > 0 {
+		s += " (" + strings.Join(details, ", ") + ")"
+	}
+	return s
+}
+
+// Page is one page of a conversation's participants, as a Provider's List
+// returns it.
+type Page struct {
+	// Members are the participants on this page.
+	Members []*Member
+	// Next is the vendor's token of the next page, "" on the last page.
+	Next string
+}
+
+// WithPageSize asks List to fetch n participants per request (the vendor's
+// limits apply: Bird and Twilio 1..100). Intercom lists every participant
+// in one read and ignores it. List only.
+func WithPageSize(n int) Option {
+	return func(o *CallOptions) { o.PageSize = n }
+}
+
+// operation is a Client call, for the options that apply to some only.
+type operation string
+
+const (
+	opAdd    operation = "Add"
+	opList   operation = "List"
+	opGet    operation = "Get"
+	opRemove operation = "Remove"
+)
+
+// only refuses an option set for an operation it does not apply to.
+func (o *CallOptions) only(provider string, op operation) error {
+	for _, f := range []struct {
+		name string
+		set  bool
+		ops  string
+	}{
+		{"WithAdmin", o.AdminID != "", "Add Remove"},
+		{"WithRole", o.RoleSID != "", "Add"},
+		{"BeforeAdd", o.BeforeAdd != nil, "Add"},
+		{"WithPageSize", o.PageSize != 0, "List"},
+	} {
+		if f.set && !strings.Contains(f.ops, string(op)) {
+			return Errorf(InvalidArgument, provider, f.name, "applies to %s, not to %s", f.ops, op)
+		}
+	}
+	if o.PageSize < 0 {
+		return Errorf(InvalidArgument, provider, "WithPageSize", "%d is negative", o.PageSize)
+	}
+	return nil
+}
+
+// validateRef checks a Participant that names an existing participant for
+// Get or Remove: its ParticipantID, or the identities Add takes. Fields
+// that describe a participant to add (Attributes, Status) are refused.
+func (p *Participant) validateRef(provider string, op operation) error {
+	if p.Attributes != nil {
+		return Errorf(InvalidArgument, provider, "Attributes", "%s names a participant by its identities; Attributes is for Add", op)
+	}
+	if p.Status != "" {
+		return Errorf(InvalidArgument, provider, "Status", "%s names a participant by its identities; Status is for Add", op)
+	}
+	if p.ParticipantID == "" {
+		return p.validate(provider)
+	}
+	if strings.TrimSpace(p.ParticipantID) != p.ParticipantID || strings.IndexFunc(p.ParticipantID, unicode.IsControl) >= 0 {
+		return Errorf(InvalidArgument, provider, "ParticipantID", "%s has surrounding space or control characters", pathparam.Quote(p.ParticipantID))
+	}
+	q := *p
+	q.ParticipantID = ""
+	if q.ID == "" && q.ExternalID == "" && q.Email == "" && q.Phone == "" && q.Identifier.IsZero() && q.Kind == "" && q.Channel == "" {
+		return nil
+	}
+	return q.validate(provider)
+}
+
+// List returns the participants of the conversation conversationID, one
+// page at a time, fetched as the loop asks for more: breaking out of the
+// loop stops the fetching. Each participant is yielded once (by Member.ID),
+// even when the vendor's pages shift under concurrent changes and list it
+// twice. An error (bad input before any request, a vendor or context
+// error, an *Error as for Add) is yielded once with a nil Member and ends
+// the sequence; a missing conversation is NotFound. Each range over the
+// sequence lists the conversation anew.
+//
+//	for m, err := range c.List(ctx, "CH...") {
+//		if err != nil { return err }
+//		fmt.Println(m.ID, m.ExternalID)
+//	}
+func (c *Client) List(ctx context.Context, conversationID string, opts ...Option) iter.Seq2[*Member, error] {
+	return func(yield func(*Member, error) bool) {
+		name, o, err := c.prepare(ctx, conversationID, opList, opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		seen := make(map[string]struct{})
+		tokens := make(map[string]struct{})
+		token := ""
+		for {
+			page, err := c.p.List(ctx, conversationID, token, o)
+			if err == nil && page == nil {
+				err = &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a page nor an error"}
+			}
+			if err != nil {
+				yield(nil, c.wrap(name, err))
+				return
+			}
+			for _, m := range page.Members {
+				if m == nil || m.ID == "" {
+					yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor listed a participant without an ID"})
+					return
+				}
+				if _, dup := seen[m.ID]; dup {
+					continue
+				}
+				seen[m.ID] = struct{}{}
+				if !yield(m, nil) {
+					return
+				}
+			}
+			if page.Next == "" {
+				return
+			}
+			if _, again := tokens[page.Next]; again || page.Next == token {
+				yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor returned a page token it had returned before: " + pathparam.Quote(page.Next)})
+				return
+			}
+			tokens[page.Next] = struct{}{}
+			token = page.Next
+		}
+	}
+}
+
+// Get returns the participant of the conversation that p names: by
+// p.ParticipantID (a Result.ID or Member.ID), or by the first identity the
+// vendor supports in the order ID, ExternalID, Email, Phone, Identifier. A
+// missing conversation or participant is NotFound; an identity the vendor
+// cannot look up is Unimplemented before any request.
+func (c *Client) Get(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Member, error) {
+	name, o, err := c.prepare(ctx, conversationID, opGet, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.validateRef(name, opGet); err != nil {
+		return nil, err
+	}
+	m, err := c.p.Get(ctx, conversationID, p, o)
+	if err != nil {
+		return nil, c.wrap(name, err)
+	}
+	if m == nil {
+		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a participant nor an error"}
+	}
+	return m, nil
+}
+
+// Remove ensures the participant p names is not in the conversation: Outcome
+// Removed when the vendor removed them, AlreadyAbsent when the conversation
+// exists and they were not in it. A missing conversation is NotFound, never
+// AlreadyAbsent. p names the participant as for Get. Remove has ensure
+// semantics, so the Client marks its requests idempotent and a lost
+// response is retried safely. A vendor that refuses because of the
+// conversation's state (Intercom keeps its last customer, Bird may not
+// allow a removal) is FailedPrecondition. Errors are as for Add.
+func (c *Client) Remove(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Result, error) {
+	name, o, err := c.prepare(ctx, conversationID, opRemove, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.validateRef(name, opRemove); err != nil {
+		return nil, err
+	}
+	res, err := c.p.Remove(ctx, conversationID, p, o)
+	if err != nil {
+		return nil, c.wrap(name, err)
+	}
+	if res == nil {
+		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a result nor an error"}
+	}
+	return res, nil
+}
