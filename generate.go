@@ -7,3 +7,4 @@ package conversekit
 //go:generate go tool -modfile=tools.mod oapi-codegen -config specs/intercom.cfg.yaml specs/intercom.yaml
 //go:generate go tool -modfile=tools.mod oapi-codegen -config specs/bird.cfg.yaml specs/bird.yaml
 //go:generate go tool -modfile=tools.mod oapi-codegen -config specs/twilio.cfg.yaml specs/twilio.yaml
+//go:generate go tool -modfile=tools.mod oapi-codegen -config specs/sunshine.cfg.yaml specs/sunshine.yaml
