@@ -127,7 +127,10 @@ func TestSunshineRefusals(t *testing.T) {
 		field string
 	}{
 		{"email", func() error { _, err := c.Add(ctx, sunConv, participants.Participant{Email: "a@b.co"}); return err }, participants.Unimplemented, "Email"},
-		{"phone", func() error { _, err := c.Add(ctx, sunConv, participants.Participant{Phone: "+15558675310"}); return err }, participants.Unimplemented, "Phone"},
+		{"phone", func() error {
+			_, err := c.Add(ctx, sunConv, participants.Participant{Phone: "+15558675310"})
+			return err
+		}, participants.Unimplemented, "Phone"},
 		{"identifier", func() error {
 			_, err := c.Add(ctx, sunConv, participants.Participant{Identifier: participants.Identifier{Value: "x"}})
 			return err
@@ -173,7 +176,10 @@ func TestSunshineRefusals(t *testing.T) {
 			_, err := c.Remove(ctx, sunConv, participants.Participant{ParticipantID: strings.Repeat("x", 1025)})
 			return err
 		}, participants.InvalidArgument, "ParticipantID"},
-		{"get phone", func() error { _, err := c.Get(ctx, sunConv, participants.Participant{Phone: "+15558675310"}); return err }, participants.Unimplemented, "Phone"},
+		{"get phone", func() error {
+			_, err := c.Get(ctx, sunConv, participants.Participant{Phone: "+15558675310"})
+			return err
+		}, participants.Unimplemented, "Phone"},
 		{"get kind user", func() error {
 			_, err := c.Get(ctx, sunConv, participants.Participant{ID: "x", Kind: participants.KindUser})
 			return err
