@@ -70,7 +70,16 @@ type SunshineParticipant struct {
 	// UnreadCount is always 0 on the fake.
 	UnreadCount int `json:"unreadCount"`
 	// ClientAssociations is always empty on the fake.
-	ClientAssociations []struct{} `json:"clientAssociations"`
+	ClientAssociations []SunshineClientAssociation `json:"clientAssociations"`
+}
+
+// SunshineClientAssociation is a client of a participant's user (type
+// "sdk", "whatsapp", ...). The fake has none.
+type SunshineClientAssociation struct {
+	// Type is the client type.
+	Type string `json:"type"`
+	// ClientID is the client's ID.
+	ClientID string `json:"clientId"`
 }
 
 // SunshineServer is a stateful fake of Sunshine Conversations v2 for the one
@@ -533,7 +542,7 @@ func (s *SunshineServer) joinLocked(w http.ResponseWriter, conv *sunshineConvers
 		sunshineFail(w, http.StatusBadRequest, "bad_request", sunshineTooMany)
 		return
 	}
-	p := &SunshineParticipant{ID: s.newIDLocked(), UserID: u.ID, UserExternalID: u.ExternalID, ClientAssociations: []struct{}{}}
+	p := &SunshineParticipant{ID: s.newIDLocked(), UserID: u.ID, UserExternalID: u.ExternalID, ClientAssociations: []SunshineClientAssociation{}}
 	conv.participants = append(conv.participants, p)
 	writeJSON(w, http.StatusCreated, map[string]any{"participant": p})
 }
