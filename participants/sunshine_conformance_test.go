@@ -30,7 +30,7 @@ func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Caps:  participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true},
+		Caps:  participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true, ReadsBeforeAdd: 1},
 	}, srv
 }
 
