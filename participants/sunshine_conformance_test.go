@@ -2,6 +2,7 @@ package participants_test
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
@@ -30,7 +31,9 @@ func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Caps:  participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true, ReadsBeforeAdd: 1},
+		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
+			Lifecycle: true, Pages: true, Lookup: participantstest.Identities{ID: true, ExternalID: true},
+			AddMethod: http.MethodPost, RemoveMethod: http.MethodPost},
 	}, srv
 }
 
