@@ -57,6 +57,9 @@ type Settings struct {
 	// Response receives the final response of one call
 	// (option.WithResponseInto). Per call only.
 	Response *transport.Response
+	// Limiter is waited on before every attempt (option.WithLimiter).
+	// Client only.
+	Limiter transport.Limiter
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
@@ -91,6 +94,7 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		Redact:         redact,
 		Header:         h,
 		DecodeError:    decode,
+		Limiter:        s.Limiter,
 	})
 }
 
@@ -179,6 +183,8 @@ func clientOnly(s *Settings) string {
 		return "option.WithDebugBodies"
 	case s.APIVersion != "":
 		return "intercom.WithVersion"
+	case s.Limiter != nil:
+		return "option.WithLimiter"
 	}
 	return ""
 }
@@ -205,7 +211,7 @@ var idempotentCall = &transport.CallOptions{Idempotent: true}
 // idempotent when the operation is (GET, DELETE) or an option says so. An
 // option that cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
 // WithRetryWait, WithMaxServerWait, WithLogger, WithDebugBodies,
-// intercom.WithVersion), a nil one or a bad value is refused with a
+// WithLimiter, intercom.WithVersion), a nil one or a bad value is refused with a
 // *pathparam.Error naming the vendor and the option, and nothing may be
 // sent.
 func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (context.Context, error) {
