@@ -429,3 +429,28 @@ func TestAddEachInputPanicIsRaisedEvenAfterABreak(t *testing.T) {
 	}
 	t.Error("no panic")
 }
+
+// A vendor client's limiter (option.WithLimiter) that refuses gives the
+// facade code Unavailable, nothing sent, the refusal in the chain.
+func TestClientLimiterRefusalIsUnavailable(t *testing.T) {
+	rt := &echoRT{}
+	down := errors.New("redis: i/o timeout")
+	c := echoClient(t, rt, option.WithLimiter(&refusingLimiter{err: down}))
+	_, err := c.Add(context.Background(), birdConversation, participants.Participant{Email: "a@example.com"})
+	var le *option.LimiterError
+	if participants.Code(err) != participants.Unavailable || !errors.As(err, &le) || !errors.Is(err, down) {
+		t.Errorf("Add = %v; want Unavailable with the limiter's error", err)
+	}
+	if rt.requests.Load() != 0 {
+		t.Errorf("%d requests", rt.requests.Load())
+	}
+	// A *rate.Limiter whose wait would pass the deadline: DeadlineExceeded.
+	l := rate.NewLimiter(rate.Every(time.Hour), 1)
+	l.Allow()
+	c = echoClient(t, rt, option.WithLimiter(l))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.Add(ctx, birdConversation, participants.Participant{Email: "a@example.com"}); participants.Code(err) != participants.DeadlineExceeded {
+		t.Errorf("Add = %v; want DeadlineExceeded", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -170,6 +171,7 @@ func TestCallRefuses(t *testing.T) {
 		{"logger", []Option{set(func(s *Settings) { s.Logger = slog.New(slog.DiscardHandler) })}, "option.WithLogger", "per call"},
 		{"debug bodies", []Option{set(func(s *Settings) { s.DebugBodies = true })}, "option.WithDebugBodies", "per call"},
 		{"API version", []Option{set(func(s *Settings) { s.APIVersion = "2.11" })}, "intercom.WithVersion", "per call"},
+		{"limiter", []Option{set(func(s *Settings) { s.Limiter = rate.NewLimiter(1, 1) })}, "option.WithLimiter", "per call"},
 		{"nil option", []Option{ok, nil}, "opts[1]", "nil option"},
 		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "opts[0]", "boom"},
 		{"typed option error", []Option{optFunc(func(*Settings) error { return &pathparam.Error{Field: "option.WithX", Reason: "bad"} })}, "option.WithX", "bad"},
@@ -267,5 +269,32 @@ func TestCallIdempotentOption(t *testing.T) {
 	var s Settings
 	if err := (Idempotent{}).Apply(&s); err != nil || !s.Idempotent {
 		t.Errorf("Idempotent.Apply: %v, %+v", err, s)
+	}
+}
+
+// waitCounter is a transport.Limiter that counts its waits.
+type waitCounter struct{ n int }
+
+func (w *waitCounter) Wait(context.Context) error { w.n++; return nil }
+
+// The client's Limiter reaches the transport: it is waited on before the
+// attempt.
+func TestTransportLimiter(t *testing.T) {
+	l := &waitCounter{}
+	s := Settings{
+		Limiter: l,
+		Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, "ok"), nil
+		}),
+	}
+	c := s.Transport("acme", nil, nil, transport.Redaction{})
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if l.n != 1 {
+		t.Errorf("%d waits, want 1", l.n)
 	}
 }
