@@ -11,8 +11,8 @@
 //		option.WithIdempotent(),
 //		option.WithResponseInto(&resp))
 //
-// Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithIdempotent
-// and WithResponseInto. On a constructor: every option but WithIdempotent
+// Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithLimiter,
+// WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
 // and WithResponseInto. An option given where it cannot apply is refused
 // with an error naming it, before any request.
 package option
@@ -283,7 +283,8 @@ type LimiterError = transport.LimiterError
 // retry, after its own pause for an earlier 429. Give each vendor account
 // its own limiter, at a rate a little under the vendor's limit, and share
 // it between the clients (and, with contrib/redislimit, the processes) that
-// use the account. Client only.
+// use the account. Per call it limits that call's attempts, after the
+// client's limiter.
 func WithLimiter(l Limiter) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if rl, ok := l.(*rate.Limiter); l == nil || ok && rl == nil {

@@ -34,6 +34,7 @@ type BulkOption func(*bulkOptions) error
 type bulkOptions struct {
 	concurrency int
 	limiter     Limiter
+	fixed       bool // WithoutAdaptiveLimit
 	add         []AddOption
 }
 
@@ -87,6 +88,17 @@ func WithLimiter(l Limiter) BulkOption {
 	}
 }
 
+// WithoutAdaptiveLimit turns off the limit a bulk add learns from the
+// vendor's 429s when neither WithRateLimit nor WithLimiter is given: the
+// Adds then start as fast as WithConcurrency lets them, and only the
+// vendor client's 429 pause holds them back.
+func WithoutAdaptiveLimit() BulkOption {
+	return func(o *bulkOptions) error {
+		o.fixed = true
+		return nil
+	}
+}
+
 // WithAddOptions passes opts to every Add of AddMany.
 func WithAddOptions(opts ...AddOption) BulkOption {
 	return func(o *bulkOptions) error {
@@ -120,6 +132,17 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // time, instead of each worker discovering the limit with its own 429. Use
 // WithRateLimit a little under the vendor's limit to avoid the 429s
 // altogether.
+//
+// Without WithRateLimit or WithLimiter (or WithoutAdaptiveLimit), the bulk
+// add learns the limit: its Adds start as fast as WithConcurrency lets them
+// until the first 429 that asks for a wait; from then on their attempts
+// are spaced at 95 % of the rate the vendor let through in the second
+// before that 429, a rate that grows by 0.2 % a second while no 429 comes
+// and is measured again (never raised) at each later one. A 429 with fewer
+// than 20 attempts in the second before it teaches nothing: the pause alone
+// handles it. The limit applies through the vendor client's per-call
+// option.WithLimiter, so a Provider of your own that ignores
+// CallOptions.RequestOptions is not limited.
 //
 // An invalid BulkOption fails every participant with InvalidArgument and
 // sends nothing.
@@ -175,6 +198,10 @@ func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq
 				i++
 			}
 			return
+		}
+		if o.limiter == nil && !o.fixed {
+			// No limit given: learn it from the vendor's 429s, per attempt.
+			o.add = append(o.add[:len(o.add):len(o.add)], WithRequestOptions(option.WithLimiter(newAdaptiveLimiter())))
 		}
 		c.addEach(ctx, conversationID, ps, &o, yield)
 	}

@@ -240,3 +240,48 @@ func BenchmarkAddEachMemory(b *testing.B) {
 	b.ReportMetric(float64(allocs)/float64(n*b.N), "alloc-B/participant")
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "adds/s")
 }
+
+// BenchmarkAddManyAdaptive adds n participants against a fake Bird that
+// lets limit requests a second through (one-second windows; 429 with
+// Retry-After: 1 beyond) without telling the client: no WithRateLimit, the
+// bulk add learns the limit from the 429s. It reports the ratio of the wall
+// time to the minimum (n/limit s) and the share of requests answered 429.
+// Default n is 200 (CI); the figures of issue 12:
+//
+//	CONVERSEKIT_BULK_N=2000 go test -run '^$' -bench AddManyAdaptive -benchtime 1x ./participants/
+func BenchmarkAddManyAdaptive(b *testing.B) {
+	n := envInt("CONVERSEKIT_BULK_N", 200)
+	for _, limit := range []int{100, 500} {
+		b.Run(strconv.Itoa(limit)+"rps", func(b *testing.B) {
+			c, srv := participantstest.NewBirdParticipants(b)
+			var total time.Duration
+			var requests, limited int
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				ps := emails(i*n, n)
+				srv.Reset()
+				srv.SetRateLimit(limit, time.Second)
+				time.Sleep(1100 * time.Millisecond) // a fresh window
+				b.StartTimer()
+				start := time.Now()
+				res := c.AddMany(context.Background(), participantstest.BirdConversationID, ps)
+				total += time.Since(start)
+				for j, r := range res {
+					if r.Err != nil {
+						b.Fatalf("#%d: %v", j, r.Err)
+					}
+				}
+				for _, r := range srv.RequestLog() {
+					requests++
+					if r.RateLimited {
+						limited++
+					}
+				}
+			}
+			secs := total.Seconds() / float64(b.N)
+			b.ReportMetric(secs, "s/addmany")
+			b.ReportMetric(secs/(float64(n)/float64(limit)), "x-minimum")
+			b.ReportMetric(100*float64(limited)/float64(requests), "%429")
+		})
+	}
+}

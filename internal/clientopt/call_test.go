@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -171,7 +170,6 @@ func TestCallRefuses(t *testing.T) {
 		{"logger", []Option{set(func(s *Settings) { s.Logger = slog.New(slog.DiscardHandler) })}, "option.WithLogger", "per call"},
 		{"debug bodies", []Option{set(func(s *Settings) { s.DebugBodies = true })}, "option.WithDebugBodies", "per call"},
 		{"API version", []Option{set(func(s *Settings) { s.APIVersion = "2.11" })}, "intercom.WithVersion", "per call"},
-		{"limiter", []Option{set(func(s *Settings) { s.Limiter = rate.NewLimiter(1, 1) })}, "option.WithLimiter", "per call"},
 		{"nil option", []Option{ok, nil}, "opts[1]", "nil option"},
 		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "opts[0]", "boom"},
 		{"typed option error", []Option{optFunc(func(*Settings) error { return &pathparam.Error{Field: "option.WithX", Reason: "bad"} })}, "option.WithX", "bad"},
@@ -296,5 +294,27 @@ func TestTransportLimiter(t *testing.T) {
 	resp.Body.Close()
 	if l.n != 1 {
 		t.Errorf("%d waits, want 1", l.n)
+	}
+}
+
+// A per-call Limiter reaches the call's CallOptions.
+func TestCallLimiter(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 1})
+	l := &waitCounter{}
+	ctx, err := Call(context.Background(), e.caller, false, []Option{optFunc(func(s *Settings) error { s.Limiter = l; return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/x", nil)
+	c := (&Settings{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(200, "ok"), nil
+	})}).Transport("acme", nil, nil, transport.Redaction{})
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if l.n != 1 {
+		t.Errorf("%d waits of the per-call limiter, want 1", l.n)
 	}
 }

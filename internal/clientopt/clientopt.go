@@ -57,8 +57,9 @@ type Settings struct {
 	// Response receives the final response of one call
 	// (option.WithResponseInto). Per call only.
 	Response *transport.Response
-	// Limiter is waited on before every attempt (option.WithLimiter).
-	// Client only.
+	// Limiter is waited on before every attempt (option.WithLimiter): on
+	// a client for all its calls, per call for that call's attempts (after
+	// the client's).
 	Limiter transport.Limiter
 }
 
@@ -183,8 +184,6 @@ func clientOnly(s *Settings) string {
 		return "option.WithDebugBodies"
 	case s.APIVersion != "":
 		return "intercom.WithVersion"
-	case s.Limiter != nil:
-		return "option.WithLimiter"
 	}
 	return ""
 }
@@ -211,7 +210,7 @@ var idempotentCall = &transport.CallOptions{Idempotent: true}
 // idempotent when the operation is (GET, DELETE) or an option says so. An
 // option that cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
 // WithRetryWait, WithMaxServerWait, WithLogger, WithDebugBodies,
-// WithLimiter, intercom.WithVersion), a nil one or a bad value is refused with a
+// intercom.WithVersion), a nil one or a bad value is refused with a
 // *pathparam.Error naming the vendor and the option, and nothing may be
 // sent.
 func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (context.Context, error) {
@@ -240,6 +239,7 @@ func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (c
 		AttemptTimeout: s.AttemptTimeout,
 		Idempotent:     idempotent || s.Idempotent,
 		Response:       s.Response,
+		Limiter:        s.Limiter,
 	}), nil
 }
 

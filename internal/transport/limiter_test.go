@@ -187,3 +187,38 @@ func TestNoLimiterNoPauseShare(t *testing.T) {
 }
 
 var _ http.RoundTripper = gate{}
+
+// A call's own limiter (CallOptions.Limiter) is waited on before each of
+// its attempts after the client's, and told of its 429 pauses; a refusal
+// stops the call unsent.
+func TestCallLimiter(t *testing.T) {
+	client := &pausingLimiter{}
+	call := &pausingLimiter{}
+	c, _, rec := mockClient(t, Options{Limiter: client},
+		step{status: 429, hdr: []string{"Retry-After", "0"}},
+		step{status: 200, body: "ok"})
+	resp, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if rec.n() != 2 || client.waits.Load() != 2 || call.waits.Load() != 2 {
+		t.Errorf("%d attempts, %d client waits, %d call waits; want 2 each", rec.n(), client.waits.Load(), call.waits.Load())
+	}
+	if len(client.pausesSeen()) != 1 || len(call.pausesSeen()) != 1 {
+		t.Errorf("pauses: client %v, call %v; want one each", client.pausesSeen(), call.pausesSeen())
+	}
+	// Without a client limiter, the call's alone; a refusal sends nothing.
+	refusing := &countingLimiter{refuseFrom: 1, err: errors.New("no")}
+	c, _, rec = mockClient(t, Options{}, step{status: 200})
+	var le *LimiterError
+	if _, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: refusing}), c); !errors.As(err, &le) || rec.n() != 0 {
+		t.Errorf("Do = %v after %d attempts", err, rec.n())
+	}
+	// The client's refusal comes first: the call's limiter is not asked.
+	call2 := &countingLimiter{}
+	c, _, _ = mockClient(t, Options{Limiter: &countingLimiter{refuseFrom: 1, err: errors.New("no")}}, step{status: 200})
+	if _, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call2}), c); !errors.As(err, &le) || call2.waits.Load() != 0 {
+		t.Errorf("Do = %v, call limiter waits %d", err, call2.waits.Load())
+	}
+}

@@ -217,6 +217,9 @@ func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err == nil && g.limiter != nil {
 		err = limit(r.Context(), g.limiter)
 	}
+	if co := callOptionsOf(r.Context()); err == nil && co != nil && co.Limiter != nil {
+		err = limit(r.Context(), co.Limiter)
+	}
 	if err != nil {
 		if r.Body != nil {
 			r.Body.Close()
@@ -296,6 +299,9 @@ type CallOptions struct {
 	Idempotent bool
 	// Response, when set, is filled with the final response of the call.
 	Response *Response
+	// Limiter, when set, is waited on before every attempt of the call,
+	// after the client's, and told of its 429 pauses (limiter.go).
+	Limiter Limiter
 }
 
 // Response is what a call's final response said, for the caller to keep:
@@ -1016,6 +1022,9 @@ func (c *Client) decide(ctx context.Context, resp *http.Response, err error) (bo
 			c.pause.pauseUntil(time.Now().Add(wait), last)
 			if c.limiter != nil {
 				sharePause(ctx, c.limiter, time.Now().Add(wait))
+			}
+			if co := callOptionsOf(ctx); co != nil && co.Limiter != nil {
+				sharePause(ctx, co.Limiter, time.Now().Add(wait))
 			}
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
