@@ -222,3 +222,22 @@ func TestCallLimiter(t *testing.T) {
 		t.Errorf("Do = %v, call limiter waits %d", err, call2.waits.Load())
 	}
 }
+
+// An attempt the client's 429 pause stops is not taken to the limiters.
+func TestPausedAttemptSkipsTheLimiters(t *testing.T) {
+	client := &countingLimiter{}
+	call := &countingLimiter{}
+	c, _, rec := mockClient(t, Options{Limiter: client, MaxRetries: -1}, step{status: 429, hdr: []string{"Retry-After", "5"}})
+	if _, err := doGet(context.Background(), c); err == nil {
+		t.Fatal("no error for the 429")
+	}
+	ctx, cancel := context.WithTimeout(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), 100*time.Millisecond)
+	defer cancel()
+	_, err := doGet(ctx, c)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("Do = %v (ctx %v); want the pause's refusal before the deadline", err, ctx.Err())
+	}
+	if rec.n() != 1 || client.waits.Load() != 1 || call.waits.Load() != 0 {
+		t.Errorf("%d attempts, %d client waits, %d call waits; want 1, 1, 0", rec.n(), client.waits.Load(), call.waits.Load())
+	}
+}
