@@ -316,3 +316,23 @@ func TestBulkAddsGetOneAdaptiveLimiter(t *testing.T) {
 		t.Error("two bulk adds share one adaptive limiter")
 	}
 }
+
+// A pause that later 429s extended holds the growth back even when more
+// than a second has passed since the limit was set.
+func TestAdaptiveNoGrowthDuringAnExtendedPause(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 100)
+	until := c.t.Add(time.Second)
+	if err := a.Pause(context.Background(), until); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(500 * time.Millisecond)
+	if err := a.Pause(context.Background(), until.Add(5*time.Second)); err != nil { // same event, longer
+		t.Fatal(err)
+	}
+	c.t = until.Add(2500 * time.Millisecond) // 2s after the limit was set, still paused
+	a.grow()
+	if got := float64(a.limit()); !near(got, 95) {
+		t.Fatalf("limit %v grew during the pause", got)
+	}
+}
