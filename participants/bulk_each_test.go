@@ -384,7 +384,7 @@ func TestAddManyLimiterOfAnyKind(t *testing.T) {
 }
 
 // collect is the results of seq by index.
-func collect(seq iter.Seq2[int, participants.BulkResult]) map[int]participants.BulkResult {
+func collectEach(seq iter.Seq2[int, participants.BulkResult]) map[int]participants.BulkResult {
 	m := map[int]participants.BulkResult{}
 	for i, r := range seq {
 		m[i] = r
@@ -397,7 +397,7 @@ func TestAddEachAddOptionsReachEveryAdd(t *testing.T) {
 	c := echoClient(t, rt)
 	var calls atomic.Int64
 	hook := participants.BeforeAdd(func(any) error { calls.Add(1); return nil })
-	got := collect(c.AddEach(context.Background(), birdConversation, (&source{n: 9}).seq, participants.WithAddOptions(hook)))
+	got := collectEach(c.AddEach(context.Background(), birdConversation, (&source{n: 9}).seq, participants.WithAddOptions(hook)))
 	if len(got) != 9 || calls.Load() != 9 {
 		t.Errorf("%d results, %d hook calls", len(got), calls.Load())
 	}
