@@ -3,7 +3,6 @@ package twilio
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -144,7 +143,7 @@ func formDate(t time.Time) string {
 // alphabetical order (as Twilio's own SDKs send them), escaped as
 // url.QueryEscape does. Empty fields are left out. It does not validate.
 func encodeCreateForm(p CreateParticipantParams) []byte {
-	return appendForm(nil, []formField{
+	return encodeForm([]formField{
 		{"Attributes", p.Attributes},
 		{"DateCreated", formDate(p.DateCreated)},
 		{"DateUpdated", formDate(p.DateUpdated)},
@@ -159,16 +158,17 @@ func encodeCreateForm(p CreateParticipantParams) []byte {
 // formField is one key and value of a form; an empty value is not sent.
 type formField struct{ key, v string }
 
-// appendForm appends the non-empty fields to b as key=value pairs joined
-// by '&', both escaped as url.QueryEscape does, sized in one allocation.
-func appendForm(b []byte, fields []formField) []byte {
+// encodeForm returns the non-empty fields as key=value pairs joined by
+// '&', both escaped as url.QueryEscape does, in one buffer sized for the
+// worst case.
+func encodeForm(fields []formField) []byte {
 	n := 0
 	for _, f := range fields {
 		if f.v != "" {
 			n += len(f.key) + 2 + 3*len(f.v)
 		}
 	}
-	b = slices.Grow(b, n)
+	b := make([]byte, 0, n)
 	first := true
 	for _, f := range fields {
 		if f.v == "" {

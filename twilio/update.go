@@ -137,7 +137,7 @@ func encodeUpdateForm(p UpdateParticipantParams) []byte {
 	if p.LastReadMessageIndex != nil {
 		index = strconv.Itoa(*p.LastReadMessageIndex)
 	}
-	return appendForm(nil, []formField{
+	return encodeForm([]formField{
 		{"Attributes", p.Attributes},
 		{"DateCreated", formDate(p.DateCreated)},
 		{"DateUpdated", formDate(p.DateUpdated)},
