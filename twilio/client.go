@@ -461,10 +461,11 @@ func readBody(resp *http.Response, op string) ([]byte, error) {
 }
 
 // SuccessBodyError is a 2xx response whose body does not carry the
-// participant: CreateParticipant and FetchParticipant return it (reach it
-// with errors.As) when the body has no non-empty "sid", for example {},
-// {"status":"ok"}, null, an array or a participant page. Error() names the
-// operation, what is missing and the HTTP status, never the body.
+// participant: CreateParticipant, FetchParticipant and UpdateParticipant
+// return it (reach it with errors.As) when the body has no non-empty "sid",
+// for example {}, {"status":"ok"}, null, an array or a participant page.
+// Error() names the operation, what is missing and the HTTP status, never
+// the body.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // decodeBytes decodes the 2xx body b into v.

@@ -45,8 +45,8 @@
 // values. Twilio does not document the HTTP status of its duplicate
 // participant errors (50433, 50437, 50416): classify them by Code.
 //
-// A 2xx proves only what its body proves: when CreateParticipant or
-// FetchParticipant get a 2xx whose body is not a participant with a
+// A 2xx proves only what its body proves: when CreateParticipant,
+// FetchParticipant or UpdateParticipant get a 2xx whose body is not a participant with a
 // non-empty sid ({}, {"status":"ok"}, null, an array, a participant page),
 // they return a *SuccessBodyError, never a success.
 //
