@@ -82,9 +82,9 @@ type twilioProvider struct {
 //	        answer was lost.
 //
 // Among several identities the first supported wins: ParticipantID, then
-// ExternalID, Phone, Identifier. ID, Email, Kind user or bot and
-// Identifier.Key are Unimplemented for Get and Remove as for Add, and so is
-// WithAdmin for Remove. An address found by Phone or Identifier is the
+// ExternalID, Phone, Identifier. ID, Email, Kind user or bot and an
+// Identifier with a Key are Unimplemented for Get and Remove as for Add,
+// and so is WithAdmin for Remove. An address found by Phone or Identifier is the
 // participant whose binding has that address and TwilioOptions.ProxyAddress
 // (for Phone with ChannelWhatsApp both with "whatsapp:"), else the first
 // with that address. Result.As of a Remove reaches the *twilio.Participant

@@ -84,11 +84,15 @@ type twilioRef struct {
 }
 
 // ref resolves the Participant of a Get or Remove to what Twilio can look
-// up, refusing what it cannot express before any request.
-func (p *twilioProvider) ref(pt *Participant, o *CallOptions) (twilioRef, error) {
+// up, refusing what it cannot express before any request. A context that
+// is already done is its error, before anything else is checked.
+func (p *twilioProvider) ref(ctx context.Context, pt *Participant, o *CallOptions) (twilioRef, error) {
 	const name = "twilio"
 	if p.c == nil {
 		return twilioRef{}, Errorf(InvalidArgument, name, "client", "nil *twilio.Client")
+	}
+	if err := ctx.Err(); err != nil {
+		return twilioRef{}, err
 	}
 	if err := refuse(name, o.AdminID != "", "WithAdmin", "the account acts, not an admin"); err != nil {
 		return twilioRef{}, err
@@ -111,7 +115,10 @@ func (p *twilioProvider) ref(pt *Participant, o *CallOptions) (twilioRef, error)
 		return r, nil
 	case pt.Identifier.Value != "":
 		if pt.Identifier.Key != "" {
-			return twilioRef{}, Errorf(Unimplemented, name, "Identifier.Key", "not expressible on twilio: an identifier is a messaging-binding address; leave Key empty")
+			// Field Identifier, not Identifier.Key: with a Key this is
+			// another vendor's identifier (Bird's identifierKey), which
+			// Twilio cannot look up.
+			return twilioRef{}, Errorf(Unimplemented, name, "Identifier", "not expressible on twilio: an identifier is a messaging-binding address, without Identifier.Key")
 		}
 		return twilioRef{address: pt.Identifier.Value, proxy: p.o.ProxyAddress, field: "Identifier"}, nil
 	}
@@ -180,7 +187,7 @@ func (r *twilioRef) checkSID() error {
 // the conversation's participants until one has that binding address.
 func (p *twilioProvider) Get(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Member, error) {
 	const name = "twilio"
-	r, err := p.ref(&pt, &o)
+	r, err := p.ref(ctx, &pt, &o)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +218,7 @@ func (p *twilioProvider) Get(ctx context.Context, conversationID string, pt Part
 // A 404 is settled by a read of the conversation.
 func (p *twilioProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	const name = "twilio"
-	r, err := p.ref(&pt, &o)
+	r, err := p.ref(ctx, &pt, &o)
 	if err != nil {
 		return nil, err
 	}

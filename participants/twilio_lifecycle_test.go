@@ -1,6 +1,7 @@
 package participants_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -307,7 +308,7 @@ func TestTwilioGetRefusalsAndMisses(t *testing.T) {
 		{"vendor ID", participants.Participant{ID: "c1"}, nil, participants.Unimplemented, "ID"},
 		{"email", participants.Participant{Email: "a@b.co"}, nil, participants.Unimplemented, "Email"},
 		{"kind user", participants.Participant{Kind: participants.KindUser, ID: "u1", ExternalID: "ada"}, nil, participants.Unimplemented, "Kind"},
-		{"identifier key", participants.Participant{Identifier: participants.Identifier{Key: "phonenumber", Value: "+15558675310"}}, nil, participants.Unimplemented, "Identifier.Key"},
+		{"identifier key", participants.Participant{Identifier: participants.Identifier{Key: "phonenumber", Value: "+15558675310"}}, nil, participants.Unimplemented, "Identifier"},
 		{"participant ID not an MB SID", participants.Participant{ParticipantID: "ada"}, nil, participants.InvalidArgument, "ParticipantID"},
 		{"participant ID of another kind", participants.Participant{ParticipantID: "CH" + strings.Repeat("a", 32)}, nil, participants.InvalidArgument, "ParticipantID"},
 		{"dot identity", participants.Participant{ExternalID: ".."}, nil, participants.InvalidArgument, "ExternalID"},
@@ -716,5 +717,20 @@ func TestTwilioLifecycleWithAPIKey(t *testing.T) {
 	wantCode(t, err, participants.Unauthenticated, "")
 	if strings.Contains(err.Error(), "wrong") {
 		t.Errorf("the secret shows: %v", err)
+	}
+}
+
+// A canceled context is Canceled before the participant is even checked,
+// and sends nothing.
+func TestTwilioLifecycleCanceledFirst(t *testing.T) {
+	c, srv := twLife(t, participants.TwilioOptions{})
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := c.Get(cctx, twConv, participants.Participant{ParticipantID: "p-1"})
+	wantCode(t, err, participants.Canceled, "")
+	_, err = c.Remove(cctx, twConv, participants.Participant{ParticipantID: "p-1"})
+	wantCode(t, err, participants.Canceled, "")
+	if !errors.Is(err, context.Canceled) || srv.Requests() != 0 {
+		t.Errorf("err = %v, %d requests", err, srv.Requests())
 	}
 }
