@@ -132,13 +132,30 @@ func (c *Client) Service(chatServiceSID string) (*Client, error) {
 // Service, "" for a Client that uses the plain /v1/Conversations/... paths.
 func (c *Client) ChatServiceSID() string { return c.service }
 
-// op names the vendor operation for errors: method and the plain or
-// service-scoped path template.
-func (c *Client) op(method, path string) string {
+// opName names a vendor operation for errors, on the plain path and on the
+// service-scoped one.
+type opName struct{ plain, scoped string }
+
+// The operations, as errors name them.
+var (
+	opCreate = opName{"POST /v1/Conversations/{ConversationSid}/Participants",
+		"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants"}
+	opList = opName{"GET /v1/Conversations/{ConversationSid}/Participants",
+		"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants"}
+	opFetch = opName{"GET /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+	opUpdate = opName{"POST /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+	opDelete = opName{"DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+)
+
+// op is the name of o on the path c uses.
+func (c *Client) op(o opName) string {
 	if c.service != "" {
-		return method + " /v1/Services/{ChatServiceSid}" + path
+		return o.scoped
 	}
-	return method + " /v1" + path
+	return o.plain
 }
 
 // CreateParticipant adds a participant to a conversation:
@@ -181,7 +198,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, c.op("POST", "/Conversations/{ConversationSid}/Participants"))
+	return participant(resp, c.op(opCreate))
 }
 
 // formContentType is the media type of Twilio's request bodies.
@@ -254,7 +271,7 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
-	op := c.op("GET", "/Conversations/{ConversationSid}/Participants")
+	op := c.op(opList)
 	var resp *http.Response
 	if c.service != "" {
 		resp, err = c.gen.ListServiceConversationParticipants(ctx, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))
@@ -389,7 +406,7 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, c.op("GET", "/Conversations/{ConversationSid}/Participants/{Sid}"))
+	return participant(resp, c.op(opFetch))
 }
 
 // DeleteParticipantParams are the options of DeleteParticipant. The zero
@@ -421,7 +438,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 		return err
 	}
 	hook := webhookHeader(params != nil && params.WebhookEnabled)
-	op := c.op("DELETE", "/Conversations/{ConversationSid}/Participants/{Sid}")
+	op := c.op(opDelete)
 	var resp *http.Response
 	if c.service != "" {
 		resp, err = c.gen.DeleteServiceConversationParticipant(ctx, c.service, conversationSID, participantSID,
