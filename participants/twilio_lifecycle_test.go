@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -732,5 +733,44 @@ func TestTwilioLifecycleCanceledFirst(t *testing.T) {
 	wantCode(t, err, participants.Canceled, "")
 	if !errors.Is(err, context.Canceled) || srv.Requests() != 0 {
 		t.Errorf("err = %v, %d requests", err, srv.Requests())
+	}
+}
+
+// WithPageSize takes Twilio's whole range, 1..100.
+func TestTwilioListPageSizeBounds(t *testing.T) {
+	c, srv := twLife(t, participants.TwilioOptions{})
+	seedMixed(t, srv)
+	for _, n := range []int{1, 100} {
+		mark := srv.Requests()
+		got := 0
+		for _, err := range c.List(ctx, twConv, participants.WithPageSize(n)) {
+			if err != nil {
+				t.Fatalf("WithPageSize(%d): %v", n, err)
+			}
+			got++
+		}
+		if r := requests(srv, mark); got != 5 || !strings.Contains(r[0], "PageSize="+strconv.Itoa(n)) {
+			t.Errorf("WithPageSize(%d): %d members, requests %q", n, got, r)
+		}
+	}
+}
+
+// For a WhatsApp phone the preferred proxy address carries "whatsapp:" too.
+func TestTwilioWhatsAppPrefersProxy(t *testing.T) {
+	tc, _ := participantstest.NewTwilio(t)
+	var sids []string
+	for _, proxy := range []string{"whatsapp:+15017122660", "whatsapp:" + otherProxy} {
+		p, err := tc.CreateParticipant(ctx, twConv, twilio.CreateParticipantParams{Address: "whatsapp:+15558675310", ProxyAddress: proxy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sids = append(sids, p.SID)
+	}
+	for _, proxy := range []string{otherProxy, "whatsapp:" + otherProxy} {
+		c := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: proxy}))
+		m, err := c.Get(ctx, twConv, participants.Participant{Phone: "+15558675310", Channel: participants.ChannelWhatsApp})
+		if err != nil || m.ID != sids[1] {
+			t.Errorf("proxy %s: Get = %v, %v; want %s", proxy, m, err, sids[1])
+		}
 	}
 }
