@@ -363,10 +363,11 @@ func testRefuseNegativePageSize(t *testing.T, h Harness, f *Fixture) {
 // testRefuseCanceled: with a canceled context List, Get and Remove send
 // nothing and are Canceled.
 func testRefuseCanceled(t *testing.T, h Harness, f *Fixture) {
+	m := addMember(t, h, f, 59)
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	for _, o := range lifecycleOps(f.Client) {
-		err := refusedOp(t, h, f, o, cctx, f.Conversation, participants.Participant{ParticipantID: "p-1"}, participants.Canceled, "")
+		err := refusedOp(t, h, f, o, cctx, f.Conversation, m.Participant(), participants.Canceled, "")
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: errors.Is(err, context.Canceled) = false: %v", o.name, err)
 		}
@@ -732,6 +733,6 @@ func checkFaultsHit(t *testing.T, f *Fixture) {
 		t.Fatalf("the Fake %T has no PendingFaults() int: wrap the fake with NewServer", f.Fake)
 	}
 	if n := pf.PendingFaults(); n != 0 {
-		t.Errorf("%d injected faults were never hit: no %s request reached the fake (Capabilities.RemoveMethod)", n, removeMethod(f))
+		t.Errorf("%d injected faults were never hit: no request of their method reached the fake (Capabilities.AddMethod, RemoveMethod)", n)
 	}
 }
