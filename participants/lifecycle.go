@@ -36,6 +36,9 @@ type Member struct {
 	// Phone is the person's E.164 phone number, when the vendor reports it
 	// (Bird phonenumber identifier, Twilio SMS or WhatsApp binding).
 	Phone string
+	// Channel says how Phone is reached, when the vendor reports it
+	// (Twilio: sms for an SMS binding, whatsapp for a "whatsapp:" address).
+	Channel Channel
 	// Identifier is the raw channel identifier or address the vendor
 	// reports (Bird identifierKey/identifierValue, Twilio binding address).
 	Identifier Identifier
