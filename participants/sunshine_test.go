@@ -36,7 +36,7 @@ func sunFault(status int, code, title string) participantstest.Fault {
 	return participantstest.Fault{Status: status, Body: fmt.Sprintf(`{"errors":[{"code":%q,"title":%q}]}`, code, title)}
 }
 
-func wantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
+func sunshineWantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
 	t.Helper()
 	var pe *participants.Error
 	if !errors.As(err, &pe) {
@@ -193,7 +193,7 @@ func TestSunshineRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := srv.Requests()
-			wantCode(t, tc.call(), tc.code, tc.field)
+			sunshineWantCode(t, tc.call(), tc.code, tc.field)
 			if n := srv.Requests() - before; n != 0 {
 				t.Errorf("%d requests sent", n)
 			}
@@ -205,26 +205,26 @@ func TestSunshineProviderMisconfigured(t *testing.T) {
 	sc, srv := participantstest.NewSunshine(t)
 	c := participants.New(participants.Sunshine(sc, participants.SunshineOptions{}))
 	_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
 	_, err = c.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
 	_, err = c.Get(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
 	for _, err := range c.List(ctx, sunConv) {
-		wantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+		sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
 	}
 	if srv.Requests() != 0 {
 		t.Error("requests sent")
 	}
 	nilc := participants.New(participants.Sunshine(nil, participants.SunshineOptions{AppID: "a"}))
 	_, err = nilc.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "client")
+	sunshineWantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilc.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "client")
+	sunshineWantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilc.Get(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.InvalidArgument, "client")
+	sunshineWantCode(t, err, participants.InvalidArgument, "client")
 	for _, err := range nilc.List(ctx, sunConv) {
-		wantCode(t, err, participants.InvalidArgument, "client")
+		sunshineWantCode(t, err, participants.InvalidArgument, "client")
 	}
 }
 
@@ -262,12 +262,12 @@ func TestSunshineBeforeAdd(t *testing.T) {
 		*body.(*sunshine.JoinBody) = sunshine.JoinBody{}
 		return nil
 	}))
-	wantCode(t, err, participants.InvalidArgument, "body")
+	sunshineWantCode(t, err, participants.InvalidArgument, "body")
 	_, err = c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, participants.BeforeAdd(func(body any) error {
 		*body.(*sunshine.JoinBody) = sunshine.JoinByExternalID(" ")
 		return nil
 	}))
-	wantCode(t, err, participants.InvalidArgument, "ExternalID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "ExternalID")
 	if n := srv.Requests() - before; n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
@@ -281,7 +281,7 @@ func TestSunshineJoinStateErrors(t *testing.T) {
 		}
 	}
 	_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	pe := wantCode(t, err, participants.FailedPrecondition, "")
+	pe := sunshineWantCode(t, err, participants.FailedPrecondition, "")
 	var api *sunshine.APIError
 	if !errors.Is(err, participants.ErrFailedPrecondition) || !errors.As(err, &api) || api.Code != "bad_request" || !strings.Contains(pe.Message, "full") {
 		t.Errorf("err = %v", err)
@@ -289,7 +289,7 @@ func TestSunshineJoinStateErrors(t *testing.T) {
 
 	personal := srv.SeedConversation("", "personal")
 	_, err = c.Add(ctx, personal, participants.Participant{ExternalID: "ada"})
-	pe = wantCode(t, err, participants.FailedPrecondition, "")
+	pe = sunshineWantCode(t, err, participants.FailedPrecondition, "")
 	if !strings.Contains(pe.Message, "sdkGroup") || !strings.Contains(pe.Message, "personal") || !errors.As(err, &api) || api.StatusCode != 400 {
 		t.Errorf("err = %v", err)
 	}
@@ -301,15 +301,15 @@ func TestSunshineJoinStateErrors(t *testing.T) {
 func TestSunshineJoinUnknownUser(t *testing.T) {
 	c, _, _ := sunshineSetup(t)
 	_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "nobody"})
-	wantCode(t, err, participants.NotFound, "ExternalID")
+	sunshineWantCode(t, err, participants.NotFound, "ExternalID")
 	_, err = c.Add(ctx, sunConv, participants.Participant{ID: "nobody"})
-	wantCode(t, err, participants.NotFound, "ID")
+	sunshineWantCode(t, err, participants.NotFound, "ID")
 	var api *sunshine.APIError
 	if !errors.As(err, &api) || api.Code != sunshine.CodeUserNotFound {
 		t.Errorf("err = %v", err)
 	}
 	_, err = c.Add(ctx, "000000000000000000000000", participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.NotFound, "")
+	sunshineWantCode(t, err, participants.NotFound, "")
 }
 
 // A join refused because the user is there already (a racing Add) is
@@ -359,7 +359,7 @@ func TestSunshineJoinRefusedAbsent(t *testing.T) {
 			srv.Reset()
 			srv.InjectFaults(tc.faults...)
 			_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, noRetry)
-			wantCode(t, err, tc.code, "-")
+			sunshineWantCode(t, err, tc.code, "-")
 			var api *sunshine.APIError
 			if !errors.As(err, &api) || api.StatusCode != tc.chain {
 				t.Errorf("first *APIError in the chain = %v, want status %d", api, tc.chain)
@@ -378,7 +378,7 @@ func TestSunshineJoinLostConnection(t *testing.T) {
 	c, srv, _ := sunshineSetup(t)
 	srv.InjectFaults(participantstest.Fault{}, participantstest.Fault{Drop: true})
 	_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, participants.WithRequestOptions(option.WithMaxRetries(0)))
-	wantCode(t, err, participants.Unavailable, "")
+	sunshineWantCode(t, err, participants.Unavailable, "")
 }
 
 func TestSunshineRemove(t *testing.T) {
@@ -431,7 +431,7 @@ func TestSunshineRemove(t *testing.T) {
 		t.Errorf("requests = %s", got)
 	}
 	_, err = c.Remove(ctx, "000000000000000000000000", participants.Participant{ID: ada.ID})
-	wantCode(t, err, participants.NotFound, "")
+	sunshineWantCode(t, err, participants.NotFound, "")
 	if carl.ID == "" {
 		t.Fatal("unreachable")
 	}
@@ -463,7 +463,7 @@ func TestSunshineRemoveAmbiguous404(t *testing.T) {
 				}
 				return
 			}
-			wantCode(t, err, tc.code, "-")
+			sunshineWantCode(t, err, tc.code, "-")
 		})
 	}
 }
@@ -489,10 +489,10 @@ func TestSunshineGet(t *testing.T) {
 		field string
 	}{{participants.Participant{ParticipantID: "nope"}, "ParticipantID"}, {participants.Participant{ID: "nope"}, "ID"}, {participants.Participant{ExternalID: "nope"}, "ExternalID"}} {
 		_, err := c.Get(ctx, sunConv, tc.p)
-		wantCode(t, err, participants.NotFound, tc.field)
+		sunshineWantCode(t, err, participants.NotFound, tc.field)
 	}
 	_, err := c.Get(ctx, "000000000000000000000000", participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.NotFound, "")
+	sunshineWantCode(t, err, participants.NotFound, "")
 }
 
 func TestSunshineList(t *testing.T) {
@@ -533,11 +533,11 @@ func TestSunshineList(t *testing.T) {
 	for _, err := range c.List(ctx, sunConv) {
 		last = err
 	}
-	wantCode(t, last, participants.Unknown, "")
+	sunshineWantCode(t, last, participants.Unknown, "")
 	for _, err := range c.List(ctx, "000000000000000000000000") {
 		last = err
 	}
-	wantCode(t, last, participants.NotFound, "")
+	sunshineWantCode(t, last, participants.NotFound, "")
 }
 
 func TestSunshineErrorCode(t *testing.T) {

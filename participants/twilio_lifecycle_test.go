@@ -48,7 +48,7 @@ func requests(srv *participantstest.TwilioServer, mark int) []string {
 	return out
 }
 
-func wantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
+func twilioWantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
 	t.Helper()
 	var pe *participants.Error
 	if !errors.As(err, &pe) || pe.Code != code || pe.Provider != "twilio" || (field != "" && pe.Field != field) {
@@ -148,19 +148,19 @@ func TestTwilioListMembers(t *testing.T) {
 func TestTwilioListErrors(t *testing.T) {
 	c, srv := twLife(t, participants.TwilioOptions{})
 	for _, err := range c.List(ctx, twConv, participants.WithPageSize(101)) {
-		wantCode(t, err, participants.InvalidArgument, "WithPageSize")
+		twilioWantCode(t, err, participants.InvalidArgument, "WithPageSize")
 	}
 	if srv.Requests() != 0 {
 		t.Fatal("a refused List sent requests")
 	}
 	for _, err := range c.List(ctx, twMissing) {
-		wantCode(t, err, participants.NotFound, "")
+		twilioWantCode(t, err, participants.NotFound, "")
 	}
 	for _, err := range c.List(ctx, "..") {
-		wantCode(t, err, participants.InvalidArgument, "conversationID")
+		twilioWantCode(t, err, participants.InvalidArgument, "conversationID")
 	}
 	for _, err := range participants.New(participants.Twilio(nil, participants.TwilioOptions{})).List(ctx, twConv) {
-		wantCode(t, err, participants.InvalidArgument, "client")
+		twilioWantCode(t, err, participants.InvalidArgument, "client")
 	}
 }
 
@@ -200,7 +200,7 @@ func TestTwilioListNextPageURL(t *testing.T) {
 			if n != 1 {
 				t.Errorf("%d members before the error, want 1", n)
 			}
-			wantCode(t, last, tt.code, tt.field)
+			twilioWantCode(t, last, tt.code, tt.field)
 		})
 	}
 	mock := httpmock.NewMockTransport()
@@ -317,7 +317,7 @@ func TestTwilioGetRefusalsAndMisses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mark := srv.Requests()
 			_, err := c.Get(ctx, twConv, tt.p, tt.opts...)
-			wantCode(t, err, tt.code, tt.field)
+			twilioWantCode(t, err, tt.code, tt.field)
 			if n := srv.Requests() - mark; n != 0 {
 				t.Errorf("%d requests sent", n)
 			}
@@ -337,7 +337,7 @@ func TestTwilioGetRefusalsAndMisses(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Get(ctx, tt.conv, tt.p)
-			wantCode(t, err, participants.NotFound, tt.field)
+			twilioWantCode(t, err, participants.NotFound, tt.field)
 		})
 	}
 }
@@ -359,13 +359,13 @@ func TestTwilioGetOtherParticipant(t *testing.T) {
 			tc, _ := twilio.New("AC0123456789abcdef0123456789abcdef", "tok", option.WithHTTPClient(&http.Client{Transport: mock}))
 			c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
 			_, err := c.Get(ctx, twConv, tt.p)
-			pe := wantCode(t, err, participants.Unknown, "")
+			pe := twilioWantCode(t, err, participants.Unknown, "")
 			if !strings.Contains(pe.Message, "another participant") {
 				t.Errorf("message = %q", pe.Message)
 			}
 			_, err = c.Remove(ctx, twConv, tt.p)
 			if tt.p.ExternalID != "" {
-				wantCode(t, err, participants.Unknown, "")
+				twilioWantCode(t, err, participants.Unknown, "")
 			}
 		})
 	}
@@ -471,7 +471,7 @@ func TestTwilioRemoveMissingConversation(t *testing.T) {
 	} {
 		mark := srv.Requests()
 		_, err := c.Remove(ctx, twMissing, p)
-		wantCode(t, err, participants.NotFound, "")
+		twilioWantCode(t, err, participants.NotFound, "")
 		var api *apierror.Error
 		if !errors.As(err, &api) || api.StatusCode != 404 {
 			t.Errorf("%+v: the 404 is not in the chain: %v", p, err)
@@ -500,7 +500,7 @@ func TestTwilioRemoveRefusals(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Remove(ctx, twConv, tt.p, tt.opts...)
-			wantCode(t, err, tt.code, tt.field)
+			twilioWantCode(t, err, tt.code, tt.field)
 		})
 	}
 	if n := srv.Requests(); n != 0 {
@@ -540,7 +540,7 @@ func TestTwilioRemoveCheckFails(t *testing.T) {
 	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"nope","status":404}`},
 		participantstest.Fault{Status: 403, Body: `{"code":20403,"message":"forbidden","status":403}`})
 	_, err := c.Remove(ctx, twConv, participants.Participant{ParticipantID: "MB" + strings.Repeat("0", 32)})
-	pe := wantCode(t, err, participants.PermissionDenied, "")
+	pe := twilioWantCode(t, err, participants.PermissionDenied, "")
 	var api *apierror.Error
 	if !errors.As(err, &api) || api.StatusCode != 403 {
 		t.Errorf("the read's error is not first in the chain: %v", err)
@@ -551,13 +551,13 @@ func TestTwilioRemoveCheckFails(t *testing.T) {
 	// Other errors of the delete are the delete's.
 	srv.InjectFaults(participantstest.Fault{Status: 401, Body: `{"code":20003}`})
 	_, err = c.Remove(ctx, twConv, participants.Participant{ParticipantID: "MB" + strings.Repeat("0", 32)})
-	wantCode(t, err, participants.Unauthenticated, "")
+	twilioWantCode(t, err, participants.Unauthenticated, "")
 	srv.InjectFaults(participantstest.Fault{Status: 401, Body: `{"code":20003}`})
 	_, err = c.Remove(ctx, twConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.Unauthenticated, "")
+	twilioWantCode(t, err, participants.Unauthenticated, "")
 	srv.InjectFaults(participantstest.Fault{Status: 401, Body: `{"code":20003}`})
 	_, err = c.Remove(ctx, twConv, participants.Participant{Phone: "+15558675310"})
-	wantCode(t, err, participants.Unauthenticated, "")
+	twilioWantCode(t, err, participants.Unauthenticated, "")
 }
 
 // Issue 10 item 3: Twilio can answer 404 / 20404 to the re-add of a
@@ -606,7 +606,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 		c, srv := twLife(t, participants.TwilioOptions{})
 		srv.InjectFaults(notFound)
 		_, err := c.Add(ctx, twConv, p)
-		pe := wantCode(t, err, participants.NotFound, "")
+		pe := twilioWantCode(t, err, participants.NotFound, "")
 		var api *apierror.Error
 		if !errors.As(err, &api) || api.StatusCode != 404 || !strings.Contains(pe.Message, "no such participant") {
 			t.Errorf("%+v: err = %v", p, err)
@@ -619,7 +619,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 	c, srv := twLife(t, participants.TwilioOptions{})
 	for _, p := range []participants.Participant{{ExternalID: "ada"}, {Phone: "+15558675310"}} {
 		_, err := c.Add(ctx, twMissing, p)
-		wantCode(t, err, participants.NotFound, "")
+		twilioWantCode(t, err, participants.NotFound, "")
 	}
 	if n := srv.Requests(); n != 4 {
 		t.Errorf("%d requests, want 4", n)
@@ -628,7 +628,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{}`})
 	mark := srv.Requests()
 	_, err := c.Add(ctx, twConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.NotFound, "")
+	twilioWantCode(t, err, participants.NotFound, "")
 	if n := srv.Requests() - mark; n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
@@ -640,7 +640,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 		b.Identity, b.ProjectedAddress = "", "+15017122661"
 		return nil
 	}))
-	wantCode(t, err, participants.NotFound, "")
+	twilioWantCode(t, err, participants.NotFound, "")
 	if n := srv.Requests() - mark; n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
@@ -651,7 +651,7 @@ func TestTwilioAdd404LookupFails(t *testing.T) {
 	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"nf","status":404}`},
 		participantstest.Fault{Status: 401, Body: `{"code":20003,"message":"auth","status":401}`})
 	_, err := c.Add(ctx, twConv, participants.Participant{ExternalID: "ada"})
-	pe := wantCode(t, err, participants.Unauthenticated, "")
+	pe := twilioWantCode(t, err, participants.Unauthenticated, "")
 	if !strings.Contains(pe.Message, "looking the participant up failed") || !strings.Contains(err.Error(), "20404") {
 		t.Errorf("err = %v", err)
 	}
@@ -695,7 +695,7 @@ func TestTwilioLifecycleOnAService(t *testing.T) {
 	// The plain client does not see the service's conversation.
 	plain := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
 	_, err = plain.Remove(ctx, conv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.NotFound, "")
+	twilioWantCode(t, err, participants.NotFound, "")
 	if n != 1 {
 		t.Errorf("%d members", n)
 	}
@@ -715,7 +715,7 @@ func TestTwilioLifecycleWithAPIKey(t *testing.T) {
 	}
 	bad, _ := twilio.NewWithAPIKey(srv.APIKeySID(), "wrong", srv.ClientOptions()...)
 	_, err = participants.New(participants.Twilio(bad, participants.TwilioOptions{})).Get(ctx, twConv, participants.Participant{ExternalID: "ada"})
-	wantCode(t, err, participants.Unauthenticated, "")
+	twilioWantCode(t, err, participants.Unauthenticated, "")
 	if strings.Contains(err.Error(), "wrong") {
 		t.Errorf("the secret shows: %v", err)
 	}
@@ -728,9 +728,9 @@ func TestTwilioLifecycleCanceledFirst(t *testing.T) {
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err := c.Get(cctx, twConv, participants.Participant{ParticipantID: "p-1"})
-	wantCode(t, err, participants.Canceled, "")
+	twilioWantCode(t, err, participants.Canceled, "")
 	_, err = c.Remove(cctx, twConv, participants.Participant{ParticipantID: "p-1"})
-	wantCode(t, err, participants.Canceled, "")
+	twilioWantCode(t, err, participants.Canceled, "")
 	if !errors.Is(err, context.Canceled) || srv.Requests() != 0 {
 		t.Errorf("err = %v, %d requests", err, srv.Requests())
 	}
