@@ -42,6 +42,7 @@ func TestDebugBodyCutBetweenRunes(t *testing.T) {
 // The attempt timeout classifies errors; it never turns a read that
 // succeeded into an error, even one made after the attempt's deadline.
 func TestAttemptTimeoutDoesNotFailGoodReads(t *testing.T) {
+	t.Parallel()
 	mock := httpmock.NewMockTransport()
 	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		// A body that ignores the request's context, as a fully buffered

@@ -105,6 +105,7 @@ func TestCallOptionsIdempotent(t *testing.T) {
 }
 
 func TestCallOptionsAttemptTimeout(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)

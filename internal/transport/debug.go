@@ -64,16 +64,11 @@ func (rd *redactor) header(name string, h http.Header) slog.Attr {
 // of s that can show is scrubbed, so a huge s costs no more than a short one.
 func (rd *redactor) clipScrub(s string, n int) string {
 	full := len(s)
-	if full > n {
-		longest := 0
-		if len(rd.secrets) > 0 {
-			longest = len(rd.secrets[0])
-		}
-		if full > n+longest {
-			s = s[:n+longest] // a secret that starts before n is kept whole
-		}
+	keep := n
+	if len(rd.secrets) > 0 {
+		keep += len(rd.secrets[0]) // the longest: a secret that starts before n is kept whole
 	}
-	s = rd.scrub(s)
+	s = rd.scrub(s[:min(full, keep)])
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -81,11 +76,7 @@ func (rd *redactor) clipScrub(s string, n int) string {
 		return s
 	}
 	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
+		s = s[:runeCut(s, n)]
 	}
 	return s + "…(" + strconv.Itoa(full) + " bytes)"
 }
@@ -112,15 +103,21 @@ func (rd *redactor) body(b []byte, contentType string, complete bool) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	if len(s) > DebugBodyBytes {
-		cut := DebugBodyBytes
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…(cut)"
+		s = s[:runeCut(s, DebugBodyBytes)] + "…(cut)"
 	} else if !complete {
 		s += "…(cut)"
 	}
 	return s
+}
+
+// runeCut returns the largest i <= n at which the valid UTF-8 string s,
+// longer than n bytes, can be cut without splitting a rune. s[0] starts a
+// rune, so the loop ends at 0 at the latest.
+func runeCut(s string, n int) int {
+	for !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // looksJSON reports whether b starts, after space and a UTF-8 byte order
@@ -252,10 +249,7 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func clipPeek(b []byte) []byte {
-	if len(b) > debugPeekBytes {
-		return b[:debugPeekBytes]
-	}
-	return b
+	return b[:min(len(b), debugPeekBytes)]
 }
 
 // replayBody returns buf, then err if set, then the rest of rc.

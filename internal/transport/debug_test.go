@@ -185,6 +185,7 @@ func TestSecretHeaderNames(t *testing.T) {
 // backoff, the caller gets the context error with the last response's
 // *apierror.Error still reachable.
 func TestContextErrorKeepsLastResponse(t *testing.T) {
+	t.Parallel()
 	c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
 	ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
 	defer cancel()

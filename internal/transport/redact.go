@@ -5,12 +5,13 @@ package transport
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -88,7 +89,7 @@ func (r Redaction) compile() *redactor {
 // sorted longest first, so that a secret that holds another one is replaced
 // whole before the shorter one is.
 func secretForms(known, more []string) []string {
-	seen := make(map[string]bool, len(known)+len(more))
+	seen := make(map[string]bool, len(known))
 	out := append([]string(nil), known...)
 	for _, v := range out {
 		seen[v] = true
@@ -103,15 +104,12 @@ func secretForms(known, more []string) []string {
 		add(s)
 		add(url.QueryEscape(s))
 		add(url.PathEscape(s))
-		for m := jsonMode(0); m < jsonModes; m++ {
+		for m := range jsonModes {
 			add(jsonEscape(s, m))
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i]) != len(out[j]) {
-			return len(out[i]) > len(out[j])
-		}
-		return out[i] < out[j]
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
 	})
 	return out
 }
@@ -263,10 +261,9 @@ func (rd *redactor) hiddenValues(b []byte, contentType string) []string {
 						walk(e)
 						continue
 					}
-					if raw, err := json.Marshal(e); err == nil {
-						if _, isString := e.(string); !isString {
-							add(string(raw))
-						}
+					if _, isString := e.(string); !isString {
+						raw, _ := json.Marshal(e) // a decoded value always encodes
+						add(string(raw))
 					}
 					leaves(e)
 					if s, ok := e.(string); ok {
@@ -366,10 +363,10 @@ func (rd *redactor) apiError(e *apierror.Error) {
 		*f = rd.scrub(*f)
 	}
 	e.Vendor = rd.scrub(e.Vendor)
-	if len(e.Body) > 0 && rd.holdsSecret(string(e.Body)) {
+	if rd.holdsSecret(string(e.Body)) {
 		e.Body = []byte(rd.scrub(string(e.Body)))
 	}
-	if len(e.Details) > 0 && rd.holdsSecret(string(e.Details)) {
+	if rd.holdsSecret(string(e.Details)) {
 		d := rd.scrub(string(e.Details))
 		if !json.Valid([]byte(d)) {
 			d = `"` + Redacted + `"`

@@ -160,6 +160,7 @@ func TestDoerThatFollowsRedirects(t *testing.T) {
 // rate-limited *apierror.Error and what is left of the wait, sending
 // nothing; a call without a deadline waits the pause out.
 func TestSharedPausePastDeadline(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if hits.Add(1) == 1 {

@@ -40,7 +40,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -338,9 +337,8 @@ func callOf(ctx context.Context) *call {
 func New(o Options) *Client {
 	if o.MaxRetries == 0 {
 		o.MaxRetries = DefaultMaxRetries
-	} else if o.MaxRetries < 0 {
-		o.MaxRetries = 0
 	}
+	o.MaxRetries = max(o.MaxRetries, 0) // negative: none
 	if o.AttemptTimeout <= 0 {
 		o.AttemptTimeout = DefaultAttemptTimeout
 	}
@@ -350,9 +348,7 @@ func New(o Options) *Client {
 	if o.WaitMax <= 0 {
 		o.WaitMax = DefaultWaitMax
 	}
-	if o.WaitMax < o.WaitMin {
-		o.WaitMax = o.WaitMin
-	}
+	o.WaitMax = max(o.WaitMax, o.WaitMin)
 	if o.MaxServerWait <= 0 {
 		o.MaxServerWait = DefaultMaxServerWait
 	}
@@ -505,8 +501,8 @@ type attemptTimeout struct {
 
 func (t attemptTimeout) RoundTrip(r *http.Request) (*http.Response, error) {
 	parent := r.Context()
-	if st := callOf(parent); st != nil && st.attemptTimeout > 0 {
-		t.d = st.attemptTimeout
+	if st := callOf(parent); st != nil {
+		t.d = st.attemptTimeout // the client's, or the call's own (always > 0)
 	}
 	ctx, cancel := context.WithTimeout(parent, t.d)
 	resp, err := t.rt.RoundTrip(r.WithContext(ctx))
@@ -882,7 +878,7 @@ func (c *Client) log(req *http.Request, resp *http.Response, err error, attempts
 // responseError returns the *apierror.Error of resp, a non-2xx response:
 // the one checkRetry built, or a new one.
 func (c *Client) responseError(st *call, resp *http.Response, attempts int) *apierror.Error {
-	if lastResp, last := st.lastError(); last != nil && lastResp == resp {
+	if lastResp, last := st.lastError(); lastResp == resp { // set together: last is non-nil
 		resp.Body.Close()
 		last.Attempts = attempts
 		return last
@@ -959,7 +955,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	// Every non-2xx response is turned into its *apierror.Error as soon as
 	// it arrives, before go-retryablehttp drains it for a retry, so that the
 	// call can still report it when the context ends the wait.
-	if err == nil && resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
+	// (resp is nil whenever err is not.)
+	if resp != nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
 		if st := callOf(ctx); st != nil {
 			if lastResp, _ := st.lastError(); lastResp != resp {
 				e := c.apiError(resp, int(st.attempts.Load()))
@@ -1040,24 +1037,17 @@ func isDialError(err error) bool {
 }
 
 // backoff is the retryablehttp.Backoff: the server's wait when it gave one,
-// else exponential backoff with full jitter in [d/2, d], d = min·2^n capped
-// at max.
-func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+// else exponential backoff with jitter in [d/2, d], d = lo·2^attempt capped
+// at hi.
+func backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := responseWait(resp, time.Now()); ok {
 			return wait
 		}
 	}
-	d := min
-	for i := 0; i < attempt && d < max; i++ {
-		if d > max/2 {
-			d = max // and no overflow for a huge max
-			break
-		}
-		d *= 2
-	}
-	if d > max {
-		d = max
+	d := min(lo, hi)
+	for range attempt {
+		d += min(d, hi-d) // doubles d up to hi, without overflow for a huge hi
 	}
 	half := d / 2
 	if half <= 0 {
@@ -1109,10 +1099,7 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(maxHeaderWait/time.Second) {
-			return maxHeaderWait, true
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, int64(maxHeaderWait/time.Second))) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -1128,23 +1115,16 @@ func ParseRateLimitReset(v string, now time.Time) (time.Duration, bool) {
 	if (err != nil && !errors.Is(err, strconv.ErrRange)) || secs < 0 {
 		return 0, false
 	}
-	// secs-now without overflow: now.Unix() may be negative.
-	nu, limit := now.Unix(), int64(maxHeaderWait/time.Second)
-	if nu < 0 && secs > math.MaxInt64+nu || secs-nu > limit {
+	// secs-now > limit, written so that nothing overflows: secs >= 0, and
+	// now.Unix() may be anything.
+	if secs-int64(maxHeaderWait/time.Second) > now.Unix() {
 		return maxHeaderWait, true
 	}
 	return until(time.Unix(secs, 0), now), true
 }
 
 func until(t, now time.Time) time.Duration {
-	d := t.Sub(now)
-	if d < 0 {
-		return 0
-	}
-	if d > maxHeaderWait {
-		return maxHeaderWait
-	}
-	return d
+	return min(max(t.Sub(now), 0), maxHeaderWait)
 }
 
 // ErrBodyTooLarge is the error of a success body over the cap

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +27,18 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 )
 
+// TestMain runs the tests with goleak, and lets up to 16 parallel tests run
+// at once unless -parallel says otherwise: the slow tests of this package
+// wait (for a Retry-After, an attempt timeout, a pause) rather than compute,
+// so running them side by side keeps the suite, which mutation testing runs
+// once per mutant, short on a machine with few cores.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "16")
+	}
 	goleak.VerifyTestMain(m)
 }
 
@@ -269,6 +281,7 @@ func (c countRT) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
 	c, mock, _ := mockClient(t, Options{WaitMin: time.Millisecond, WaitMax: time.Millisecond},
 		step{status: 429, hdr: []string{"Retry-After", "1"}}, step{status: 200, body: "ok"})
 	start := time.Now()
@@ -369,6 +382,7 @@ func TestRateLimitResetOnlyOn429(t *testing.T) {
 }
 
 func TestContextCancelDuringWait(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		opts  Options
@@ -398,6 +412,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, mock, _ := mockClient(t, tt.opts, tt.first, step{status: 200})
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(50*time.Millisecond, cancel)
@@ -417,6 +432,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 	}
 
 	t.Run("deadline during backoff", func(t *testing.T) {
+		t.Parallel()
 		c, _, _ := mockClient(t, Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
@@ -443,6 +459,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 }
 
 func TestAttemptTimeout(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Read the body so that the server notices the client hanging up.
@@ -932,10 +949,12 @@ func TestConnectionReuse(t *testing.T) {
 		case "/500":
 			w.WriteHeader(500)
 			io.WriteString(w, strings.Repeat("<p>oops</p>", 1000))
-		case "/429":
+		case "/503":
+			// A 503, not a 429: its wait holds back this call only, so
+			// the next call need not wait it out.
 			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(429)
-			io.WriteString(w, "slow down")
+			w.WriteHeader(503)
+			io.WriteString(w, "busy")
 		}
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -956,11 +975,11 @@ func TestConnectionReuse(t *testing.T) {
 		}
 		return err
 	}
-	for i, path := range []string{"/ok", "/404", "/ok", "/500", "/404", "/ok", "/429", "/ok"} {
+	for i, path := range []string{"/ok", "/404", "/ok", "/500", "/404", "/ok", "/503", "/ok"} {
 		var err error
-		if path == "/429" {
+		if path == "/503" {
 			// A wait cancelled by the caller must not close the pool.
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(idemCtx(context.Background()))
 			time.AfterFunc(50*time.Millisecond, cancel)
 			err = call(path, ctx)
 			cancel()
