@@ -213,6 +213,24 @@ func TestIntercomGetNotFound(t *testing.T) {
 	_, err := f.c.Get(ctx, "999", participants.Participant{ID: f.bob.ID})
 	wantCode(t, err, participants.NotFound, "conversationID")
 	f.wantRequests(t, "GET")
+
+	// A contact without external ID on the conversation matches neither an
+	// absent ID nor an absent ExternalID.
+	carol := f.fake.SeedContact(participantstest.IntercomContact{UserID: "ext-carol"})
+	if _, err := f.vc.AttachContact(ctx, icConv, intercom.AdminAttach(intercomAdmin, intercom.CustomerByIntercomUserID(f.lead.ID))); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []participants.Participant{{ID: carol.ID}, {ParticipantID: carol.ID}, {ExternalID: "ext-carol"}} {
+		if m, err := f.c.Get(ctx, icConv, p); participants.Code(err) != participants.NotFound {
+			t.Errorf("Get(%+v) = %+v, %v; want NotFound", p, m, err)
+		}
+		if res, err := f.c.Remove(ctx, icConv, p); err != nil || res.Outcome != participants.AlreadyAbsent {
+			t.Errorf("Remove(%+v) = %+v, %v; want AlreadyAbsent", p, res, err)
+		}
+	}
+	if got := f.customerIDs(); len(got) != 3 {
+		t.Errorf("customers = %v", got)
+	}
 }
 
 // What the contact list cannot match is Unimplemented, unsent.
@@ -456,6 +474,15 @@ func TestIntercomRemoveAdmin(t *testing.T) {
 		if log := f.fake.RequestLog(); len(log) != 1 || string(log[0].Body) != `{"admin_id":"99"}` {
 			t.Errorf("log = %+v", log)
 		}
+	})
+	t.Run("bad admin named by its source", func(t *testing.T) {
+		f := newICLife(t, participants.IntercomOptions{})
+		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin(" "))
+		wantCode(t, err, participants.InvalidArgument, "WithAdmin")
+		f.c = participants.New(participants.Intercom(f.vc, participants.IntercomOptions{AdminID: "7\n"}))
+		_, err = f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
+		wantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
+		f.wantRequests(t)
 	})
 	t.Run("options and override", func(t *testing.T) {
 		f := newICLife(t, participants.IntercomOptions{})
