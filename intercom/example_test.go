@@ -24,13 +24,14 @@ func fakeIntercom() *httptest.Server {
 			fmt.Fprint(w, `{"type":"error.list","request_id":"req-1","errors":[{"code":"not_found","message":"User Not Found"}]}`)
 			return
 		}
-		fmt.Println("sent:", r.Method, r.URL.Path, r.Header.Get("Intercom-Version"), string(body))
 		if r.Method == http.MethodGet {
+			fmt.Println("sent:", r.Method, r.URL.Path, r.Header.Get("Intercom-Version"))
 			fmt.Fprint(w, `{"type":"conversation","id":"123456789","contacts":{"type":"contact.list","contacts":[`+
 				`{"type":"contact","id":"597f02cb22f4bb37597e0b7d","external_id":"ext-42"},`+
 				`{"type":"contact","id":"58ff3f670f14ab4f1aa83750","external_id":null}]}}`)
 			return
 		}
+		fmt.Println("sent:", r.Method, r.URL.Path, r.Header.Get("Intercom-Version"), string(body))
 		fmt.Fprint(w, `{"customers":[{"type":"user","id":"597f02cb22f4bb37597e0b7d"},{"type":"lead","id":"58ff3f670f14ab4f1aa83750"}]}`)
 	}))
 }
