@@ -19,16 +19,21 @@ import (
 type op struct {
 	name       string
 	idempotent bool
+	body       string // a 200 body the operation accepts
 	run        func(c *Client, opts ...option.Option) error
 }
 
 var ops = []op{
-	{"AttachContact", false, func(c *Client, opts ...option.Option) error {
+	{"AttachContact", false, seedResponse, func(c *Client, opts ...option.Option) error {
 		_, err := c.AttachContact(context.Background(), "123", AdminAttach("781236", CustomerByIntercomUserID("abc")), opts...)
 		return err
 	}},
-	{"DetachContact", true, func(c *Client, opts ...option.Option) error {
+	{"DetachContact", true, seedResponse, func(c *Client, opts ...option.Option) error {
 		_, err := c.DetachContact(context.Background(), "123", "abc", "781236", opts...)
+		return err
+	}},
+	{"ConversationContacts", true, seedConversation, func(c *Client, opts ...option.Option) error {
+		_, err := c.ConversationContacts(context.Background(), "123", opts...)
 		return err
 	}},
 }
@@ -44,7 +49,7 @@ const notFound = `{"type":"error.list","errors":[{"code":"not_found","message":"
 func TestCallOptionHeaderDoesNotLeak(t *testing.T) {
 	for _, o := range ops {
 		t.Run(o.name, func(t *testing.T) {
-			c, _, rec := setup(t, ok(seedResponse))
+			c, _, rec := setup(t, ok(o.body))
 			if err := o.run(c, option.WithHeader("X-Trace", "t-1"), option.WithHeader("Intercom-Version", "2.11")); err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +98,7 @@ func TestCallOptionAttemptTimeout(t *testing.T) {
 func TestCallOptionResponseInto(t *testing.T) {
 	for _, o := range ops {
 		t.Run(o.name, func(t *testing.T) {
-			c, _, _ := setup(t, []httpmock.Responder{jsonResponder(429, notFound), jsonResponder(200, seedResponse, "X-Request-Id", "req-ok")})
+			c, _, _ := setup(t, []httpmock.Responder{jsonResponder(429, notFound), jsonResponder(200, o.body, "X-Request-Id", "req-ok")})
 			var r option.Response
 			if err := o.run(c, option.WithResponseInto(&r)); err != nil {
 				t.Fatal(err)
@@ -117,7 +122,7 @@ func TestCallOptionResponseInto(t *testing.T) {
 func TestCallOptionIdempotent(t *testing.T) {
 	for _, o := range ops {
 		for _, opts := range [][]option.Option{nil, {option.WithIdempotent()}} {
-			c, _, rec := setup(t, []httpmock.Responder{jsonResponder(503, notFound), jsonResponder(200, seedResponse)})
+			c, _, rec := setup(t, []httpmock.Responder{jsonResponder(503, notFound), jsonResponder(200, o.body)})
 			err := o.run(c, opts...)
 			want := 1
 			if o.idempotent || len(opts) > 0 {
@@ -149,7 +154,7 @@ func TestCallOptionRefused(t *testing.T) {
 	}
 	for _, o := range ops {
 		for _, tt := range refused {
-			c, mock, _ := setup(t, ok(seedResponse))
+			c, mock, _ := setup(t, ok(o.body))
 			err := o.run(c, option.WithHeader("X-A", "1"), tt.opt)
 			var pe *ParamError
 			if !errors.As(err, &pe) || pe.Vendor != vendor || pe.Field != tt.field || !strings.HasPrefix(err.Error(), "intercom: invalid "+tt.field) {

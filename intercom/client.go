@@ -145,6 +145,42 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp)
 }
 
+// ConversationContacts returns every contact on a conversation:
+// GET /conversations/{id}, of whose answer only the contacts list
+// ("contacts": {"type": "contact.list", "contacts": [...]}) is decoded.
+//
+// Intercom does not paginate the list: one call returns every contact. Each
+// ContactReference has type "contact" (not the role that AttachContact and
+// DetachContact report), the contact's ID and its external ID ("" when
+// Intercom sends null). A missing conversation is a 404 *APIError
+// ("Resource Not Found"); a 2xx whose body has no contacts list is a
+// *SuccessBodyError. The call is idempotent: retried on 5xx. opts are
+// per-call options, as for AttachContact.
+func (c *Client) ConversationContacts(ctx context.Context, conversationID string, opts ...option.Option) (*ConversationContacts, error) {
+	const op = "GET /conversations/{id}"
+	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
+		return nil, err
+	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.RetrieveConversation(ctx, conversationID, nil)
+	if err != nil {
+		return nil, callError(op, err)
+	}
+	// Only the contacts list is decoded: the rest of the conversation
+	// (parts, source, ...) is skipped by encoding/json.
+	conv, err := decode(op, resp, "a contacts list", func(c *conversation) bool { return c.Contacts.Contacts != nil })
+	if err != nil {
+		return nil, err
+	}
+	return &conv.Contacts, nil
+}
+
 // callError passes *APIError, *ParamError and context errors through as
 // they are, and names the vendor and operation on anything else.
 func callError(op string, err error) error {
@@ -163,10 +199,16 @@ func callError(op string, err error) error {
 // proves: a body without a "customers" array ({}, {"status":"ok"}, null, an
 // array, {"customers":null}) is a *SuccessBodyError, not a success.
 func customers(op string, resp *http.Response) (*CustomersList, error) {
+	return decode(op, resp, "a customers list", func(l *CustomersList) bool { return l.Customers != nil })
+}
+
+// decode reads and closes a 2xx response and decodes its body, whatever its
+// Content-Type, into a T; a body for which present is false is a
+// *SuccessBodyError saying what is missing.
+func decode[T any](op string, resp *http.Response, missing string, present func(*T) bool) (*T, error) {
 	body, err := transport.ReadBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: HTTP %d: reading the body: %w", vendor, op, resp.StatusCode, err)
 	}
-	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, "a customers list",
-		func(l *CustomersList) bool { return l.Customers != nil })
+	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, missing, present)
 }

@@ -21,11 +21,13 @@ import (
 // X-RateLimit-Reset. Error() never contains the access token.
 type APIError = apierror.Error
 
-// SuccessBodyError is a 2xx response whose body is not a customers list:
-// AttachContact and DetachContact return it (reach it with errors.As) when
-// the body has no "customers" array, for example {}, {"status":"ok"}, null
-// or an array. Error() names the operation, what is missing ("a customers
-// list") and the HTTP status, never the body.
+// SuccessBodyError is a 2xx response whose body does not carry what the
+// operation returns: AttachContact and DetachContact return it (reach it
+// with errors.As) when the body has no "customers" array, for example {},
+// {"status":"ok"}, null or an array; ConversationContacts when it has no
+// "contacts": {"contacts": [...]} list. Error() names the operation, what is
+// missing ("a customers list", "a contacts list") and the HTTP status, never
+// the body.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -34,8 +36,7 @@ type SuccessBodyError = apierror.SuccessBodyError
 // an unset AttachContactBody or Customer; an empty admin_id or customer
 // value. Field names the argument ("conversation ID", "contact ID",
 // "admin_id", "customer.email", ...), Reason says what is wrong, Vendor is
-// "intercom". AttachContact and DetachContact return it; reach it with
-// errors.As:
+// "intercom". Every operation returns it; reach it with errors.As:
 //
 //	var pe *intercom.ParamError
 //	if errors.As(err, &pe) {

@@ -12,8 +12,9 @@ import (
 	"github.com/conversekit/conversekit/option"
 )
 
-// A stand-in for api.intercom.io that answers attach with the seed response
-// and detach of an unknown contact with a 404.
+// A stand-in for api.intercom.io that answers attach with the seed response,
+// the retrieve of a conversation with two contacts and detach of an unknown
+// contact with a 404.
 func fakeIntercom() *httptest.Server {
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -21,6 +22,13 @@ func fakeIntercom() *httptest.Server {
 		if r.Method == http.MethodDelete {
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprint(w, `{"type":"error.list","request_id":"req-1","errors":[{"code":"not_found","message":"User Not Found"}]}`)
+			return
+		}
+		if r.Method == http.MethodGet {
+			fmt.Println("sent:", r.Method, r.URL.Path, r.Header.Get("Intercom-Version"))
+			fmt.Fprint(w, `{"type":"conversation","id":"123456789","contacts":{"type":"contact.list","contacts":[`+
+				`{"type":"contact","id":"597f02cb22f4bb37597e0b7d","external_id":"ext-42"},`+
+				`{"type":"contact","id":"58ff3f670f14ab4f1aa83750","external_id":null}]}}`)
 			return
 		}
 		fmt.Println("sent:", r.Method, r.URL.Path, r.Header.Get("Intercom-Version"), string(body))
@@ -48,6 +56,27 @@ func ExampleClient_AttachContact() {
 	// sent: POST /conversations/123456789/customers 2.14 {"admin_id":"781236","customer":{"intercom_user_id":"58c1c78946a0aa9ef45b098a"}}
 	// user 597f02cb22f4bb37597e0b7d
 	// lead 58ff3f670f14ab4f1aa83750
+}
+
+func ExampleClient_ConversationContacts() {
+	srv := fakeIntercom()
+	defer srv.Close()
+
+	c, err := intercom.New("my-access-token", option.WithBaseURL(srv.URL), option.WithHTTPClient(srv.Client()))
+	if err != nil {
+		panic(err)
+	}
+	list, err := c.ConversationContacts(context.Background(), "123456789")
+	if err != nil {
+		panic(err)
+	}
+	for _, ref := range list.Contacts {
+		fmt.Printf("%s %s external_id=%q\n", ref.Type, ref.ID, ref.ExternalID)
+	}
+	// Output:
+	// sent: GET /conversations/123456789 2.14
+	// contact 597f02cb22f4bb37597e0b7d external_id="ext-42"
+	// contact 58ff3f670f14ab4f1aa83750 external_id=""
 }
 
 func ExampleClient_DetachContact() {

@@ -83,10 +83,51 @@ type contactIntercomUserID struct {
 	IntercomUserID string `json:"intercom_user_id"`
 }
 
+// ContactReference One contact on a conversation (Intercom's `contact_reference`). The
+// conversation lists every contact with type `contact`, whereas attach
+// and detach answer with the role (`user`, `lead`).
+type ContactReference struct {
+	// ExternalID The external ID you gave the contact (the `user_id` of attach);
+	// empty when Intercom sends null or leaves it out.
+	//
+	//
+	// Example: ext-42
+	ExternalID string `json:"external_id,omitempty"`
+
+	// ID The identifier for the contact as given by Intercom.
+	//
+	// Example: 597f02cb22f4bb37597e0b7d
+	ID string `json:"id"`
+
+	// Type Always `contact` (kept as it is, not an enum).
+	//
+	// Example: contact
+	Type string `json:"type"`
+}
+
 // contactUserID defines model for ContactUserID.
 type contactUserID struct {
 	// UserID The external_id you have defined for the contact being added.
 	UserID string `json:"user_id"`
+}
+
+// conversation The part of an Intercom conversation that conversekit reads: the
+// contacts on it. Every other member is ignored.
+type conversation struct {
+	// Contacts Every contact on the conversation (Intercom's
+	// `conversation_contacts`), in one list: it is not paginated.
+	Contacts ConversationContacts `json:"contacts"`
+}
+
+// ConversationContacts Every contact on the conversation (Intercom's
+// `conversation_contacts`), in one list: it is not paginated.
+type ConversationContacts struct {
+	Contacts []ContactReference `json:"contacts"`
+
+	// Type Always `contact.list`.
+	//
+	// Example: contact.list
+	Type string `json:"type"`
 }
 
 // customerIdentifier The contact to add, identified by exactly one key.
@@ -155,11 +196,23 @@ type conversationID = string
 // intercomVersion Example: 2.14
 type intercomVersion = string
 
+// conversationResponse The part of an Intercom conversation that conversekit reads: the
+// contacts on it. Every other member is ignored.
+type conversationResponse = conversation
+
 // customersResponse Every customer now on the conversation.
 type customersResponse = CustomersList
 
 // errorResponse defines model for ErrorResponse.
 type errorResponse = errorList
+
+// retrieveConversationParams defines parameters for RetrieveConversation.
+type retrieveConversationParams struct {
+	// IntercomVersion The API version. Without it the app's default version applies. An
+	// unknown value is a 400 `intercom_version_invalid`. The conversekit
+	// client always sends it (2.14 unless overridden).
+	IntercomVersion *intercomVersion `json:"Intercom-Version,omitempty"`
+}
 
 // attachContactToConversationParams defines parameters for AttachContactToConversation.
 type attachContactToConversationParams struct {
@@ -483,6 +536,31 @@ func withHTTPClient(doer httpRequestDoer) clientOption {
 	}
 }
 
+// RetrieveConversation Retrieve a conversation (the contacts on it)
+//
+// Returns the conversation. conversekit models only the part that lists
+// its contacts, `contacts` (Intercom's `conversation_contacts`); every
+// other member of the conversation object is ignored. The list is not
+// paginated: it holds every contact on the conversation (one, unless
+// more were added with attach). Admins are not in it.
+//
+// Intercom declares this path parameter as an integer (example 123)
+// while the conversation's `id` in bodies is a string ("503"), and
+// attach and detach declare it as a string: conversekit sends the ID as
+// the opaque string it was given, as for the other calls.
+//
+// Corresponds with GET /conversations/{id} (the `RetrieveConversation` operationId).
+func (c *rawClient) RetrieveConversation(ctx context.Context, conversationID conversationID, params *retrieveConversationParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newRetrieveConversationRequest(ctx, c.Server, conversationID, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AttachContactToConversationWithBody Attach a contact to a conversation
 //
 // Adds a contact as a participant of the conversation, on behalf of an
@@ -565,6 +643,42 @@ func (c *rawClient) DetachContactFromConversation(ctx context.Context, conversat
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// newRetrieveConversationRequest constructs an http.Request for the RetrieveConversation method
+func newRetrieveConversationRequest(ctx context.Context, server string, conversationID conversationID, params *retrieveConversationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(conversationID))
+
+	queryURL, err := opurl.Join(server, "/conversations/%s", pathParam0)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IntercomVersion != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Intercom-Version", *params.IntercomVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Intercom-Version", headerParam0)
+		}
+
+	}
+
+	return req, nil
 }
 
 // newAttachContactToConversationRequest calls the generic AttachContactToConversation builder with application/json body

@@ -18,9 +18,13 @@ func TestSpecValidates(t *testing.T) {
 	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
-	for _, op := range []struct{ path, method, id string }{
-		{"/conversations/{id}/customers", "POST", "attachContactToConversation"},
-		{"/conversations/{id}/customers/{contact_id}", "DELETE", "detachContactFromConversation"},
+	for _, op := range []struct {
+		path, method, id string
+		codes            []int
+	}{
+		{"/conversations/{id}", "GET", "retrieveConversation", []int{200, 401, 403, 404, 429}},
+		{"/conversations/{id}/customers", "POST", "attachContactToConversation", []int{200, 401, 403, 404, 422, 429}},
+		{"/conversations/{id}/customers/{contact_id}", "DELETE", "detachContactFromConversation", []int{200, 401, 403, 404, 422, 429}},
 	} {
 		item := doc.Paths.Find(op.path)
 		if item == nil {
@@ -30,7 +34,7 @@ func TestSpecValidates(t *testing.T) {
 		if o == nil || o.OperationID != op.id {
 			t.Fatalf("%s %s: want operationId %s, got %+v", op.method, op.path, op.id, o)
 		}
-		for _, code := range []int{200, 401, 403, 404, 422, 429} {
+		for _, code := range op.codes {
 			if o.Responses.Status(code) == nil {
 				t.Errorf("%s: no %d response", op.id, code)
 			}

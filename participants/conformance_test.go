@@ -1,6 +1,7 @@
 package participants_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -50,7 +51,10 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		},
 		Count: func(c string) int { return len(srv.Customers(c)) },
 		Fake:  srv,
-		Caps:  participantstest.Capabilities{ID: true, ExternalID: true, Email: true},
+		// Intercom lists a conversation's contacts in one read (no pages)
+		// and finds a contact on it by ID or ExternalID, not by email.
+		Caps: participantstest.Capabilities{ID: true, ExternalID: true, Email: true,
+			Lifecycle: true, Lookup: participantstest.Identities{ID: true, ExternalID: true}},
 	}, srv
 }
 
@@ -102,9 +106,23 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 	}, srv
 }
 
+// newIntercomConformance is the Intercom harness: its conversation starts
+// with one customer of its own (the one who opened it), as every Intercom
+// conversation has. Intercom refuses to detach the last customer, so the
+// lifecycle rules add and remove people beside that one.
+func newIntercomConformance(t *testing.T) *participantstest.Fixture {
+	f, srv := newIntercomFixture(t)
+	opener := srv.SeedContact(participantstest.IntercomContact{UserID: "opener", Email: "opener@example.com"})
+	if _, err := f.Client.Add(context.Background(), f.Conversation, participants.Participant{ID: opener.ID}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Reset()
+	return f
+}
+
 func TestConformance(t *testing.T) {
 	for _, h := range []participantstest.Harness{
-		{Name: "intercom", New: func(t *testing.T) *participantstest.Fixture { f, _ := newIntercomFixture(t); return f }},
+		{Name: "intercom", New: newIntercomConformance},
 		{Name: "bird", New: func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f }},
 		{Name: "twilio", New: func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f }},
 	} {

@@ -2,20 +2,48 @@ package participants
 
 import (
 	"context"
+	"slices"
 
 	"github.com/conversekit/conversekit/intercom"
 )
 
 // IntercomOptions configure the Intercom provider. Set AdminID (the admin
-// who adds participants) or ActingContact (a contact already on the
-// conversation who adds them); a per-call WithAdmin overrides both.
+// who adds and removes participants) or ActingContact (a contact already on
+// the conversation who adds them; Remove needs an admin); a per-call
+// WithAdmin overrides both.
 type IntercomOptions struct {
-	// AdminID is the Intercom admin who adds participants: admin_id.
+	// AdminID is the Intercom admin who adds and removes participants:
+	// admin_id.
 	AdminID string
 	// ActingContact, when AdminID is empty, is the contact on whose behalf
 	// participants are added, named by its ID, ExternalID or Email (the
-	// first set).
+	// first set). Intercom lets only an admin detach a contact, so Remove
+	// does not use it.
 	ActingContact *Participant
+	// ReportOutcome makes Add tell Added from AlreadyPresent, which
+	// Intercom's attach does not: Add first reads the conversation's
+	// contacts (GET /conversations/{id}). A contact named by ID or
+	// ExternalID that is already there is AlreadyPresent with its ID, and
+	// no attach is sent (one request; Result.As then reaches the
+	// *intercom.ConversationContacts of the read). Otherwise Add attaches and compares
+	// the attach answer's customers with the read: the one contact that was
+	// not there before is Added with its ID (two requests). An Email names
+	// no contact ID in advance (and may create a lead), so for an Email
+	// the comparison alone decides: no new customer is AlreadyPresent with
+	// an empty ID (the contact is one of those already there, Intercom does
+	// not say which), one is Added with its ID.
+	//
+	// The read and the attach are two requests, and another writer may
+	// change the conversation in between: if it adds the same contact,
+	// Add reports Added although the other writer added them (the contact
+	// is there either way); if it adds someone else, two customers are new
+	// and Add reports Unreported (or Added, when the contact was named by
+	// ID); if it removes the contact after the read saw it, Add reports
+	// AlreadyPresent for a contact no longer there. With a BeforeAdd hook,
+	// which may change whom the attach names, the attach is always sent
+	// and only the comparison decides. Without ReportOutcome, Add sends one
+	// request and reports Unreported.
+	ReportOutcome bool
 }
 
 type intercomProvider struct {
@@ -23,20 +51,66 @@ type intercomProvider struct {
 	o IntercomOptions
 }
 
-// Intercom returns the Provider for Intercom's attach contact,
-// POST /conversations/{id}/customers, over c.
+// Intercom returns the Provider for Intercom's conversation contacts over c.
 //
-// Mapping: ID → customer.intercom_user_id, ExternalID → customer.user_id,
-// Email → customer.email (Intercom creates a lead for an unknown email).
-// Phone, Identifier, Attributes, Status, Kind user or bot and WithRole are
-// not expressible. Intercom answers with the list of customers whatever
+// Add attaches: POST /conversations/{id}/customers. Mapping: ID →
+// customer.intercom_user_id, ExternalID → customer.user_id, Email →
+// customer.email (Intercom creates a lead for an unknown email). Phone,
+// Identifier, Attributes, Status, Kind user or bot and WithRole are not
+// expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
-// when the request named it. Result.As reaches that *intercom.CustomersList.
+// when the request named it (one request), unless
+// IntercomOptions.ReportOutcome is set. Result.As reaches the
+// *intercom.CustomersList of the attach.
+//
+// List reads the conversation, GET /conversations/{id}, once: Intercom does
+// not paginate its contacts, so there is one page and WithPageSize is
+// ignored. Each Member is a contact: ID and ContactID are its Intercom ID,
+// ExternalID its external_id, Kind contact; Member.As reaches its
+// *intercom.ContactReference. Admins (teammates) are not participants.
+//
+// Get reads the conversation (one request) and finds the contact named by
+// ParticipantID or ID (its Intercom ID) or ExternalID. The conversation
+// lists no emails or phones, so Email, Phone and Identifier are
+// Unimplemented before any request. A contact that is not on the
+// conversation is NotFound, and so is a missing conversation.
+//
+// Remove detaches, DELETE /conversations/{id}/customers/{contact_id}, as
+// the admin of WithAdmin or IntercomOptions.AdminID (an InvalidArgument
+// *Error before any request without one). Named by ParticipantID or ID, the
+// detach is sent first: a 2xx whose customers list no longer holds the
+// contact is Removed (one request); a 404 does not tell an absent contact
+// from a missing conversation, so Remove then reads the conversation (two
+// requests): missing is NotFound, present without the contact is
+// AlreadyAbsent. Named by ExternalID, Remove reads the conversation first
+// to find the contact's ID: absent is AlreadyAbsent (one request), present
+// is detached as above (two). Email, Phone and Identifier are
+// Unimplemented. Intercom refuses to detach a conversation's last customer
+// (422 parameter_invalid "Removing the last customer is not allowed"):
+// that is FailedPrecondition. What Intercom answers to the detach of a
+// contact that is not on the conversation is undocumented; Remove reads
+// it as the 404 "User Not Found" its error text suggests (and the fake in
+// participantstest gives); were it a 2xx, Remove would report Removed for
+// a contact that is absent either way. Result.As reaches the
+// *intercom.CustomersList of the detach (Removed) or the
+// *intercom.ConversationContacts that proved the contact absent
+// (AlreadyAbsent).
 func Intercom(c *intercom.Client, o IntercomOptions) Provider {
 	return &intercomProvider{c: c, o: o}
 }
 
-func (p *intercomProvider) Name() string { return "intercom" }
+// intercomName is the Intercom provider's name.
+const intercomName = "intercom"
+
+func (p *intercomProvider) Name() string { return intercomName }
+
+// check refuses a provider built over a nil client.
+func (p *intercomProvider) check() error {
+	if p.c == nil {
+		return Errorf(InvalidArgument, intercomName, "client", "nil *intercom.Client")
+	}
+	return nil
+}
 
 // ErrorCode classifies the errors of the Intercom client: the code of the
 // status of its *APIError, InvalidArgument for a refused path parameter,
@@ -44,11 +118,11 @@ func (p *intercomProvider) Name() string { return "intercom" }
 func (p *intercomProvider) ErrorCode(err error) ErrorCode { return classify(err) }
 
 func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
-	const name = "intercom"
-	if p.c == nil {
-		return nil, Errorf(InvalidArgument, name, "client", "nil *intercom.Client")
+	const name = intercomName
+	if err := p.check(); err != nil {
+		return nil, err
 	}
-	if err := refuse(name, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only contacts can be attached"); err != nil {
+	if err := refuse(intercomName, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only contacts can be attached"); err != nil {
 		return nil, err
 	}
 	if err := refuse(name, pt.Attributes != nil, "Attributes", "attach contact carries no attributes"); err != nil {
@@ -79,20 +153,68 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	default:
 		return nil, Errorf(InvalidArgument, name, "IntercomOptions.AdminID", "set AdminID or ActingContact, or call with WithAdmin")
 	}
+	opts := vendorOptions(&o)
+	var before *intercom.ConversationContacts
+	if p.o.ReportOutcome {
+		var err error
+		if before, err = p.read(ctx, conversationID, opts); err != nil {
+			return nil, err
+		}
+		if o.BeforeAdd == nil {
+			if ref := findContact(before, &pt); ref != nil {
+				return NewResult(name, ref.ID, KindContact, "", AlreadyPresent, before), nil
+			}
+		}
+	}
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&body); err != nil {
 			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
+		id = "" // the hook may have named someone else
 	}
-	list, err := p.c.AttachContact(ctx, conversationID, body, vendorOptions(&o)...)
+	list, err := p.c.AttachContact(ctx, conversationID, body, opts...)
 	if err != nil {
-		adminField := "IntercomOptions.AdminID"
-		if o.AdminID != "" {
-			adminField = "WithAdmin"
-		}
-		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField})
+		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField(&o)})
 	}
-	return NewResult(name, id, KindContact, "", Unreported, list), nil
+	outcome := Unreported
+	if before != nil {
+		outcome, id = newcomer(before, list, id)
+	}
+	return NewResult(name, id, KindContact, "", outcome, list), nil
+}
+
+// adminField names the option that set the acting admin of a call.
+func adminField(o *CallOptions) string {
+	if o.AdminID != "" {
+		return "WithAdmin"
+	}
+	return "IntercomOptions.AdminID"
+}
+
+// newcomer decides the Outcome of an attach from the contacts read before
+// it and the customers it answered: named, when set, is the contact ID the
+// attach named. A named contact that is new is Added; without a name, the
+// one new customer is Added, none is AlreadyPresent (with no ID: one of
+// those already there) and several are Unreported.
+func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersList, named string) (Outcome, string) {
+	var fresh []string
+	for _, c := range after.Customers {
+		if !slices.ContainsFunc(before.Contacts, func(r intercom.ContactReference) bool { return r.ID == c.ID }) {
+			fresh = append(fresh, c.ID)
+		}
+	}
+	switch {
+	case named != "":
+		if slices.Contains(fresh, named) {
+			return Added, named
+		}
+		return Unreported, named
+	case len(fresh) == 1:
+		return Added, fresh[0]
+	case len(fresh) == 0:
+		return AlreadyPresent, ""
+	}
+	return Unreported, ""
 }
 
 // intercomCustomer maps the first identity Intercom supports. id is the

@@ -173,7 +173,9 @@ func (r *Result) String() string {
 // As sets target, a pointer to the vendor's response type, to the decoded
 // vendor response and reports whether it could: a **bird.Participant for
 // Bird, a **twilio.Participant for Twilio, a **intercom.CustomersList for
-// Intercom.
+// Intercom (a **intercom.ConversationContacts when a read of the
+// conversation alone decided the Outcome: Remove's AlreadyAbsent, Add's
+// AlreadyPresent with IntercomOptions.ReportOutcome).
 func (r *Result) As(target any) bool {
 	return assign(r.raw, target)
 }

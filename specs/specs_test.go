@@ -14,7 +14,7 @@ func TestSpecsAreValidOpenAPI303(t *testing.T) {
 		file string
 		ops  []string
 	}{
-		{"intercom.yaml", []string{"POST /conversations/{id}/customers", "DELETE /conversations/{id}/customers/{contact_id}"}},
+		{"intercom.yaml", []string{"GET /conversations/{id}", "POST /conversations/{id}/customers", "DELETE /conversations/{id}/customers/{contact_id}"}},
 		{"bird.yaml", []string{
 			"POST /workspaces/{workspaceId}/conversations/{conversationId}/participants",
 			"GET /workspaces/{workspaceId}/conversations/{conversationId}/participants",

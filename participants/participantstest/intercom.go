@@ -56,8 +56,16 @@ type IntercomCustomer struct {
 // IntercomServer is a stateful fake of the Intercom REST API's conversation
 // customers endpoints:
 //
+//	GET    /conversations/{id}                         retrieve a conversation
 //	POST   /conversations/{id}/customers               attach a contact
 //	DELETE /conversations/{id}/customers/{contact_id}  detach a contact
+//
+// The conversation it returns holds only type, id and contacts:
+// {"type":"conversation","id":...,"contacts":{"type":"contact.list",
+// "contacts":[{"type":"contact","id":...,"external_id":...}]}}, every
+// customer in the order they joined, external_id null for a contact without
+// one; attach and detach answer {"customers":[{"type":"user"|"lead","id":...}]}
+// as Intercom does (the two shapes differ upstream too).
 //
 // Every request needs "Authorization: Bearer <token>" ([IntercomServer.Token]).
 // An Intercom-Version header, when present, must be a version Intercom knows
@@ -73,11 +81,16 @@ type IntercomCustomer struct {
 //	403 action_forbidden          the acting contact is not on the conversation
 //	404 not_found                 unknown route, conversation ("Resource Not Found"),
 //	                              admin ("Admin Not Found") or contact ("User Not Found")
-//	422 parameter_invalid         detaching the last customer
+//	422 parameter_invalid         detaching the last customer ("Removing the last
+//	                              customer is not allowed")
 //	429 rate_limit_exceeded       see [Server.SetRateLimit]
 //
 // Attaching by an unknown email creates a lead. Attaching someone already on
 // the conversation succeeds with the unchanged list, as Intercom does.
+// Detaching a contact that exists but is not on the conversation is
+// undocumented upstream; the fake answers as for an unknown contact, 404
+// "User Not Found", and changes nothing. A detach checks the conversation
+// first, then the admin, then the contact, then the last-customer rule.
 type IntercomServer struct {
 	*Server
 	token string
@@ -317,6 +330,8 @@ func (s *IntercomServer) serve(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	segs, ok := segments(r)
 	switch {
+	case ok && match(segs, "conversations", "*") && r.Method == http.MethodGet:
+		s.retrieve(w, segs[1])
 	case ok && match(segs, "conversations", "*", "customers") && r.Method == http.MethodPost:
 		s.attach(w, r, segs[1], c.body)
 	case ok && match(segs, "conversations", "*", "customers", "*") && r.Method == http.MethodDelete:
@@ -501,9 +516,41 @@ func (s *IntercomServer) detach(w http.ResponseWriter, r *http.Request, convID, 
 		return
 	}
 	if len(conv.customers) == 1 {
-		intercomFail(w, http.StatusUnprocessableEntity, "parameter_invalid", "Removing the last customer of a conversation is not allowed", "")
+		intercomFail(w, http.StatusUnprocessableEntity, "parameter_invalid", "Removing the last customer is not allowed", "")
 		return
 	}
 	conv.customers = slices.Delete(conv.customers, i, i+1)
 	writeJSON(w, http.StatusOK, map[string]any{"customers": s.customersLocked(conv)})
+}
+
+// intercomContactRef is one entry of a conversation's contacts list.
+type intercomContactRef struct {
+	Type       string  `json:"type"`
+	ID         string  `json:"id"`
+	ExternalID *string `json:"external_id"`
+}
+
+// retrieve handles GET /conversations/{id}: the conversation with its
+// contacts list, nothing else.
+func (s *IntercomServer) retrieve(w http.ResponseWriter, convID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conv := s.conversations[convID]
+	if conv == nil {
+		intercomFail(w, http.StatusNotFound, "not_found", "Resource Not Found", "")
+		return
+	}
+	refs := make([]intercomContactRef, 0, len(conv.customers))
+	for _, id := range conv.customers {
+		ref := intercomContactRef{Type: "contact", ID: id}
+		if ext := s.contacts[id].UserID; ext != "" {
+			ref.ExternalID = &ext
+		}
+		refs = append(refs, ref)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"type":     "conversation",
+		"id":       convID,
+		"contacts": map[string]any{"type": "contact.list", "contacts": refs},
+	})
 }

@@ -339,3 +339,144 @@ func TestIntercomOptions(t *testing.T) {
 	}()
 	participantstest.NewIntercomServer(participantstest.WithIntercomToken(""))
 }
+
+func (f *intercomFixture) retrieve(t *testing.T, conv string) resp {
+	t.Helper()
+	return mustSend(t, http.MethodGet, f.s.URL()+"/conversations/"+conv, f.auth(), "")
+}
+
+// contactRefs reads the contacts list of a retrieved conversation as
+// "type id external_id" lines, external_id "<null>" when null.
+func contactRefs(t *testing.T, r resp) []string {
+	t.Helper()
+	m := r.json(t)
+	if get(m, "contacts", "type") != "contact.list" {
+		t.Errorf("contacts.type = %v", get(m, "contacts", "type"))
+	}
+	list, ok := get(m, "contacts", "contacts").([]any)
+	if !ok {
+		t.Fatalf("no contacts list: %s", r.body)
+	}
+	out := []string{}
+	for _, c := range list {
+		ext, present := c.(map[string]any)["external_id"]
+		if !present {
+			t.Errorf("external_id left out of %v: Intercom sends null", c)
+		}
+		if ext == nil {
+			ext = "<null>"
+		}
+		out = append(out, get(c, "type").(string)+" "+get(c, "id").(string)+" "+ext.(string))
+	}
+	return out
+}
+
+func TestIntercomRetrieveConversation(t *testing.T) {
+	f := newIntercom(t)
+	r := f.retrieve(t, f.conv)
+	wantStatus(t, r, http.StatusOK)
+	m := r.json(t)
+	if m["type"] != "conversation" || m["id"] != f.conv {
+		t.Errorf("type %v id %v", m["type"], m["id"])
+	}
+	if got, want := contactRefs(t, r), []string{"contact " + f.alice.ID + " ext-alice"}; !slices.Equal(got, want) {
+		t.Fatalf("contacts = %v, want %v", got, want)
+	}
+	// Every customer in the order they joined, type contact whatever the
+	// role; a contact without external id has external_id null.
+	f.attach(t, f.conv, `{"admin_id":"781236","customer":{"email":"lead@example.com"}}`)
+	f.attach(t, f.conv, `{"admin_id":"781236","customer":{"user_id":"ext-bob"}}`)
+	want := []string{"contact " + f.alice.ID + " ext-alice", "contact " + f.lead.ID + " <null>", "contact " + f.bob.ID + " ext-bob"}
+	if got := contactRefs(t, f.retrieve(t, f.conv)); !slices.Equal(got, want) {
+		t.Fatalf("contacts = %v, want %v", got, want)
+	}
+	// A query (display_as, include_translations) changes nothing.
+	r = mustSend(t, http.MethodGet, f.s.URL()+"/conversations/"+f.conv+"?display_as=plaintext", f.auth(), "")
+	if got := contactRefs(t, r); !slices.Equal(got, want) {
+		t.Fatalf("with a query: contacts = %v, want %v", got, want)
+	}
+	// An empty conversation lists [], not null.
+	f.s.SeedConversation("empty")
+	if got := contactRefs(t, f.retrieve(t, "empty")); len(got) != 0 {
+		t.Fatalf("empty conversation: %v", got)
+	}
+	// A missing conversation is 404 Resource Not Found.
+	m = wantIntercomError(t, f.retrieve(t, "999"), http.StatusNotFound, "not_found")
+	if msg := get(m, "errors", 0, "message"); msg != "Resource Not Found" {
+		t.Errorf("message = %v", msg)
+	}
+	// Credentials and version are checked as for the other calls.
+	r = mustSend(t, http.MethodGet, f.s.URL()+"/conversations/"+f.conv, hdr("Authorization", "Bearer nope"), "")
+	wantIntercomError(t, r, http.StatusUnauthorized, "unauthorized")
+	r = mustSend(t, http.MethodGet, f.s.URL()+"/conversations/"+f.conv, hdr("Authorization", "Bearer "+f.s.Token(), "Intercom-Version", "9.9"), "")
+	wantIntercomError(t, r, http.StatusBadRequest, "intercom_version_invalid")
+	// Other methods on the conversation are unknown routes.
+	r = mustSend(t, http.MethodPut, f.s.URL()+"/conversations/"+f.conv, f.auth(), "{}")
+	wantIntercomError(t, r, http.StatusNotFound, "not_found")
+}
+
+// The shapes differ as upstream: the conversation lists contacts with type
+// contact, attach and detach answer customers with their role.
+func TestIntercomShapesDiffer(t *testing.T) {
+	f := newIntercom(t)
+	r := f.attach(t, f.conv, `{"admin_id":"781236","customer":{"email":"lead@example.com"}}`)
+	if got := customers(t, r); len(got) != 2 || got[1].Type != "lead" {
+		t.Fatalf("attach customers = %v", got)
+	}
+	if got := contactRefs(t, f.retrieve(t, f.conv)); len(got) != 2 || !strings.HasPrefix(got[1], "contact ") {
+		t.Fatalf("conversation contacts = %v", got)
+	}
+}
+
+// Detaching a contact that exists but is not on the conversation (Intercom
+// does not document it) is 404 "User Not Found", like an unknown contact,
+// and changes nothing; the conversation is checked first.
+func TestIntercomDetachNotAttached(t *testing.T) {
+	f := newIntercom(t)
+	f.attach(t, f.conv, `{"admin_id":"781236","customer":{"user_id":"ext-bob"}}`)
+	before := f.s.Customers(f.conv)
+	for _, contact := range []string{f.lead.ID, "000000000000000000000000"} {
+		r := mustSend(t, http.MethodDelete, f.s.URL()+"/conversations/"+f.conv+"/customers/"+contact, f.auth(), `{"admin_id":"781236"}`)
+		m := wantIntercomError(t, r, http.StatusNotFound, "not_found")
+		if msg := get(m, "errors", 0, "message"); msg != "User Not Found" {
+			t.Errorf("%s: message = %v", contact, msg)
+		}
+	}
+	if got := f.s.Customers(f.conv); !slices.Equal(got, before) {
+		t.Errorf("customers = %v, want %v unchanged", got, before)
+	}
+	r := mustSend(t, http.MethodDelete, f.s.URL()+"/conversations/999/customers/"+f.bob.ID, f.auth(), `{"admin_id":"781236"}`)
+	m := wantIntercomError(t, r, http.StatusNotFound, "not_found")
+	if msg := get(m, "errors", 0, "message"); msg != "Resource Not Found" {
+		t.Errorf("missing conversation: message = %v", msg)
+	}
+	// The last customer stays, with Intercom's own message.
+	mustSend(t, http.MethodDelete, f.s.URL()+"/conversations/"+f.conv+"/customers/"+f.bob.ID, f.auth(), `{"admin_id":"781236"}`)
+	r = mustSend(t, http.MethodDelete, f.s.URL()+"/conversations/"+f.conv+"/customers/"+f.alice.ID, f.auth(), `{"admin_id":"781236"}`)
+	m = wantIntercomError(t, r, http.StatusUnprocessableEntity, "parameter_invalid")
+	if msg := get(m, "errors", 0, "message"); msg != "Removing the last customer is not allowed" {
+		t.Errorf("last customer: message = %v", msg)
+	}
+}
+
+// Faults apply to the new route as to the others: a status fault changes
+// nothing and a dropped connection is a transport error.
+func TestIntercomRetrieveFaults(t *testing.T) {
+	f := newIntercom(t)
+	f.s.InjectFaults(participantstest.Fault{Status: http.StatusServiceUnavailable, Body: `{"type":"error.list","errors":[{"code":"service_unavailable","message":"x"}]}`},
+		participantstest.Fault{Drop: true})
+	r := f.retrieve(t, f.conv)
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if code := get(r.json(t), "errors", 0, "code"); code != "service_unavailable" {
+		t.Errorf("code = %v", code)
+	}
+	if _, err := send(t, http.MethodGet, f.s.URL()+"/conversations/"+f.conv, f.auth(), ""); err == nil {
+		t.Fatal("dropped GET answered")
+	}
+	if got := contactRefs(t, f.retrieve(t, f.conv)); len(got) != 1 {
+		t.Fatalf("contacts after faults = %v", got)
+	}
+	if n := f.s.PendingFaults(); n != 0 {
+		t.Errorf("%d faults pending", n)
+	}
+}
