@@ -55,6 +55,32 @@ type Capabilities struct {
 	ReportsOutcome bool
 	// The identities and fields the vendor can carry.
 	ID, ExternalID, Email, Phone, Identifier, Attributes, Status bool
+
+	// Lifecycle: the provider implements List, Get and Remove. This is a
+	// temporary gate of issue 10, while the adapters of this module get
+	// their lifecycle: without it RunConformance only checks that List, Get
+	// and Remove refuse with Unimplemented before any request. Every
+	// provider of this module must set it once its lifecycle lands, and
+	// the gate then goes away: every Provider is held to the lifecycle
+	// rules.
+	Lifecycle bool
+	// Pages: List fetches the participants in pages whose size
+	// participants.WithPageSize sets (Bird, Twilio). Otherwise List reads
+	// every participant in one request and ignores WithPageSize (Intercom).
+	Pages bool
+	// Lookup are the identities by which Get and Remove find a participant
+	// besides Participant.ParticipantID, which every provider takes. The
+	// others are Unimplemented before any request.
+	Lookup Identities
+	// RemoveMethod is the HTTP method of the request that removes a
+	// participant ("" means DELETE), at which the Remove faults are aimed
+	// with Fault.Method, since a Remove may read before it removes.
+	RemoveMethod string
+}
+
+// Identities says which of a Participant's identities a call can take.
+type Identities struct {
+	ID, ExternalID, Email, Phone, Identifier bool
 }
 
 // RunConformance runs the suite every Provider must pass (the rules in the
@@ -67,6 +93,8 @@ func RunConformance(t *testing.T, h Harness) {
 	run := func(name string, test func(*testing.T, Harness, *Fixture)) {
 		t.Run(name, func(t *testing.T) { test(t, h, h.New(t)) })
 	}
+	// The capabilities, which every Fixture of h shares, from a first one.
+	caps := h.New(t).Caps
 	run("Name", testName)
 	// Ensure semantics.
 	run("AddNew", testAddNew)
@@ -98,6 +126,49 @@ func RunConformance(t *testing.T, h Harness) {
 	run("RetryAfterLostResponse", testRetryAfterLostResponse)
 	run("RetryOn503", testRetryOn503)
 	run("RetryOn429", testRetryOn429)
+
+	// The lifecycle: List, Get, Remove (rules 9 and 10).
+	if !caps.Lifecycle {
+		run("Lifecycle/NotYetImplemented", testLifecycleNotYetImplemented)
+		return
+	}
+	run("List/ContainsAddedOnce", testListContainsAddedOnce)
+	run("List/Pages", testListPages)
+	run("List/Break", testListBreak)
+	run("Get/ByParticipantID", testGetByParticipantID)
+	run("Get/ByIdentity", testGetByIdentity)
+	run("Get/Absent", testGetAbsent)
+	run("Remove/Present", testRemovePresent)
+	run("Remove/Again", testRemoveAgain)
+	run("Remove/ByIdentity", testRemoveByIdentity)
+	// A missing conversation is NotFound, never AlreadyAbsent.
+	run("MissingConversation/List", testMissingConversationList)
+	run("MissingConversation/Get", testMissingConversationGet)
+	run("MissingConversation/Remove", testMissingConversationRemove)
+	// Faults.
+	run("List/RetryOn429", testListRetryOn429)
+	run("List/RetryOn503", testListRetryOn503)
+	run("List/CanceledMidway", testListCanceledMidway)
+	run("Remove/RetryOn503", testRemoveRetryOn503)
+	run("Remove/RetryAfterLostResponse", testRemoveRetryAfterLostResponse)
+	// Refusals before any request.
+	run("Refuse/EmptyConversation", testRefuseEmptyConversation)
+	run("Refuse/DotConversation", testRefuseDotConversation)
+	run("Refuse/DotDotConversation", testRefuseDotDotConversation)
+	run("Refuse/NoIdentity", testRefuseNoIdentity)
+	run("Refuse/ParticipantIDSpaces", testRefuseParticipantIDSpaces)
+	run("Refuse/Attributes", testRefuseAttributes)
+	run("Refuse/Status", testRefuseStatus)
+	run("Refuse/OptionsOfOtherCalls", testRefuseOptionsOfOtherCalls)
+	run("Refuse/NegativePageSize", testRefuseNegativePageSize)
+	run("Refuse/Canceled", testRefuseCanceled)
+	run("Refuse/AddParticipantID", testRefuseAddParticipantID)
+	// What the vendor cannot look up.
+	run("Lookup/ID", testLookupID)
+	run("Lookup/ExternalID", testLookupExternalID)
+	run("Lookup/Email", testLookupEmail)
+	run("Lookup/Phone", testLookupPhone)
+	run("Lookup/Identifier", testLookupIdentifier)
 }
 
 var ctx = context.Background()

@@ -54,7 +54,8 @@
 // Every fake embeds [Server], which provides fault injection
 // ([Server.InjectFaults] with [Fault]: a canned response, a delay, a dropped
 // connection, or a request that is processed and then dropped, so that the
-// client sees a transport error although the state changed), a per-second
+// client sees a transport error although the state changed), aimed at a
+// method when [Fault.Method] is set, a per-second
 // rate limit answered with the vendor's 429 ([Server.SetRateLimit]), and a
 // log of the requests received, without their Authorization header
 // ([Server.RequestLog]).
@@ -65,7 +66,10 @@
 // documentation. Its [Harness] and [Fixture] ask only what any provider and
 // any fake can give: a participants.Client over the provider, a
 // conversation, people to add, a count of them, and a [Fake] (a request
-// count and fault injection). [NewServer] wraps a fake of any vendor,
+// count and fault injection), and [Capabilities] saying what the vendor can
+// express, look up and page. The lifecycle rules (List, Get, Remove: ensure
+// semantics both ways, NotFound for a missing conversation, pages, faults)
+// run when Capabilities.Lifecycle is set. [NewServer] wraps a fake of any vendor,
 // written as a plain http.Handler, with the same core as the fakes here, so
 // it is such a Fake. external_test.go in this package is a complete
 // provider of a toy vendor, outside the module's internals, that passes the

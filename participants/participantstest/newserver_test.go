@@ -122,3 +122,40 @@ func TestNewServerNilHandler(t *testing.T) {
 	}()
 	participantstest.NewServer(nil)
 }
+
+// A fault with Method waits for a request with that method; requests with
+// another method pass it by, take the faults queued without Method, in
+// order, and are handled normally when none is left for them.
+func TestFaultMethod(t *testing.T) {
+	s, h := newEcho(t)
+	s.InjectFaults(
+		participantstest.Fault{Method: http.MethodDelete, Status: http.StatusServiceUnavailable, Body: "delete busy"},
+		participantstest.Fault{Status: http.StatusBadGateway, Body: "any"},
+		participantstest.Fault{Method: http.MethodDelete, Status: http.StatusInternalServerError, Body: "delete again"},
+	)
+	wantStatus(t, mustSend(t, http.MethodGet, s.URL()+"/x", nil, ""), http.StatusBadGateway)
+	wantStatus(t, mustSend(t, http.MethodGet, s.URL()+"/x", nil, ""), http.StatusCreated)
+	if n := s.PendingFaults(); n != 2 {
+		t.Fatalf("PendingFaults = %d, want 2 (both DELETE faults)", n)
+	}
+	r := mustSend(t, http.MethodDelete, s.URL()+"/x", nil, "")
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if string(r.body) != "delete busy" {
+		t.Errorf("first DELETE body = %q, want the first DELETE fault", r.body)
+	}
+	wantStatus(t, mustSend(t, http.MethodPost, s.URL()+"/x", nil, ""), http.StatusCreated)
+	r = mustSend(t, http.MethodDelete, s.URL()+"/x", nil, "")
+	wantStatus(t, r, http.StatusInternalServerError)
+	if string(r.body) != "delete again" {
+		t.Errorf("second DELETE body = %q", r.body)
+	}
+	wantStatus(t, mustSend(t, http.MethodDelete, s.URL()+"/x", nil, ""), http.StatusCreated)
+	if h.count() != 3 || s.PendingFaults() != 0 {
+		t.Errorf("handler served %d (want 3), %d faults left", h.count(), s.PendingFaults())
+	}
+	log := s.RequestLog()
+	if log[0].Fault == nil || log[0].Fault.Status != http.StatusBadGateway || log[1].Fault != nil ||
+		log[2].Fault == nil || log[2].Fault.Method != http.MethodDelete {
+		t.Errorf("log faults = %+v", log)
+	}
+}

@@ -19,11 +19,19 @@ const maxBodyBytes = 1 << 20
 
 // Fault is one injected misbehaviour, consumed by exactly one request (see
 // [Server.InjectFaults]). The zero Fault handles the request normally.
+// With Method set, only a request with that method consumes it.
 //
 // The fields combine as follows: Delay is always applied first; then Drop
 // wins over CommitThenDrop, then CommitThenCut, then Status. A Fault with only Delay
 // set delays an otherwise normal request.
 type Fault struct {
+	// Method, when set, aims the fault at the next request with this HTTP
+	// method ("DELETE", ...): requests with another method pass it by and
+	// take the next fault queued for them, if any. Empty matches every
+	// request. It lets a test hit the request that removes a participant
+	// although a read may come before it.
+	Method string
+
 	// Status, when non-zero, is sent instead of handling the request: the
 	// request changes no state. Body and Header are sent with it; when
 	// Header carries no Content-Type and Body is not empty, JSON is assumed
@@ -154,7 +162,9 @@ func (s *Server) Close() {
 // InjectFaults queues faults: the next len(f) requests that reach the fake
 // get them, in order, before any other processing (including
 // authentication and the rate limit). Faults queued by earlier calls come
-// first.
+// first. A request takes the first queued fault that matches it (see
+// [Fault.Method]); without Method every fault matches, so the next
+// requests take the faults one each, in order.
 func (s *Server) InjectFaults(f ...Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -253,11 +263,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests++
 	var fault *Fault
-	if len(s.faults) > 0 {
-		f := s.faults[0]
-		s.faults = s.faults[1:]
-		fault = &f
-		entry.Fault = &f
+	for i, f := range s.faults {
+		if f.Method == "" || f.Method == r.Method {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			fault = &f
+			entry.Fault = &f
+			break
+		}
 	}
 	var rl rateInfo
 	limited := false
@@ -400,7 +412,8 @@ func setRetryAfter(h http.Header, rl rateInfo) {
 type Fake interface {
 	// Requests returns how many requests reached the fake so far.
 	Requests() int
-	// InjectFaults queues faults for the next requests, one each, in order.
+	// InjectFaults queues faults for the next requests, one each, in order;
+	// a fault with Method set waits for a request with that method.
 	InjectFaults(f ...Fault)
 }
 
