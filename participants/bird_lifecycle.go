@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -110,10 +111,7 @@ func (r *birdRef) String() string {
 // fields maps the bird client's argument names to the Participant fields
 // of r, for errors.
 func (r *birdRef) fields() map[string]string {
-	m := make(map[string]string, len(birdFields)+3)
-	for k, v := range birdFields {
-		m[k] = v
-	}
+	m := maps.Clone(birdFields)
 	m["participantID"] = r.field
 	m["identifierKey"] = r.keyField
 	m["identifierValue"] = r.field
