@@ -11,8 +11,8 @@
 //		option.WithIdempotent(),
 //		option.WithResponseInto(&resp))
 //
-// Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithIdempotent
-// and WithResponseInto. On a constructor: every option but WithIdempotent
+// Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithLimiter,
+// WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
 // and WithResponseInto. An option given where it cannot apply is refused
 // with an error naming it, before any request.
 package option
@@ -23,6 +23,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -250,6 +252,45 @@ func WithResponseInto(r *Response) Option {
 			return &pathparam.Error{Field: "option.WithResponseInto", Reason: "nil *Response"}
 		}
 		s.Response = r
+		return nil
+	})
+}
+
+// Limiter is what WithLimiter waits on before every attempt: Wait returns
+// nil when the attempt may be sent, or an error (ctx's, or the limiter's
+// own) that stops the call unsent. A *rate.Limiter of golang.org/x/time/rate
+// is one (process-local); module
+// github.com/conversekit/conversekit/contrib/redislimit gives one that
+// several processes share through Redis. A limiter that also has a method
+// Pause(ctx context.Context, until time.Time) error is told of every 429
+// that asks for a wait, so that it can pause every process sharing it (see
+// LimiterPauser).
+type Limiter = transport.Limiter
+
+// LimiterPauser is a Limiter that shares the vendor's 429 pauses: the
+// client calls Pause with the end of the wait a 429 asked for (Retry-After,
+// X-RateLimit-Reset), for at most a second, and ignores its error.
+type LimiterPauser = transport.Pauser
+
+// LimiterError is the error, in the chain of a call's error (errors.As),
+// of an attempt the client's Limiter refused: the request was not sent and
+// the call was not retried. The participants facade gives it code
+// Unavailable (DeadlineExceeded when a *rate.Limiter refused a wait past
+// the context deadline).
+type LimiterError = transport.LimiterError
+
+// WithLimiter makes the client wait on l before every attempt, first or
+// retry, after its own pause for an earlier 429. Give each vendor account
+// its own limiter, at a rate a little under the vendor's limit, and share
+// it between the clients (and, with contrib/redislimit, the processes) that
+// use the account. Per call it limits that call's attempts, after the
+// client's limiter.
+func WithLimiter(l Limiter) Option {
+	return Func(func(s *clientopt.Settings) error {
+		if rl, ok := l.(*rate.Limiter); l == nil || ok && rl == nil {
+			return &pathparam.Error{Field: "option.WithLimiter", Reason: "nil limiter"}
+		}
+		s.Limiter = l
 		return nil
 	})
 }

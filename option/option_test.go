@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -28,6 +29,8 @@ func TestOptions(t *testing.T) {
 	hc := &http.Client{}
 	logger := slog.New(slog.DiscardHandler)
 	var resp option.Response
+	lim := rate.NewLimiter(10, 1)
+	var nilLim *rate.Limiter
 	tests := []struct {
 		name    string
 		opt     option.Option
@@ -85,6 +88,9 @@ func TestOptions(t *testing.T) {
 		{"idempotent", option.WithIdempotent(), "", func(s *clientopt.Settings) bool { return s.Idempotent }},
 		{"response into", option.WithResponseInto(&resp), "", func(s *clientopt.Settings) bool { return s.Response == &resp }},
 		{"nil response", option.WithResponseInto(nil), "option.WithResponseInto: nil *Response", nil},
+		{"limiter", option.WithLimiter(lim), "", func(s *clientopt.Settings) bool { return s.Limiter == lim }},
+		{"nil limiter", option.WithLimiter(nil), "option.WithLimiter: nil limiter", nil},
+		{"nil *rate.Limiter", option.WithLimiter(nilLim), "option.WithLimiter: nil limiter", nil},
 		{"func", option.Func(func(s *clientopt.Settings) error { s.APIVersion = "2.11"; return nil }), "", func(s *clientopt.Settings) bool { return s.APIVersion == "2.11" }},
 	}
 	for _, tt := range tests {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"slices"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/time/rate"
+
+	"github.com/conversekit/conversekit/option"
 )
 
 // DefaultConcurrency is how many Adds AddMany runs at once unless
@@ -30,7 +33,8 @@ type BulkOption func(*bulkOptions) error
 
 type bulkOptions struct {
 	concurrency int
-	limiter     *rate.Limiter
+	limiter     Limiter
+	fixed       bool // WithoutAdaptiveLimit
 	add         []AddOption
 }
 
@@ -59,14 +63,38 @@ func WithRateLimit(perSecond float64, burst int) BulkOption {
 	}
 }
 
-// WithLimiter takes one token of l before each Add, so that several AddMany
-// calls (or other code) can share one budget. It replaces WithRateLimit.
-func WithLimiter(l *rate.Limiter) BulkOption {
+// Limiter is what WithLimiter waits on before each Add: a *rate.Limiter
+// of golang.org/x/time/rate, or a limiter shared by several processes such
+// as the Redis-backed one of module
+// github.com/conversekit/conversekit/contrib/redislimit. It is the same
+// interface as option.Limiter, which a vendor client consults before each
+// attempt (option.WithLimiter).
+type Limiter = option.Limiter
+
+// WithLimiter waits on l before each Add, so that several AddMany calls (or
+// other code, or other processes) can share one budget. It replaces
+// WithRateLimit. An error of l other than the context's fails that
+// participant unsent: DeadlineExceeded for a *rate.Limiter (it refuses a
+// wait that would pass the deadline), else Unavailable with l's error in
+// the chain. To limit every attempt, retries included, rather than every
+// Add, give the limiter to the vendor client with option.WithLimiter.
+func WithLimiter(l Limiter) BulkOption {
 	return func(o *bulkOptions) error {
-		if l == nil {
+		if rl, ok := l.(*rate.Limiter); l == nil || ok && rl == nil {
 			return errors.New("WithLimiter: nil limiter")
 		}
 		o.limiter = l
+		return nil
+	}
+}
+
+// WithoutAdaptiveLimit turns off the limit a bulk add learns from the
+// vendor's 429s when neither WithRateLimit nor WithLimiter is given: the
+// Adds then start as fast as WithConcurrency lets them, and only the
+// vendor client's 429 pause holds them back.
+func WithoutAdaptiveLimit() BulkOption {
+	return func(o *bulkOptions) error {
+		o.fixed = true
 		return nil
 	}
 }
@@ -91,6 +119,9 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // not yet started are not sent: their Err is an *Error with code Canceled
 // or DeadlineExceeded and the context error in its chain.
 //
+// AddMany holds every result until it returns; AddEach streams them, in
+// memory that does not grow with the input.
+//
 // # Rate limits
 //
 // The vendor's rate limit is shared by every request made with the same
@@ -102,18 +133,85 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // WithRateLimit a little under the vendor's limit to avoid the 429s
 // altogether.
 //
+// Without WithRateLimit or WithLimiter (or WithoutAdaptiveLimit), the bulk
+// add learns the limit: its Adds start as fast as WithConcurrency lets them
+// until the first 429 that asks for a wait; from then on their attempts
+// are spaced at 95 % of the rate the vendor let through in the second
+// before that 429, a rate that grows by 0.2 % a second while no 429 comes
+// and is measured again (never raised) at each later one. A 429 with fewer
+// than 20 attempts in the second before it teaches nothing: the pause alone
+// handles it. The limit applies through the vendor client's per-call
+// option.WithLimiter, so a Provider of your own that ignores
+// CallOptions.RequestOptions is not limited.
+//
 // An invalid BulkOption fails every participant with InvalidArgument and
 // sends nothing.
 func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Participant, opts ...BulkOption) []BulkResult {
 	results := make([]BulkResult, len(ps))
-	if len(ps) == 0 {
-		return results
+	for i, r := range c.AddEach(ctx, conversationID, slices.Values(ps), opts...) {
+		results[i] = r
 	}
-	if err := c.check(); err != nil {
-		for i := range results {
-			results[i].Err = err
+	return results
+}
+
+// AddEach is AddMany for an input of any size: it reads the participants
+// from ps as workers become free and yields each one's result with its
+// index in ps (0 for the first participant ps yields) as soon as its Add
+// ends, so in the order the Adds complete, not the order of ps. Memory does
+// not grow with the input: at most WithConcurrency participants are read
+// ahead of their results, whatever the length of ps.
+//
+// Every participant ps yields gets exactly one result, with the same rules
+// as AddMany: a failure does not stop the others; once ctx has ended, the
+// participants still read from ps are not sent and get an *Error with code
+// Canceled or DeadlineExceeded (break out of the loop to stop reading ps);
+// an invalid BulkOption, a nil ctx or a Client without a Provider fails
+// every participant with InvalidArgument and sends nothing.
+//
+// Nothing starts until the sequence is ranged over. Breaking out of the
+// loop cancels the Adds in flight (their participants may or may not have
+// been added: Add has ensure semantics, so adding them again is safe),
+// stops reading ps and returns once every worker has ended: no goroutine
+// outlives the loop. A panic of ps is raised again in the goroutine ranging
+// over the sequence, after the workers have ended.
+//
+// ps is read by one worker at a time, never concurrently, but not always
+// from the same goroutine.
+//
+//	for i, r := range c.AddEach(ctx, conv, participantsFromCSV(f)) {
+//		if r.Err != nil {
+//			log.Printf("row %d: %v", i, r.Err)
+//		}
+//	}
+func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq[Participant], opts ...BulkOption) iter.Seq2[int, BulkResult] {
+	return func(yield func(int, BulkResult) bool) {
+		if ps == nil {
+			return
 		}
-		return results
+		o, err := c.bulkOptions(ctx, opts)
+		if err != nil {
+			i := 0
+			for range ps {
+				if !yield(i, BulkResult{Err: err}) {
+					return
+				}
+				i++
+			}
+			return
+		}
+		if o.limiter == nil && !o.fixed {
+			// No limit given: learn it from the vendor's 429s, per attempt.
+			o.add = append(o.add[:len(o.add):len(o.add)], WithRequestOptions(option.WithLimiter(newAdaptiveLimiter())))
+		}
+		c.addEach(ctx, conversationID, ps, &o, yield)
+	}
+}
+
+// bulkOptions checks the Client, opts and ctx, and returns the options of a
+// bulk add, or the error that fails every participant.
+func (c *Client) bulkOptions(ctx context.Context, opts []BulkOption) (bulkOptions, error) {
+	if err := c.check(); err != nil {
+		return bulkOptions{}, err
 	}
 	o := bulkOptions{concurrency: DefaultConcurrency}
 	for _, opt := range opts {
@@ -124,52 +222,124 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 			err = opt(&o)
 		}
 		if err != nil {
-			e := Errorf(InvalidArgument, c.Provider(), "opts", "%v", err)
-			for i := range results {
-				results[i].Err = e
-			}
-			return results
+			return bulkOptions{}, Errorf(InvalidArgument, c.Provider(), "opts", "%v", err)
 		}
 	}
 	if ctx == nil {
-		e := Errorf(InvalidArgument, c.Provider(), "ctx", "nil context")
-		for i := range results {
-			results[i].Err = e
+		return bulkOptions{}, Errorf(InvalidArgument, c.Provider(), "ctx", "nil context")
+	}
+	return o, nil
+}
+
+// indexed is one participant's result on its way to the consumer.
+type indexed struct {
+	i   int
+	res BulkResult
+}
+
+// addEach runs the workers of AddEach and yields their results.
+func (c *Client) addEach(parent context.Context, conversationID string, ps iter.Seq[Participant], o *bulkOptions, yield func(int, BulkResult) bool) {
+	// ctx ends the Adds in flight when the consumer stops; the results of
+	// Adds that the parent context ended are reported with its error.
+	ctx, cancel := context.WithCancel(parent)
+	next, stop := iter.Pull(ps)
+	var (
+		mu       sync.Mutex // guards next, read and the fields below
+		read     int        // how many participants were read from ps
+		done     bool       // ps is exhausted, panicked, or the consumer left
+		panicked any        // what ps panicked with, if it did
+		didPanic bool
+	)
+	// take reads the next participant and its index; ok is false when
+	// there are no more to take.
+	take := func() (p Participant, i int, ok bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done {
+			return p, 0, false
 		}
-		return results
+		defer func() {
+			if r := recover(); r != nil {
+				// The participants already read still get their results;
+				// the panic is raised again once they have.
+				panicked, didPanic, done = r, true, true
+				ok = false
+			}
+		}()
+		p, ok = next()
+		if !ok {
+			done = true
+			return p, 0, false
+		}
+		i = read
+		read++
+		return p, i, true
 	}
 
-	workers := min(o.concurrency, len(ps))
-	var next atomic.Int64 // the index of the next participant to take
+	results := make(chan indexed) // unbuffered: a worker holds its participant until the consumer takes its result
+	quit := make(chan struct{})   // closed when the consumer stops
 	var wg sync.WaitGroup
-	for range workers {
+	for range o.concurrency {
 		wg.Go(func() {
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(ps) {
+				p, i, ok := take()
+				if !ok {
 					return
 				}
-				results[i] = c.addOne(ctx, conversationID, &ps[i], &o)
+				r := c.addOne(ctx, parent, conversationID, &p, o)
+				select {
+				case results <- indexed{i, r}:
+				case <-quit:
+					return
+				}
 			}
 		})
 	}
-	wg.Wait()
-	return results
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	defer func() {
+		// The consumer returned, broke out or panicked: stop the workers
+		// and the reading, and wait for them before returning.
+		mu.Lock()
+		done = true
+		mu.Unlock()
+		cancel()
+		close(quit)
+		for range results { // closed once every worker has returned
+		}
+		stop()
+		if didPanic { // every worker has returned: no data race on it
+			panic(panicked)
+		}
+	}()
+	for r := range results {
+		if !yield(r.i, r.res) {
+			return
+		}
+	}
 }
 
-// addOne waits for the rate limit, then adds one participant.
-func (c *Client) addOne(ctx context.Context, conversationID string, p *Participant, o *bulkOptions) BulkResult {
-	if err := ctx.Err(); err != nil {
+// addOne waits for the rate limit, then adds one participant. parent is the
+// caller's context, whose error is the one reported for a participant not
+// sent; ctx is the context of the Add.
+func (c *Client) addOne(ctx, parent context.Context, conversationID string, p *Participant, o *bulkOptions) BulkResult {
+	if err := parent.Err(); err != nil {
 		return BulkResult{Err: WrapError(c.Provider(), err)}
 	}
 	if o.limiter != nil {
 		if err := o.limiter.Wait(ctx); err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
+			if ctxErr := parent.Err(); ctxErr != nil {
 				return BulkResult{Err: WrapError(c.Provider(), ctxErr)}
 			}
-			// The limiter refuses a wait that would pass the deadline.
-			return BulkResult{Err: &Error{Code: DeadlineExceeded, Provider: c.Provider(),
-				Message: "the rate limit would delay the call past the context deadline", Err: context.DeadlineExceeded}}
+			if _, ok := o.limiter.(*rate.Limiter); ok {
+				// It refuses a wait that would pass the deadline.
+				return BulkResult{Err: &Error{Code: DeadlineExceeded, Provider: c.Provider(),
+					Message: "the rate limit would delay the call past the context deadline", Err: context.DeadlineExceeded}}
+			}
+			return BulkResult{Err: &Error{Code: Unavailable, Provider: c.Provider(), Field: "WithLimiter",
+				Message: "the limiter refused the call", Err: err}}
 		}
 	}
 	res, err := c.Add(ctx, conversationID, *p, o.add...)

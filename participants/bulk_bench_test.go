@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -140,4 +141,147 @@ func BenchmarkAddManyMemory(b *testing.B) {
 	b.ReportMetric(float64(afterMax)/mb, "results-heap-MB")
 	b.ReportMetric(float64(afterMax)/float64(n), "results-B/participant")
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "adds/s")
+}
+
+// heapSampler records the peak of the live heap (runtime/metrics
+// "/memory/classes/heap/objects:bytes": reachable objects and garbage not
+// yet swept) and of the GC's heap goal, sampled every millisecond without
+// stopping the world.
+type heapSampler struct {
+	stop, done chan struct{}
+	peak, goal uint64
+}
+
+func startHeapSampler() *heapSampler {
+	s := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/goal:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(samples)
+			s.peak = max(s.peak, samples[0].Value.Uint64())
+			s.goal = max(s.goal, samples[1].Value.Uint64())
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+// end stops the sampling and returns the peaks.
+func (s *heapSampler) end() (peak, goal uint64) {
+	close(s.stop)
+	<-s.done
+	return s.peak, s.goal
+}
+
+// BenchmarkAddEachMemory streams n participants, made on the fly, through
+// AddEach on an in-memory RoundTripper and reports the peak live heap
+// during the run (peak-heap-MiB, sampled every millisecond), the peak GC
+// heap goal, the heap left after a GC at the end and the bytes allocated
+// per participant. The peak must not grow with n. Default n is 10,000;
+// the figures of the issue:
+//
+//	CONVERSEKIT_BULK_MEM_N=100000 go test -run '^$' -bench AddEachMemory -benchtime 1x ./participants/
+//	CONVERSEKIT_BULK_MEM_N=1000000 go test -run '^$' -bench AddEachMemory -benchtime 1x ./participants/
+func BenchmarkAddEachMemory(b *testing.B) {
+	n := envInt("CONVERSEKIT_BULK_MEM_N", 10_000)
+	rt := newCannedRT(201, "application/json", benchBirdResponse)
+	bc, err := bird.New(benchBirdKey, option.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	input := func(yield func(participants.Participant) bool) {
+		for i := range n {
+			if !yield(participants.Participant{Email: "bulk" + strconv.Itoa(i) + "@example.com"}) {
+				return
+			}
+		}
+	}
+	var peakMax, goalMax, afterMax uint64
+	var allocs uint64
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s := startHeapSampler()
+		b.StartTimer()
+		count := 0
+		for _, r := range c.AddEach(context.Background(), birdConversation, input) {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+			count++
+		}
+		b.StopTimer()
+		peak, goal := s.end()
+		if count != n {
+			b.Fatalf("%d results for %d participants", count, n)
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		peakMax, goalMax = max(peakMax, peak), max(goalMax, goal)
+		afterMax = max(afterMax, after.HeapInuse)
+		allocs += after.TotalAlloc - before.TotalAlloc
+		b.StartTimer()
+	}
+	const mib = 1 << 20
+	b.ReportMetric(float64(peakMax)/mib, "peak-heap-MiB")
+	b.ReportMetric(float64(goalMax)/mib, "peak-goal-MiB")
+	b.ReportMetric(float64(afterMax)/mib, "after-heap-MiB")
+	b.ReportMetric(float64(allocs)/float64(n*b.N), "alloc-B/participant")
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "adds/s")
+}
+
+// BenchmarkAddManyAdaptive adds n participants against a fake Bird that
+// lets limit requests a second through (one-second windows; 429 with
+// Retry-After: 1 beyond) without telling the client: no WithRateLimit, the
+// bulk add learns the limit from the 429s. It reports the ratio of the wall
+// time to the minimum (n/limit s) and the share of requests answered 429.
+// Default n is 200 (CI); the figures of issue 12:
+//
+//	CONVERSEKIT_BULK_N=2000 go test -run '^$' -bench AddManyAdaptive -benchtime 1x ./participants/
+func BenchmarkAddManyAdaptive(b *testing.B) {
+	n := envInt("CONVERSEKIT_BULK_N", 200)
+	for _, limit := range []int{100, 500} {
+		b.Run(strconv.Itoa(limit)+"rps", func(b *testing.B) {
+			c, srv := participantstest.NewBirdParticipants(b)
+			var total time.Duration
+			var requests, limited int
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				ps := emails(i*n, n)
+				srv.Reset()
+				srv.SetRateLimit(limit, time.Second)
+				time.Sleep(1100 * time.Millisecond) // a fresh window
+				b.StartTimer()
+				start := time.Now()
+				res := c.AddMany(context.Background(), participantstest.BirdConversationID, ps)
+				total += time.Since(start)
+				for j, r := range res {
+					if r.Err != nil {
+						b.Fatalf("#%d: %v", j, r.Err)
+					}
+				}
+				for _, r := range srv.RequestLog() {
+					requests++
+					if r.RateLimited {
+						limited++
+					}
+				}
+			}
+			secs := total.Seconds() / float64(b.N)
+			b.ReportMetric(secs, "s/addmany")
+			b.ReportMetric(secs/(float64(n)/float64(limit)), "x-minimum")
+			b.ReportMetric(100*float64(limited)/float64(requests), "%429")
+		})
+	}
 }

@@ -59,12 +59,13 @@ func ExampleCode() {
 	}
 
 	// What the vendor cannot express fails before any request.
+	sent := fake.Requests()
 	_, err = c.Add(context.Background(), "CH00000000000000000000000000000404", participants.Participant{Email: "ada@example.com"})
-	fmt.Println(participants.Code(err), fake.Requests())
+	fmt.Println(participants.Code(err), fake.Requests()-sent)
 	// Output:
 	// NotFound true
 	// 404 20404
-	// Unimplemented 1
+	// Unimplemented 0
 }
 
 // Result.As reaches the vendor's decoded response; BeforeAdd reaches the

@@ -36,6 +36,9 @@ type Member struct {
 	// Phone is the person's E.164 phone number, when the vendor reports it
 	// (Bird phonenumber identifier, Twilio SMS or WhatsApp binding).
 	Phone string
+	// Channel says how Phone is reached, when the vendor reports it
+	// (Twilio: sms for an SMS binding, whatsapp for a "whatsapp:" address).
+	Channel Channel
 	// Identifier is the raw channel identifier or address the vendor
 	// reports (Bird identifierKey/identifierValue, Twilio binding address).
 	Identifier Identifier
@@ -151,10 +154,16 @@ func (p *Participant) validateRef(provider string, op operation) error {
 	}
 	q := *p
 	q.ParticipantID = ""
-	if q.ID == "" && q.ExternalID == "" && q.Email == "" && q.Phone == "" && q.Identifier.IsZero() && q.Kind == "" && q.Channel == "" {
-		return nil
+	if q.ID != "" || q.ExternalID != "" || q.Email != "" || q.Phone != "" || !q.Identifier.IsZero() {
+		return q.validate(provider)
 	}
-	return q.validate(provider)
+	if q.Kind != "" {
+		return Errorf(InvalidArgument, provider, "Kind", "qualifies the identity ID; the ParticipantID alone names the participant")
+	}
+	if q.Channel != "" {
+		return Errorf(InvalidArgument, provider, "Channel", "set only with Phone")
+	}
+	return nil
 }
 
 // List returns the participants of the conversation conversationID, one
@@ -205,7 +214,7 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 			if page.Next == "" {
 				return
 			}
-			if _, again := tokens[page.Next]; again || page.Next == token {
+			if _, again := tokens[page.Next]; again {
 				yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor returned a page token it had returned before: " + pathparam.Quote(page.Next)})
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"net/http"
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -17,8 +18,8 @@ type TwilioOptions struct {
 	// participants added by Phone talk to, e.g. "+15017122661". For
 	// ChannelWhatsApp it is sent with the "whatsapp:" prefix.
 	ProxyAddress string
-	// WebhookEnabled sends X-Twilio-Webhook-Enabled: true so the add fires
-	// the conversation's webhooks.
+	// WebhookEnabled sends X-Twilio-Webhook-Enabled: true so the add and
+	// the remove fire the conversation's webhooks.
 	WebhookEnabled bool
 	// RoleSID is the default conversation role (RL...) of added
 	// participants; WithRole overrides it per call.
@@ -51,6 +52,47 @@ type twilioProvider struct {
 // another one. When listing the participants fails, the listing's error
 // decides the code (Unavailable, Canceled, ...) and a *DuplicateLookupError
 // holds both answers.
+//
+// Twilio can answer 404 / 20404 to the create of a participant removed
+// moments before although it created them (its support article "Resolving
+// Error 20404 When Re-Adding the Same Participant"). On a 404 with code
+// 20404, Add looks the participant up (an identity with one fetch, an
+// address by listing): found, the result is success with Outcome
+// Unreported, because the read proves the participant is there but not that
+// this call added them (another writer may have, between the two requests);
+// not found, or no conversation, NotFound with the create's *APIError.
+//
+// The lifecycle, and what each call costs in requests in the common case
+// (n participants, pages of 100 when listing to find an address):
+//
+//	List    GET .../Participants per page (WithPageSize 1..100, default
+//	        Twilio's 50); Member: ID = SID, ExternalID = identity,
+//	        Identifier.Value = binding address, Phone and Channel for an
+//	        E.164 (sms) or "whatsapp:" address, Kind contact.
+//	Get     ParticipantID (MB SID) or ExternalID: one fetch, GET
+//	        .../Participants/{Sid or identity}. Phone or Identifier: list
+//	        pages until the address is found (up to n/100 requests).
+//	Remove  ParticipantID: one DELETE. ExternalID: a fetch for the SID,
+//	        then the DELETE (2). Phone or Identifier: list pages until the
+//	        address is found, then the DELETE; an address not listed is
+//	        AlreadyAbsent (the list proved the conversation exists).
+//	        A 404 to the fetch or the DELETE costs one more request, a list
+//	        of one participant, to tell AlreadyAbsent (the conversation
+//	        exists) from NotFound; so does the retry of a DELETE whose
+//	        answer was lost.
+//
+// Among several identities the first supported wins: ParticipantID, then
+// ExternalID, Phone, Identifier. ID, Email, Kind user or bot and an
+// Identifier with a Key are Unimplemented for Get and Remove as for Add,
+// and so is WithAdmin for Remove. An address found by Phone or Identifier is the
+// participant whose binding has that address and TwilioOptions.ProxyAddress
+// (for Phone with ChannelWhatsApp both with "whatsapp:"), else the first
+// with that address. Result.As of a Remove reaches the *twilio.Participant
+// it looked up (none when named by ParticipantID, or already absent).
+//
+// For a Conversation Service other than the account's default, give
+// Twilio the view c.Service("IS..."): every request then uses the
+// /v1/Services/{ChatServiceSid}/... paths.
 func Twilio(c *twilio.Client, o TwilioOptions) Provider {
 	return &twilioProvider{c: c, o: o}
 }
@@ -123,8 +165,10 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		}
 		return nil, wrapFields(name, err, fields)
 	}
-	switch api.Code {
-	case twilio.CodeIdentityExists, twilio.CodeGroupAddressExists, twilio.CodeBindingInUse:
+	switch {
+	case api.StatusCode == http.StatusNotFound && api.Code == twilio.CodeNotFound:
+		return p.createNotFound(ctx, conversationID, &params, err, vendorOptions(&o))
+	case api.Code == twilio.CodeIdentityExists, api.Code == twilio.CodeGroupAddressExists, api.Code == twilio.CodeBindingInUse:
 	default:
 		return nil, WrapError(name, err)
 	}

@@ -24,6 +24,12 @@ func TestSpecsAreValidOpenAPI303(t *testing.T) {
 			"GET /v1/Conversations/{ConversationSid}/Participants",
 			"GET /v1/Conversations/{ConversationSid}/Participants/{Sid}",
 			"DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+			"POST /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+			"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
+			"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
+			"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
+			"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
+			"DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {

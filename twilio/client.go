@@ -25,16 +25,24 @@ const vendor = "twilio"
 const DefaultBaseURL = "https://conversations.twilio.com"
 
 // Client calls the Twilio Conversations participant operations. It is safe
-// for concurrent use.
+// for concurrent use. A Client from New or NewWithAPIKey reaches the
+// conversations of the account's default Conversation Service through the
+// /v1/Conversations/... paths; Service returns a view of it that reaches
+// another Conversation Service through the /v1/Services/{ChatServiceSid}/...
+// paths.
 type Client struct {
 	gen  *rawClient
 	call clientopt.Caller
+	// service is the ChatServiceSid of a Service view, "" for the plain
+	// paths.
+	service string
 }
 
 // New returns a Client that authenticates with HTTP Basic auth: accountSID
-// (AC followed by 32 hex digits) as user and authToken as password. Options
-// are applied in order; the first option error is returned. The base URL
-// defaults to DefaultBaseURL.
+// (AC followed by 32 hex digits) as user and authToken as password. Twilio
+// recommends this for local testing and API keys (NewWithAPIKey) in
+// production. Options are applied in order; the first option error is
+// returned. The base URL defaults to DefaultBaseURL.
 func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	if err := clientopt.CheckCredential(vendor, "accountSID", accountSID); err != nil {
 		return nil, err
@@ -45,19 +53,51 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	if err := clientopt.CheckCredential(vendor, "authToken", authToken); err != nil {
 		return nil, err
 	}
+	return newClient(accountSID, authToken, opts)
+}
+
+// NewWithAPIKey returns a Client that authenticates with an API key, the
+// way Twilio tells production users to authenticate: HTTP Basic auth with
+// apiKeySID (SK followed by 32 hex digits) as user and apiKeySecret as
+// password. Use a Main or Standard key: Twilio's Restricted keys do not
+// list Conversations. No account SID is needed: no Conversations v1 path
+// names the account, and responses carry it (Participant.AccountSID).
+// The secret is hidden like an auth token: never in an error, a debug
+// record or a log line. Options are as for New.
+//
+// It is a constructor of its own, not an option of New, because the
+// credentials are required and positional (New's accountSID and authToken
+// would otherwise be required yet unused), and a Client has exactly one
+// pair.
+func NewWithAPIKey(apiKeySID, apiKeySecret string, opts ...option.Option) (*Client, error) {
+	if err := clientopt.CheckCredential(vendor, "apiKeySID", apiKeySID); err != nil {
+		return nil, err
+	}
+	if !pathparam.IsSID("SK", apiKeySID) {
+		return nil, &pathparam.Error{Vendor: vendor, Field: "apiKeySID", Reason: "not an API key SID (SK followed by 32 hex digits)"}
+	}
+	if err := clientopt.CheckCredential(vendor, "apiKeySecret", apiKeySecret); err != nil {
+		return nil, err
+	}
+	return newClient(apiKeySID, apiKeySecret, opts)
+}
+
+// newClient builds a Client with HTTP Basic auth user:secret; both are
+// checked by the caller.
+func newClient(user, secret string, opts []option.Option) (*Client, error) {
 	s, err := clientopt.Resolve(vendor, DefaultBaseURL, opts)
 	if err != nil {
 		return nil, err
 	}
 
-	basic := base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + authToken))
+	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + secret))
 	header := http.Header{}
 	header.Set("Authorization", "Basic "+basic)
 	header.Set("Accept", "application/json")
 	// Attributes is the one value Twilio marks as sensitive: hidden in debug
 	// records, in the request form and in response JSON alike.
 	tc := s.Transport(vendor, header, decodeError, transport.Redaction{
-		Secrets:  []string{authToken, basic},
+		Secrets:  []string{secret, basic},
 		FormKeys: []string{"Attributes"},
 		JSONKeys: []string{"attributes"},
 	})
@@ -69,8 +109,58 @@ func New(accountSID, authToken string, opts ...option.Option) (*Client, error) {
 	return &Client{gen: gen, call: s.Caller(vendor)}, nil
 }
 
+// Service returns a view of c whose participant operations (create, list,
+// fetch, update, delete) reach the conversations of the Conversation
+// Service chatServiceSID (IS followed by 32 hex digits) through
+// /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants
+// and its /{Sid} instance path. The view shares c's credentials, transport
+// and options and is as cheap as a struct copy; c itself is unchanged.
+// Calling Service on a view replaces its service. A chatServiceSID that is
+// not an IS SID is a *ParamError (Field "chatServiceSID").
+//
+// Participants read through a view carry ChatServiceSID.
+func (c *Client) Service(chatServiceSID string) (*Client, error) {
+	if err := pathparam.CheckSID(vendor, "chatServiceSID", "IS", chatServiceSID); err != nil {
+		return nil, err
+	}
+	v := *c
+	v.service = chatServiceSID
+	return &v, nil
+}
+
+// ChatServiceSID returns the Conversation Service SID of a view made by
+// Service, "" for a Client that uses the plain /v1/Conversations/... paths.
+func (c *Client) ChatServiceSID() string { return c.service }
+
+// opName names a vendor operation for errors, on the plain path and on the
+// service-scoped one.
+type opName struct{ plain, scoped string }
+
+// The operations, as errors name them.
+var (
+	opCreate = opName{"POST /v1/Conversations/{ConversationSid}/Participants",
+		"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants"}
+	opList = opName{"GET /v1/Conversations/{ConversationSid}/Participants",
+		"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants"}
+	opFetch = opName{"GET /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+	opUpdate = opName{"POST /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+	opDelete = opName{"DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
+)
+
+// op is the name of o on the path c uses.
+func (c *Client) op(o opName) string {
+	if c.service != "" {
+		return o.scoped
+	}
+	return o.plain
+}
+
 // CreateParticipant adds a participant to a conversation:
-// POST /v1/Conversations/{ConversationSid}/Participants.
+// POST /v1/Conversations/{ConversationSid}/Participants, or on a Service
+// view POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants.
 //
 // conversationSID is a CH SID or the conversation's unique name. p is
 // validated before any request is sent.
@@ -91,22 +181,37 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err != nil {
 		return nil, err
 	}
-	form := encodeCreateForm(p)
-	var params createConversationParticipantParams
-	if p.WebhookEnabled {
-		v := webhookEnabledTrue
-		params.XTwilioWebhookEnabled = &v
-	}
+	body := transport.NewBody(encodeCreateForm(p))
+	hook := webhookHeader(p.WebhookEnabled)
 	// The raw generated method with our own form encoding: the runtime's
 	// form encoder drops time.Time fields and is reflective, and the typed
 	// method also parses the 201 CORS headers and would fail a participant
 	// that was created when one of them is malformed.
-	resp, err := c.gen.CreateConversationParticipantWithBody(ctx, conversationSID, &params,
-		"application/x-www-form-urlencoded", transport.NewBody(form))
+	var resp *http.Response
+	if c.service != "" {
+		resp, err = c.gen.CreateServiceConversationParticipantWithBody(ctx, c.service, conversationSID,
+			&createServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+	} else {
+		resp, err = c.gen.CreateConversationParticipantWithBody(ctx, conversationSID,
+			&createConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, "POST /v1/Conversations/{ConversationSid}/Participants")
+	return participant(resp, c.op(opCreate))
+}
+
+// formContentType is the media type of Twilio's request bodies.
+const formContentType = "application/x-www-form-urlencoded"
+
+// webhookHeader is the X-Twilio-Webhook-Enabled header value to send: "true"
+// when enabled, none otherwise.
+func webhookHeader(enabled bool) *webhookEnabled {
+	if !enabled {
+		return nil
+	}
+	v := webhookEnabledTrue
+	return &v
 }
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
@@ -149,7 +254,9 @@ func (p *ListParticipantsParams) generated() (*listConversationParticipantsParam
 }
 
 // ListParticipants returns one page of a conversation's participants:
-// GET /v1/Conversations/{ConversationSid}/Participants. params may be nil.
+// GET /v1/Conversations/{ConversationSid}/Participants, or on a Service
+// view GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants.
+// params may be nil.
 // opts are per-call options, as for CreateParticipant; the call is
 // idempotent.
 func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantPage, error) {
@@ -164,8 +271,13 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
-	const op = "GET /v1/Conversations/{ConversationSid}/Participants"
-	resp, err := c.gen.ListConversationParticipants(ctx, conversationSID, g)
+	op := c.op(opList)
+	var resp *http.Response
+	if c.service != "" {
+		resp, err = c.gen.ListServiceConversationParticipants(ctx, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))
+	} else {
+		resp, err = c.gen.ListConversationParticipants(ctx, conversationSID, g)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -229,6 +341,16 @@ func (c *Client) AllParticipants(ctx context.Context, conversationSID string, pa
 	}
 }
 
+// NextPageParams returns the paging parameters of a page's next_page_url
+// (ParticipantPage.Meta.NextPageURL), for the ListParticipants call that
+// reads the next page: only its PageSize, Page and PageToken query
+// parameters are used, so that the request always goes to the client's own
+// base URL and conversation. PageSize is 0 when the URL carries none. An
+// unparsable URL or a PageSize or Page that is not a number is an error.
+func NextPageParams(nextPageURL string) (ListParticipantsParams, error) {
+	return nextPageParams(nextPageURL, ListParticipantsParams{})
+}
+
 // nextPageParams reads the paging query parameters of a next_page_url.
 func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsParams, error) {
 	u, err := url.Parse(raw)
@@ -255,7 +377,9 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 }
 
 // FetchParticipant returns one participant of a conversation:
-// GET /v1/Conversations/{ConversationSid}/Participants/{Sid}. sidOrIdentity
+// GET /v1/Conversations/{ConversationSid}/Participants/{Sid}, or on a
+// Service view GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}.
+// sidOrIdentity
 // is the participant's MB SID or its chat identity: fetch is the only
 // participant operation Twilio documents as accepting an identity in place
 // of the SID. opts are per-call options, as for CreateParticipant; the call
@@ -273,11 +397,16 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	}
 	// The raw method: the typed parser would fail on a 2xx array body before
 	// the participant check.
-	resp, err := c.gen.FetchConversationParticipant(ctx, conversationSID, sidOrIdentity)
+	var resp *http.Response
+	if c.service != "" {
+		resp, err = c.gen.FetchServiceConversationParticipant(ctx, c.service, conversationSID, sidOrIdentity)
+	} else {
+		resp, err = c.gen.FetchConversationParticipant(ctx, conversationSID, sidOrIdentity)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}")
+	return participant(resp, c.op(opFetch))
 }
 
 // DeleteParticipantParams are the options of DeleteParticipant. The zero
@@ -290,7 +419,8 @@ type DeleteParticipantParams struct {
 }
 
 // DeleteParticipant removes a participant from a conversation:
-// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}.
+// DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}, or on a
+// Service view DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}.
 // participantSID is the participant's MB SID (MB followed by 32 hex digits):
 // unlike FetchParticipant, Twilio documents no identity here, so anything
 // else is refused before sending (fetch the participant by identity first to
@@ -307,13 +437,16 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 	if err != nil {
 		return err
 	}
-	var g deleteConversationParticipantParams
-	if params != nil && params.WebhookEnabled {
-		v := webhookEnabledTrue
-		g.XTwilioWebhookEnabled = &v
+	hook := webhookHeader(params != nil && params.WebhookEnabled)
+	op := c.op(opDelete)
+	var resp *http.Response
+	if c.service != "" {
+		resp, err = c.gen.DeleteServiceConversationParticipant(ctx, c.service, conversationSID, participantSID,
+			&deleteServiceConversationParticipantParams{XTwilioWebhookEnabled: hook})
+	} else {
+		resp, err = c.gen.DeleteConversationParticipant(ctx, conversationSID, participantSID,
+			&deleteConversationParticipantParams{XTwilioWebhookEnabled: hook})
 	}
-	const op = "DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}"
-	resp, err := c.gen.DeleteConversationParticipant(ctx, conversationSID, participantSID, &g)
 	if err != nil {
 		return err
 	}
@@ -345,10 +478,11 @@ func readBody(resp *http.Response, op string) ([]byte, error) {
 }
 
 // SuccessBodyError is a 2xx response whose body does not carry the
-// participant: CreateParticipant and FetchParticipant return it (reach it
-// with errors.As) when the body has no non-empty "sid", for example {},
-// {"status":"ok"}, null, an array or a participant page. Error() names the
-// operation, what is missing and the HTTP status, never the body.
+// participant: CreateParticipant, FetchParticipant and UpdateParticipant
+// return it (reach it with errors.As) when the body has no non-empty "sid",
+// for example {}, {"status":"ok"}, null, an array or a participant page.
+// Error() names the operation, what is missing and the HTTP status, never
+// the body.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // decodeBytes decodes the 2xx body b into v.

@@ -90,8 +90,10 @@ func TestDecodeBindings(t *testing.T) {
 			&MessagingBinding{Type: MessagingBindingTypeWhatsApp, Address: "whatsapp:+15558675310", ProxyAddress: "whatsapp:+15017122661"}},
 		{"projected", `{"type":"sms","projected_address":"+15017122661"}`,
 			&MessagingBinding{Type: MessagingBindingTypeSMS, ProjectedAddress: "+15017122661"}},
-		{"unknown type and keys ignored", `{"type":"rcs","address":"rcs:x","level":{"a":1}}`,
-			&MessagingBinding{Type: "rcs", Address: "rcs:x"}},
+		{"rcs", `{"type":"rcs","address":"rcs:+15558675310","proxy_address":"rcs:brand_agent"}`,
+			&MessagingBinding{Type: MessagingBindingTypeRCS, Address: "rcs:+15558675310", ProxyAddress: "rcs:brand_agent"}},
+		{"unknown type and keys ignored", `{"type":"messenger","address":"messenger:x","level":{"a":1}}`,
+			&MessagingBinding{Type: "messenger", Address: "messenger:x"}},
 		{"null keys empty", `{"type":"sms","address":null,"proxy_address":null}`,
 			&MessagingBinding{Type: MessagingBindingTypeSMS}},
 		{"empty object", `{}`, &MessagingBinding{}},
@@ -103,7 +105,7 @@ func TestDecodeBindings(t *testing.T) {
 			if !reflect.DeepEqual(p.MessagingBinding, tt.want) {
 				t.Errorf("MessagingBinding = %+v, want %+v", p.MessagingBinding, tt.want)
 			}
-			if b := p.MessagingBinding; b != nil && b.Type.Valid() != (b.Type == MessagingBindingTypeSMS || b.Type == MessagingBindingTypeWhatsApp) {
+			if b := p.MessagingBinding; b != nil && b.Type.Valid() != (b.Type == MessagingBindingTypeSMS || b.Type == MessagingBindingTypeWhatsApp || b.Type == MessagingBindingTypeRCS) {
 				t.Errorf("Type %q: Valid() = %v", b.Type, b.Type.Valid())
 			}
 		})

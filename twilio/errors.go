@@ -21,10 +21,11 @@ type APIError = apierror.Error
 // ParamError is an argument refused before any request is sent, so nothing
 // reached Twilio: a ConversationSid or Sid that is empty, "." or "..", not
 // valid UTF-8, holds a control character or is longer than 1024 bytes; a
-// DeleteParticipant Sid that is not an MB SID; a CreateParticipantParams
-// that Twilio would refuse (see its documentation); a ListParticipantsParams
-// value out of range. New returns it too for an accountSID that is not an
-// account SID. Field names the Twilio field ("ConversationSid", "Sid",
+// DeleteParticipant or UpdateParticipant Sid that is not an MB SID; a
+// CreateParticipantParams or UpdateParticipantParams that Twilio would
+// refuse (see their documentation); a ListParticipantsParams value out of
+// range. New, NewWithAPIKey and Client.Service return it too for an
+// accountSID, apiKeySID or chatServiceSID of the wrong form. Field names the Twilio field ("ConversationSid", "Sid",
 // "MessagingBinding.Address", "RoleSid", "PageSize", "accountSID", ...),
 // Reason says what is wrong, Vendor is "twilio". Reach it with errors.As:
 //

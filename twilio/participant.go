@@ -99,21 +99,26 @@ func (p *CreateParticipantParams) validate() error {
 	case p.ProjectedAddress != "" && p.Address != "":
 		return invalid("MessagingBinding.ProjectedAddress", "set together with MessagingBinding.Address: a projected address belongs to a chat participant")
 	}
-	if p.Attributes != "" {
+	return validateCommon(p.Attributes, p.RoleSID, p.DateCreated, p.DateUpdated)
+}
+
+// validateCommon checks the fields create and update share.
+func validateCommon(attributes, roleSID string, dateCreated, dateUpdated time.Time) error {
+	if attributes != "" {
 		switch {
-		case len(p.Attributes) > MaxAttributesLen:
-			return invalid("Attributes", fmt.Sprintf("%d bytes, more than %d", len(p.Attributes), MaxAttributesLen))
-		case !utf8.ValidString(p.Attributes) || !json.Valid([]byte(p.Attributes)):
+		case len(attributes) > MaxAttributesLen:
+			return invalid("Attributes", fmt.Sprintf("%d bytes, more than %d", len(attributes), MaxAttributesLen))
+		case !utf8.ValidString(attributes) || !json.Valid([]byte(attributes)):
 			return invalid("Attributes", "not valid JSON")
 		}
 	}
-	if p.RoleSID != "" && !pathparam.IsSID("RL", p.RoleSID) {
+	if roleSID != "" && !pathparam.IsSID("RL", roleSID) {
 		return invalid("RoleSid", "not a role SID (RL followed by 32 hex digits)")
 	}
 	for _, d := range []struct {
 		key string
 		t   time.Time
-	}{{"DateCreated", p.DateCreated}, {"DateUpdated", p.DateUpdated}} {
+	}{{"DateCreated", dateCreated}, {"DateUpdated", dateUpdated}} {
 		if !d.t.IsZero() {
 			if y := d.t.UTC().Year(); y < 0 || y > 9999 {
 				return invalid(d.key, fmt.Sprintf("year %d is outside 0..9999", y))
@@ -126,27 +131,37 @@ func (p *CreateParticipantParams) validate() error {
 // formTime is the layout of Twilio form dates: RFC 3339, UTC, whole seconds.
 const formTime = "2006-01-02T15:04:05Z"
 
+// formDate formats a form date, "" for the zero time.
+func formDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(formTime)
+}
+
 // encodeCreateForm encodes p as application/x-www-form-urlencoded, keys in
 // alphabetical order (as Twilio's own SDKs send them), escaped as
 // url.QueryEscape does. Empty fields are left out. It does not validate.
 func encodeCreateForm(p CreateParticipantParams) []byte {
-	var dc, du string
-	if !p.DateCreated.IsZero() {
-		dc = p.DateCreated.UTC().Format(formTime)
-	}
-	if !p.DateUpdated.IsZero() {
-		du = p.DateUpdated.UTC().Format(formTime)
-	}
-	fields := [...]struct{ key, v string }{
+	return encodeForm([]formField{
 		{"Attributes", p.Attributes},
-		{"DateCreated", dc},
-		{"DateUpdated", du},
+		{"DateCreated", formDate(p.DateCreated)},
+		{"DateUpdated", formDate(p.DateUpdated)},
 		{"Identity", p.Identity},
 		{"MessagingBinding.Address", p.Address},
 		{"MessagingBinding.ProjectedAddress", p.ProjectedAddress},
 		{"MessagingBinding.ProxyAddress", p.ProxyAddress},
 		{"RoleSid", p.RoleSID},
-	}
+	})
+}
+
+// formField is one key and value of a form; an empty value is not sent.
+type formField struct{ key, v string }
+
+// encodeForm returns the non-empty fields as key=value pairs joined by
+// '&', both escaped as url.QueryEscape does, in one buffer sized for the
+// worst case.
+func encodeForm(fields []formField) []byte {
 	n := 0
 	for _, f := range fields {
 		if f.v != "" {
@@ -154,13 +169,15 @@ func encodeCreateForm(p CreateParticipantParams) []byte {
 		}
 	}
 	b := make([]byte, 0, n)
+	first := true
 	for _, f := range fields {
 		if f.v == "" {
 			continue
 		}
-		if len(b) > 0 {
+		if !first {
 			b = append(b, '&')
 		}
+		first = false
 		b = appendQueryEscape(b, f.key)
 		b = append(b, '=')
 		b = appendQueryEscape(b, f.v)

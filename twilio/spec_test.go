@@ -22,6 +22,13 @@ func TestSpecValidates(t *testing.T) {
 		"ListConversationParticipants":  "GET /v1/Conversations/{ConversationSid}/Participants",
 		"FetchConversationParticipant":  "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}",
 		"DeleteConversationParticipant": "DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+		"UpdateConversationParticipant": "POST /v1/Conversations/{ConversationSid}/Participants/{Sid}",
+
+		"CreateServiceConversationParticipant": "POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
+		"ListServiceConversationParticipants":  "GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
+		"FetchServiceConversationParticipant":  "GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
+		"UpdateServiceConversationParticipant": "POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
+		"DeleteServiceConversationParticipant": "DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
 	}
 	got := map[string]string{}
 	for path, item := range doc.Paths.Map() {
@@ -49,13 +56,25 @@ func TestSpecValidates(t *testing.T) {
 			t.Errorf("Participant.%s is not nullable", name)
 		}
 	}
-	if len(p.Properties) != 12 {
-		t.Errorf("Participant has %d properties, want 12", len(p.Properties))
+	if len(p.Properties) != 13 {
+		t.Errorf("Participant has %d properties, want 13", len(p.Properties))
 	}
 	form := doc.Components.Schemas["CreateConversationParticipantRequest"].Value
 	for _, k := range []string{"Identity", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "DateCreated", "DateUpdated", "Attributes", "MessagingBinding.ProjectedAddress", "RoleSid"} {
 		if form.Properties[k] == nil {
 			t.Errorf("create form lacks %s", k)
 		}
+	}
+	update := doc.Components.Schemas["UpdateConversationParticipantRequest"].Value
+	for _, k := range []string{"Identity", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "DateCreated", "DateUpdated", "Attributes", "RoleSid", "LastReadMessageIndex", "LastReadTimestamp"} {
+		if update.Properties[k] == nil {
+			t.Errorf("update form lacks %s", k)
+		}
+	}
+	if n := len(update.Properties); n != 9 {
+		t.Errorf("update form has %d fields, want 9", n)
+	}
+	if s := doc.Components.Parameters["ChatServiceSid"]; s == nil || s.Value.Schema.Value.Pattern != "^IS[0-9a-fA-F]{32}$" {
+		t.Errorf("ChatServiceSid has no IS pattern")
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 // Defines values for MessagingBindingType.
 const (
+	MessagingBindingTypeRCS      MessagingBindingType = "rcs"
 	MessagingBindingTypeSMS      MessagingBindingType = "sms"
 	MessagingBindingTypeWhatsApp MessagingBindingType = "whatsapp"
 )
@@ -28,6 +29,8 @@ const (
 // Valid indicates whether the value is a known member of the MessagingBindingType enum.
 func (e MessagingBindingType) Valid() bool {
 	switch e {
+	case MessagingBindingTypeRCS:
+		return true
 	case MessagingBindingTypeSMS:
 		return true
 	case MessagingBindingTypeWhatsApp:
@@ -92,7 +95,7 @@ type errorBody struct {
 	Status   int                    `json:"status,omitempty"`
 }
 
-// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
+// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: sms, address} for a Group MMS participant, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: rcs, ...} with "rcs:..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
 type MessagingBinding struct {
 	// Address The participant's address, e.g. "+15558675310" or "whatsapp:+15558675310".
 	Address string `json:"address,omitempty"`
@@ -103,11 +106,11 @@ type MessagingBinding struct {
 	// ProxyAddress The Twilio address the participant talks to.
 	ProxyAddress string `json:"proxy_address,omitempty"`
 
-	// Type The channel, "sms" or "whatsapp"; another channel is kept as sent.
+	// Type The channel, "sms", "whatsapp" or "rcs"; another channel is kept as sent.
 	Type MessagingBindingType `json:"type,omitempty"`
 }
 
-// MessagingBindingType The channel, "sms" or "whatsapp"; another channel is kept as sent.
+// MessagingBindingType The channel, "sms", "whatsapp" or "rcs"; another channel is kept as sent.
 type MessagingBindingType string
 
 // PageMeta Paging metadata of a list response.
@@ -129,6 +132,9 @@ type Participant struct {
 	// Attributes JSON text metadata. Sensitive; never log it. "{}" when not set.
 	Attributes string `json:"attributes,omitempty"`
 
+	// ChatServiceSID The SID of the Conversation Service (IS...) of the conversation. Sent only on the service-scoped paths.
+	ChatServiceSID string `json:"chat_service_sid,omitempty"`
+
 	// ConversationSID The unique ID of the Conversation for this participant.
 	ConversationSID string `json:"conversation_sid,omitempty"`
 
@@ -147,7 +153,7 @@ type Participant struct {
 	// LastReadTimestamp Timestamp of last "read" message in the Conversation for the Participant.
 	LastReadTimestamp string `json:"last_read_timestamp,omitempty"`
 
-	// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
+	// MessagingBinding How a participant exchanges messages with the conversation: {type: sms, address, proxy_address} for SMS, {type: sms, address} for a Group MMS participant, {type: whatsapp, ...} with "whatsapp:+..." addresses, {type: rcs, ...} with "rcs:..." addresses, {type: sms, projected_address} for a chat participant in Group MMS; null for other chat participants. Absent keys decode as "".
 	MessagingBinding *MessagingBinding `json:"messaging_binding,omitempty"`
 
 	// RoleSID The SID of a conversation-level Role assigned to the participant.
@@ -167,8 +173,41 @@ type ParticipantPage struct {
 	Participants []Participant `json:"participants,omitempty"`
 }
 
+// updateConversationParticipantRequest The form body of UpdateConversationParticipant. No field is required; a field that is not sent is left as it is.
+type updateConversationParticipantRequest struct {
+	// Attributes An optional string metadata field you can use to store any data you wish. The string value must contain structurally valid JSON if specified. If not set, "{}" is returned.
+	Attributes *string `json:"Attributes,omitempty"`
+
+	// DateCreated The date that this resource was created (RFC 3339, e.g. 2015-12-16T22:18:37Z).
+	DateCreated *string `json:"DateCreated,omitempty"`
+
+	// DateUpdated The date that this resource was last updated (RFC 3339, e.g. 2015-12-16T22:18:37Z).
+	DateUpdated *string `json:"DateUpdated,omitempty"`
+
+	// Identity A unique string identifier for the conversation participant as Conversation User. Limited to 256 characters.
+	Identity *string `json:"Identity,omitempty"`
+
+	// LastReadMessageIndex Index of last "read" message in the Conversation for the Participant.
+	LastReadMessageIndex *int `json:"LastReadMessageIndex,omitempty"`
+
+	// LastReadTimestamp Timestamp of last "read" message in the Conversation for the Participant.
+	LastReadTimestamp *string `json:"LastReadTimestamp,omitempty"`
+
+	// MessagingBindingProjectedAddress The address of the Twilio phone number that is used in Group MMS. The literal value "null" removes it.
+	MessagingBindingProjectedAddress *string `json:"MessagingBinding.ProjectedAddress,omitempty"`
+
+	// MessagingBindingProxyAddress The address of the Twilio phone number that the participant is in contact with. The literal value "null" removes it.
+	MessagingBindingProxyAddress *string `json:"MessagingBinding.ProxyAddress,omitempty"`
+
+	// RoleSid The SID of a conversation-level Role to assign to the participant.
+	RoleSid *string `json:"RoleSid,omitempty"`
+}
+
 // webhookEnabled defines model for WebhookEnabledType.
 type webhookEnabled string
+
+// chatServiceSID defines model for ChatServiceSid.
+type chatServiceSID = string
 
 // conversationSID defines model for ConversationSid.
 type conversationSID = string
@@ -209,8 +248,53 @@ type deleteConversationParticipantParams struct {
 	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
 }
 
+// updateConversationParticipantParams defines parameters for UpdateConversationParticipant.
+type updateConversationParticipantParams struct {
+	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+}
+
+// listServiceConversationParticipantsParams defines parameters for ListServiceConversationParticipants.
+type listServiceConversationParticipantsParams struct {
+	// PageSize How many resources to return in each list page. The default is 50, and the maximum is 100.
+	PageSize *int `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// Page The page index. This value is simply for client state.
+	Page *int `form:"Page,omitempty" json:"Page,omitempty"`
+
+	// PageToken The page token. This is provided by the API.
+	PageToken *string `form:"PageToken,omitempty" json:"PageToken,omitempty"`
+}
+
+// createServiceConversationParticipantParams defines parameters for CreateServiceConversationParticipant.
+type createServiceConversationParticipantParams struct {
+	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+}
+
+// deleteServiceConversationParticipantParams defines parameters for DeleteServiceConversationParticipant.
+type deleteServiceConversationParticipantParams struct {
+	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+}
+
+// updateServiceConversationParticipantParams defines parameters for UpdateServiceConversationParticipant.
+type updateServiceConversationParticipantParams struct {
+	// XTwilioWebhookEnabled The X-Twilio-Webhook-Enabled HTTP request header. "true" makes this REST-originated change fire the conversation's webhooks.
+	XTwilioWebhookEnabled *xTwilioWebhookEnabled `json:"X-Twilio-Webhook-Enabled,omitempty"`
+}
+
 // createConversationParticipantFormdataRequestBody defines body for CreateConversationParticipant for application/x-www-form-urlencoded ContentType.
 type createConversationParticipantFormdataRequestBody = createConversationParticipantRequest
+
+// updateConversationParticipantFormdataRequestBody defines body for UpdateConversationParticipant for application/x-www-form-urlencoded ContentType.
+type updateConversationParticipantFormdataRequestBody = updateConversationParticipantRequest
+
+// createServiceConversationParticipantFormdataRequestBody defines body for CreateServiceConversationParticipant for application/x-www-form-urlencoded ContentType.
+type createServiceConversationParticipantFormdataRequestBody = createConversationParticipantRequest
+
+// updateServiceConversationParticipantFormdataRequestBody defines body for UpdateServiceConversationParticipant for application/x-www-form-urlencoded ContentType.
+type updateServiceConversationParticipantFormdataRequestBody = updateConversationParticipantRequest
 
 // requestEditorFn is the function signature for the RequestEditor callback function
 type requestEditorFn func(ctx context.Context, req *http.Request) error
@@ -339,6 +423,144 @@ func (c *rawClient) DeleteConversationParticipant(ctx context.Context, conversat
 // Corresponds with GET /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchConversationParticipant` operationId).
 func (c *rawClient) FetchConversationParticipant(ctx context.Context, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity, reqEditors ...requestEditorFn) (*http.Response, error) {
 	req, err := newFetchConversationParticipantRequest(ctx, c.Server, conversationSID, participantSIDOrIdentity)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateConversationParticipantWithBody Update an existing participant in the conversation
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `UpdateConversationParticipant` operationId).
+func (c *rawClient) UpdateConversationParticipantWithBody(ctx context.Context, conversationSID conversationSID, participantSID participantSID, params *updateConversationParticipantParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateConversationParticipantRequestWithBody(ctx, c.Server, conversationSID, participantSID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateConversationParticipantWithFormdataBody Update an existing participant in the conversation
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v1/Conversations/{ConversationSid}/Participants/{Sid} (the `UpdateConversationParticipant` operationId).
+func (c *rawClient) UpdateConversationParticipantWithFormdataBody(ctx context.Context, conversationSID conversationSID, participantSID participantSID, params *updateConversationParticipantParams, body updateConversationParticipantFormdataRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateConversationParticipantRequestWithFormdataBody(ctx, c.Server, conversationSID, participantSID, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListServiceConversationParticipants Retrieve a list of all participants of a conversation of a Conversation Service
+//
+// Corresponds with GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants (the `ListServiceConversationParticipants` operationId).
+func (c *rawClient) ListServiceConversationParticipants(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, params *listServiceConversationParticipantsParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newListServiceConversationParticipantsRequest(ctx, c.Server, chatServiceSID, conversationSID, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateServiceConversationParticipantWithBody Add a new participant to a conversation of a Conversation Service
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants (the `CreateServiceConversationParticipant` operationId).
+func (c *rawClient) CreateServiceConversationParticipantWithBody(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, params *createServiceConversationParticipantParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newCreateServiceConversationParticipantRequestWithBody(ctx, c.Server, chatServiceSID, conversationSID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateServiceConversationParticipantWithFormdataBody Add a new participant to a conversation of a Conversation Service
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants (the `CreateServiceConversationParticipant` operationId).
+func (c *rawClient) CreateServiceConversationParticipantWithFormdataBody(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, params *createServiceConversationParticipantParams, body createServiceConversationParticipantFormdataRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newCreateServiceConversationParticipantRequestWithFormdataBody(ctx, c.Server, chatServiceSID, conversationSID, params, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteServiceConversationParticipant Remove a participant from a conversation of a Conversation Service
+//
+// Corresponds with DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid} (the `DeleteServiceConversationParticipant` operationId).
+func (c *rawClient) DeleteServiceConversationParticipant(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *deleteServiceConversationParticipantParams, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newDeleteServiceConversationParticipantRequest(ctx, c.Server, chatServiceSID, conversationSID, participantSID, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FetchServiceConversationParticipant Fetch a participant of a conversation of a Conversation Service
+//
+// Corresponds with GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid} (the `FetchServiceConversationParticipant` operationId).
+func (c *rawClient) FetchServiceConversationParticipant(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newFetchServiceConversationParticipantRequest(ctx, c.Server, chatServiceSID, conversationSID, participantSIDOrIdentity)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateServiceConversationParticipantWithBody Update a participant of a conversation of a Conversation Service
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid} (the `UpdateServiceConversationParticipant` operationId).
+func (c *rawClient) UpdateServiceConversationParticipantWithBody(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *updateServiceConversationParticipantParams, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateServiceConversationParticipantRequestWithBody(ctx, c.Server, chatServiceSID, conversationSID, participantSID, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateServiceConversationParticipantWithFormdataBody Update a participant of a conversation of a Conversation Service
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid} (the `UpdateServiceConversationParticipant` operationId).
+func (c *rawClient) UpdateServiceConversationParticipantWithFormdataBody(ctx context.Context, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *updateServiceConversationParticipantParams, body updateServiceConversationParticipantFormdataRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateServiceConversationParticipantRequestWithFormdataBody(ctx, c.Server, chatServiceSID, conversationSID, participantSID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -539,6 +761,328 @@ func newFetchConversationParticipantRequest(ctx context.Context, server string, 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// newUpdateConversationParticipantRequestWithFormdataBody calls the generic UpdateConversationParticipant builder with application/x-www-form-urlencoded body
+func newUpdateConversationParticipantRequestWithFormdataBody(ctx context.Context, server string, conversationSID conversationSID, participantSID participantSID, params *updateConversationParticipantParams, body updateConversationParticipantFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return newUpdateConversationParticipantRequestWithBody(ctx, server, conversationSID, participantSID, params, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// newUpdateConversationParticipantRequestWithBody constructs an http.Request for the UpdateConversationParticipant method, with any body, and a specified content type
+func newUpdateConversationParticipantRequestWithBody(ctx context.Context, server string, conversationSID conversationSID, participantSID participantSID, params *updateConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(conversationSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(participantSID))
+
+	queryURL, err := opurl.Join(server, "/v1/Conversations/%s/Participants/%s", pathParam0, pathParam1)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XTwilioWebhookEnabled != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Twilio-Webhook-Enabled", *params.XTwilioWebhookEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Twilio-Webhook-Enabled", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// newListServiceConversationParticipantsRequest constructs an http.Request for the ListServiceConversationParticipants method
+func newListServiceConversationParticipantsRequest(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, params *listServiceConversationParticipantsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(chatServiceSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationSID))
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/Services/%s/Conversations/%s/Participants", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "PageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "Page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "PageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// newCreateServiceConversationParticipantRequestWithFormdataBody calls the generic CreateServiceConversationParticipant builder with application/x-www-form-urlencoded body
+func newCreateServiceConversationParticipantRequestWithFormdataBody(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, params *createServiceConversationParticipantParams, body createServiceConversationParticipantFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return newCreateServiceConversationParticipantRequestWithBody(ctx, server, chatServiceSID, conversationSID, params, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// newCreateServiceConversationParticipantRequestWithBody constructs an http.Request for the CreateServiceConversationParticipant method, with any body, and a specified content type
+func newCreateServiceConversationParticipantRequestWithBody(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, params *createServiceConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(chatServiceSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationSID))
+
+	queryURL, err := opurl.Join(server, "/v1/Services/%s/Conversations/%s/Participants", pathParam0, pathParam1)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XTwilioWebhookEnabled != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Twilio-Webhook-Enabled", *params.XTwilioWebhookEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Twilio-Webhook-Enabled", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// newDeleteServiceConversationParticipantRequest constructs an http.Request for the DeleteServiceConversationParticipant method
+func newDeleteServiceConversationParticipantRequest(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *deleteServiceConversationParticipantParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(chatServiceSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationSID))
+
+	var pathParam2 string
+
+	pathParam2 = url.PathEscape(string(participantSID))
+
+	queryURL, err := opurl.Join(server, "/v1/Services/%s/Conversations/%s/Participants/%s", pathParam0, pathParam1, pathParam2)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, queryURL, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XTwilioWebhookEnabled != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Twilio-Webhook-Enabled", *params.XTwilioWebhookEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Twilio-Webhook-Enabled", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// newFetchServiceConversationParticipantRequest constructs an http.Request for the FetchServiceConversationParticipant method
+func newFetchServiceConversationParticipantRequest(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSIDOrIdentity participantSIDOrIdentity) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(chatServiceSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationSID))
+
+	var pathParam2 string
+
+	pathParam2 = url.PathEscape(string(participantSIDOrIdentity))
+
+	queryURL, err := opurl.Join(server, "/v1/Services/%s/Conversations/%s/Participants/%s", pathParam0, pathParam1, pathParam2)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, queryURL, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// newUpdateServiceConversationParticipantRequestWithFormdataBody calls the generic UpdateServiceConversationParticipant builder with application/x-www-form-urlencoded body
+func newUpdateServiceConversationParticipantRequestWithFormdataBody(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *updateServiceConversationParticipantParams, body updateServiceConversationParticipantFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return newUpdateServiceConversationParticipantRequestWithBody(ctx, server, chatServiceSID, conversationSID, participantSID, params, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// newUpdateServiceConversationParticipantRequestWithBody constructs an http.Request for the UpdateServiceConversationParticipant method, with any body, and a specified content type
+func newUpdateServiceConversationParticipantRequestWithBody(ctx context.Context, server string, chatServiceSID chatServiceSID, conversationSID conversationSID, participantSID participantSID, params *updateServiceConversationParticipantParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(chatServiceSID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationSID))
+
+	var pathParam2 string
+
+	pathParam2 = url.PathEscape(string(participantSID))
+
+	queryURL, err := opurl.Join(server, "/v1/Services/%s/Conversations/%s/Participants/%s", pathParam0, pathParam1, pathParam2)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, queryURL, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XTwilioWebhookEnabled != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Twilio-Webhook-Enabled", *params.XTwilioWebhookEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Twilio-Webhook-Enabled", headerParam0)
+		}
+
 	}
 
 	return req, nil

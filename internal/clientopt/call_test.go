@@ -269,3 +269,52 @@ func TestCallIdempotentOption(t *testing.T) {
 		t.Errorf("Idempotent.Apply: %v, %+v", err, s)
 	}
 }
+
+// waitCounter is a transport.Limiter that counts its waits.
+type waitCounter struct{ n int }
+
+func (w *waitCounter) Wait(context.Context) error { w.n++; return nil }
+
+// The client's Limiter reaches the transport: it is waited on before the
+// attempt.
+func TestTransportLimiter(t *testing.T) {
+	l := &waitCounter{}
+	s := Settings{
+		Limiter: l,
+		Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(200, "ok"), nil
+		}),
+	}
+	c := s.Transport("acme", nil, nil, transport.Redaction{})
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if l.n != 1 {
+		t.Errorf("%d waits, want 1", l.n)
+	}
+}
+
+// A per-call Limiter reaches the call's CallOptions.
+func TestCallLimiter(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 1})
+	l := &waitCounter{}
+	ctx, err := Call(context.Background(), e.caller, false, []Option{optFunc(func(s *Settings) error { s.Limiter = l; return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/x", nil)
+	c := (&Settings{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(200, "ok"), nil
+	})}).Transport("acme", nil, nil, transport.Redaction{})
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if l.n != 1 {
+		t.Errorf("%d waits of the per-call limiter, want 1", l.n)
+	}
+}

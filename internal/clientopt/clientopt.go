@@ -57,6 +57,10 @@ type Settings struct {
 	// Response receives the final response of one call
 	// (option.WithResponseInto). Per call only.
 	Response *transport.Response
+	// Limiter is waited on before every attempt (option.WithLimiter): on
+	// a client for all its calls, per call for that call's attempts (after
+	// the client's).
+	Limiter transport.Limiter
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
@@ -91,6 +95,7 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		Redact:         redact,
 		Header:         h,
 		DecodeError:    decode,
+		Limiter:        s.Limiter,
 	})
 }
 
@@ -234,6 +239,7 @@ func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (c
 		AttemptTimeout: s.AttemptTimeout,
 		Idempotent:     idempotent || s.Idempotent,
 		Response:       s.Response,
+		Limiter:        s.Limiter,
 	}), nil
 }
 

@@ -117,6 +117,9 @@ type Options struct {
 	// already set. It must tolerate any body: HTML, empty, truncated. It
 	// need not redact: Redact.Secrets are removed from the fields after it.
 	DecodeError func(*apierror.Error)
+	// Limiter, when set, is waited on before every attempt and told of
+	// every 429 pause when it is a Pauser (limiter.go).
+	Limiter Limiter
 }
 
 // Client sends requests with the retry policy of this package. It is safe for
@@ -134,6 +137,7 @@ type Client struct {
 	maxRetries     int
 	attemptTimeout time.Duration
 	pause          pauseGate
+	limiter        Limiter
 }
 
 // pauseGate holds back every attempt of a Client until the time a 429 asked
@@ -203,12 +207,20 @@ func (e *pauseStop) Error() string {
 // gate is the outermost RoundTripper: every attempt, first or retry, waits
 // out the client's shared 429 pause before it is sent.
 type gate struct {
-	rt    http.RoundTripper
-	pause *pauseGate
+	rt      http.RoundTripper
+	pause   *pauseGate
+	limiter Limiter
 }
 
 func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := g.pause.wait(r.Context()); err != nil {
+	err := g.pause.wait(r.Context())
+	if err == nil && g.limiter != nil {
+		err = limit(r.Context(), g.limiter)
+	}
+	if co := callOptionsOf(r.Context()); err == nil && co != nil && co.Limiter != nil {
+		err = limit(r.Context(), co.Limiter)
+	}
+	if err != nil {
 		if r.Body != nil {
 			r.Body.Close()
 		}
@@ -287,6 +299,9 @@ type CallOptions struct {
 	Idempotent bool
 	// Response, when set, is filled with the final response of the call.
 	Response *Response
+	// Limiter, when set, is waited on before every attempt of the call,
+	// after the client's, and told of its 429 pauses (limiter.go).
+	Limiter Limiter
 }
 
 // Response is what a call's final response said, for the caller to keep:
@@ -387,6 +402,7 @@ func New(o Options) *Client {
 
 		maxRetries:     o.MaxRetries,
 		attemptTimeout: o.AttemptTimeout,
+		limiter:        o.Limiter,
 	}
 	// go-retryablehttp calls HTTPClient.CloseIdleConnections whenever a call
 	// gives up or its wait is cancelled, which would drop every idle
@@ -395,8 +411,9 @@ func New(o Options) *Client {
 	// attempt's timeout); attemptTimeout bounds the attempt, headers and
 	// success body.
 	hc.Transport = keepIdle{gate{
-		rt:    attemptTimeout{rt: hc.Transport, d: o.AttemptTimeout, maxBody: o.MaxResponseBytes},
-		pause: &c.pause,
+		rt:      attemptTimeout{rt: hc.Transport, d: o.AttemptTimeout, maxBody: o.MaxResponseBytes},
+		pause:   &c.pause,
+		limiter: o.Limiter,
 	}}
 	hc.Timeout = 0 // attemptTimeout bounds each attempt, at a fraction of the cost
 
@@ -973,8 +990,9 @@ func (c *Client) decide(ctx context.Context, resp *http.Response, err error) (bo
 		var paused *pauseStop
 		var tooLarge *bodyTooLargeError
 		var redirected *RedirectError
+		var limited *LimiterError
 		switch {
-		case errors.As(err, &paused):
+		case errors.As(err, &paused), errors.As(err, &limited):
 			return false, err
 		case errors.As(err, &tooLarge), errors.As(err, &redirected):
 			return false, nil
@@ -1002,6 +1020,12 @@ func (c *Client) decide(ctx context.Context, resp *http.Response, err error) (bo
 				_, last = st.lastError()
 			}
 			c.pause.pauseUntil(time.Now().Add(wait), last)
+			if c.limiter != nil {
+				sharePause(ctx, c.limiter, time.Now().Add(wait))
+			}
+			if co := callOptionsOf(ctx); co != nil && co.Limiter != nil {
+				sharePause(ctx, co.Limiter, time.Now().Add(wait))
+			}
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 			return false, &serverWaitStop{status: resp.StatusCode, wait: wait, reason: "passes the context deadline"}

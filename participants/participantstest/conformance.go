@@ -72,6 +72,11 @@ type Capabilities struct {
 	// besides Participant.ParticipantID, which every provider takes. The
 	// others are Unimplemented before any request.
 	Lookup Identities
+	// AddMethod is the HTTP method of the request that adds a participant
+	// ("POST", ...), at which the Add faults are aimed with Fault.Method: set
+	// it when Add may read before it adds. "" aims them at Add's first
+	// request, whatever its method.
+	AddMethod string
 	// RemoveMethod is the HTTP method of the request that removes a
 	// participant ("" means DELETE), at which the Remove faults are aimed
 	// with Fault.Method, since a Remove may read before it removes.
@@ -390,11 +395,12 @@ func testFieldStatus(t *testing.T, h Harness, f *Fixture) {
 // second one.
 func testRetryAfterLostResponse(t *testing.T, h Harness, f *Fixture) {
 	before := f.Count(f.Conversation)
-	f.Fake.InjectFaults(Fault{CommitThenDrop: true})
+	f.Fake.InjectFaults(Fault{Method: f.Caps.AddMethod, CommitThenDrop: true})
 	res, err := f.Client.Add(ctx, f.Conversation, f.Person(8))
 	if err != nil {
 		t.Fatalf("Add: %v", err)
 	}
+	checkFaultsHit(t, f)
 	checkResult(t, f, h.Name, res, present(f))
 	if got := f.Count(f.Conversation); got != before+1 {
 		t.Errorf("participants = %d, want %d (exactly one)", got, before+1)
@@ -404,25 +410,34 @@ func testRetryAfterLostResponse(t *testing.T, h Harness, f *Fixture) {
 // testRetryOn503: a 503 (with an HTML body) is retried.
 func testRetryOn503(t *testing.T, h Harness, f *Fixture) {
 	before := f.Count(f.Conversation)
-	f.Fake.InjectFaults(Fault{Status: http.StatusServiceUnavailable, Body: "<html><body>503 Service Unavailable</body></html>", Header: http.Header{"Content-Type": {"text/html"}}})
+	f.Fake.InjectFaults(unavailable(f.Caps.AddMethod))
 	res, err := f.Client.Add(ctx, f.Conversation, f.Person(9))
 	if err != nil {
 		t.Fatalf("Add: %v", err)
 	}
+	checkFaultsHit(t, f)
 	checkResult(t, f, h.Name, res, added(f))
 	if got := f.Count(f.Conversation); got != before+1 {
 		t.Errorf("participants = %d, want %d", got, before+1)
 	}
 }
 
-// testRetryOn429: a 429 is retried, once.
+// testRetryOn429: a 429 is retried, once: the Add costs one request more
+// than an Add without it.
 func testRetryOn429(t *testing.T, _ Harness, f *Fixture) {
-	f.Fake.InjectFaults(Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
+	before := f.Fake.Requests()
+	if _, err := f.Client.Add(ctx, f.Conversation, f.Person(11)); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	plain := f.Fake.Requests() - before
+	before = f.Fake.Requests()
+	f.Fake.InjectFaults(Fault{Method: f.Caps.AddMethod, Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
 	if _, err := f.Client.Add(ctx, f.Conversation, f.Person(10)); err != nil {
 		t.Fatalf("Add: %v", err)
 	}
-	if n := f.Fake.Requests(); n != 2 {
-		t.Errorf("requests = %d, want 2", n)
+	checkFaultsHit(t, f)
+	if n := f.Fake.Requests() - before; n != plain+1 {
+		t.Errorf("requests = %d, want %d (an Add without a 429 sends %d, plus one retry)", n, plain+1, plain)
 	}
 }
 

@@ -1,0 +1,338 @@
+package participants
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/conversekit/conversekit/internal/clientopt"
+)
+
+// clock is a settable time for the adaptive limiter's measure.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func testAdaptive(t *testing.T) (*adaptiveLimiter, *clock) {
+	t.Helper()
+	c := &clock{t: time.Unix(1_700_000_000, 0)} // on a bucket boundary
+	a := newAdaptiveLimiter()
+	a.now = c.now
+	return a, c
+}
+
+// waits makes n attempts at the clock's time.
+func waits(t *testing.T, a *adaptiveLimiter, n int) {
+	t.Helper()
+	for range n {
+		if err := a.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestAdaptiveNoLimitUntilA429(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 1000) // no limit: 1000 at once
+	if a.limit() != rate.Inf {
+		t.Fatalf("limit %v before any 429", a.limit())
+	}
+	c.t = c.t.Add(3 * time.Second)
+	a.grow() // nothing to grow
+	if a.limit() != rate.Inf {
+		t.Fatalf("limit %v", a.limit())
+	}
+}
+
+func TestAdaptiveLearnsFromTheSecondBeforeThe429(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 50)
+	c.t = c.t.Add(600 * time.Millisecond)
+	waits(t, a, 50)
+	c.t = c.t.Add(300 * time.Millisecond)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, 95) {
+		t.Fatalf("limit %v after 100 attempts in the second before, want 95", got)
+	}
+	// Another 429 of the same pause is the same event.
+	c.t = c.t.Add(500 * time.Millisecond)
+	if err := a.Pause(context.Background(), c.t.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if !near(float64(a.limit()), 95) || !a.pausedUntil.Equal(c.t.Add(2*time.Second)) {
+		t.Fatalf("limit %v, paused until %v", a.limit(), a.pausedUntil)
+	}
+	// A 429 inside the pause asking less does not shorten it.
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if !a.pausedUntil.Equal(c.t.Add(2 * time.Second)) {
+		t.Fatalf("paused until %v: shortened", a.pausedUntil)
+	}
+}
+
+func TestAdaptiveOldBucketsLeaveTheMeasure(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 60) // bucket 0
+	c.t = c.t.Add(500 * time.Millisecond)
+	waits(t, a, 40) // bucket 50
+	// 1.0s later bucket 0 is out (the buckets of the measure are 1..100).
+	c.t = c.t.Add(500 * time.Millisecond)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, 38) {
+		t.Fatalf("limit %v; want 0.95 x the 40 of the last second", got)
+	}
+	// Long after, everything is out: too few samples, the limit stays.
+	c.t = c.t.Add(10 * time.Second)
+	waits(t, a, 19)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); got < 38 {
+		t.Fatalf("limit %v after a 429 with 19 samples", got)
+	}
+}
+
+func TestAdaptiveFewSamplesLeaveItToThePause(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, adaptiveMinSamples-1)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if a.limit() != rate.Inf || !a.pausedUntil.Equal(c.t.Add(time.Second)) {
+		t.Fatalf("limit %v, paused until %v", a.limit(), a.pausedUntil)
+	}
+	// Exactly the minimum is a measure.
+	c.t = c.t.Add(2 * time.Second)
+	waits(t, a, adaptiveMinSamples)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, 0.95*adaptiveMinSamples) {
+		t.Fatalf("limit %v", got)
+	}
+}
+
+func TestAdaptiveNeverRaisedByA429(t *testing.T) {
+	a, c := testAdaptive(t)
+	a.lim.SetLimit(1000) // as if learned before
+	a.lim.SetBurst(1000)
+	a.grown = c.t
+	waits(t, a, 40)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, 38) {
+		t.Fatalf("limit %v", got)
+	}
+	c.t = c.t.Add(2 * time.Second)
+	waits(t, a, 30) // the burst was 1000: no wait in real time
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, 28.5) {
+		t.Fatalf("limit %v; want the lower measure", got)
+	}
+	c.t = c.t.Add(2 * time.Second)
+	waits(t, a, 35)
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// (It grew for the second after the last pause, no more.)
+	if got := float64(a.limit()); !near(got, 28.5*(1+adaptiveGrowth)) {
+		t.Fatalf("limit %v; a higher measure must not raise it", got)
+	}
+}
+
+func TestAdaptiveGrowsWithoutA429(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 100)
+	until := c.t.Add(time.Second)
+	if err := a.Pause(context.Background(), until); err != nil {
+		t.Fatal(err)
+	}
+	// During the pause, and less than a second after it: no growth.
+	c.t = until.Add(-time.Millisecond)
+	a.grow()
+	c.t = until.Add(999 * time.Millisecond)
+	a.grow()
+	if !near(float64(a.limit()), 95) {
+		t.Fatalf("limit %v", a.limit())
+	}
+	// 2.5s after the pause: two seconds of growth, the half counts later.
+	c.t = until.Add(2500 * time.Millisecond)
+	a.grow()
+	want := 95 * (1 + adaptiveGrowth) * (1 + adaptiveGrowth)
+	if got := float64(a.limit()); !near(got, want) {
+		t.Fatalf("limit %v, want %v", got, want)
+	}
+	c.t = until.Add(3000 * time.Millisecond)
+	a.grow()
+	want *= 1 + adaptiveGrowth
+	if got := float64(a.limit()); !near(got, want) {
+		t.Fatalf("limit %v, want %v", got, want)
+	}
+	// Wait grows it too.
+	c.t = until.Add(4000 * time.Millisecond)
+	a.lim.SetBurst(100)
+	waits(t, a, 1)
+	want *= 1 + adaptiveGrowth
+	if got := float64(a.limit()); !near(got, want) {
+		t.Fatalf("limit %v, want %v", got, want)
+	}
+}
+
+func TestAdaptiveWaitRefusals(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 20)
+	if err := a.Pause(context.Background(), c.t); err != nil { // 19/s
+		t.Fatal(err)
+	}
+	a.lim.SetLimit(0.5) // one every two seconds
+	a.grown = c.t
+	waits(t, a, 1) // the burst
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := a.Wait(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		t.Errorf("Wait = %v; want DeadlineExceeded at once", err)
+	}
+	done, cancelDone := context.WithCancel(context.Background())
+	cancelDone()
+	if err := a.Wait(done); !errors.Is(err, context.Canceled) {
+		t.Errorf("Wait on a done context = %v", err)
+	}
+}
+
+func TestAdaptiveAdvanceInOrder(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 5)
+	e := a.epoch
+	c.t = c.t.Add(-50 * time.Millisecond) // a clock that goes back: no change
+	waits(t, a, 5)
+	if a.epoch != e || a.count[e%adaptiveBuckets] != 10 {
+		t.Errorf("epoch %d (was %d), count %d", a.epoch, e, a.count[e%adaptiveBuckets])
+	}
+	c.t = c.t.Add(80 * time.Millisecond) // 3 buckets on
+	waits(t, a, 1)
+	if a.epoch != e+3 || a.count[(e+3)%adaptiveBuckets] != 1 || a.count[e%adaptiveBuckets] != 10 {
+		t.Errorf("epoch %d, counts %d and %d", a.epoch-e, a.count[(e+3)%adaptiveBuckets], a.count[e%adaptiveBuckets])
+	}
+	c.t = c.t.Add(990 * time.Millisecond) // 99 more: bucket e+3 stays, e goes
+	waits(t, a, 1)
+	if a.count[e%adaptiveBuckets] != 0 || a.count[(e+3)%adaptiveBuckets] != 1 {
+		t.Errorf("counts %d and %d", a.count[e%adaptiveBuckets], a.count[(e+3)%adaptiveBuckets])
+	}
+	c.t = c.t.Add(time.Second) // exactly 100 buckets on: all out
+	waits(t, a, 1)
+	total := 0
+	for _, n := range a.count {
+		total += n
+	}
+	if total != 1 {
+		t.Errorf("%d attempts counted after a full second", total)
+	}
+}
+
+// recordingProvider keeps the CallOptions of each Add.
+type recordingProvider struct {
+	stubProvider
+	mu   sync.Mutex
+	opts []CallOptions
+}
+
+func (p *recordingProvider) Add(ctx context.Context, conv string, pt Participant, o CallOptions) (*Result, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.opts = append(p.opts, o)
+	return p.stubProvider.Add(ctx, conv, pt, o)
+}
+
+// limiterOf is the per-call limiter the Add's request options set.
+func limiterOf(t *testing.T, o CallOptions) Limiter {
+	t.Helper()
+	var s clientopt.Settings
+	for _, ro := range o.RequestOptions {
+		if err := ro.Apply(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s.Limiter
+}
+
+// Without a limit, every Add of one bulk add gets the same adaptive
+// limiter; with one, or WithoutAdaptiveLimit, none.
+func TestBulkAddsGetOneAdaptiveLimiter(t *testing.T) {
+	ps := []Participant{{Email: "a@example.com"}, {Email: "b@example.com"}, {Email: "c@example.com"}}
+	for name, tc := range map[string]struct {
+		opts     []BulkOption
+		adaptive bool
+	}{
+		"default":       {nil, true},
+		"with add opts": {[]BulkOption{WithAddOptions(WithRequestOptions())}, true},
+		"rate limit":    {[]BulkOption{WithRateLimit(1000, 10)}, false},
+		"limiter":       {[]BulkOption{WithLimiter(rate.NewLimiter(rate.Inf, 1))}, false},
+		"without":       {[]BulkOption{WithoutAdaptiveLimit()}, false},
+	} {
+		p := &recordingProvider{}
+		for i, r := range New(p).AddMany(context.Background(), "conv", ps, tc.opts...) {
+			if r.Err != nil {
+				t.Fatalf("%s #%d: %v", name, i, r.Err)
+			}
+		}
+		var first Limiter
+		for i, o := range p.opts {
+			l := limiterOf(t, o)
+			if _, ok := l.(*adaptiveLimiter); ok != tc.adaptive {
+				t.Errorf("%s: Add %d has limiter %T", name, i, l)
+			}
+			if i == 0 {
+				first = l
+			} else if l != first {
+				t.Errorf("%s: Add %d has another limiter", name, i)
+			}
+		}
+		if len(p.opts) != len(ps) {
+			t.Errorf("%s: %d Adds", name, len(p.opts))
+		}
+	}
+	// Two bulk adds learn apart.
+	p := &recordingProvider{}
+	c := New(p)
+	c.AddMany(context.Background(), "conv", ps[:1])
+	c.AddMany(context.Background(), "conv", ps[:1])
+	if limiterOf(t, p.opts[0]) == limiterOf(t, p.opts[1]) {
+		t.Error("two bulk adds share one adaptive limiter")
+	}
+}
+
+// A pause that later 429s extended holds the growth back even when more
+// than a second has passed since the limit was set.
+func TestAdaptiveNoGrowthDuringAnExtendedPause(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 100)
+	until := c.t.Add(time.Second)
+	if err := a.Pause(context.Background(), until); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(500 * time.Millisecond)
+	if err := a.Pause(context.Background(), until.Add(5*time.Second)); err != nil { // same event, longer
+		t.Fatal(err)
+	}
+	c.t = until.Add(2500 * time.Millisecond) // 2s after the limit was set, still paused
+	a.grow()
+	if got := float64(a.limit()); !near(got, 95) {
+		t.Fatalf("limit %v grew during the pause", got)
+	}
+}

@@ -1,0 +1,307 @@
+package participants
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/sunshine"
+)
+
+// SunshineOptions configure the Sunshine Conversations provider.
+type SunshineOptions struct {
+	// AppID is the Sunshine app the conversations belong to. Required.
+	AppID string
+	// SubscribeSDKClient sends subscribeSDKClient: true with every join, so
+	// that the user's SDK client is subscribed to the conversation at once
+	// (push notifications). false is sent otherwise.
+	SubscribeSDKClient bool
+}
+
+type sunshineProvider struct {
+	c *sunshine.Client
+	o SunshineOptions
+}
+
+// Sunshine returns the Provider for Sunshine Conversations v2 over c: Add
+// joins (POST /v2/apps/{appId}/conversations/{conversationId}/join), Remove
+// leaves (POST …/leave), List, Get and the ensure checks list
+// (GET …/participants, cursor pages of up to 100).
+//
+// Mapping: ID → userId (the Sunshine user ID), ExternalID → userExternalId
+// (your externalId of the user), ParticipantID → participantId (Remove) or
+// the participant's id (Get). Email, Phone, Identifier, Attributes, Status,
+// Kind user or bot, WithAdmin and WithRole are not expressible: Unimplemented
+// before any request. Participants are users of the app: join answers 404
+// (NotFound, Field ID or ExternalID) for a user that does not exist.
+//
+// Ensure semantics. Sunshine does not document a join of a user who is
+// already a participant, so Add reads first: it lists the conversation and
+// answers AlreadyPresent, with no join, when the user is there, and joins
+// (Added) only when not. Two Adds of the same user racing (in two processes,
+// or concurrent Adds here) may both read "absent" and both join: when the
+// second join is refused (409, or a 400 that is not about the conversation's
+// size), Add reads again and answers AlreadyPresent when the user is there;
+// if Sunshine accepted a second join with 201, both Adds answer Added (an
+// undocumented answer can say no more). A join answer lost in transit is
+// retried by the transport and settles the same way.
+//
+// Errors. A join on a full conversation (400 "Too many participants") and
+// a join on a conversation that is not sdkGroup (join works only on sdkGroup
+// conversations; Sunshine does not document the answer, so a 400 is
+// followed by a read of the conversation's type) are FailedPrecondition:
+// the conversation's state refuses the call, retrying does not help, and
+// the caller must change the conversation (remove someone, use an sdkGroup
+// conversation). A leave answered 404 not_found ("User is not a member of
+// the conversation") is AlreadyAbsent; 404 conversation_not_found is
+// NotFound; any other 404 is settled by reading the conversation: it exists,
+// AlreadyAbsent; it does not, NotFound.
+//
+// Result.As and Member.As reach the *sunshine.Participant (Result.ID is its
+// id). A Removed or AlreadyAbsent Result carries the ParticipantID the
+// request named, if any, and no vendor record (leave answers {}).
+func Sunshine(c *sunshine.Client, o SunshineOptions) Provider {
+	return &sunshineProvider{c: c, o: o}
+}
+
+const sunshineName = "sunshine"
+
+func (p *sunshineProvider) Name() string { return sunshineName }
+
+// ErrorCode classifies the errors of the Sunshine client: FailedPrecondition
+// for a join refused with "Too many participants", else the code of the
+// status of its *APIError, InvalidArgument for a refused argument,
+// Unavailable for transport errors, Unknown otherwise.
+func (p *sunshineProvider) ErrorCode(err error) ErrorCode {
+	if sunshine.IsTooManyParticipants(err) {
+		return FailedPrecondition
+	}
+	return classify(err)
+}
+
+// sunshineFields are the facade names of the sunshine client's arguments.
+var sunshineFields = map[string]string{
+	"appID":               "SunshineOptions.AppID",
+	"body.userId":         "ID",
+	"body.userExternalId": "ExternalID",
+	"body.participantId":  "ParticipantID",
+	"params.Size":         "WithPageSize",
+}
+
+// check refuses what no Sunshine call can carry: no client, a Kind other
+// than contact, WithAdmin.
+func (p *sunshineProvider) check(pt *Participant, o *CallOptions) error {
+	if p.c == nil {
+		return Errorf(InvalidArgument, sunshineName, "client", "nil *sunshine.Client")
+	}
+	if err := refuse(sunshineName, pt.Kind != "" && pt.Kind != KindContact, "Kind", "participants are users of the app"); err != nil {
+		return err
+	}
+	return refuse(sunshineName, o.AdminID != "", "WithAdmin", "the API key acts, not an agent")
+}
+
+func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+	if err := p.check(&pt, &o); err != nil {
+		return nil, err
+	}
+	if err := refuse(sunshineName, pt.Attributes != nil, "Attributes", "join carries no attributes"); err != nil {
+		return nil, err
+	}
+	if err := refuse(sunshineName, pt.Status != "", "Status", "participants have no status"); err != nil {
+		return nil, err
+	}
+	if err := refuse(sunshineName, o.RoleSID != "", "WithRole", "Sunshine has no participant roles"); err != nil {
+		return nil, err
+	}
+	var jopts []sunshine.JoinOption
+	if p.o.SubscribeSDKClient {
+		jopts = append(jopts, sunshine.WithSubscribeSDKClient())
+	}
+	var body sunshine.JoinBody
+	switch {
+	case pt.ID != "":
+		body = sunshine.JoinByUserID(pt.ID, jopts...)
+	case pt.ExternalID != "":
+		body = sunshine.JoinByExternalID(pt.ExternalID, jopts...)
+	default:
+		return nil, noIdentity(sunshineName, &pt)
+	}
+	if o.BeforeAdd != nil {
+		if err := o.BeforeAdd(&body); err != nil {
+			return nil, &Error{Code: InvalidArgument, Provider: sunshineName, Field: "BeforeAdd", Err: err}
+		}
+	}
+	if err := body.Validate(); err != nil {
+		return nil, wrapFields(sunshineName, err, sunshineFields)
+	}
+	opts := vendorOptions(&o)
+	member := joined(body)
+	found, err := p.find(ctx, conversationID, member, opts)
+	switch {
+	case err != nil:
+		return nil, wrapFields(sunshineName, err, sunshineFields)
+	case found != nil:
+		return sunshineResult(found, AlreadyPresent), nil
+	}
+	created, err := p.c.JoinConversation(ctx, p.o.AppID, conversationID, body, opts...)
+	if err == nil {
+		return sunshineResult(created, Added), nil
+	}
+	return p.joinFailed(ctx, conversationID, body, member, err, opts)
+}
+
+// joined returns the test that a listed participant is the user body joins.
+func joined(body sunshine.JoinBody) func(*sunshine.Participant) bool {
+	if id := body.UserID(); id != "" {
+		return func(sp *sunshine.Participant) bool { return sp.UserID == id }
+	}
+	ext := body.ExternalID()
+	return func(sp *sunshine.Participant) bool { return sp.UserExternalID == ext }
+}
+
+// joinFailed settles a join that Sunshine refused with err.
+func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string, body sunshine.JoinBody, member func(*sunshine.Participant) bool, err error, opts []option.Option) (*Result, error) {
+	var api *apierror.Error
+	if !errors.As(err, &api) {
+		return nil, WrapError(sunshineName, err)
+	}
+	switch {
+	case sunshine.IsTooManyParticipants(err):
+		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName, Message: "the conversation is full (Sunshine: Too many participants)", Err: err}
+	case api.StatusCode == http.StatusNotFound && api.Code != sunshine.CodeConversationNotFound:
+		field := "ID"
+		if body.UserID() == "" {
+			field = "ExternalID"
+		}
+		return nil, &Error{Code: NotFound, Provider: sunshineName, Field: field, Message: "no such user in the app", Err: err}
+	case api.StatusCode != http.StatusConflict && api.StatusCode != http.StatusBadRequest:
+		return nil, WrapError(sunshineName, err)
+	}
+	// A 409, or a 400 about something else than the size: the user may be
+	// there already (a racing Add, a retried join), or the conversation
+	// may not be sdkGroup. Read to tell.
+	found, lookupErr := p.find(ctx, conversationID, member, opts)
+	switch {
+	case lookupErr != nil:
+		return nil, duplicateLookupFailed(sunshineName, err, lookupErr)
+	case found != nil:
+		return sunshineResult(found, AlreadyPresent), nil
+	case api.StatusCode == http.StatusConflict:
+		return nil, &Error{Code: AlreadyExists, Provider: sunshineName, Message: "Sunshine answered 409 but the user is not a participant of this conversation", Err: err}
+	}
+	conv, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
+	if convErr == nil && conv.Type != sunshine.ConversationTypeSdkGroup {
+		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName,
+			Message: "join works only on sdkGroup conversations; this one is " + string(conv.Type), Err: err}
+	}
+	return nil, WrapError(sunshineName, err)
+}
+
+// find returns the participant of the conversation for which match holds,
+// or nil, reading every page.
+func (p *sunshineProvider) find(ctx context.Context, conversationID string, match func(*sunshine.Participant) bool, opts []option.Option) (*sunshine.Participant, error) {
+	params := &sunshine.ListParticipantsParams{Size: sunshine.MaxPageSize}
+	for sp, err := range p.c.AllParticipants(ctx, p.o.AppID, conversationID, params, opts...) {
+		if err != nil {
+			return nil, err
+		}
+		if match(sp) {
+			return sp, nil
+		}
+	}
+	return nil, nil
+}
+
+func (p *sunshineProvider) List(ctx context.Context, conversationID, page string, o CallOptions) (*Page, error) {
+	if err := p.check(&Participant{}, &o); err != nil {
+		return nil, err
+	}
+	l, err := p.c.ListParticipants(ctx, p.o.AppID, conversationID, &sunshine.ListParticipantsParams{After: page, Size: o.PageSize}, vendorOptions(&o)...)
+	if err != nil {
+		return nil, wrapFields(sunshineName, err, sunshineFields)
+	}
+	next, err := sunshine.NextCursor(l)
+	if err != nil {
+		return nil, &Error{Code: Unknown, Provider: sunshineName, Err: err}
+	}
+	out := &Page{Members: make([]*Member, len(l.Participants)), Next: next}
+	for i := range l.Participants {
+		out.Members[i] = sunshineMember(&l.Participants[i])
+	}
+	return out, nil
+}
+
+// ref returns the test that a listed participant is the one pt names, and
+// the field that names it: ParticipantID, else ID, else ExternalID.
+func ref(pt *Participant) (func(*sunshine.Participant) bool, string, error) {
+	switch {
+	case pt.ParticipantID != "":
+		return func(sp *sunshine.Participant) bool { return sp.ID == pt.ParticipantID }, "ParticipantID", nil
+	case pt.ID != "":
+		return func(sp *sunshine.Participant) bool { return sp.UserID == pt.ID }, "ID", nil
+	case pt.ExternalID != "":
+		return func(sp *sunshine.Participant) bool { return sp.UserExternalID == pt.ExternalID }, "ExternalID", nil
+	}
+	return nil, "", noIdentity(sunshineName, pt)
+}
+
+func (p *sunshineProvider) Get(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Member, error) {
+	if err := p.check(&pt, &o); err != nil {
+		return nil, err
+	}
+	match, field, err := ref(&pt)
+	if err != nil {
+		return nil, err
+	}
+	found, err := p.find(ctx, conversationID, match, vendorOptions(&o))
+	switch {
+	case err != nil:
+		return nil, wrapFields(sunshineName, err, sunshineFields)
+	case found == nil:
+		return nil, Errorf(NotFound, sunshineName, field, "no participant of the conversation has this %s", field)
+	}
+	return sunshineMember(found), nil
+}
+
+func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+	if err := p.check(&pt, &o); err != nil {
+		return nil, err
+	}
+	var body sunshine.LeaveBody
+	switch {
+	case pt.ParticipantID != "":
+		body = sunshine.LeaveByParticipantID(pt.ParticipantID)
+	case pt.ID != "":
+		body = sunshine.LeaveByUserID(pt.ID)
+	case pt.ExternalID != "":
+		body = sunshine.LeaveByExternalID(pt.ExternalID)
+	default:
+		return nil, noIdentity(sunshineName, &pt)
+	}
+	opts := vendorOptions(&o)
+	err := p.c.LeaveConversation(ctx, p.o.AppID, conversationID, body, opts...)
+	if err == nil {
+		return NewResult(sunshineName, pt.ParticipantID, KindContact, "", Removed, nil), nil
+	}
+	var api *apierror.Error
+	if !errors.As(err, &api) || api.StatusCode != http.StatusNotFound || api.Code == sunshine.CodeConversationNotFound {
+		return nil, wrapFields(sunshineName, err, sunshineFields)
+	}
+	if api.Code != sunshine.CodeNotFound {
+		// A 404 that does not say which is missing: read the conversation.
+		if _, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...); convErr != nil {
+			return nil, WrapError(sunshineName, convErr)
+		}
+	}
+	return NewResult(sunshineName, pt.ParticipantID, KindContact, "", AlreadyAbsent, nil), nil
+}
+
+func sunshineResult(sp *sunshine.Participant, outcome Outcome) *Result {
+	return NewResult(sunshineName, sp.ID, KindContact, "", outcome, sp)
+}
+
+func sunshineMember(sp *sunshine.Participant) *Member {
+	return NewMember(Member{Provider: sunshineName, ID: sp.ID, Kind: KindContact, ContactID: sp.UserID, ExternalID: sp.UserExternalID}, sp)
+}

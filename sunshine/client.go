@@ -1,0 +1,462 @@
+package sunshine
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+)
+
+// Vendor is the name this package uses in errors: "sunshine".
+const Vendor = "sunshine"
+
+// The documented hosts of legacy Sunshine Conversations accounts. Accounts
+// licensed through Zendesk use ZendeskURL(subdomain) instead.
+const (
+	// USBaseURL is the legacy US host.
+	USBaseURL = "https://api.smooch.io"
+	// EUBaseURL is the legacy EU host.
+	EUBaseURL = "https://api.eu-1.smooch.io"
+)
+
+// CursorLen is the length of a page cursor (a record ID), in characters.
+const CursorLen = 24
+
+// MaxPageSize is the largest page size ListParticipants accepts.
+const MaxPageSize = 100
+
+// keyPrefixes are the documented key ID prefixes: app, account,
+// service-account and custom-integration keys.
+var keyPrefixes = []string{"app_", "act_", "svc_", "int_"}
+
+// subdomainRE is a Zendesk subdomain: one DNS label in lower case.
+var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ZendeskURL returns the base URL of a Zendesk-licensed account,
+// "https://<subdomain>.zendesk.com/sc". subdomain is one DNS label in lower
+// case ("acme" for acme.zendesk.com); anything else, a dot or a scheme
+// included, is a *ParamError.
+func ZendeskURL(subdomain string) (string, error) {
+	if !subdomainRE.MatchString(subdomain) {
+		return "", &pathparam.Error{Vendor: Vendor, Field: "subdomain", Reason: pathparam.Quote(subdomain) + " is not a Zendesk subdomain (lower-case letters, digits and inner hyphens, at most 63)"}
+	}
+	return "https://" + subdomain + ".zendesk.com/sc", nil
+}
+
+// Client calls Sunshine Conversations v2 participant, user and conversation
+// operations. It is safe for concurrent use.
+type Client struct {
+	gen  *rawClient
+	call clientopt.Caller
+}
+
+// New returns a Client that authenticates with HTTP basic auth: the API key
+// ID (app_, act_, svc_ or int_ followed by the key) as user name and its
+// secret as password, sent with "Accept: application/json" and the
+// conversekit User-Agent on every request.
+//
+// The base URL has no default, because the right host depends on the
+// account: pass option.WithBaseURL(sunshine.USBaseURL), EUBaseURL, or the
+// URL ZendeskURL returns. Options are applied in order and the first error
+// is returned; every error is a *ParamError naming the argument.
+func New(keyID, secret string, opts ...option.Option) (*Client, error) {
+	if err := clientopt.CheckCredential(Vendor, "keyID", keyID); err != nil {
+		return nil, err
+	}
+	if !validKeyID(keyID) {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "keyID", Reason: "not an API key ID (app_, act_, svc_ or int_ followed by the key)"}
+	}
+	if err := clientopt.CheckCredential(Vendor, "secret", secret); err != nil {
+		return nil, err
+	}
+	s, err := clientopt.Resolve(Vendor, "", opts)
+	if err != nil {
+		return nil, err
+	}
+	if s.BaseURL == "" {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "option.WithBaseURL", Reason: "required: sunshine.USBaseURL, sunshine.EUBaseURL or sunshine.ZendeskURL(subdomain)"}
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(keyID + ":" + secret))
+	header := http.Header{}
+	header.Set("Authorization", "Basic "+basic)
+	header.Set("Accept", "application/json")
+	tc := s.Transport(Vendor, header, decodeError, transport.Redaction{Secrets: []string{secret, basic}})
+	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	return &Client{gen: gen, call: s.Caller(Vendor)}, nil
+}
+
+func validKeyID(id string) bool {
+	for _, p := range keyPrefixes {
+		if len(id) > len(p) && strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// The operations, as named in the messages of *SuccessBodyError.
+const (
+	opJoin       = "POST /v2/apps/{appId}/conversations/{conversationId}/join"
+	opLeave      = "POST /v2/apps/{appId}/conversations/{conversationId}/leave"
+	opList       = "GET /v2/apps/{appId}/conversations/{conversationId}/participants"
+	opCreateUser = "POST /v2/apps/{appId}/users"
+	opCreateConv = "POST /v2/apps/{appId}/conversations"
+	opGetConv    = "GET /v2/apps/{appId}/conversations/{conversationId}"
+)
+
+// JoinConversation adds a user to an sdkGroup conversation:
+// POST /v2/apps/{appId}/conversations/{conversationId}/join.
+//
+// body must come from JoinByUserID or JoinByExternalID. Sunshine answers
+// 201 with the participant; 404 conversation_not_found for a missing
+// conversation (404 with another code for an unknown user) and 400
+// bad_request "Too many participants" for a full conversation, each an
+// *APIError. Joining a user who is already a participant, or a personal
+// conversation, is undocumented.
+//
+// opts are per-call options (option.WithHeader, option.WithMaxRetries,
+// option.WithAttemptTimeout, option.WithIdempotent,
+// option.WithResponseInto). The POST is not retried on 5xx or after a
+// connection reset unless called with option.WithIdempotent(): only 429s
+// and dial errors are.
+func (c *Client) JoinConversation(ctx context.Context, appID, conversationID string, body JoinBody, opts ...option.Option) (*Participant, error) {
+	if err := checkConversation(appID, conversationID); err != nil {
+		return nil, err
+	}
+	raw, err := body.wire()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.JoinConversationWithBody(ctx, appID, conversationID, "application/json", transport.NewBody(raw))
+	b, err := read(resp, err, opJoin)
+	if err != nil {
+		return nil, err
+	}
+	r, err := apierror.DecodeSuccess(Vendor, opJoin, resp.StatusCode, b, "a participant (participant.id)",
+		func(r *participantResponse) bool { return r.Participant != nil && r.Participant.ID != "" })
+	if err != nil {
+		return nil, err
+	}
+	return r.Participant, nil
+}
+
+// LeaveConversation removes a participant from a conversation:
+// POST /v2/apps/{appId}/conversations/{conversationId}/leave.
+//
+// body must come from LeaveByUserID, LeaveByExternalID or
+// LeaveByParticipantID. Sunshine answers 200 with an empty object (any
+// other 2xx body that is not a JSON object is a *SuccessBodyError); 404
+// not_found "User is not a member of the conversation" when the user is not
+// a participant; 404 conversation_not_found for a missing conversation.
+//
+// Leaving is safe to repeat (a second leave is a 404), so the call is
+// marked idempotent and retried on 5xx and lost responses. opts are
+// per-call options, as for JoinConversation.
+func (c *Client) LeaveConversation(ctx context.Context, appID, conversationID string, body LeaveBody, opts ...option.Option) error {
+	if err := checkConversation(appID, conversationID); err != nil {
+		return err
+	}
+	raw, err := body.wire()
+	if err != nil {
+		return err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return err
+	}
+	resp, err := c.gen.LeaveConversationWithBody(ctx, appID, conversationID, "application/json", transport.NewBody(raw))
+	b, err := read(resp, err, opLeave)
+	if err != nil {
+		return err
+	}
+	_, err = apierror.DecodeSuccess(Vendor, opLeave, resp.StatusCode, b, "a JSON object",
+		func(*map[string]json.RawMessage) bool { return true })
+	return err
+}
+
+// ListParticipantsParams are the query parameters of ListParticipants. Zero
+// values are not sent.
+type ListParticipantsParams struct {
+	// After is page[after]: a cursor (meta.afterCursor of the page before),
+	// CursorLen characters. Only records after it are listed.
+	After string
+	// Before is page[before]: a cursor (meta.beforeCursor), CursorLen
+	// characters. Only one of After and Before may be set.
+	Before string
+	// Size is page[size], 1..MaxPageSize; 0 means Sunshine's default (25).
+	Size int
+}
+
+// generated checks p and converts it to the generated query parameters.
+func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
+	if p == nil {
+		return nil, nil
+	}
+	var q pageQuery
+	if p.Size != 0 {
+		if p.Size < 1 || p.Size > MaxPageSize {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: "params.Size", Reason: fmt.Sprintf("%d is outside 1..%d", p.Size, MaxPageSize)}
+		}
+		q.Size = &p.Size
+	}
+	if p.After != "" && p.Before != "" {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "params.Before", Reason: "set together with After: send only one"}
+	}
+	for _, c := range []struct {
+		field string
+		v     string
+		dst   **string
+	}{{"params.After", p.After, &q.After}, {"params.Before", p.Before, &q.Before}} {
+		if c.v == "" {
+			continue
+		}
+		if err := pathparam.CheckText(Vendor, c.field, c.v, CursorLen); err != nil {
+			return nil, err
+		}
+		if n := utf8.RuneCountInString(c.v); n != CursorLen {
+			return nil, &pathparam.Error{Vendor: Vendor, Field: c.field, Reason: fmt.Sprintf("%d characters, a cursor has %d", n, CursorLen)}
+		}
+		*c.dst = &c.v
+	}
+	return &listParticipantsParams{PageParam: &q}, nil
+}
+
+// ListParticipants returns one page of a conversation's participants:
+// GET /v2/apps/{appId}/conversations/{conversationId}/participants.
+//
+// params may be nil; a bad one is a *ParamError before any request. Pass
+// the returned Meta.AfterCursor as After for the next page while
+// Meta.HasMore. A 2xx body without a participants array is a
+// *SuccessBodyError. opts are per-call options, as for JoinConversation;
+// the call is idempotent.
+func (c *Client) ListParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
+	if err := checkConversation(appID, conversationID); err != nil {
+		return nil, err
+	}
+	g, err := params.generated()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.ListParticipants(ctx, appID, conversationID, g)
+	b, err := read(resp, err, opList)
+	if err != nil {
+		return nil, err
+	}
+	return apierror.DecodeSuccess(Vendor, opList, resp.StatusCode, b, "a participants array",
+		func(l *ParticipantList) bool { return l.Participants != nil })
+}
+
+// MaxPages bounds AllParticipants against a server whose cursors never end.
+const MaxPages = 10000
+
+// AllParticipants iterates over the participants of a conversation, calling
+// ListParticipants once per page and following meta.afterCursor while
+// meta.hasMore (a Before in params applies to the first page only). params
+// may be nil. Iteration stops at the first error, which is yielded with a
+// nil participant: a page that has more but no afterCursor, or a cursor
+// that repeats one already followed, is an error too. opts are per-call
+// options given to each page's request.
+func (c *Client) AllParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
+	return func(yield func(*Participant, error) bool) {
+		var cur ListParticipantsParams
+		if params != nil {
+			cur = *params
+		}
+		seen := map[string]bool{}
+		for range MaxPages {
+			page, err := c.ListParticipants(ctx, appID, conversationID, &cur, opts...)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Participants {
+				if !yield(&page.Participants[i], nil) {
+					return
+				}
+			}
+			next, err := NextCursor(page)
+			if err != nil || next == "" {
+				if err != nil {
+					yield(nil, err)
+				}
+				return
+			}
+			if seen[next] {
+				yield(nil, fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pathparam.Quote(next)))
+				return
+			}
+			seen[next] = true
+			cur = ListParticipantsParams{After: next, Size: cur.Size}
+		}
+		yield(nil, fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages))
+	}
+}
+
+// NextCursor returns the cursor of the page after l: meta.afterCursor when
+// meta.hasMore, "" on the last page. A page that has more but gives no
+// afterCursor is an error: the list cannot go on.
+func NextCursor(l *ParticipantList) (string, error) {
+	if l.Meta == nil || !l.Meta.HasMore {
+		return "", nil
+	}
+	if l.Meta.AfterCursor == "" {
+		return "", fmt.Errorf("%s: %s: meta.hasMore without meta.afterCursor", Vendor, opList)
+	}
+	return l.Meta.AfterCursor, nil
+}
+
+// CreateUserParams are the fields of CreateUser. Zero values are not sent.
+type CreateUserParams struct {
+	// ExternalID is your own ID of the user, unique in the app, 1..1024
+	// characters.
+	ExternalID string
+	// Profile is sent as it is when set.
+	Profile *UserProfile
+}
+
+// CreateUser creates a user of the app: POST /v2/apps/{appId}/users.
+// Sunshine answers 201 with the user; 409 conflict "User already exists"
+// when the externalId is taken. opts are per-call options, as for
+// JoinConversation; the POST is not retried on 5xx unless called with
+// option.WithIdempotent().
+func (c *Client) CreateUser(ctx context.Context, appID string, p CreateUserParams, opts ...option.Option) (*User, error) {
+	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
+		return nil, err
+	}
+	var body userCreateBody
+	if p.ExternalID != "" {
+		if err := checkID("ExternalID", p.ExternalID); err != nil {
+			return nil, err
+		}
+		body.ExternalId = &p.ExternalID
+	}
+	body.Profile = p.Profile
+	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.CreateUserWithBody(ctx, appID, "application/json", transport.NewBody(encode(body)))
+	b, err := read(resp, err, opCreateUser)
+	if err != nil {
+		return nil, err
+	}
+	r, err := apierror.DecodeSuccess(Vendor, opCreateUser, resp.StatusCode, b, "a user (user.id)",
+		func(r *userResponse) bool { return r.User != nil && r.User.ID != "" })
+	if err != nil {
+		return nil, err
+	}
+	return r.User, nil
+}
+
+// CreateConversationParams are the fields of CreateConversation. Empty
+// strings are not sent.
+type CreateConversationParams struct {
+	// Type is ConversationTypeSdkGroup (the only type JoinConversation can
+	// add users to) or ConversationTypePersonal. Required.
+	Type ConversationType
+	// DisplayName is the conversation's name.
+	DisplayName string
+	// Description is the conversation's description.
+	Description string
+}
+
+// CreateConversation creates a conversation:
+// POST /v2/apps/{appId}/conversations. Sunshine answers 201 with the
+// conversation; 404 app_not_found for an unknown app. opts are per-call
+// options, as for JoinConversation; the POST is not retried on 5xx unless
+// called with option.WithIdempotent().
+func (c *Client) CreateConversation(ctx context.Context, appID string, p CreateConversationParams, opts ...option.Option) (*Conversation, error) {
+	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
+		return nil, err
+	}
+	if !p.Type.Valid() {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "Type", Reason: pathparam.Quote(string(p.Type)) + " is not personal or sdkGroup"}
+	}
+	body := conversationCreateBody{Type: p.Type}
+	if p.DisplayName != "" {
+		body.DisplayName = &p.DisplayName
+	}
+	if p.Description != "" {
+		body.Description = &p.Description
+	}
+	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.CreateConversationWithBody(ctx, appID, "application/json", transport.NewBody(encode(body)))
+	return conversation(resp, err, opCreateConv)
+}
+
+// GetConversation returns a conversation:
+// GET /v2/apps/{appId}/conversations/{conversationId}; 404
+// conversation_not_found when it does not exist. opts are per-call options,
+// as for JoinConversation; the call is idempotent.
+func (c *Client) GetConversation(ctx context.Context, appID, conversationID string, opts ...option.Option) (*Conversation, error) {
+	if err := checkConversation(appID, conversationID); err != nil {
+		return nil, err
+	}
+	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.GetConversation(ctx, appID, conversationID)
+	return conversation(resp, err, opGetConv)
+}
+
+// conversation reads a 2xx response that must carry a conversation with an
+// ID.
+func conversation(resp *http.Response, err error, op string) (*Conversation, error) {
+	b, err := read(resp, err, op)
+	if err != nil {
+		return nil, err
+	}
+	r, err := apierror.DecodeSuccess(Vendor, op, resp.StatusCode, b, "a conversation (conversation.id)",
+		func(r *conversationResponse) bool { return r.Conversation != nil && r.Conversation.ID != "" })
+	if err != nil {
+		return nil, err
+	}
+	return r.Conversation, nil
+}
+
+// read returns the error of the request (an *APIError, a context or
+// transport error, as they are) or the body of its 2xx response, read and
+// closed.
+func read(resp *http.Response, err error, op string) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	b, err := transport.ReadBody(resp)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", Vendor, op, resp.StatusCode, err)
+	}
+	return b, nil
+}
+
+func checkConversation(appID, conversationID string) error {
+	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
+		return err
+	}
+	return pathparam.Check(Vendor, "conversationID", conversationID)
+}
