@@ -128,6 +128,27 @@ func (e ParticipantType) Valid() bool {
 	}
 }
 
+// Defines values for updateParticipantStatus.
+const (
+	updateParticipantStatusActive  updateParticipantStatus = "active"
+	updateParticipantStatusInvited updateParticipantStatus = "invited"
+	updateParticipantStatusPending updateParticipantStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the updateParticipantStatus enum.
+func (e updateParticipantStatus) Valid() bool {
+	switch e {
+	case updateParticipantStatusActive:
+		return true
+	case updateParticipantStatusInvited:
+		return true
+	case updateParticipantStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // conflictError defines model for ConflictError.
 type conflictError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
@@ -286,6 +307,15 @@ type ParticipantStatus string
 // ParticipantType Participant type. The main ones are `user`, `contact`, and `agent`. `user` is a user belonging to your Bird workspace, `contact` is one of your customers, `agent` is a customer service agent, and the remaining types represent system participants.
 type ParticipantType string
 
+// updateParticipant The changes to a participant. At least one property.
+type updateParticipant struct {
+	// Status The new status of the participant.
+	Status *updateParticipantStatus `json:"status,omitempty"`
+}
+
+// updateParticipantStatus The new status of the participant.
+type updateParticipantStatus string
+
 // validationError defines model for ValidationError.
 type validationError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
@@ -306,6 +336,9 @@ type participantID = string
 
 // workspaceID defines model for workspaceId.
 type workspaceID = string
+
+// conflictResponse defines model for conflict.
+type conflictResponse = conflictError
 
 // duplicateResponse defines model for duplicate.
 type duplicateResponse = conflictError
@@ -330,6 +363,12 @@ type listParticipantsParams struct {
 
 // addParticipantJSONRequestBody defines body for AddParticipant for application/json ContentType.
 type addParticipantJSONRequestBody = createParticipant
+
+// updateParticipantByIdentifierJSONRequestBody defines body for UpdateParticipantByIdentifier for application/json ContentType.
+type updateParticipantByIdentifierJSONRequestBody = updateParticipant
+
+// updateParticipantJSONRequestBody defines body for UpdateParticipant for application/json ContentType.
+type updateParticipantJSONRequestBody = updateParticipant
 
 // asCreateParticipantUserOrFlow returns the union data inside the createParticipant as a createParticipantUserOrFlow
 func (t createParticipant) asCreateParticipantUserOrFlow() (createParticipantUserOrFlow, error) {
@@ -549,6 +588,42 @@ func (c *rawClient) GetParticipantByIdentifier(ctx context.Context, workspaceID 
 	return c.Client.Do(req)
 }
 
+// UpdateParticipantByIdentifierWithBody Update a participant of a conversation by contact identifier
+//
+// Updates the contact participant of the conversation with the given identifier key and value. Only the status can be changed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `UpdateParticipantByIdentifier` operationId).
+func (c *rawClient) UpdateParticipantByIdentifierWithBody(ctx context.Context, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateParticipantByIdentifierRequestWithBody(ctx, c.Server, workspaceID, conversationID, identifierKey, identifierValue, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateParticipantByIdentifier Update a participant of a conversation by contact identifier
+//
+// Updates the contact participant of the conversation with the given identifier key and value. Only the status can be changed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue} (the `UpdateParticipantByIdentifier` operationId).
+func (c *rawClient) UpdateParticipantByIdentifier(ctx context.Context, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, body updateParticipantByIdentifierJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateParticipantByIdentifierRequest(ctx, c.Server, workspaceID, conversationID, identifierKey, identifierValue, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RemoveParticipant Remove a participant from a conversation
 //
 // Removes the participant from the conversation.
@@ -572,6 +647,42 @@ func (c *rawClient) RemoveParticipant(ctx context.Context, workspaceID workspace
 // Corresponds with GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `GetParticipant` operationId).
 func (c *rawClient) GetParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, reqEditors ...requestEditorFn) (*http.Response, error) {
 	req, err := newGetParticipantRequest(ctx, c.Server, workspaceID, conversationID, participantID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateParticipantWithBody Update a participant of a conversation
+//
+// Updates the participant with the given participant ID (Bird names the path parameter conversationParticipantId). Only the status can be changed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `UpdateParticipant` operationId).
+func (c *rawClient) UpdateParticipantWithBody(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, contentType string, body io.Reader, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateParticipantRequestWithBody(ctx, c.Server, workspaceID, conversationID, participantID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateParticipant Update a participant of a conversation
+//
+// Updates the participant with the given participant ID (Bird names the path parameter conversationParticipantId). Only the status can be changed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId} (the `UpdateParticipant` operationId).
+func (c *rawClient) UpdateParticipant(ctx context.Context, workspaceID workspaceID, conversationID conversationID, participantID participantID, body updateParticipantJSONRequestBody, reqEditors ...requestEditorFn) (*http.Response, error) {
+	req, err := newUpdateParticipantRequest(ctx, c.Server, workspaceID, conversationID, participantID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -738,6 +849,52 @@ func newGetParticipantByIdentifierRequest(ctx context.Context, server string, wo
 	return req, nil
 }
 
+// newUpdateParticipantByIdentifierRequest calls the generic UpdateParticipantByIdentifier builder with application/json body
+func newUpdateParticipantByIdentifierRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, body updateParticipantByIdentifierJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return newUpdateParticipantByIdentifierRequestWithBody(ctx, server, workspaceID, conversationID, identifierKey, identifierValue, "application/json", bodyReader)
+}
+
+// newUpdateParticipantByIdentifierRequestWithBody constructs an http.Request for the UpdateParticipantByIdentifier method, with any body, and a specified content type
+func newUpdateParticipantByIdentifierRequestWithBody(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, identifierKey string, identifierValue string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(workspaceID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationID))
+
+	var pathParam2 string
+
+	pathParam2 = url.PathEscape(string(identifierKey))
+
+	var pathParam3 string
+
+	pathParam3 = url.PathEscape(string(identifierValue))
+
+	queryURL, err := opurl.Join(server, "/workspaces/%s/conversations/%s/participants/%s/%s", pathParam0, pathParam1, pathParam2, pathParam3)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, queryURL, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // newRemoveParticipantRequest constructs an http.Request for the RemoveParticipant method
 func newRemoveParticipantRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, participantID participantID) (*http.Request, error) {
 	var err error
@@ -792,6 +949,48 @@ func newGetParticipantRequest(ctx context.Context, server string, workspaceID wo
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// newUpdateParticipantRequest calls the generic UpdateParticipant builder with application/json body
+func newUpdateParticipantRequest(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, participantID participantID, body updateParticipantJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return newUpdateParticipantRequestWithBody(ctx, server, workspaceID, conversationID, participantID, "application/json", bodyReader)
+}
+
+// newUpdateParticipantRequestWithBody constructs an http.Request for the UpdateParticipant method, with any body, and a specified content type
+func newUpdateParticipantRequestWithBody(ctx context.Context, server string, workspaceID workspaceID, conversationID conversationID, participantID participantID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(string(workspaceID))
+
+	var pathParam1 string
+
+	pathParam1 = url.PathEscape(string(conversationID))
+
+	var pathParam2 string
+
+	pathParam2 = url.PathEscape(string(participantID))
+
+	queryURL, err := opurl.Join(server, "/workspaces/%s/conversations/%s/participants/%s", pathParam0, pathParam1, pathParam2)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, queryURL, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }

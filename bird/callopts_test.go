@@ -43,6 +43,20 @@ var ops = []op{
 	{"RemoveParticipant", true, func(kv ...string) responder { return resp(204, "", "", kv...) }, func(c *Client, opts ...option.Option) error {
 		return c.RemoveParticipant(context.Background(), ws, conv, "p-1", opts...)
 	}},
+	{"UpdateParticipant", true, func(kv ...string) responder { return jsonResp(200, seed201, kv...) }, func(c *Client, opts ...option.Option) error {
+		_, err := c.UpdateParticipant(context.Background(), ws, conv, "p-1", ParticipantUpdate{Status: ParticipantStatusPending}, opts...)
+		return err
+	}},
+	{"UpdateParticipantByIdentifier", true, func(kv ...string) responder { return jsonResp(200, seed201, kv...) }, func(c *Client, opts ...option.Option) error {
+		_, err := c.UpdateParticipantByIdentifier(context.Background(), ws, conv, "emailaddress", "a@b.com", ParticipantUpdate{Status: ParticipantStatusPending}, opts...)
+		return err
+	}},
+	{"AllParticipants", true, func(kv ...string) responder { return jsonResp(200, `{"results":[]}`, kv...) }, func(c *Client, opts ...option.Option) error {
+		for _, err := range c.AllParticipants(context.Background(), ws, conv, nil, opts...) {
+			return err
+		}
+		return nil
+	}},
 }
 
 const notFound = `{"code":"ResourceNotFound","message":"not found"}`

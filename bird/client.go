@@ -24,15 +24,23 @@
 // contains the access key. Context errors are returned as they are.
 //
 // A 2xx proves only what its body proves: when AddParticipant,
-// GetParticipant or GetParticipantByIdentifier get a 2xx whose body is not a
-// participant with a non-empty id ({}, {"status":"ok"}, null, an array, a
-// participant list), they return a *SuccessBodyError, never a success.
+// GetParticipant, GetParticipantByIdentifier, UpdateParticipant or
+// UpdateParticipantByIdentifier get a 2xx whose body is not a participant
+// with a non-empty id ({}, {"status":"ok"}, null, an array, a participant
+// list), they return a *SuccessBodyError, never a success.
+//
+// # Pages
+//
+// ListParticipants returns one page; AllParticipants is an iter.Seq2 over
+// every participant, fetching the pages lazily (nextPageToken → pageToken)
+// and stopping when the loop breaks or at the first error.
 //
 // # Retries
 //
 // Retries happen in one place, below this package: a 429 is always retried
 // (Bird did not process it), honouring Retry-After; GET and DELETE calls are
-// also retried on 408, 5xx and transport errors; AddParticipant (a POST) is
+// also retried on 408, 5xx and transport errors, and so are the PATCH calls
+// (setting a status is idempotent); AddParticipant (a POST) is
 // not unless called with option.WithIdempotent(), so a 503 is returned after
 // one attempt. When Retry-After would pass the context deadline the call
 // returns at once with a rate-limited *APIError. The option package sets the
@@ -334,10 +342,13 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 
 // RemoveParticipant removes the participant from the conversation:
 // DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
-// Bird answers 204; 403 means removal is not allowed (Bird sends it as plain
-// text, which becomes the *APIError's Message), 404 that the participant or
-// conversation is unknown. opts are per-call options, as for
-// AddParticipant; the call is idempotent.
+// Bird answers 204 (200 is taken too; any other 2xx, such as 202, is an
+// error: it does not say the participant is gone); 403 means removal is
+// not allowed (Bird sends it as plain text, which becomes the *APIError's
+// Message), 404 that the participant or conversation is unknown: Bird does
+// not say which (ListParticipants tells, answering 404 only for an unknown
+// conversation). opts are per-call options, as for AddParticipant; the
+// call is idempotent.
 func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) error {
 	if err := checkConversation(workspaceID, conversationID); err != nil {
 		return err
@@ -356,6 +367,9 @@ func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversatio
 	// The 204 body is empty; read it all so the connection can be reused.
 	if _, err := readBody(resp); err != nil {
 		return wrap("RemoveParticipant", err)
+	}
+	if !removed(resp.StatusCode) {
+		return unexpected("RemoveParticipant", resp)
 	}
 	return nil
 }

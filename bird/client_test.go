@@ -497,6 +497,14 @@ var calls = []call{
 	{"RemoveParticipant", func(c *Client, ctx context.Context, ws, conv, a, _ string) error {
 		return c.RemoveParticipant(ctx, ws, conv, a)
 	}},
+	{"UpdateParticipant", func(c *Client, ctx context.Context, ws, conv, a, _ string) error {
+		_, err := c.UpdateParticipant(ctx, ws, conv, a, ParticipantUpdate{Status: ParticipantStatusInvited})
+		return err
+	}},
+	{"UpdateParticipantByIdentifier", func(c *Client, ctx context.Context, ws, conv, a, b string) error {
+		_, err := c.UpdateParticipantByIdentifier(ctx, ws, conv, a, b, ParticipantUpdate{Status: ParticipantStatusInvited})
+		return err
+	}},
 }
 
 var badAny = map[string]string{
@@ -527,14 +535,14 @@ func TestInvalidPathParametersSendNothing(t *testing.T) {
 		ops            []string
 	}
 	var cases []tc
-	all := []string{"AddParticipant", "ListParticipants", "GetParticipant", "GetParticipantByIdentifier", "RemoveParticipant"}
+	all := []string{"AddParticipant", "ListParticipants", "GetParticipant", "GetParticipantByIdentifier", "RemoveParticipant", "UpdateParticipant", "UpdateParticipantByIdentifier"}
 	for name, v := range badAny {
 		cases = append(cases,
 			tc{field: "workspaceID/" + name, ws: v, conv: conv, a: "p", b: "v", ops: all},
 			tc{field: "conversationID/" + name, ws: ws, conv: v, a: "p", b: "v", ops: all},
-			tc{field: "participantID/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipant", "RemoveParticipant"}},
-			tc{field: "identifierKey/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipantByIdentifier"}},
-			tc{field: "identifierValue/" + name, ws: ws, conv: conv, a: "emailaddress", b: v, ops: []string{"GetParticipantByIdentifier"}},
+			tc{field: "participantID/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipant", "RemoveParticipant", "UpdateParticipant"}},
+			tc{field: "identifierKey/" + name, ws: ws, conv: conv, a: v, b: "v", ops: []string{"GetParticipantByIdentifier", "UpdateParticipantByIdentifier"}},
+			tc{field: "identifierValue/" + name, ws: ws, conv: conv, a: "emailaddress", b: v, ops: []string{"GetParticipantByIdentifier", "UpdateParticipantByIdentifier"}},
 		)
 	}
 	for name, v := range badUUID {

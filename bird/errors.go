@@ -19,8 +19,8 @@ import (
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry the
-// participant: AddParticipant, GetParticipant and GetParticipantByIdentifier
-// return it (reach it with errors.As) when the body has no non-empty "id",
+// participant: AddParticipant, GetParticipant, GetParticipantByIdentifier,
+// UpdateParticipant and UpdateParticipantByIdentifier return it (reach it with errors.As) when the body has no non-empty "id",
 // for example {}, {"status":"ok"}, null, an array or a participant list.
 // Error() names the operation, what is missing and the HTTP status.
 type SuccessBodyError = apierror.SuccessBodyError
@@ -30,8 +30,8 @@ type SuccessBodyError = apierror.SuccessBodyError
 // participant ID or identifier that is empty, "." or "..", not valid UTF-8,
 // holds a control character or is longer than 1024 bytes; an unset or
 // invalid CreateParticipantBody (its Validate method returns the same
-// error); a ListParticipantsParams Limit outside 1..100 or a PageToken longer
-// than MaxPageTokenLen. Field names the argument as Bird spells it
+// error); an empty or invalid ParticipantUpdate; a ListParticipantsParams
+// Limit outside 1..100 or a PageToken longer than MaxPageTokenLen. Field names the argument as Bird spells it
 // ("workspaceId", "participantId", "body.contact.identifierValue", "limit",
 // ...), Reason says what is wrong, Vendor is "bird". Every Client method
 // returns it; reach it with errors.As:

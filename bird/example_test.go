@@ -10,6 +10,7 @@ import (
 
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
 // fakeBird answers like Bird: 201 for a new participant, 200 when the
@@ -101,4 +102,62 @@ func ExampleParamError() {
 	}
 	// Output:
 	// workspaceID - "my-workspace" is not a UUID
+}
+
+func ExampleClient_AllParticipants() {
+	fake := participantstest.NewBirdServer() // a stateful fake of Bird
+	defer fake.Close()
+	conv := fake.SeedConversation("")
+	c, err := bird.New(fake.AccessKey(), option.WithBaseURL(fake.URL()))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	ws := fake.WorkspaceID()
+	for _, email := range []string{"ada@example.com", "bob@example.com", "cy@example.com"} {
+		if _, err := c.AddParticipant(ctx, ws, conv, bird.ContactByIdentifier("emailaddress", email)); err != nil {
+			panic(err)
+		}
+	}
+	// Two per page: the second page is fetched when the loop gets there.
+	for p, err := range c.AllParticipants(ctx, ws, conv, &bird.ListParticipantsParams{Limit: 2}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(p.Contact.IdentifierValue, p.Status)
+	}
+	fmt.Println(fake.Requests()-3, "list requests")
+	// Output:
+	// ada@example.com active
+	// bob@example.com active
+	// cy@example.com active
+	// 2 list requests
+}
+
+func ExampleClient_UpdateParticipantByIdentifier() {
+	fake := participantstest.NewBirdServer()
+	defer fake.Close()
+	conv := fake.SeedConversation("")
+	c, err := bird.New(fake.AccessKey(), option.WithBaseURL(fake.URL()))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	ws := fake.WorkspaceID()
+	if _, err := c.AddParticipant(ctx, ws, conv, bird.ContactByIdentifier("emailaddress", "ada@example.com")); err != nil {
+		panic(err)
+	}
+	p, err := c.UpdateParticipantByIdentifier(ctx, ws, conv, "emailaddress", "ada@example.com",
+		bird.ParticipantUpdate{Status: bird.ParticipantStatusInvited})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Contact.IdentifierValue, p.Status)
+
+	// An empty update is refused before any request.
+	_, err = c.UpdateParticipant(ctx, ws, conv, p.ID, bird.ParticipantUpdate{})
+	fmt.Println(err)
+	// Output:
+	// ada@example.com invited
+	// bird: invalid update: empty: Bird needs at least one property (Status)
 }

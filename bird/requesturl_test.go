@@ -38,6 +38,18 @@ func urlBuilders() []urltest.Builder {
 		{Name: "GetParticipantByIdentifier", Format: "/workspaces/%s/conversations/%s/participants/%s/%s", Params: 4, Build: func(s, p string) (*http.Request, error) {
 			return newGetParticipantByIdentifierRequest(urltest.Ctx, s, p, p, p, p)
 		}},
+		{Name: "UpdateParticipantWithBody", Format: "/workspaces/%s/conversations/%s/participants/%s", Params: 3, Build: func(s, p string) (*http.Request, error) {
+			return newUpdateParticipantRequestWithBody(urltest.Ctx, s, p, p, p, "application/json", strings.NewReader("{}"))
+		}},
+		{Name: "UpdateParticipant", Format: "/workspaces/%s/conversations/%s/participants/%s", Params: 3, Build: func(s, p string) (*http.Request, error) {
+			return newUpdateParticipantRequest(urltest.Ctx, s, p, p, p, updateParticipantJSONRequestBody{})
+		}},
+		{Name: "UpdateParticipantByIdentifierWithBody", Format: "/workspaces/%s/conversations/%s/participants/%s/%s", Params: 4, Build: func(s, p string) (*http.Request, error) {
+			return newUpdateParticipantByIdentifierRequestWithBody(urltest.Ctx, s, p, p, p, p, "application/json", strings.NewReader("{}"))
+		}},
+		{Name: "UpdateParticipantByIdentifier", Format: "/workspaces/%s/conversations/%s/participants/%s/%s", Params: 4, Build: func(s, p string) (*http.Request, error) {
+			return newUpdateParticipantByIdentifierRequest(urltest.Ctx, s, p, p, p, p, updateParticipantByIdentifierJSONRequestBody{})
+		}},
 		{Name: "ListParticipants", Format: "/workspaces/%s/conversations/%s/participants", Params: 2, Build: func(s, p string) (*http.Request, error) {
 			return newListParticipantsRequest(urltest.Ctx, s, p, p, nil)
 		}},

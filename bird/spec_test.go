@@ -20,11 +20,13 @@ func TestSpecValidates(t *testing.T) {
 		t.Fatalf("validate: %v", err)
 	}
 	want := map[string]string{
-		"addParticipant":             "POST /workspaces/{workspaceId}/conversations/{conversationId}/participants",
-		"listParticipants":           "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants",
-		"getParticipant":             "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}",
-		"removeParticipant":          "DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}",
-		"getParticipantByIdentifier": "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}",
+		"addParticipant":                "POST /workspaces/{workspaceId}/conversations/{conversationId}/participants",
+		"listParticipants":              "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants",
+		"getParticipant":                "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}",
+		"removeParticipant":             "DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}",
+		"getParticipantByIdentifier":    "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}",
+		"updateParticipant":             "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}",
+		"updateParticipantByIdentifier": "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}",
 	}
 	got := map[string]string{}
 	for path, item := range doc.Paths.Map() {

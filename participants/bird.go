@@ -28,9 +28,9 @@ type birdProvider struct {
 	o BirdOptions
 }
 
-// Bird returns the Provider for Bird's add participant,
-// POST /workspaces/{workspaceId}/conversations/{conversationId}/participants,
-// over c. conversationID must be a UUID.
+// Bird returns the Provider for Bird's conversation participants over c:
+// add (POST /workspaces/{workspaceId}/conversations/{conversationId}/participants),
+// list, get and remove. conversationID must be a UUID.
 //
 // Mapping: Kind contact + ID → {type: contact, id}; Kind user + ID →
 // {type: user, id}; Kind bot + ID → {type: flow, id}; Email → contact
@@ -47,6 +47,36 @@ type birdProvider struct {
 // AlreadyExists. When the lookup itself fails, its error decides the code
 // (Unavailable, Canceled, ...) and a *DuplicateLookupError holds both
 // answers. A 409 for a request by ID is AlreadyExists.
+//
+// Lifecycle. Bird's participant ID is the ID of the contact, user or flow
+// behind it, so Member.ID, Member.ContactID and Result.ID are that ID, and
+// Participant.ID names a participant directly.
+//   - List: GET .../participants, one request per page; WithPageSize is
+//     Bird's limit, 1..100 (above 100 is InvalidArgument before any
+//     request; 0 means Bird's 10). Members carry Kind (flow is KindBot),
+//     Status, and the contact identifier Bird reports as Identifier, and
+//     as Email or Phone for emailaddress and phonenumber keys.
+//     Member.As reaches the *bird.Participant.
+//   - Get: ParticipantID or ID → GET .../participants/{id} (with ID, the
+//     participant's type must match Kind: contact by default, user, or
+//     flow for KindBot; otherwise NotFound naming Kind); Email →
+//     .../participants/emailaddress/{email}; Phone → phonenumber/{phone};
+//     Identifier → {Key}/{Value} (Key required). One request; ExternalID
+//     alone is Unimplemented. Bird answers 404 alike for a missing
+//     participant and a missing conversation: Get then lists one
+//     participant to tell which, and says it in the NotFound's message
+//     (Field "conversationID" for a missing conversation).
+//   - Remove: DELETE .../participants/{id}: one request by ParticipantID;
+//     by the other identities the lookup of Get first, so two. Removed on
+//     204. On a 404 (including the retry of a DELETE whose response was
+//     lost) a list of one participant decides: AlreadyAbsent when the
+//     conversation exists, NotFound (Field "conversationID") when not; if
+//     that check fails, its error's code (Unavailable, Canceled, ...).
+//     Bird's 403 "Deleting this participant is not allowed" (plain text) is
+//     FailedPrecondition: the participant cannot be removed from this
+//     conversation, and retrying will not help; a 403 with a JSON
+//     error code and another message is PermissionDenied. WithAdmin is Unimplemented. Result.As
+//     reaches the *bird.Participant looked up, when there was a lookup.
 func Bird(c *bird.Client, o BirdOptions) Provider {
 	return &birdProvider{c: c, o: o}
 }

@@ -75,7 +75,8 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
-			Identifier: true, Status: true},
+			Identifier: true, Status: true,
+			Lifecycle: true, Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true}},
 	}, srv
 }
 

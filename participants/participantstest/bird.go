@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 const (
@@ -78,6 +80,11 @@ type BirdParticipant struct {
 	AvatarURL string `json:"avatarUrl"`
 	// Contact is set for contact participants.
 	Contact *BirdParticipantContact `json:"contact,omitempty"`
+
+	// seq orders the participants of a conversation for list paging: it
+	// grows with every add, so that a page token stays valid when
+	// participants before it are removed.
+	seq int64
 }
 
 // BirdParticipantContact is the contact information of a contact
@@ -111,15 +118,35 @@ func (p *BirdParticipant) clone() BirdParticipant {
 //	GET    /workspaces/{ws}/conversations/{conv}/participants/{id}   get
 //	GET    /workspaces/{ws}/conversations/{conv}/participants/{key}/{value}  get by identifier
 //	PATCH  /workspaces/{ws}/conversations/{conv}/participants/{id}   update the status
+//	PATCH  /workspaces/{ws}/conversations/{conv}/participants/{key}/{value}  update by identifier
 //	DELETE /workspaces/{ws}/conversations/{conv}/participants/{id}   remove (204)
 //
 // Every request needs "Authorization: AccessKey <key>"
 // ([BirdServer.AccessKey]). Errors are {"code","message","details"}:
-// 401 Unauthorized, 404 ResourceNotFound (unknown route, workspace,
-// conversation, participant, contact, user or flow), 405 MethodNotAllowed,
+// 401 Unauthorized, 404 ResourceNotFound, 405 MethodNotAllowed,
 // 409 Conflict (a duplicate, only after SetDuplicateStatus(409)), 413
 // PayloadTooLarge, 422 InvalidPayload (details keyed by JSON path, such as
-// "contact.identifierValue"), 429 TooManyRequests.
+// "contact.identifierValue"), 429 TooManyRequests. As on Bird, every 404 is
+// the same {"code":"ResourceNotFound","message":"The requested resource does
+// not exist","details":{}}, whatever is missing (route, workspace,
+// conversation, participant, contact, user or flow): a client tells a
+// missing participant from a missing conversation only by asking again,
+// for example with a list of the conversation, which is 404 only when the
+// conversation is missing.
+//
+// Lists page with limit (1..100, default 10), an opaque pageToken (at most
+// 8000 characters; nextPageToken is absent on the last page) and reverse.
+// A token points after the last participant of its page, so removing
+// participants between two pages skips no one. A limit outside 1..100, a
+// reverse that is not a boolean, a repeated parameter, or a pageToken this
+// fake did not issue is 422 InvalidPayload with the parameter in details.
+//
+// An update body is {"status": "pending" | "invited" | "active" | null}
+// (null changes nothing); an empty object, another key or another value is
+// 422 InvalidPayload. A participant made non-removable with
+// [BirdServer.SetRemovable] answers its DELETE with 403 and the plain-text
+// body "Deleting this participant is not allowed" (Bird declares no media
+// type for it).
 //
 // Adding a participant already on the conversation (same contact, same
 // identifier, same user or flow) answers 200 with the existing participant
@@ -138,10 +165,14 @@ type BirdServer struct {
 	contactOrder  []string
 	byIdentifier  map[BirdIdentifier]string
 	conversations map[string]*birdConversation
+	seq           int64
 }
 
 type birdConversation struct {
 	participants []*BirdParticipant
+	// fixed holds the IDs of the participants SetRemovable made
+	// non-removable.
+	fixed map[string]bool
 }
 
 // NewBirdServer starts a Bird fake with no conversations, contacts, users or
@@ -188,6 +219,33 @@ func (s *BirdServer) SetDuplicateStatus(status int) {
 	defer s.mu.Unlock()
 	s.dupStatus = status
 }
+
+// SetRemovable makes the participant participantID of the conversation
+// removable (the default) or not: its DELETE then answers 403 with the
+// plain-text body "Deleting this participant is not allowed" and removes
+// nothing. It holds for the participant ID in that conversation, also
+// across a removal made otherwise and a new add. It panics if the
+// conversation is unknown.
+func (s *BirdServer) SetRemovable(conversationID, participantID string, removable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conv := s.conversations[strings.ToLower(conversationID)]
+	if conv == nil {
+		panic(fmt.Sprintf("participantstest: BirdServer.SetRemovable: unknown conversation %q", conversationID))
+	}
+	if conv.fixed == nil {
+		conv.fixed = map[string]bool{}
+	}
+	if removable {
+		delete(conv.fixed, participantID)
+	} else {
+		conv.fixed[participantID] = true
+	}
+}
+
+// BirdDeleteForbidden is the body of the 403 a non-removable participant's
+// DELETE gets, sent as text/plain.
+const BirdDeleteForbidden = "Deleting this participant is not allowed"
 
 // SeedConversation registers an empty conversation and returns its id; an
 // empty id is replaced by a new UUID. It panics if id is not a UUID or the
@@ -321,8 +379,10 @@ func birdFail(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, birdError{Code: code, Message: msg, Details: emptyDetails})
 }
 
+// birdNotFound writes Bird's 404. what (route, conversation, ...) is for
+// the reader of this code only: Bird's 404 does not say what is missing.
 func birdNotFound(w http.ResponseWriter, what string) {
-	birdFail(w, http.StatusNotFound, "ResourceNotFound", what+" not found")
+	birdFail(w, http.StatusNotFound, "ResourceNotFound", "The requested resource does not exist")
 }
 
 // birdInvalid writes 422 InvalidPayload with details keyed by JSON path.
@@ -361,7 +421,7 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	case 6:
 		allowed = []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
 	case 7:
-		allowed = []string{http.MethodGet}
+		allowed = []string{http.MethodGet, http.MethodPatch}
 	}
 	if !slices.Contains(allowed, r.Method) {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
@@ -382,7 +442,7 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 		if add = parseBirdAdd(w, r, c.body); add == nil {
 			return
 		}
-	case len(segs) == 6 && r.Method == http.MethodPatch:
+	case r.Method == http.MethodPatch:
 		var ok bool
 		if newStatus, ok = parseBirdPatch(w, r, c.body); !ok {
 			return
@@ -404,6 +464,9 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	case len(segs) == 7:
 		for _, p := range conv.participants {
 			if s.hasIdentifierLocked(p, BirdIdentifier{Key: segs[5], Value: segs[6]}) {
+				if newStatus != "" {
+					p.Status = newStatus
+				}
 				writeJSON(w, http.StatusOK, p.clone())
 				return
 			}
@@ -419,9 +482,17 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 		case http.MethodGet:
 			writeJSON(w, http.StatusOK, conv.participants[i].clone())
 		case http.MethodPatch:
-			conv.participants[i].Status = newStatus
+			if newStatus != "" {
+				conv.participants[i].Status = newStatus
+			}
 			writeJSON(w, http.StatusOK, conv.participants[i].clone())
 		case http.MethodDelete:
+			if conv.fixed[segs[5]] {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(w, BirdDeleteForbidden)
+				return
+			}
 			conv.participants = slices.Delete(conv.participants, i, i+1)
 			w.WriteHeader(http.StatusNoContent)
 		}
@@ -574,7 +645,10 @@ func parseBirdAdd(w http.ResponseWriter, r *http.Request, body []byte) *birdAddR
 	return req
 }
 
-// parseBirdPatch validates an update-participant body {"status": ...}.
+// parseBirdPatch validates an update-participant body, Bird's
+// UpdateParticipant schema: an object with at least one property and no
+// other than "status", which is pending, invited, active or null. It
+// returns the new status, "" for null (no change).
 func parseBirdPatch(w http.ResponseWriter, r *http.Request, body []byte) (string, bool) {
 	details := map[string][]string{}
 	if !mediaType(r, "application/json") {
@@ -587,10 +661,13 @@ func parseBirdPatch(w http.ResponseWriter, r *http.Request, body []byte) (string
 				details[k] = []string{"additional property is not allowed"}
 			}
 		}
-		st, ok := jsonString(m["status"])
+		raw, has := m["status"]
+		st, ok := jsonString(raw)
 		switch {
-		case m["status"] == nil:
-			details["status"] = []string{"is required"}
+		case len(m) == 0:
+			details["body"] = []string{"must have at least 1 property"}
+		case !has:
+		case jsonKind(raw) == "null":
 		case !ok || !slices.Contains(birdStatuses, st):
 			details["status"] = []string{"must be one of pending, invited, active"}
 		}
@@ -687,6 +764,8 @@ func (s *BirdServer) addLocked(w http.ResponseWriter, conv *birdConversation, re
 			return
 		}
 	}
+	s.seq++
+	p.seq = s.seq
 	conv.participants = append(conv.participants, p)
 	writeJSON(w, http.StatusCreated, p.clone())
 }
@@ -709,7 +788,9 @@ func (s *BirdServer) contactParticipant(c *BirdContact, pc *BirdParticipantConta
 	}
 }
 
-// listLocked answers GET .../participants with cursor paging.
+// listLocked answers GET .../participants with cursor paging: a page
+// token names the sequence number and ID of the last participant of its
+// page, and the next page starts after it (before it in reverse).
 func (s *BirdServer) listLocked(w http.ResponseWriter, r *http.Request, conv *birdConversation) {
 	q := r.URL.Query()
 	details := map[string][]string{}
@@ -729,13 +810,13 @@ func (s *BirdServer) listLocked(w http.ResponseWriter, r *http.Request, conv *bi
 		}
 		reverse = b
 	}
-	offset := 0
-	if v := q.Get("pageToken"); v != "" {
-		n, ok := decodeBirdPageToken(v)
-		if !ok {
+	var after int64 // 0: from the start
+	if v, ok := q["pageToken"]; ok && (len(v) > 1 || v[0] != "") {
+		seq, ok := decodeBirdPageToken(v[0])
+		if !ok || len(v) > 1 || utf8.RuneCountInString(v[0]) > 8000 {
 			details["pageToken"] = []string{"is invalid"}
 		}
-		offset = n
+		after = seq
 	}
 	if len(details) > 0 {
 		birdInvalid(w, details)
@@ -745,33 +826,48 @@ func (s *BirdServer) listLocked(w http.ResponseWriter, r *http.Request, conv *bi
 	if reverse {
 		slices.Reverse(all)
 	}
+	var rest []*BirdParticipant
+	for _, p := range all {
+		if after == 0 || (!reverse && p.seq > after) || (reverse && p.seq < after) {
+			rest = append(rest, p)
+		}
+	}
 	results := []BirdParticipant{}
-	for i := offset; i < len(all) && i < offset+limit; i++ {
-		results = append(results, all[i].clone())
+	for i := 0; i < len(rest) && i < limit; i++ {
+		results = append(results, rest[i].clone())
 	}
 	resp := struct {
 		Results       []BirdParticipant `json:"results"`
 		NextPageToken string            `json:"nextPageToken,omitempty"`
 	}{Results: results}
-	if offset+limit < len(all) {
-		resp.NextPageToken = encodeBirdPageToken(offset + limit)
+	if len(rest) > limit {
+		last := rest[limit-1]
+		resp.NextPageToken = encodeBirdPageToken(last.seq, last.ID)
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
-func encodeBirdPageToken(offset int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))
+// encodeBirdPageToken makes an opaque token shaped like Bird's (base64 of
+// a JSON array [position, id]).
+func encodeBirdPageToken(seq int64, id string) string {
+	b, _ := json.Marshal([]any{seq, id})
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeBirdPageToken(t string) (int, bool) {
+// decodeBirdPageToken returns the position a token of this fake names.
+func decodeBirdPageToken(t string) (int64, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(t)
 	if err != nil {
 		return 0, false
 	}
-	v, ok := strings.CutPrefix(string(b), "offset:")
-	if !ok {
+	var v []json.RawMessage
+	if json.Unmarshal(b, &v) != nil || len(v) != 2 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(v)
-	return n, err == nil && n >= 0
+	var seq int64
+	var id string
+	if json.Unmarshal(v[0], &seq) != nil || json.Unmarshal(v[1], &id) != nil || seq < 1 || id == "" {
+		return 0, false
+	}
+	return seq, true
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -382,4 +383,254 @@ func TestBirdOptions(t *testing.T) {
 			fn()
 		}()
 	}
+}
+
+// birdPage is one list page as the fake sends it.
+type birdPage struct {
+	ids     []string
+	next    string
+	hasNext bool // the nextPageToken key is present
+}
+
+func (f *birdFixture) list(t *testing.T, query string) birdPage {
+	t.Helper()
+	r := mustSend(t, http.MethodGet, f.base()+query, f.auth(), "")
+	wantStatus(t, r, http.StatusOK)
+	var body struct {
+		Results       []participantstest.BirdParticipant `json:"results"`
+		NextPageToken *string                            `json:"nextPageToken"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatal(err)
+	}
+	var p birdPage
+	for _, x := range body.Results {
+		p.ids = append(p.ids, x.ID)
+	}
+	if body.NextPageToken != nil {
+		p.next, p.hasNext = *body.NextPageToken, true
+	}
+	return p
+}
+
+// addUsers adds n user participants and returns their IDs in order.
+func (f *birdFixture) addUsers(t *testing.T, n int) []string {
+	t.Helper()
+	var ids []string
+	for range n {
+		id := f.s.SeedUser("")
+		wantStatus(t, f.add(t, `{"type":"user","id":"`+id+`"}`), http.StatusCreated)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (f *birdFixture) remove(t *testing.T, id string) resp {
+	t.Helper()
+	return mustSend(t, http.MethodDelete, f.base()+"/"+id, f.auth(), "")
+}
+
+func TestBirdListPaging(t *testing.T) {
+	f := newBird(t)
+	ids := f.addUsers(t, 4)
+
+	// A full last page has no nextPageToken key at all.
+	p1 := f.list(t, "?limit=2")
+	if fmt.Sprint(p1.ids) != fmt.Sprint(ids[:2]) || !p1.hasNext || p1.next == "" {
+		t.Fatalf("page 1 = %+v", p1)
+	}
+	p2 := f.list(t, "?limit=2&pageToken="+p1.next)
+	if fmt.Sprint(p2.ids) != fmt.Sprint(ids[2:]) || p2.hasNext {
+		t.Fatalf("page 2 = %+v", p2)
+	}
+	// The bounds of limit, and an empty pageToken is the first page.
+	if p := f.list(t, "?limit=1&pageToken="); fmt.Sprint(p.ids) != fmt.Sprint(ids[:1]) || !p.hasNext {
+		t.Fatalf("limit 1 = %+v", p)
+	}
+	if p := f.list(t, "?limit=100"); len(p.ids) != 4 || p.hasNext {
+		t.Fatalf("limit 100 = %+v", p)
+	}
+	// Reverse pages go backwards from the token.
+	r1 := f.list(t, "?limit=3&reverse=true")
+	r2 := f.list(t, "?limit=3&reverse=true&pageToken="+r1.next)
+	if fmt.Sprint(r1.ids) != fmt.Sprint([]string{ids[3], ids[2], ids[1]}) || fmt.Sprint(r2.ids) != fmt.Sprint(ids[:1]) || r2.hasNext {
+		t.Fatalf("reverse pages = %+v %+v", r1, r2)
+	}
+	// An empty conversation is one empty page.
+	other := f.s.SeedConversation("")
+	r := mustSend(t, http.MethodGet, f.s.URL()+"/workspaces/"+f.s.WorkspaceID()+"/conversations/"+other+"/participants", f.auth(), "")
+	wantStatus(t, r, http.StatusOK)
+	if string(r.body) != "{\"results\":[]}\n" {
+		t.Fatalf("empty list = %s", r.body)
+	}
+}
+
+func TestBirdListPagingSurvivesRemovals(t *testing.T) {
+	f := newBird(t)
+	ids := f.addUsers(t, 6)
+	p1 := f.list(t, "?limit=2")
+	// Remove both participants of page 1 and the first of page 2: the
+	// token still points after page 1.
+	for _, id := range []string{ids[0], ids[1], ids[2]} {
+		wantStatus(t, f.remove(t, id), http.StatusNoContent)
+	}
+	p2 := f.list(t, "?limit=2&pageToken="+p1.next)
+	if fmt.Sprint(p2.ids) != fmt.Sprint(ids[3:5]) {
+		t.Fatalf("page 2 after removals = %v, want %v", p2.ids, ids[3:5])
+	}
+	p3 := f.list(t, "?limit=2&pageToken="+p2.next)
+	if fmt.Sprint(p3.ids) != fmt.Sprint(ids[5:]) || p3.hasNext {
+		t.Fatalf("page 3 = %+v", p3)
+	}
+}
+
+func TestBirdListRefusesBadParameters(t *testing.T) {
+	f := newBird(t)
+	f.addUsers(t, 3)
+	tok := f.list(t, "?limit=1").next
+	for q, field := range map[string]string{
+		"?limit=0":                                "limit",
+		"?limit=101":                              "limit",
+		"?limit=-1":                               "limit",
+		"?limit=x":                                "limit",
+		"?limit=1&limit=2":                        "limit",
+		"?reverse=maybe":                          "reverse",
+		"?reverse=true&reverse=false":             "reverse",
+		"?pageToken=%21%21":                       "pageToken",
+		"?pageToken=" + tok + "x":                 "pageToken",
+		"?pageToken=W10":                          "pageToken", // base64 of []
+		"?pageToken=WzAsImEiXQ":                   "pageToken", // [0,"a"]
+		"?pageToken=WzEsIiJd":                     "pageToken", // [1,""]
+		"?pageToken=" + tok + "&pageToken=" + tok: "pageToken",
+		"?pageToken=" + strings.Repeat("A", 8001): "pageToken",
+	} {
+		m := wantBirdError(t, mustSend(t, http.MethodGet, f.base()+q, f.auth(), ""), http.StatusUnprocessableEntity, "InvalidPayload")
+		if d, _ := m["details"].(map[string]any); len(d) != 1 || d[field] == nil {
+			t.Errorf("%s: details = %v, want only %s", q, m["details"], field)
+		}
+	}
+}
+
+func TestBirdNotFoundIsTheSameForEverything(t *testing.T) {
+	f := newBird(t)
+	missing := f.s.URL() + "/workspaces/" + f.s.WorkspaceID() + "/conversations/00000000-0000-4000-8000-000000000000/participants"
+	want := mustSend(t, http.MethodDelete, f.base()+"/"+f.user, f.auth(), "")
+	wantBirdError(t, want, http.StatusNotFound, "ResourceNotFound")
+	if string(want.body) != `{"code":"ResourceNotFound","message":"The requested resource does not exist","details":{}}`+"\n" {
+		t.Fatalf("404 body = %s", want.body)
+	}
+	for _, r := range []resp{
+		mustSend(t, http.MethodDelete, missing+"/"+f.user, f.auth(), ""),
+		mustSend(t, http.MethodGet, missing, f.auth(), ""),
+		mustSend(t, http.MethodGet, f.base()+"/"+f.user, f.auth(), ""),
+		mustSend(t, http.MethodPatch, f.base()+"/emailaddress/nobody@example.com", f.auth(), `{"status":"active"}`),
+		mustSend(t, http.MethodGet, f.s.URL()+"/workspaces/"+f.s.WorkspaceID()+"/other", f.auth(), ""),
+	} {
+		if r.status != http.StatusNotFound || string(r.body) != string(want.body) || r.header.Get("Content-Type") != want.header.Get("Content-Type") {
+			t.Errorf("404 = %d %s %s, want the same as %s", r.status, r.header.Get("Content-Type"), r.body, want.body)
+		}
+	}
+}
+
+func TestBirdPatch(t *testing.T) {
+	f := newBird(t)
+	wantStatus(t, f.add(t, `{"type":"contact","id":"`+f.john.ID+`"}`), http.StatusCreated)
+	byID := f.base() + "/" + f.john.ID
+	byIdentifier := f.base() + "/emailaddress/john%40example.com"
+	status := func() string { return f.s.Participants(f.conv)[0].Status }
+
+	for i, u := range []string{byID, byIdentifier} {
+		st := []string{"invited", "pending"}[i]
+		r := mustSend(t, http.MethodPatch, u, f.auth(), `{"status":"`+st+`"}`)
+		wantStatus(t, r, http.StatusOK)
+		if p := decodeBird(t, r); p.ID != f.john.ID || p.Status != st || status() != st {
+			t.Fatalf("PATCH %s: %+v, stored %s", u, p, status())
+		}
+		// null changes nothing.
+		r = mustSend(t, http.MethodPatch, u, f.auth(), `{"status":null}`)
+		wantStatus(t, r, http.StatusOK)
+		if decodeBird(t, r).Status != st || status() != st {
+			t.Fatalf("PATCH null changed the status to %s", status())
+		}
+		for body, field := range map[string]string{
+			`{}`:                            "body",
+			`{"status":"active","extra":1}`: "extra",
+			`{"extra":1}`:                   "extra",
+			`{"status":"inactive"}`:         "status",
+			`{"status":1}`:                  "status",
+			`[]`:                            "body",
+			`null`:                          "body",
+		} {
+			m := wantBirdError(t, mustSend(t, http.MethodPatch, u, f.auth(), body), http.StatusUnprocessableEntity, "InvalidPayload")
+			if d, _ := m["details"].(map[string]any); d[field] == nil {
+				t.Errorf("PATCH %s: details = %v, want %s", body, m["details"], field)
+			}
+		}
+		plain := hdr("Authorization", "AccessKey "+f.s.AccessKey(), "Content-Type", "text/plain")
+		wantBirdError(t, mustSend(t, http.MethodPatch, u, plain, `{"status":"active"}`), http.StatusUnprocessableEntity, "InvalidPayload")
+		if status() != st {
+			t.Fatalf("a refused PATCH changed the status to %s", status())
+		}
+	}
+	wantBirdError(t, mustSend(t, http.MethodPatch, f.base()+"/"+f.user, f.auth(), `{"status":"active"}`), 404, "ResourceNotFound")
+	wantBirdError(t, mustSend(t, http.MethodPatch, f.base()+"/phonenumber/%2B15550000000", f.auth(), `{"status":"active"}`), 404, "ResourceNotFound")
+	// Bird validates the body before looking the participant up.
+	wantBirdError(t, mustSend(t, http.MethodPatch, f.base()+"/"+f.user, f.auth(), `{}`), 422, "InvalidPayload")
+}
+
+func TestBirdSetRemovable(t *testing.T) {
+	f := newBird(t)
+	ids := f.addUsers(t, 2)
+	f.s.SetRemovable(f.conv, ids[0], false)
+	r := f.remove(t, ids[0])
+	wantStatus(t, r, http.StatusForbidden)
+	if string(r.body) != participantstest.BirdDeleteForbidden || r.header.Get("Content-Type") != "text/plain; charset=utf-8" {
+		t.Fatalf("403 = %q %s", r.header.Get("Content-Type"), r.body)
+	}
+	if n := len(f.s.Participants(f.conv)); n != 2 {
+		t.Fatalf("the forbidden DELETE removed someone: %d left", n)
+	}
+	// Others stay removable, and the flag can be lifted.
+	wantStatus(t, f.remove(t, ids[1]), http.StatusNoContent)
+	f.s.SetRemovable(f.conv, ids[0], true)
+	wantStatus(t, f.remove(t, ids[0]), http.StatusNoContent)
+	wantBirdError(t, f.remove(t, ids[0]), http.StatusNotFound, "ResourceNotFound")
+	// A non-removable ID that is not a participant is still 404.
+	f.s.SetRemovable(f.conv, ids[1], false)
+	wantBirdError(t, f.remove(t, ids[1]), http.StatusNotFound, "ResourceNotFound")
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("SetRemovable on an unknown conversation: no panic")
+			}
+		}()
+		f.s.SetRemovable("00000000-0000-4000-8000-000000000000", ids[0], false)
+	}()
+}
+
+func TestBirdFaultsOnLifecycleRoutes(t *testing.T) {
+	f := newBird(t)
+	ids := f.addUsers(t, 3)
+	// A 503 changes nothing, on every new route.
+	for _, c := range []struct{ method, url, body string }{
+		{http.MethodGet, f.base() + "?limit=1", ""},
+		{http.MethodPatch, f.base() + "/" + ids[0], `{"status":"pending"}`},
+		{http.MethodPatch, f.base() + "/emailaddress/john@example.com", `{"status":"pending"}`},
+		{http.MethodDelete, f.base() + "/" + ids[0], ""},
+	} {
+		f.s.InjectFaults(participantstest.Fault{Status: 503, Body: `{"code":"ServiceUnavailable","message":"try later"}`})
+		wantBirdError(t, mustSend(t, c.method, c.url, f.auth(), c.body), 503, "ServiceUnavailable")
+	}
+	if ps := f.s.Participants(f.conv); len(ps) != 3 || ps[0].Status != "active" {
+		t.Fatalf("a faulted request changed state: %+v", ps)
+	}
+	// A DELETE whose response is lost still removes.
+	f.s.InjectFaults(participantstest.Fault{CommitThenDrop: true})
+	if _, err := send(t, http.MethodDelete, f.base()+"/"+ids[0], f.auth(), ""); err == nil {
+		t.Fatal("CommitThenDrop: the client got a response")
+	}
+	if n := len(f.s.Participants(f.conv)); n != 2 {
+		t.Fatalf("%d participants after the lost DELETE, want 2", n)
+	}
+	wantBirdError(t, f.remove(t, ids[0]), http.StatusNotFound, "ResourceNotFound")
 }

@@ -1,0 +1,164 @@
+package bird
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+
+	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/option"
+)
+
+// maxPages bounds AllParticipants against a server whose nextPageToken
+// never ends (a variable for the tests).
+var maxPages = 10000
+
+// AllParticipants iterates over every participant of a conversation,
+// calling ListParticipants
+// (GET /workspaces/{workspaceId}/conversations/{conversationId}/participants)
+// once per page, lazily: the next page is fetched only when the loop asks
+// for more, and breaking out of the loop stops the fetching. Each page's
+// nextPageToken is sent back as pageToken; an absent or empty
+// nextPageToken ends the sequence.
+//
+// params may be nil; its Limit and Reverse apply to every page and its
+// PageToken to the first. Iteration stops at the first error, which is
+// yielded once with a nil participant: bad params (a *ParamError before any
+// request), a page's error, or a nextPageToken Bird already returned (a
+// loop). opts are per-call options given to each page's ListParticipants
+// (option.WithResponseInto holds the last page's response).
+func (c *Client) AllParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
+	return func(yield func(*Participant, error) bool) {
+		var cur ListParticipantsParams
+		if params != nil {
+			cur = *params
+		}
+		seen := map[string]bool{cur.PageToken: true}
+		for range maxPages {
+			page, err := c.ListParticipants(ctx, workspaceID, conversationID, &cur, opts...)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Results {
+				if !yield(&page.Results[i], nil) {
+					return
+				}
+			}
+			next := page.NextPageToken
+			if next == "" {
+				return
+			}
+			if seen[next] {
+				yield(nil, fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(next)))
+				return
+			}
+			seen[next] = true
+			cur.PageToken = next
+		}
+		yield(nil, fmt.Errorf("%s: ListParticipants: more than %d pages", Vendor, maxPages))
+	}
+}
+
+// ParticipantUpdate is the body of UpdateParticipant and
+// UpdateParticipantByIdentifier, Bird's UpdateParticipant schema. Bird
+// refuses an update without any property, and so does this package,
+// before sending.
+type ParticipantUpdate struct {
+	// Status is the participant's new status: ParticipantStatusPending,
+	// ParticipantStatusInvited or ParticipantStatusActive. Required: the
+	// zero value is an empty update.
+	Status ParticipantStatus
+}
+
+// wire checks u and returns its JSON body, such as {"status":"invited"}.
+func (u ParticipantUpdate) wire() ([]byte, error) {
+	if u.Status == "" {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "update", Reason: "empty: Bird needs at least one property (Status)"}
+	}
+	if !u.Status.Valid() {
+		return nil, &pathparam.Error{Vendor: Vendor, Field: "update.Status", Reason: fmt.Sprintf("%s is not pending, invited or active", pathparam.Quote(string(u.Status)))}
+	}
+	s := updateParticipantStatus(u.Status)
+	return json.Marshal(updateParticipant{Status: &s})
+}
+
+// The operations in the messages of *SuccessBodyError.
+const (
+	opUpdate          = "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
+	opUpdateByIdentif = "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}"
+)
+
+// UpdateParticipant changes the participant with the given participant ID
+// and returns it as Bird answers:
+// PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
+//
+// update must set Status (Bird refuses an empty update); a bad one is a
+// *ParamError before any request. A 200 whose body is not a participant
+// is a *SuccessBodyError; 404 (unknown conversation or participant), 409
+// (a conflicting state) and 422 are *APIErrors. opts are per-call
+// options, as for AddParticipant; setting a status is idempotent, so the
+// call is retried like a GET.
+func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversationID, participantID string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
+		return nil, err
+	}
+	raw, err := update.wire()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.UpdateParticipantWithBody(ctx, workspaceID, conversationID, participantID, "application/json", transport.NewBody(raw))
+	if err != nil {
+		return nil, wrap("UpdateParticipant", err)
+	}
+	return participant200("UpdateParticipant", opUpdate, resp)
+}
+
+// UpdateParticipantByIdentifier changes the contact participant with the
+// given identifier, such as ("emailaddress", "a@b.com"), and returns it as
+// Bird answers:
+// PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}.
+// Both values are path-escaped into their own segment; update, errors and
+// opts are as for UpdateParticipant.
+func (c *Client) UpdateParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
+	if err := checkConversation(workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "identifierKey", identifierKey); err != nil {
+		return nil, err
+	}
+	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
+		return nil, err
+	}
+	raw, err := update.wire()
+	if err != nil {
+		return nil, err
+	}
+	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.gen.UpdateParticipantByIdentifierWithBody(ctx, workspaceID, conversationID, identifierKey, identifierValue, "application/json", transport.NewBody(raw))
+	if err != nil {
+		return nil, wrap("UpdateParticipantByIdentifier", err)
+	}
+	return participant200("UpdateParticipantByIdentifier", opUpdateByIdentif, resp)
+}
+
+// removed reports whether a DELETE status proves the removal: Bird
+// answers 204; 200 is taken as well. Other 2xx (202 Accepted, ...) do not
+// say the participant is gone.
+func removed(status int) bool {
+	return status == http.StatusNoContent || status == http.StatusOK
+}
