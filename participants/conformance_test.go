@@ -54,7 +54,7 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		// Intercom lists a conversation's contacts in one read (no pages)
 		// and finds a contact on it by ID or ExternalID, not by email.
 		Caps: participantstest.Capabilities{ID: true, ExternalID: true, Email: true,
-			Lifecycle: true, Lookup: participantstest.Identities{ID: true, ExternalID: true}},
+			Lookup: participantstest.Identities{ID: true, ExternalID: true}},
 	}, srv
 }
 
@@ -76,7 +76,7 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 			Identifier: true, Status: true,
-			Lifecycle: true, Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true}},
+			Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true}},
 	}, srv
 }
 
@@ -98,7 +98,7 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
 			Identifier: true, Attributes: true,
-			Lifecycle: true, Pages: true,
+			Pages: true,
 			// Get and Remove also find a participant by an Identifier
 			// without Key (a binding address such as "rcs:+1..."), but
 			// the suite's Identifier carries a Key (another vendor's

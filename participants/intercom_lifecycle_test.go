@@ -71,7 +71,7 @@ func (f *icLife) customerIDs() []string {
 	return out
 }
 
-func wantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
+func intercomWantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
 	t.Helper()
 	var pe *participants.Error
 	if !errors.As(err, &pe) {
@@ -130,7 +130,7 @@ func TestIntercomListEmptyAndMissing(t *testing.T) {
 		if m != nil {
 			t.Fatalf("member %v", m)
 		}
-		pe := wantCode(t, err, participants.NotFound, "conversationID")
+		pe := intercomWantCode(t, err, participants.NotFound, "conversationID")
 		var api *intercom.APIError
 		if !errors.As(err, &api) || api.StatusCode != 404 || !strings.Contains(pe.Error(), `no conversation "999"`) {
 			t.Errorf("err = %v, want the 404 in the chain", err)
@@ -150,7 +150,7 @@ func TestIntercomListPageToken(t *testing.T) {
 	if page != nil {
 		t.Errorf("page = %+v", page)
 	}
-	wantCode(t, err, participants.InvalidArgument, "page")
+	intercomWantCode(t, err, participants.InvalidArgument, "page")
 	page, err = p.List(ctx, icConv, "", participants.CallOptions{})
 	if err != nil || page.Next != "" || len(page.Members) != 2 {
 		t.Fatalf("first page = %+v, %v", page, err)
@@ -204,14 +204,14 @@ func TestIntercomGetNotFound(t *testing.T) {
 		if m != nil {
 			t.Errorf("member = %+v", m)
 		}
-		pe := wantCode(t, err, participants.NotFound, tt.field)
+		pe := intercomWantCode(t, err, participants.NotFound, tt.field)
 		if !strings.Contains(pe.Message, `conversation "123" exists but no contact on it has `+tt.field) || !errors.Is(err, participants.ErrNotFound) {
 			t.Errorf("err = %v", err)
 		}
 		f.wantRequests(t, "GET")
 	}
 	_, err := f.c.Get(ctx, "999", participants.Participant{ID: f.bob.ID})
-	wantCode(t, err, participants.NotFound, "conversationID")
+	intercomWantCode(t, err, participants.NotFound, "conversationID")
 	f.wantRequests(t, "GET")
 
 	// A contact without external ID on the conversation matches neither an
@@ -249,7 +249,7 @@ func TestIntercomGetRemoveUnimplemented(t *testing.T) {
 		{participants.Participant{Kind: participants.KindBot, ParticipantID: f.bob.ID, ID: f.bob.ID}, "Kind"},
 	} {
 		_, err := f.c.Get(ctx, icConv, tt.p)
-		pe := wantCode(t, err, participants.Unimplemented, tt.field)
+		pe := intercomWantCode(t, err, participants.Unimplemented, tt.field)
 		if !strings.Contains(pe.Message, "not expressible on intercom") {
 			t.Errorf("Get message = %q", pe.Message)
 		}
@@ -257,7 +257,7 @@ func TestIntercomGetRemoveUnimplemented(t *testing.T) {
 			t.Errorf("Get message = %q", pe.Message)
 		}
 		_, err = f.c.Remove(ctx, icConv, tt.p)
-		pe = wantCode(t, err, participants.Unimplemented, tt.field)
+		pe = intercomWantCode(t, err, participants.Unimplemented, tt.field)
 		if tt.field != "Kind" && !strings.Contains(pe.Message, "Remove finds a contact") {
 			t.Errorf("Remove message = %q", pe.Message)
 		}
@@ -341,13 +341,13 @@ func TestIntercomRemoveMissingConversation(t *testing.T) {
 	if res != nil {
 		t.Errorf("result = %+v", res)
 	}
-	pe := wantCode(t, err, participants.NotFound, "conversationID")
+	pe := intercomWantCode(t, err, participants.NotFound, "conversationID")
 	if !strings.Contains(pe.Error(), `no conversation "999"`) {
 		t.Errorf("err = %v", err)
 	}
 	f.wantRequests(t, "DELETE", "GET")
 	_, err = f.c.Remove(ctx, "999", participants.Participant{ExternalID: "ext-bob"})
-	wantCode(t, err, participants.NotFound, "conversationID")
+	intercomWantCode(t, err, participants.NotFound, "conversationID")
 	f.wantRequests(t, "GET")
 }
 
@@ -358,7 +358,7 @@ func TestIntercomRemoveLastCustomer(t *testing.T) {
 	}
 	f.fake.Reset()
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.alice.ID})
-	pe := wantCode(t, err, participants.FailedPrecondition, "")
+	pe := intercomWantCode(t, err, participants.FailedPrecondition, "")
 	var api *intercom.APIError
 	if !errors.As(err, &api) || api.StatusCode != 422 || !errors.Is(err, participants.ErrFailedPrecondition) {
 		t.Errorf("err = %v, want the 422 in the chain", err)
@@ -381,14 +381,14 @@ func TestIntercomRemoveOther422(t *testing.T) {
 		f := newICLife(t, participants.IntercomOptions{})
 		f.fake.InjectFaults(participantstest.Fault{Status: 422, Body: body})
 		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-		wantCode(t, err, participants.InvalidArgument, "")
+		intercomWantCode(t, err, participants.InvalidArgument, "")
 		f.wantRequests(t, "DELETE")
 	}
 	// Intercom's message in another case still reads as the last customer.
 	f := newICLife(t, participants.IntercomOptions{})
 	f.fake.InjectFaults(participantstest.Fault{Status: 422, Body: `{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Removing the LAST CUSTOMER is not allowed"}]}`})
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-	wantCode(t, err, participants.FailedPrecondition, "")
+	intercomWantCode(t, err, participants.FailedPrecondition, "")
 }
 
 // The detach's answer is lost after Intercom removed the contact: the
@@ -428,7 +428,7 @@ func TestIntercomRemove2xxStillListing(t *testing.T) {
 	if res != nil {
 		t.Errorf("result = %+v", res)
 	}
-	pe := wantCode(t, err, participants.Unknown, "")
+	pe := intercomWantCode(t, err, participants.Unknown, "")
 	if !strings.Contains(pe.Message, "still holds it") {
 		t.Errorf("message = %q", pe.Message)
 	}
@@ -445,7 +445,7 @@ func TestIntercomRemove2xxStillListing(t *testing.T) {
 func TestIntercomRemoveUnknownAdmin(t *testing.T) {
 	f := newICLife(t, participants.IntercomOptions{})
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin("424242"))
-	wantCode(t, err, participants.NotFound, "")
+	intercomWantCode(t, err, participants.NotFound, "")
 	var api *intercom.APIError
 	if !errors.As(err, &api) || api.Message != "Admin Not Found" {
 		t.Errorf("err = %v", err)
@@ -461,7 +461,7 @@ func TestIntercomRemoveAdmin(t *testing.T) {
 		alice := participants.Participant{ExternalID: "ext-alice"}
 		f := newICLife(t, participants.IntercomOptions{ActingContact: &alice})
 		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-		pe := wantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
+		pe := intercomWantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
 		if !strings.Contains(pe.Message, "WithAdmin") {
 			t.Errorf("message = %q", pe.Message)
 		}
@@ -478,10 +478,10 @@ func TestIntercomRemoveAdmin(t *testing.T) {
 	t.Run("bad admin named by its source", func(t *testing.T) {
 		f := newICLife(t, participants.IntercomOptions{})
 		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin(" "))
-		wantCode(t, err, participants.InvalidArgument, "WithAdmin")
+		intercomWantCode(t, err, participants.InvalidArgument, "WithAdmin")
 		f.c = participants.New(participants.Intercom(f.vc, participants.IntercomOptions{AdminID: "7\n"}))
 		_, err = f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-		wantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
+		intercomWantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
 		f.wantRequests(t)
 	})
 	t.Run("options and override", func(t *testing.T) {
@@ -501,7 +501,7 @@ func TestIntercomRemoveReadFails(t *testing.T) {
 	f.fake.InjectFaults(participantstest.Fault{Status: 404, Body: `{"type":"error.list","errors":[{"code":"not_found","message":"User Not Found"}]}`},
 		participantstest.Fault{Status: 503})
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithRequestOptions(option.WithMaxRetries(0)))
-	wantCode(t, err, participants.Unavailable, "")
+	intercomWantCode(t, err, participants.Unavailable, "")
 	var api *intercom.APIError
 	if !errors.As(err, &api) || api.StatusCode != 503 {
 		t.Errorf("err = %v, want the read's 503", err)
@@ -510,7 +510,7 @@ func TestIntercomRemoveReadFails(t *testing.T) {
 	// A dropped connection on the detach itself is Unavailable.
 	f.fake.InjectFaults(participantstest.Fault{Drop: true})
 	_, err = f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithRequestOptions(option.WithMaxRetries(0)))
-	wantCode(t, err, participants.Unavailable, "")
+	intercomWantCode(t, err, participants.Unavailable, "")
 	if len(f.customerIDs()) != 2 {
 		t.Error("a customer was removed")
 	}
@@ -521,36 +521,36 @@ func TestIntercomLifecycleRefusedUnsent(t *testing.T) {
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err := f.c.Get(canceled, icConv, participants.Participant{ID: f.bob.ID})
-	wantCode(t, err, participants.Canceled, "")
+	intercomWantCode(t, err, participants.Canceled, "")
 	_, err = f.c.Remove(canceled, icConv, participants.Participant{ID: f.bob.ID})
-	wantCode(t, err, participants.Canceled, "")
+	intercomWantCode(t, err, participants.Canceled, "")
 	_, err = f.c.Remove(canceled, icConv, participants.Participant{ExternalID: "ext-bob"})
-	wantCode(t, err, participants.Canceled, "")
+	intercomWantCode(t, err, participants.Canceled, "")
 	for _, err := range f.c.List(canceled, icConv) {
-		wantCode(t, err, participants.Canceled, "")
+		intercomWantCode(t, err, participants.Canceled, "")
 	}
 	for _, conv := range []string{".", ".."} {
 		_, err = f.c.Get(ctx, conv, participants.Participant{ID: f.bob.ID})
-		wantCode(t, err, participants.InvalidArgument, "conversationID")
+		intercomWantCode(t, err, participants.InvalidArgument, "conversationID")
 		_, err = f.c.Remove(ctx, conv, participants.Participant{ID: f.bob.ID})
-		wantCode(t, err, participants.InvalidArgument, "conversationID")
+		intercomWantCode(t, err, participants.InvalidArgument, "conversationID")
 		for _, err := range f.c.List(ctx, conv) {
-			wantCode(t, err, participants.InvalidArgument, "conversationID")
+			intercomWantCode(t, err, participants.InvalidArgument, "conversationID")
 		}
 	}
 	_, err = f.c.Remove(ctx, icConv, participants.Participant{ParticipantID: ".."})
-	wantCode(t, err, participants.InvalidArgument, "ParticipantID")
+	intercomWantCode(t, err, participants.InvalidArgument, "ParticipantID")
 	_, err = f.c.Remove(ctx, icConv, participants.Participant{ID: "."})
-	wantCode(t, err, participants.InvalidArgument, "ID")
+	intercomWantCode(t, err, participants.InvalidArgument, "ID")
 	f.wantRequests(t)
 	// A nil vendor client is refused by every call.
 	nilc := participants.New(participants.Intercom(nil, participants.IntercomOptions{AdminID: "1"}))
 	_, err = nilc.Get(ctx, icConv, participants.Participant{ID: "x"})
-	wantCode(t, err, participants.InvalidArgument, "client")
+	intercomWantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilc.Remove(ctx, icConv, participants.Participant{ID: "x"})
-	wantCode(t, err, participants.InvalidArgument, "client")
+	intercomWantCode(t, err, participants.InvalidArgument, "client")
 	for _, err := range nilc.List(ctx, icConv) {
-		wantCode(t, err, participants.InvalidArgument, "client")
+		intercomWantCode(t, err, participants.InvalidArgument, "client")
 	}
 }
 
@@ -612,14 +612,14 @@ func TestIntercomReportOutcome(t *testing.T) {
 	t.Run("missing conversation", func(t *testing.T) {
 		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
 		_, err := f.c.Add(ctx, "999", participants.Participant{ID: f.lead.ID})
-		wantCode(t, err, participants.NotFound, "conversationID")
+		intercomWantCode(t, err, participants.NotFound, "conversationID")
 		f.wantRequests(t, "GET")
 	})
 	t.Run("read fails", func(t *testing.T) {
 		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
 		f.fake.InjectFaults(participantstest.Fault{Status: 401})
 		_, err := f.c.Add(ctx, icConv, participants.Participant{ID: f.lead.ID})
-		wantCode(t, err, participants.Unauthenticated, "")
+		intercomWantCode(t, err, participants.Unauthenticated, "")
 		f.wantRequests(t, "GET")
 	})
 	t.Run("default stays one request", func(t *testing.T) {
@@ -705,7 +705,7 @@ func TestIntercomReportOutcomeBeforeAdd(t *testing.T) {
 	f.wantRequests(t, "GET", "POST")
 	boom := errors.New("no")
 	_, err = f.c.Add(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.BeforeAdd(func(any) error { return boom }))
-	if wantCode(t, err, participants.InvalidArgument, "BeforeAdd"); !errors.Is(err, boom) {
+	if intercomWantCode(t, err, participants.InvalidArgument, "BeforeAdd"); !errors.Is(err, boom) {
 		t.Errorf("err = %v", err)
 	}
 	f.wantRequests(t, "GET")

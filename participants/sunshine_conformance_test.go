@@ -32,7 +32,7 @@ func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
-			Lifecycle: true, Pages: true, Lookup: participantstest.Identities{ID: true, ExternalID: true},
+			Pages: true, Lookup: participantstest.Identities{ID: true, ExternalID: true},
 			AddMethod: http.MethodPost, RemoveMethod: http.MethodPost},
 	}, srv
 }

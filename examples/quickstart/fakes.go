@@ -8,7 +8,7 @@ import (
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
-// fakes are the three in-process fake vendor servers and a target for each.
+// fakes are the four in-process fake vendor servers and a target for each.
 type fakes struct {
 	targets []target
 	close   func()
@@ -21,20 +21,24 @@ func startFakes(person participants.Participant) (*fakes, error) {
 	ic := participantstest.NewIntercomServer()
 	bs := participantstest.NewBirdServer()
 	ts := participantstest.NewTwilioServer()
+	ss := participantstest.NewSunshineServer()
 	closeAll := func() {
 		ic.Close()
 		bs.Close()
 		ts.Close()
+		ss.Close()
 	}
 
 	// Intercom: an admin who adds people, the person as a known contact
-	// (attach needs an existing user_id), and a conversation.
+	// (attach needs an existing user_id), and a conversation with a first
+	// customer (Intercom never removes a conversation's last customer).
 	const adminID = "781236"
 	ic.SeedAdmin(adminID)
 	if person.ExternalID != "" || person.Email != "" {
 		ic.SeedContact(participantstest.IntercomContact{UserID: person.ExternalID, Email: person.Email})
 	}
-	icConv := ic.SeedConversation("")
+	first := ic.SeedContact(participantstest.IntercomContact{Email: "first-customer@example.com"})
+	icConv := ic.SeedConversation("", first.ID)
 	icTarget, icErr := intercomTarget(ic.Token(), adminID, icConv,
 		option.WithBaseURL(ic.URL()), option.WithHTTPClient(ic.Client()))
 	icTarget.missing = "404"
@@ -54,9 +58,20 @@ func startFakes(person participants.Participant) (*fakes, error) {
 	tsTarget.missing = "CH00000000000000000000000000000000"
 	tsTarget.count = func() int { return len(ts.Participants(tsConv)) }
 
-	if err := errors.Join(icErr, bsErr, tsErr); err != nil {
+	// Sunshine: the person as a user of the app (join takes existing users
+	// only), and a group conversation.
+	if person.ExternalID != "" {
+		ss.EnsureUser(person.ExternalID)
+	}
+	ssConv := ss.SeedConversation("", "sdkGroup")
+	ssTarget, ssErr := sunshineTarget(ss.KeyID(), ss.Secret(), ss.AppID(), ssConv,
+		option.WithBaseURL(ss.URL()), option.WithHTTPClient(ss.Client()))
+	ssTarget.missing = "000000000000000000000000"
+	ssTarget.count = func() int { return len(ss.Participants(ssConv)) }
+
+	if err := errors.Join(icErr, bsErr, tsErr, ssErr); err != nil {
 		closeAll()
 		return nil, err
 	}
-	return &fakes{targets: []target{icTarget, bsTarget, tsTarget}, close: closeAll}, nil
+	return &fakes{targets: []target{icTarget, bsTarget, tsTarget, ssTarget}, close: closeAll}, nil
 }

@@ -1,12 +1,13 @@
-// Command quickstart adds one person to a conversation on Intercom, Bird and
-// Twilio through the same participants.Client call, adds them again, shows a
-// typed error, and prints what happened as a table.
+// Command quickstart takes one person through a conversation's lifecycle on
+// Intercom, Bird, Twilio and Sunshine Conversations with the same
+// participants.Client calls (add, add again, list, remove, remove again),
+// shows typed errors, and prints what happened as a table.
 //
 // # Without credentials
 //
 //	go run ./examples/quickstart
 //
-// starts in-process fakes of the three vendor APIs (package
+// starts in-process fakes of the four vendor APIs (package
 // participants/participantstest), seeds a conversation on each and runs
 // against them: no account, no network. The person is
 //
@@ -14,10 +15,14 @@
 //
 // Its identities are alternatives: each vendor uses the first one it
 // supports (Intercom the user_id, Bird the email address, Twilio the chat
-// Identity). The steps are:
+// Identity, Sunshine the user's externalId). The steps are:
 //
-//   - add: Bird and Twilio say Added; Intercom does not tell (Unreported);
-//   - add again: Bird and Twilio say AlreadyPresent; Intercom Unreported;
+//   - add: Bird, Twilio and Sunshine say Added; Intercom does not tell
+//     (Unreported);
+//   - add again: AlreadyPresent; Intercom Unreported;
+//   - list: every participant of the conversation (Client.List);
+//   - remove: Removed (Client.Remove, named by the same identities);
+//   - remove again: AlreadyAbsent, a success: Remove has ensure semantics;
 //   - add to a conversation that does not exist: participants.Code(err) is
 //     NotFound and errors.As reaches the vendor's *APIError with HTTP 404;
 //   - add by phone on Intercom: Unimplemented, refused before any request.
@@ -29,21 +34,26 @@
 //
 // Put the credentials of the vendors you want to call in the environment and
 // name the conversation and the person with flags. Vendors without
-// credentials are skipped; no fakes are started.
+// credentials are skipped; no fakes are started. The person is added, then
+// removed again.
 //
 //	export INTERCOM_TOKEN=... INTERCOM_ADMIN_ID=781236
 //	export BIRD_ACCESS_KEY=... BIRD_WORKSPACE_ID=a1405560-...
 //	export TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=... TWILIO_PROXY_ADDRESS=+15017122661
+//	export SUNSHINE_KEY_ID=app_... SUNSHINE_SECRET=... SUNSHINE_APP_ID=... SUNSHINE_BASE_URL=https://api.smooch.io
 //	go run ./examples/quickstart \
 //		-intercom-conversation 123456 \
 //		-bird-conversation 0a5b3b5e-... \
 //		-twilio-conversation CH... \
+//		-sunshine-conversation 029c31f25a21b47effd7be90 \
 //		-external-id user-42 -email ada@example.com -phone +15558675310
 //
 // TWILIO_PROXY_ADDRESS (your Twilio number) is needed only when the person
 // is added to Twilio by phone, that is without -external-id. INTERCOM_BASE_URL,
 // BIRD_BASE_URL and TWILIO_BASE_URL, when set, replace the production hosts
-// (for example https://api.eu.intercom.io). Every call shares one deadline
+// (for example https://api.eu.intercom.io); Sunshine has no default host, so
+// SUNSHINE_BASE_URL is required (https://api.smooch.io,
+// https://api.eu-1.smooch.io or https://{subdomain}.zendesk.com/sc). Every call shares one deadline
 // (-timeout, 30s by default). Against real APIs the first add may also say
 // AlreadyPresent, when the person was already there.
 package main
@@ -66,6 +76,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -93,6 +104,7 @@ type flags struct {
 	intercomConversation string
 	birdConversation     string
 	twilioConversation   string
+	sunshineConversation string
 	person               participants.Participant
 	timeout              time.Duration
 }
@@ -104,7 +116,8 @@ func parseFlags(out io.Writer, args []string) (*flags, error) {
 	fs.StringVar(&f.intercomConversation, "intercom-conversation", "", "Intercom conversation `ID` (needs INTERCOM_TOKEN and INTERCOM_ADMIN_ID)")
 	fs.StringVar(&f.birdConversation, "bird-conversation", "", "Bird conversation `UUID` (needs BIRD_ACCESS_KEY and BIRD_WORKSPACE_ID)")
 	fs.StringVar(&f.twilioConversation, "twilio-conversation", "", "Twilio conversation `SID` CH... or unique name (needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)")
-	fs.StringVar(&f.person.ExternalID, "external-id", "", "your `ID` of the person: Intercom user_id, Twilio Identity")
+	fs.StringVar(&f.sunshineConversation, "sunshine-conversation", "", "Sunshine Conversations conversation `ID` (needs SUNSHINE_KEY_ID, SUNSHINE_SECRET, SUNSHINE_APP_ID and SUNSHINE_BASE_URL)")
+	fs.StringVar(&f.person.ExternalID, "external-id", "", "your `ID` of the person: Intercom user_id, Twilio Identity, Sunshine externalId")
 	fs.StringVar(&f.person.Email, "email", "", "the person's email `address`")
 	fs.StringVar(&f.person.Phone, "phone", "", "the person's E.164 phone `number`, such as +15558675310")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "deadline for all calls, retries included")
@@ -141,7 +154,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		}
 		defer fakes.close()
 		targets = fakes.targets
-		fmt.Fprintln(out, "No vendor credentials in the environment: using in-process fakes of Intercom, Bird and Twilio.")
+		fmt.Fprintln(out, "No vendor credentials in the environment: using in-process fakes of Intercom, Bird, Twilio and Sunshine Conversations.")
 	} else {
 		if person.ExternalID == "" && person.Email == "" && person.Phone == "" {
 			return errors.New("say who to add: set -external-id, -email and/or -phone")
@@ -161,7 +174,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 
 // target is one vendor to run the steps against.
 type target struct {
-	name         string               // "intercom", "bird" or "twilio"
+	name         string               // "intercom", "bird", "twilio" or "sunshine"
 	client       *participants.Client // the facade over the vendor client
 	conversation string               // where the person is added
 	// missing is a conversation that does not exist. Set only for fakes: a
@@ -172,10 +185,13 @@ type target struct {
 	count func() int
 }
 
-// step is one call of Client.Add and what it should return: one of the
-// outcomes want, or an error with code wantCode.
+// step is one call of the Client (op: add, list or remove) and what it
+// should return: one of the outcomes want, or an error with code wantCode.
+// A list step succeeds when the listing ends without an error; the table
+// shows what it listed.
 type step struct {
 	name         string
+	op           string
 	conversation string
 	person       participants.Participant
 	want         []participants.Outcome
@@ -186,12 +202,15 @@ func (s step) ok(res *participants.Result, err error) bool {
 	if err != nil || s.wantCode != participants.OK {
 		return participants.Code(err) == s.wantCode
 	}
-	return slices.Contains(s.want, res.Outcome)
+	return s.op == "list" || slices.Contains(s.want, res.Outcome)
 }
 
 func (s step) expected() string {
 	if s.wantCode != participants.OK {
 		return s.wantCode.String()
+	}
+	if s.op == "list" {
+		return "a list"
 	}
 	var names []string
 	for _, o := range s.want {
@@ -202,7 +221,8 @@ func (s step) expected() string {
 
 // steps returns what to do on t, and what each step should return.
 func (t target) steps(person participants.Participant) []step {
-	// Bird and Twilio say whether the person is new; Intercom does not.
+	// Bird, Twilio and Sunshine say whether the person is new; Intercom
+	// does not.
 	first := []participants.Outcome{participants.Added}
 	again := []participants.Outcome{participants.AlreadyPresent}
 	if t.name == "intercom" {
@@ -212,19 +232,43 @@ func (t target) steps(person participants.Participant) []step {
 		first = append(first, participants.AlreadyPresent)
 	}
 	steps := []step{
-		{name: "add", conversation: t.conversation, person: person, want: first},
-		{name: "add again", conversation: t.conversation, person: person, want: again},
+		{name: "add", op: "add", conversation: t.conversation, person: person, want: first},
+		{name: "add again", op: "add", conversation: t.conversation, person: person, want: again},
+		{name: "list", op: "list", conversation: t.conversation, person: person},
+		{name: "remove", op: "remove", conversation: t.conversation, person: person, want: []participants.Outcome{participants.Removed}},
+		{name: "remove again", op: "remove", conversation: t.conversation, person: person, want: []participants.Outcome{participants.AlreadyAbsent}},
 	}
 	if t.missing != "" {
-		steps = append(steps, step{name: "add to a missing conversation", conversation: t.missing, person: person, wantCode: participants.NotFound})
+		steps = append(steps, step{name: "add to a missing conversation", op: "add", conversation: t.missing, person: person, wantCode: participants.NotFound})
 	}
 	if t.name == "intercom" {
 		// Intercom cannot add anyone by phone: the facade says so before
 		// sending anything.
 		byPhone := participants.Participant{Phone: cmp.Or(person.Phone, demoPerson.Phone)}
-		steps = append(steps, step{name: "add by phone only", conversation: t.conversation, person: byPhone, wantCode: participants.Unimplemented})
+		steps = append(steps, step{name: "add by phone only", op: "add", conversation: t.conversation, person: byPhone, wantCode: participants.Unimplemented})
 	}
 	return steps
+}
+
+// do runs s on t's client. A list step returns a Result of its own making
+// that carries the count and the IDs listed in detail.
+func (t target) do(ctx context.Context, s step) (res *participants.Result, detail string, err error) {
+	switch s.op {
+	case "remove":
+		res, err = t.client.Remove(ctx, s.conversation, s.person)
+	case "list":
+		var ids []string
+		for m, err := range t.client.List(ctx, s.conversation) {
+			if err != nil {
+				return nil, "", err
+			}
+			ids = append(ids, m.ID)
+		}
+		return &participants.Result{Provider: t.name}, fmt.Sprintf("%d listed: %s", len(ids), strings.Join(ids, ", ")), nil
+	default:
+		res, err = t.client.Add(ctx, s.conversation, s.person)
+	}
+	return res, "", err
 }
 
 // demo runs the steps of every target and prints a table row for each. It
@@ -235,9 +279,12 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 	var failed []string
 	for _, t := range targets {
 		for _, s := range t.steps(person) {
-			res, err := t.client.Add(ctx, s.conversation, s.person)
+			res, listed, err := t.do(ctx, s)
 
 			result, id, detail := report(res, err)
+			if s.op == "list" && err == nil {
+				result, detail = "Listed", listed
+			}
 			if !s.ok(res, err) {
 				failed = append(failed, fmt.Sprintf("%s %q: got %s, want %s", t.name, s.name, result, s.expected()))
 			}
@@ -258,7 +305,7 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 	return nil
 }
 
-// report turns what Client.Add returned into table cells.
+// report turns what Client.Add or Client.Remove returned into table cells.
 func report(res *participants.Result, err error) (result, id, detail string) {
 	if err != nil {
 		return participants.Code(err).String(), "-", explain(err)
@@ -275,6 +322,7 @@ func describe(res *participants.Result) string {
 		customers *intercom.CustomersList
 		bp        *bird.Participant
 		tp        *twilio.Participant
+		sp        *sunshine.Participant
 	)
 	switch {
 	case res.As(&customers):
@@ -291,6 +339,8 @@ func describe(res *participants.Result) string {
 		if b := tp.MessagingBinding; b != nil {
 			return fmt.Sprintf("Twilio %s %s via %s", b.Type, b.Address, b.ProxyAddress)
 		}
+	case res.As(&sp):
+		return "Sunshine user " + sp.UserID
 	}
 	return ""
 }
@@ -298,8 +348,8 @@ func describe(res *participants.Result) string {
 // explain says why Client.Add failed.
 func explain(err error) string {
 	// The vendor's *APIError stays in the chain. intercom.APIError,
-	// bird.APIError and twilio.APIError are one type, so one errors.As
-	// serves the three vendors.
+	// bird.APIError, twilio.APIError and sunshine.APIError are one type, so
+	// one errors.As serves the four vendors.
 	var apiErr *twilio.APIError
 	if errors.As(err, &apiErr) {
 		return fmt.Sprintf("*APIError: HTTP %d, vendor code %s", apiErr.StatusCode, apiErr.Code)

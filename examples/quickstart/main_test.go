@@ -43,17 +43,40 @@ func TestFakes(t *testing.T) {
 		mb   = `MB[0-9a-f]{32}`
 	)
 	wantRows(t, out.String(),
-		`intercom +add +Unreported +- +1 +Intercom lists 1 customer\(s\) on the conversation`,
-		`intercom +add again +Unreported +- +1 +.*`,
+		`intercom +add +Unreported +- +2 +Intercom lists 2 customer\(s\) on the conversation`,
+		`intercom +add again +Unreported +- +2 +.*`,
+		`intercom +list +Listed +- +2 +2 listed: [0-9a-f]+, [0-9a-f]+`,
+		`intercom +remove +Removed +[0-9a-f]+ +1 +Intercom lists 1 customer\(s\) on the conversation`,
+		`intercom +remove again +AlreadyAbsent +- +1 +`,
 		`intercom +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code not_found`,
 		`intercom +add by phone only +Unimplemented +- +1 +no request sent: .*Phone`,
 		`bird +add +Added +`+uuid+` +1 +Bird contact by emailaddress ada@example.com`,
 		`bird +add again +AlreadyPresent +`+uuid+` +1 +.*`,
-		`bird +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code ResourceNotFound`,
+		`bird +list +Listed +- +1 +1 listed: `+uuid,
+		`bird +remove +Removed +`+uuid+` +0 +.*`,
+		`bird +remove again +AlreadyAbsent +- +0 +`,
+		`bird +add to a missing conversation +NotFound +- +0 +\*APIError: HTTP 404, vendor code ResourceNotFound`,
 		`twilio +add +Added +`+mb+` +1 +Twilio chat identity user-42`,
 		`twilio +add again +AlreadyPresent +`+mb+` +1 +.*`,
-		`twilio +add to a missing conversation +NotFound +- +1 +\*APIError: HTTP 404, vendor code 20404`,
+		`twilio +list +Listed +- +1 +1 listed: `+mb,
+		`twilio +remove +Removed +`+mb+` +0 +.*`,
+		`twilio +remove again +AlreadyAbsent +- +0 +`,
+		`twilio +add to a missing conversation +NotFound +- +0 +\*APIError: HTTP 404, vendor code 20404`,
+		`sunshine +add +Added +[0-9a-f]{24} +1 +Sunshine user [0-9a-f]{24}`,
+		`sunshine +add again +AlreadyPresent +[0-9a-f]{24} +1 +.*`,
+		`sunshine +list +Listed +- +1 +1 listed: [0-9a-f]{24}`,
+		`sunshine +remove +Removed +- +0 +`,
+		`sunshine +remove again +AlreadyAbsent +- +0 +`,
+		`sunshine +add to a missing conversation +NotFound +- +0 +\*APIError: HTTP 404, vendor code conversation_not_found`,
 	)
+	// List shows the participant the adds reported, and Remove removes it.
+	for _, vendor := range []string{"bird", "twilio", "sunshine"} {
+		added := regexp.MustCompile(`(?m)^`+vendor+` +add +Added +(\S+)`).FindStringSubmatch(out.String())
+		listed := regexp.MustCompile(`(?m)^`+vendor+` +list +Listed +- +\d+ +1 listed: (\S+)$`).FindStringSubmatch(out.String())
+		if added == nil || listed == nil || added[1] != listed[1] {
+			t.Errorf("%s: want the participant added (%q) listed (%q)", vendor, added, listed)
+		}
+	}
 	// The second add names the same participant as the first.
 	for _, vendor := range []string{"bird", "twilio"} {
 		ids := regexp.MustCompile(`(?m)^`+vendor+` +add(?: again)? +(?:Added|AlreadyPresent) +(\S+)`).FindAllStringSubmatch(out.String(), -1)
@@ -75,7 +98,8 @@ func TestCredentials(t *testing.T) {
 	defer bs.Close()
 	ic.SeedAdmin("7")
 	ic.SeedContact(participantstest.IntercomContact{UserID: "u-1"})
-	icConv := ic.SeedConversation("")
+	first := ic.SeedContact(participantstest.IntercomContact{Email: "first@example.com"})
+	icConv := ic.SeedConversation("", first.ID)
 	bsConv := bs.SeedConversation("")
 
 	env := envOf(map[string]string{
@@ -91,7 +115,10 @@ func TestCredentials(t *testing.T) {
 	wantRows(t, out.String(),
 		`Calling the real APIs of intercom, bird\.`,
 		`Skipping twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set`,
-		`intercom +add +Unreported +- +- +Intercom lists 1 customer\(s\) on the conversation`,
+		`Skipping sunshine: SUNSHINE_KEY_ID, SUNSHINE_SECRET, SUNSHINE_APP_ID and SUNSHINE_BASE_URL are not set`,
+		`intercom +add +Unreported +- +- +Intercom lists 2 customer\(s\) on the conversation`,
+		`intercom +remove +Removed +\S+ +- +.*`,
+		`intercom +remove again +AlreadyAbsent +- +- +`,
 		`intercom +add by phone only +Unimplemented +- +- +.*`,
 		`bird +add +Added +\S+ +- +Bird contact by phonenumber \+31612345678`,
 		`bird +add again +AlreadyPresent +\S+ +- +.*`,
@@ -99,8 +126,9 @@ func TestCredentials(t *testing.T) {
 	if strings.Contains(out.String(), "missing conversation") || strings.Contains(out.String(), "twilio  ") {
 		t.Errorf("unexpected steps in\n%s", out.String())
 	}
-	if n := len(bs.Participants(bsConv)); n != 1 {
-		t.Errorf("bird has %d participants, want 1", n)
+	// The person was added, then removed.
+	if n := len(bs.Participants(bsConv)); n != 0 {
+		t.Errorf("bird has %d participants, want 0", n)
 	}
 }
 
@@ -121,6 +149,8 @@ func TestConfigErrors(t *testing.T) {
 			[]string{"-twilio-conversation", "CH00000000000000000000000000000000"}, "set -external-id, -email and/or -phone"},
 		{"phone without proxy", map[string]string{"TWILIO_ACCOUNT_SID": participantstest.DefaultTwilioAccountSID, "TWILIO_AUTH_TOKEN": "t"},
 			[]string{"-twilio-conversation", "CH00000000000000000000000000000000", "-phone", "+15558675310"}, "TWILIO_PROXY_ADDRESS"},
+		{"sunshine without its base URL", map[string]string{"SUNSHINE_KEY_ID": "app_1", "SUNSHINE_SECRET": "s", "SUNSHINE_APP_ID": "a"},
+			[]string{"-sunshine-conversation", "029c31f25a21b47effd7be90", "-external-id", "u-1"}, "SUNSHINE_BASE_URL is not"},
 		{"bad flag", nil, []string{"-nope"}, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

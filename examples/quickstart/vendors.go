@@ -9,10 +9,11 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
 
-// The same three functions build the clients for the fakes and for the real
+// The same four functions build the clients for the fakes and for the real
 // APIs; only the credentials and the base URL option differ.
 
 // intercomTarget builds the Intercom client and the facade over it. The
@@ -46,6 +47,17 @@ func twilioTarget(accountSID, authToken, proxyAddress, conversation string, opts
 	}
 	p := participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: proxyAddress})
 	return target{name: "twilio", client: participants.New(p), conversation: conversation}, nil
+}
+
+// sunshineTarget builds the Sunshine Conversations client (basic auth with
+// an API key) and the facade over it, for the app appID.
+func sunshineTarget(keyID, secret, appID, conversation string, opts ...option.Option) (target, error) {
+	sc, err := sunshine.New(keyID, secret, opts...)
+	if err != nil {
+		return target{}, err
+	}
+	p := participants.Sunshine(sc, participants.SunshineOptions{AppID: appID})
+	return target{name: "sunshine", client: participants.New(p), conversation: conversation}, nil
 }
 
 // fromEnv returns a target for every vendor whose credentials are in the
@@ -93,6 +105,21 @@ func fromEnv(env func(string) string, f *flags) (targets []target, skipped []str
 			return nil, nil, errors.New("TWILIO_PROXY_ADDRESS (the Twilio number the person talks to) is needed to add -phone on Twilio; or add the person by -external-id")
 		}
 		t, err := twilioTarget(tc[0], tc[1], proxy, f.twilioConversation, baseURL(env, "TWILIO_BASE_URL")...)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets = append(targets, t)
+	}
+
+	// Sunshine has no default host: its base URL is one of the credentials.
+	sc, err := credentials(env, "-sunshine-conversation", f.sunshineConversation, "SUNSHINE_KEY_ID", "SUNSHINE_SECRET", "SUNSHINE_APP_ID", "SUNSHINE_BASE_URL")
+	if err != nil {
+		return nil, nil, err
+	}
+	if sc == nil {
+		skipped = append(skipped, "sunshine: SUNSHINE_KEY_ID, SUNSHINE_SECRET, SUNSHINE_APP_ID and SUNSHINE_BASE_URL are not set")
+	} else {
+		t, err := sunshineTarget(sc[0], sc[1], sc[2], f.sunshineConversation, option.WithBaseURL(sc[3]))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -56,14 +56,6 @@ type Capabilities struct {
 	// The identities and fields the vendor can carry.
 	ID, ExternalID, Email, Phone, Identifier, Attributes, Status bool
 
-	// Lifecycle: the provider implements List, Get and Remove. This is a
-	// temporary gate of issue 10, while the adapters of this module get
-	// their lifecycle: without it RunConformance only checks that List, Get
-	// and Remove refuse with Unimplemented before any request. Every
-	// provider of this module must set it once its lifecycle lands, and
-	// the gate then goes away: every Provider is held to the lifecycle
-	// rules.
-	Lifecycle bool
 	// Pages: List fetches the participants in pages whose size
 	// participants.WithPageSize sets (Bird, Twilio). Otherwise List reads
 	// every participant in one request and ignores WithPageSize (Intercom).
@@ -98,8 +90,6 @@ func RunConformance(t *testing.T, h Harness) {
 	run := func(name string, test func(*testing.T, Harness, *Fixture)) {
 		t.Run(name, func(t *testing.T) { test(t, h, h.New(t)) })
 	}
-	// The capabilities, which every Fixture of h shares, from a first one.
-	caps := h.New(t).Caps
 	run("Name", testName)
 	// Ensure semantics.
 	run("AddNew", testAddNew)
@@ -133,10 +123,6 @@ func RunConformance(t *testing.T, h Harness) {
 	run("RetryOn429", testRetryOn429)
 
 	// The lifecycle: List, Get, Remove (rules 9 and 10).
-	if !caps.Lifecycle {
-		run("Lifecycle/NotYetImplemented", testLifecycleNotYetImplemented)
-		return
-	}
 	run("List/ContainsAddedOnce", testListContainsAddedOnce)
 	run("List/Pages", testListPages)
 	run("List/Break", testListBreak)

@@ -13,14 +13,6 @@ import (
 // The lifecycle rules of RunConformance: List, Get and Remove (rules 9 and
 // 10 of the participants.Provider documentation).
 
-// testLifecycleNotYetImplemented: while Capabilities.Lifecycle is off, List,
-// Get and Remove refuse with Unimplemented before any request.
-func testLifecycleNotYetImplemented(t *testing.T, h Harness, f *Fixture) {
-	for _, o := range lifecycleOps(f.Client) {
-		refusedOp(t, h, f, o, ctx, f.Conversation, participants.Participant{ParticipantID: "p-1"}, participants.Unimplemented, "")
-	}
-}
-
 // testListContainsAddedOnce: a participant added is listed exactly once,
 // with the ID Add reported, and List shows every participant the vendor
 // holds.

@@ -69,7 +69,7 @@
 // count and fault injection), and [Capabilities] saying what the vendor can
 // express, look up and page. The lifecycle rules (List, Get, Remove: ensure
 // semantics both ways, NotFound for a missing conversation, pages, faults)
-// run when Capabilities.Lifecycle is set. [NewServer] wraps a fake of any vendor,
+// run for every provider. [NewServer] wraps a fake of any vendor,
 // written as a plain http.Handler, with the same core as the fakes here, so
 // it is such a Fake. external_test.go in this package is a complete
 // provider of a toy vendor, outside the module's internals, that passes the

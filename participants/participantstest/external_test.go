@@ -519,7 +519,7 @@ func TestExternalProviderConformance(t *testing.T) {
 				Count: fake.count,
 				Fake:  srv,
 				Caps: participantstest.Capabilities{ReportsOutcome: true, Email: true,
-					Lifecycle: true, Pages: true, Lookup: participantstest.Identities{Email: true}},
+					Pages: true, Lookup: participantstest.Identities{Email: true}},
 			}
 		},
 	})
