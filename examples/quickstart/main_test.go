@@ -71,8 +71,8 @@ func TestFakes(t *testing.T) {
 	)
 	// List shows the participant the adds reported, and Remove removes it.
 	for _, vendor := range []string{"bird", "twilio", "sunshine"} {
-		added := regexp.MustCompile(`(?m)^`+vendor+` +add +Added +(\S+)`).FindStringSubmatch(out.String())
-		listed := regexp.MustCompile(`(?m)^`+vendor+` +list +Listed +- +\d+ +1 listed: (\S+)$`).FindStringSubmatch(out.String())
+		added := regexp.MustCompile(`(?m)^` + vendor + ` +add +Added +(\S+)`).FindStringSubmatch(out.String())
+		listed := regexp.MustCompile(`(?m)^` + vendor + ` +list +Listed +- +\d+ +1 listed: (\S+)$`).FindStringSubmatch(out.String())
 		if added == nil || listed == nil || added[1] != listed[1] {
 			t.Errorf("%s: want the participant added (%q) listed (%q)", vendor, added, listed)
 		}
