@@ -1,10 +1,13 @@
-// Package participants adds a participant to a conversation on Intercom,
-// Bird or Twilio through one call.
+// Package participants manages the participants of a conversation on
+// Intercom, Bird, Twilio and Sunshine Conversations through one API: Add,
+// List, Get and Remove, with the same rules on every vendor.
 //
 //	tw, err := twilio.New(accountSID, authToken)
 //	if err != nil { ... }
 //	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
 //	res, err := c.Add(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
+//	for m, err := range c.List(ctx, "CH...") { ... }
+//	res, err = c.Remove(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
 //
 // # Mapping
 //
@@ -17,31 +20,63 @@
 // fields (Attributes, Status, Kind user or bot) that the vendor cannot carry
 // are Unimplemented too: nothing is silently dropped.
 //
-//	Participant            Intercom (attach contact)     Bird                              Twilio
-//	Kind contact + ID      customer.intercom_user_id     {type: contact, id}               not expressible
-//	ExternalID             customer.user_id              not expressible                   Identity
-//	Email                  customer.email (creates lead) contact emailaddress              not expressible
-//	Phone (+ Channel)      not expressible               contact phonenumber               MessagingBinding.Address (+ whatsapp:) and ProxyAddress
-//	Kind user / bot + ID   not expressible               {type: user / flow, id}           not expressible
-//	Identifier{Key,Value}  not expressible               contact identifierKey/Value       MessagingBinding.Address
-//	Attributes             not expressible               not expressible                   Attributes
-//	Status                 not expressible               status                            not expressible
+//	Participant            Intercom (attach contact)     Bird                              Twilio                                                       Sunshine (join)
+//	Kind contact + ID      customer.intercom_user_id     {type: contact, id}               not expressible                                              userId
+//	ExternalID             customer.user_id              not expressible                   Identity                                                     userExternalId
+//	Email                  customer.email (creates lead) contact emailaddress              not expressible                                              not expressible
+//	Phone (+ Channel)      not expressible               contact phonenumber               MessagingBinding.Address (+ whatsapp:) and ProxyAddress      not expressible
+//	Kind user / bot + ID   not expressible               {type: user / flow, id}           not expressible                                              not expressible
+//	Identifier{Key,Value}  not expressible               contact identifierKey/Value       MessagingBinding.Address                                     not expressible
+//	Attributes             not expressible               not expressible                   Attributes                                                   not expressible
+//	Status                 not expressible               status                            not expressible                                              not expressible
+//
+// # Lifecycle
+//
+// List, Get and Remove follow the same rules as Add. Get and Remove name the
+// participant by Participant.ParticipantID (the Result.ID or Member.ID the
+// vendor gave) or by the identities Add takes, the first the vendor can look
+// up winning; Add refuses a ParticipantID. Remove has ensure semantics both
+// ways: Removed when the vendor removed the participant, AlreadyAbsent (a
+// success) when they were not there, and NotFound, never AlreadyAbsent, for
+// a missing conversation: where the vendor answers the same 404 for both,
+// the provider reads the conversation to find out. List is an iter.Seq2
+// that fetches pages as the loop asks for them (WithPageSize sets their
+// size), yields each participant once and ends on the first error.
+//
+// What each vendor can look up, and what an operation costs in requests in
+// the common case:
+//
+//	             Intercom                         Bird                                 Twilio                                   Sunshine
+//	List         1 (no pages)                     1 per page (limit 1..100)            1 per page (PageSize 1..100)             1 per page (page[size] 1..100)
+//	Get by       ParticipantID, ID, ExternalID    ParticipantID, ID (+Kind), Email,    ParticipantID, ExternalID: 1;            ParticipantID, ID, ExternalID:
+//	             (1 read of the conversation)     Phone, Identifier: 1                 Phone, Identifier: list pages            list pages
+//	Remove by    ParticipantID, ID: 1 detach;     ParticipantID: 1 delete;             ParticipantID: 1; ExternalID: 2          ParticipantID, ID, ExternalID:
+//	             ExternalID: read + detach        identities: lookup + delete          (fetch + delete); Phone: list + delete   1 leave
+//	absent       +1 read after the 404            +1 read after the 404                +1 read after the 404                    0 (not_found says so)
+//	Add          1 attach (2 with ReportOutcome)  1                                    1                                        list + join
+//
+// Refusals that are about the conversation's state, not the caller's input,
+// are FailedPrecondition: Intercom keeps a conversation's last customer
+// (422), Bird may refuse a removal (403 "Deleting this participant is not
+// allowed"), Sunshine refuses a join to a full conversation or to one that
+// is not sdkGroup. Change the conversation first; retrying does not help.
 //
 // # Outcomes
 //
 // Add has ensure semantics: adding someone who is already there is success.
 // Result.Outcome is AlreadyPresent only where the vendor said so (Bird
 // answered 200 instead of 201; Twilio answered a duplicate code 50433, 50437,
-// or 50416 for an address found in this conversation), Added where it said the
-// participant is new, and Unreported where the vendor does not tell
-// (Intercom).
+// or 50416 for an address found in this conversation) or a read proved it
+// (Sunshine, Intercom with IntercomOptions.ReportOutcome), Added where it
+// said the participant is new, and Unreported where the vendor does not tell
+// (Intercom by default). Remove reports Removed or AlreadyAbsent.
 //
 // # Errors
 //
-// Every error from Add is an *Error. Code(err) gives the portable ErrorCode
-// (NotFound, AlreadyExists, InvalidArgument, Unimplemented, Unauthenticated,
-// PermissionDenied, RateLimited, Unavailable, Canceled, DeadlineExceeded,
-// Unknown), and errors.Is works with the sentinels (ErrNotFound, ...) and with
+// Every error from a Client call is an *Error. Code(err) gives the portable
+// ErrorCode (NotFound, AlreadyExists, InvalidArgument, Unimplemented,
+// Unauthenticated, PermissionDenied, FailedPrecondition, RateLimited,
+// Unavailable, Canceled, DeadlineExceeded, Unknown), and errors.Is works with the sentinels (ErrNotFound, ...) and with
 // context.Canceled and context.DeadlineExceeded. The vendor's *APIError
 // (status, vendor code, message, request ID, Retry-After, raw body) stays in
 // the chain:
@@ -89,9 +124,10 @@
 //
 // # As
 //
-// Result.As reaches the decoded vendor response, and the BeforeAdd option
-// reaches the vendor request body. The targets are *intercom.CustomersList,
-// *bird.Participant and *twilio.Participant; their fields read like Go (ID,
+// Result.As and Member.As reach the decoded vendor response, and the
+// BeforeAdd option reaches the vendor request body. The targets are
+// *intercom.CustomersList (Member: *intercom.ContactReference),
+// *bird.Participant, *twilio.Participant and *sunshine.Participant; their fields read like Go (ID,
 // SID, URL) and are pointers only where null or absence means something
 // (Bird's Contact, Twilio's MessagingBinding, nil for a chat identity):
 //
