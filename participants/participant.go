@@ -45,7 +45,7 @@ const (
 
 // Identifier is a raw channel identifier: Bird's identifierKey and
 // identifierValue ("phonenumber", "+31612345678"; "facebookid-<page>", ...)
-// or, on Twilio, a messaging-binding address (Key ignored).
+// or, on Twilio, a messaging-binding address in Value (Twilio refuses a Key).
 type Identifier struct {
 	Key   string
 	Value string
