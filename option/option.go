@@ -82,6 +82,9 @@ func WithDoer(d Doer) Option {
 		if d == nil {
 			return &pathparam.Error{Field: "option.WithDoer", Reason: "nil doer"}
 		}
+		if hc, ok := d.(*http.Client); ok && hc == nil {
+			return &pathparam.Error{Field: "option.WithDoer", Reason: "nil *http.Client"}
+		}
 		s.Doer = d
 		return nil
 	})

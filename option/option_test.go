@@ -43,6 +43,7 @@ func TestOptions(t *testing.T) {
 		{"nil HTTP client", option.WithHTTPClient(nil), "nil client", nil},
 		{"doer", option.WithDoer(doer{}), "", func(s *clientopt.Settings) bool { return s.Doer == doer{} }},
 		{"nil doer", option.WithDoer(nil), "nil doer", nil},
+		{"nil *http.Client as doer", option.WithDoer((*http.Client)(nil)), "nil *http.Client", nil},
 		{"http.Client as doer", option.WithDoer(hc), "", func(s *clientopt.Settings) bool { return s.Doer == hc }},
 		{"max retries 0", option.WithMaxRetries(0), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 0 }},
 		{"max retries 5", option.WithMaxRetries(5), "", func(s *clientopt.Settings) bool { return s.MaxRetries == 5 }},
