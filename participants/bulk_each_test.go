@@ -135,14 +135,17 @@ func TestAddEachYieldsEveryIndexOnceWithItsOwnResult(t *testing.T) {
 }
 
 func TestAddEachReadsAtMostConcurrencyAhead(t *testing.T) {
-	const workers = 4
+	const (
+		workers = 4
+		n       = 40
+	)
 	rt := &echoRT{hold: make(chan struct{})}
 	c := echoClient(t, rt)
-	src := &source{n: 200}
+	src := &source{n: n}
 	yielded := 0
 	go func() {
 		// Answers trickle in one by one: the workers are always waiting.
-		for range 200 {
+		for range n {
 			rt.hold <- struct{}{}
 		}
 	}()
@@ -154,12 +157,12 @@ func TestAddEachReadsAtMostConcurrencyAhead(t *testing.T) {
 		yielded++
 		// Let the workers run ahead as far as they can before looking.
 		deadline := time.Now().Add(20 * time.Millisecond)
-		for rt.inflight.Load() < workers && src.read.Load() < 200 && time.Now().Before(deadline) {
+		for rt.inflight.Load() < workers && src.read.Load() < n && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
 		}
 		maxAhead = max(maxAhead, src.read.Load()-int64(yielded))
 	}
-	if yielded != 200 {
+	if yielded != n {
 		t.Fatalf("%d results", yielded)
 	}
 	if maxAhead > workers || maxAhead < workers-1 {

@@ -606,7 +606,12 @@ func TestFaultMatrix(t *testing.T) {
 					if tc.want("").maxAlloc != 0 || (tc.only != "" && tc.only != v) {
 						continue
 					}
-					t.Run(tc.name, func(t *testing.T) { run(t, i, tc, v) })
+					t.Run(tc.name, func(t *testing.T) {
+						// Every row has its own fake: the rows that wait
+						// out a Retry-After run side by side.
+						t.Parallel()
+						run(t, i, tc, v)
+					})
 				}
 			})
 		}
