@@ -58,7 +58,7 @@ import (
 //     pages (the Client yields it once, by Member.ID), every Member has an
 //     ID. Rules 2, 5 and 6 hold for List, Get and Remove as for Add.
 type Provider interface {
-	// Name returns the vendor name: "intercom", "bird", "twilio".
+	// Name returns the vendor name: "intercom", "bird", "twilio", "sunshine", ...
 	Name() string
 	// Add ensures p is a participant of the conversation.
 	Add(ctx context.Context, conversationID string, p Participant, o CallOptions) (*Result, error)

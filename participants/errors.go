@@ -98,7 +98,7 @@ func (s *sentinel) Error() string { return "participants: " + s.code.String() }
 type Error struct {
 	// Code is the portable kind of failure.
 	Code ErrorCode
-	// Provider is the vendor: "intercom", "bird", "twilio".
+	// Provider is the vendor: "intercom", "bird", "twilio", "sunshine", ...
 	Provider string
 	// Field names the offending Participant field or option, if any.
 	Field string
@@ -159,7 +159,7 @@ func Errorf(code ErrorCode, provider, field, format string, args ...any) *Error 
 // WrapError returns err as an *Error of provider, keeping err in the chain,
 // with the code Code(err) gives: an *Error is returned as it is; context
 // errors are Canceled or DeadlineExceeded; errors of this module's vendor
-// clients (intercom, bird, twilio) get the code of their status, and
+// clients (intercom, bird, twilio, sunshine) get the code of their status, and
 // transport errors Unavailable; any other error is Unknown.
 //
 // A Provider need not call it: the Client wraps whatever error Add returns,

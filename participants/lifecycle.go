@@ -12,7 +12,7 @@ import (
 // Member is a participant of a conversation as the vendor lists it: the
 // portable view of what List and Get return.
 type Member struct {
-	// Provider is "intercom", "bird", "twilio", ...
+	// Provider is the vendor: "intercom", "bird", "twilio", "sunshine", ...
 	Provider string
 	// ID is the vendor's participant ID, the one Result.ID returns: Intercom
 	// contact ID, Bird participant ID, Twilio participant SID (MB...).

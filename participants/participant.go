@@ -125,7 +125,7 @@ func (o Outcome) String() string {
 // Result is what the vendor said about a successful add or remove, and
 // nothing more.
 type Result struct {
-	// Provider is "intercom", "bird" or "twilio".
+	// Provider is the vendor: "intercom", "bird", "twilio", "sunshine", ...
 	Provider string
 	// ID is the vendor's ID of the participant: Intercom contact ID (when the
 	// request named it), Bird participant ID, Twilio participant SID (MB...).

@@ -28,7 +28,7 @@ const MaxBodyBytes = 1 << 20
 // invalid UTF-8 in them are replaced, so Error() is always one line of
 // bounded length.
 type Error struct {
-	// Vendor is "intercom", "bird" or "twilio".
+	// Vendor is the vendor package's name: "intercom", "bird", "twilio" or "sunshine".
 	Vendor string
 	// StatusCode is the HTTP status of the response.
 	StatusCode int

@@ -21,7 +21,7 @@ import (
 //
 // It never quotes the body.
 type SuccessBodyError struct {
-	// Vendor is "intercom", "bird" or "twilio".
+	// Vendor is the vendor package's name: "intercom", "bird", "twilio" or "sunshine".
 	Vendor string
 	// Op is the operation as "METHOD /path template".
 	Op string

@@ -20,7 +20,7 @@ const MaxLen = 1024
 // parameter, a request field, a credential or a client option. Each vendor
 // package re-exports it as ParamError, so that errors.As reaches it.
 type Error struct {
-	// Vendor is "intercom", "bird" or "twilio".
+	// Vendor is the vendor package's name: "intercom", "bird", "twilio" or "sunshine".
 	Vendor string
 	// Field names the argument: the Go parameter, struct field or option
 	// the caller set ("accessKey", "option.WithBaseURL", ...).

@@ -76,7 +76,7 @@ const (
 
 // Options configure a Client. The zero value of every field means its default.
 type Options struct {
-	// Vendor names the vendor in errors and logs: "intercom", "bird", "twilio".
+	// Vendor names the vendor in errors and logs: "intercom", "bird", "twilio", "sunshine".
 	Vendor string
 	// HTTPClient is the client whose Transport sends each attempt; its
 	// Timeout is replaced by AttemptTimeout. Nil means a pooled client.
