@@ -201,7 +201,9 @@ func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq
 		}
 		if o.limiter == nil && !o.fixed {
 			// No limit given: learn it from the vendor's 429s, per attempt.
-			o.add = append(o.add[:len(o.add):len(o.add)], WithRequestOptions(option.WithLimiter(newAdaptiveLimiter())))
+			a := newAdaptiveLimiter()
+			a.workers = o.concurrency // the most attempts in flight
+			o.add = append(o.add[:len(o.add):len(o.add)], WithRequestOptions(option.WithLimiter(a)))
 		}
 		c.addEach(ctx, conversationID, ps, &o, yield)
 	}

@@ -23,22 +23,46 @@ const (
 	// adaptiveBuckets split the second of measure into 10ms buckets.
 	adaptiveBuckets = 100
 	adaptiveBucket  = time.Second / adaptiveBuckets
+	// adaptiveQuotaBurst is the burst of the pace of a published quota.
+	adaptiveQuotaBurst = 4
 )
 
-// adaptiveLimiter learns a bulk add's rate from the vendor's 429s, for
-// vendors that do not publish their limit. It lets attempts through without
-// limit until the first 429 that asks for a wait; then it limits them to
-// adaptiveMargin of the attempts sent in the second before that 429 (the
-// rate the vendor let through, measured) and grows that limit by
-// adaptiveGrowth a second while no 429 comes. It is one AddEach's limiter,
-// given to each Add's requests with option.WithLimiter, so that the
-// transport waits on it before every attempt and tells it of every 429
-// pause (Pause). Memory is constant: a count per 10ms bucket of the last
-// second.
+// adaptiveLimiter paces a bulk add without a configured limit. It is one
+// AddEach's limiter, given to each Add's requests with option.WithLimiter,
+// so that the transport waits on it before every attempt, tells it of every
+// 429 pause (Pause) and of the quota each response announces
+// (ObserveQuota).
+//
+// Where the vendor publishes its quota (Intercom's X-RateLimit-Remaining
+// and -Reset), it follows it: until the window's Reset, the attempts are
+// spread so that the Remaining requests (less those in flight) last until
+// then, with a burst of adaptiveQuotaBurst, and held until Reset when none
+// remain; a 429 then teaches nothing.
+//
+// Otherwise it learns the rate from the vendor's 429s: it lets attempts
+// through without limit until the first 429 that asks for a wait; then it
+// limits them to adaptiveMargin of the attempts sent in the second before
+// that 429 (the rate the vendor let through, measured) and grows that
+// limit by adaptiveGrowth a second while no 429 comes. Memory is constant:
+// a count per 10ms bucket of the last second.
 type adaptiveLimiter struct {
-	mu    sync.Mutex
-	lim   *rate.Limiter
-	count [adaptiveBuckets]int
+	mu sync.Mutex
+	// lim is the rate learned from the 429s.
+	lim *rate.Limiter
+	// quota is the pace of the vendor's published quota, in force until
+	// quotaReset; quotaLeft is the lowest estimate of what is left of it
+	// seen for that Reset (responses arrive out of order: a higher one is
+	// older).
+	quota      *rate.Limiter
+	quotaReset time.Time
+	quotaLeft  int
+	// sent counts the attempts let through and answered the quotas
+	// observed: sent-answered estimates the attempts in flight, which the
+	// vendor's Remaining may not count yet. It is kept within [0, workers],
+	// the most that can be in flight (an attempt lost without an answer
+	// would otherwise count for ever).
+	sent, answered, workers int
+	count                   [adaptiveBuckets]int
 	// epoch is the bucket number (Unix time / adaptiveBucket) of the
 	// newest bucket in count.
 	epoch int64
@@ -51,25 +75,95 @@ type adaptiveLimiter struct {
 }
 
 func newAdaptiveLimiter() *adaptiveLimiter {
-	return &adaptiveLimiter{lim: rate.NewLimiter(rate.Inf, 1), now: time.Now}
+	return &adaptiveLimiter{
+		lim:     rate.NewLimiter(rate.Inf, 1),
+		quota:   rate.NewLimiter(rate.Inf, adaptiveQuotaBurst),
+		workers: DefaultConcurrency,
+		now:     time.Now,
+	}
 }
 
-// Wait waits for the limit, then counts the attempt. A wait that would pass
-// ctx's deadline is refused at once with an error that wraps
+// Wait waits for the limit (the published quota's pace while it is in
+// force, else the learned one), then counts the attempt. A wait that would
+// pass ctx's deadline is refused at once with an error that wraps
 // context.DeadlineExceeded.
 func (a *adaptiveLimiter) Wait(ctx context.Context) error {
 	a.grow()
-	if err := a.lim.Wait(ctx); err != nil {
+	lim, hold := a.pace()
+	for !hold.IsZero() {
+		if err := a.holdUntil(ctx, hold); err != nil {
+			return err
+		}
+		lim, hold = a.pace()
+	}
+	if err := lim.Wait(ctx); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}
-		return fmt.Errorf("%w: the learned rate limit would delay the attempt past it (%v)", context.DeadlineExceeded, err)
+		return fmt.Errorf("%w: the rate limit would delay the attempt past it (%v)", context.DeadlineExceeded, err)
 	}
 	a.mu.Lock()
+	a.sent++
 	a.advance(a.now())
 	a.count[a.epoch%adaptiveBuckets]++
 	a.mu.Unlock()
 	return nil
+}
+
+// pace returns the limiter of the next attempt: the quota's while the
+// vendor's published window lasts, else the learned one; or, when that
+// window has nothing left, the time to hold the attempt until.
+func (a *adaptiveLimiter) pace() (*rate.Limiter, time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case !a.now().Before(a.quotaReset):
+		return a.lim, time.Time{}
+	case a.quotaLeft == 0:
+		return nil, a.quotaReset
+	}
+	return a.quota, time.Time{}
+}
+
+// holdUntil waits until t, when the vendor's window refills. A t past ctx's
+// deadline is refused at once with an error that wraps
+// context.DeadlineExceeded.
+func (a *adaptiveLimiter) holdUntil(ctx context.Context, t time.Time) error {
+	if dl, ok := ctx.Deadline(); ok && dl.Before(t) {
+		return fmt.Errorf("%w: the vendor's rate limit window (none remaining) refills after it", context.DeadlineExceeded)
+	}
+	timer := time.NewTimer(t.Sub(a.now()))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// ObserveQuota is told by the transport of the quota a response announced
+// (X-RateLimit-Remaining and -Reset; the limit per window is not needed):
+// remaining requests until reset, less the attempts still in flight, which
+// the vendor may not have counted yet. A window whose Reset has passed, or
+// is before the one known, and a left not below the lowest seen for the
+// same Reset are stale and change nothing. Otherwise the attempts are
+// paced from now on at left/(reset-now) a second.
+func (a *adaptiveLimiter) ObserveQuota(_, remaining int, reset time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.answered = max(a.answered+1, a.sent-a.workers)
+	left := max(remaining-max(a.sent-a.answered, 0), 0)
+	now := a.now()
+	switch {
+	case !reset.After(now), reset.Before(a.quotaReset):
+		return
+	case reset.Equal(a.quotaReset) && left >= a.quotaLeft:
+		return
+	}
+	a.quotaReset, a.quotaLeft = reset, left
+	a.quota.SetLimit(rate.Limit(float64(left) / reset.Sub(now).Seconds()))
+	a.quota.SetBurst(min(adaptiveQuotaBurst, max(left, 1)))
 }
 
 // advance moves the buckets to now, emptying those that left the second.
@@ -109,11 +203,16 @@ func (a *adaptiveLimiter) grow() {
 // Pause is told by the transport that the vendor answered 429 and asked
 // to wait until until: the first 429 of a pause sets the limit to
 // adaptiveMargin of the attempts of the second before it, never higher
-// than the limit already learned.
+// than the limit already learned. While a published quota is in force the
+// 429 changes nothing here: the quota paces the attempts, and the
+// transport's pause holds them until the vendor's wait is over.
 func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
+	if now.Before(a.quotaReset) {
+		return nil
+	}
 	if now.Before(a.pausedUntil) {
 		if until.After(a.pausedUntil) {
 			a.pausedUntil = until

@@ -116,8 +116,9 @@ type Options struct {
 	// already set. It must tolerate any body: HTML, empty, truncated. It
 	// need not redact: Redact.Secrets are removed from the fields after it.
 	DecodeError func(*apierror.Error)
-	// Limiter, when set, is waited on before every attempt and told of
-	// every 429 pause when it is a Pauser (limiter.go).
+	// Limiter, when set, is waited on before every attempt, told of every
+	// 429 pause when it is a Pauser and of the quota each response
+	// announces when it is a QuotaObserver (limiter.go).
 	Limiter Limiter
 }
 
@@ -299,7 +300,8 @@ type CallOptions struct {
 	// Response, when set, is filled with the final response of the call.
 	Response *Response
 	// Limiter, when set, is waited on before every attempt of the call,
-	// after the client's, and told of its 429 pauses (limiter.go).
+	// after the client's, and told of its 429 pauses and announced quotas
+	// as Options.Limiter is (limiter.go).
 	Limiter Limiter
 }
 
@@ -998,6 +1000,7 @@ func (c *Client) decide(ctx context.Context, resp *http.Response, err error) (bo
 		}
 		return idempotent, nil
 	}
+	observeQuota(resp.Header, c.maxWait, c.limiter, callLimiter(ctx))
 	switch s := resp.StatusCode; {
 	case s == http.StatusTooManyRequests:
 	case s == http.StatusRequestTimeout || (s >= 500 && s != http.StatusNotImplemented):
