@@ -88,10 +88,11 @@ func WithLimiter(l Limiter) BulkOption {
 	}
 }
 
-// WithoutAdaptiveLimit turns off the limit a bulk add learns from the
-// vendor's 429s when neither WithRateLimit nor WithLimiter is given: the
-// Adds then start as fast as WithConcurrency lets them, and only the
-// vendor client's 429 pause holds them back.
+// WithoutAdaptiveLimit turns off the limit a bulk add follows or learns
+// when neither WithRateLimit nor WithLimiter is given (the quota the vendor
+// announces in X-RateLimit-Remaining and -Reset, or the rate measured at
+// its 429s): the Adds then start as fast as WithConcurrency lets them, and
+// only the vendor client's 429 pause holds them back.
 func WithoutAdaptiveLimit() BulkOption {
 	return func(o *bulkOptions) error {
 		o.fixed = true
@@ -134,15 +135,22 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // altogether.
 //
 // Without WithRateLimit or WithLimiter (or WithoutAdaptiveLimit), the bulk
-// add learns the limit: its Adds start as fast as WithConcurrency lets them
-// until the first 429 that asks for a wait; from then on their attempts
-// are spaced at 95 % of the rate the vendor let through in the second
-// before that 429, a rate that grows by 0.2 % a second while no 429 comes
-// and is measured again (never raised) at each later one. A 429 with fewer
-// than 20 attempts in the second before it teaches nothing: the pause alone
-// handles it. The limit applies through the vendor client's per-call
-// option.WithLimiter, so a Provider of your own that ignores
-// CallOptions.RequestOptions is not limited.
+// add adapts to the vendor. Where the vendor announces its quota on its
+// responses (Intercom: X-RateLimit-Remaining and X-RateLimit-Reset), the
+// attempts follow it: the requests left in the current window, less those
+// still in flight, are spread evenly until the window's reset, and none is
+// sent from the moment nothing is left until the reset; the lowest
+// Remaining seen for a window counts, as responses arrive out of order.
+// Otherwise (Bird, Twilio, Sunshine) the bulk add learns the limit: its
+// Adds start as fast as WithConcurrency lets them until the first 429 that
+// asks for a wait; from then on their attempts are spaced at 95 % of the
+// rate the vendor let through in the second before that 429, a rate that
+// grows by 0.2 % a second while no 429 comes and is measured again (never
+// raised) at each later one. A 429 with fewer than 20 attempts in the
+// second before it, or while an announced quota is in force, teaches
+// nothing: the pause alone handles it. The limit applies through the
+// vendor client's per-call option.WithLimiter, so a Provider of your own
+// that ignores CallOptions.RequestOptions is not limited.
 //
 // An invalid BulkOption fails every participant with InvalidArgument and
 // sends nothing.
@@ -200,7 +208,8 @@ func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq
 			return
 		}
 		if o.limiter == nil && !o.fixed {
-			// No limit given: learn it from the vendor's 429s, per attempt.
+			// No limit given: follow the vendor's announced quota, or learn
+			// the limit from its 429s, per attempt.
 			a := newAdaptiveLimiter()
 			a.workers = o.concurrency // the most attempts in flight
 			o.add = append(o.add[:len(o.add):len(o.add)], WithRequestOptions(option.WithLimiter(a)))
