@@ -69,7 +69,7 @@ func TestCallOptionsMaxRetries(t *testing.T) {
 		{"call over the ceiling", 0, 1000, maxRetriesCeiling + 1},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, _, rec := mockClient(t, Options{MaxRetries: tt.client, WaitMin: time.Microsecond, WaitMax: time.Microsecond}, step{status: 429, body: "{}"})
 			var info Response
 			_, err := postWith(t, c, &CallOptions{MaxRetries: tt.call, Response: &info})
@@ -80,7 +80,7 @@ func TestCallOptionsMaxRetries(t *testing.T) {
 			if n := rec.n(); n != tt.want || api.Attempts != tt.want || info.Attempts != tt.want {
 				t.Errorf("attempts = %d (APIError %d, Response %d), want %d", n, api.Attempts, info.Attempts, tt.want)
 			}
-		})
+		}))
 	}
 }
 

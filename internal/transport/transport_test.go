@@ -174,7 +174,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"plain error not retried otherwise", []step{{err: errors.New("boom")}, ok}, false, 0, 1, 0, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, mock, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: tt.maxRetries}, tt.steps...)
 			ctx := context.Background()
 			if tt.idempotent {
@@ -214,7 +214,7 @@ func TestRetryPolicy(t *testing.T) {
 					t.Errorf("body = %q", body)
 				}
 			}
-		})
+		}))
 	}
 }
 
@@ -816,7 +816,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 			t.Errorf("Doer calls = %d, want 3", calls.Load())
 		}
 	})
-	t.Run("HTTPClient timeout replaced, client untouched", func(t *testing.T) {
+	t.Run("HTTPClient timeout replaced, client untouched", virtual(func(t *testing.T) {
 		mock := httpmock.NewMockTransport()
 		mock.RegisterResponder("GET", testURL, httpmock.NewStringResponder(200, "ok").Delay(20*time.Millisecond))
 		hc := &http.Client{Transport: mock, Timeout: time.Millisecond}
@@ -829,7 +829,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 		if hc.Timeout != time.Millisecond || hc.Transport != mock {
 			t.Error("New modified the caller's http.Client")
 		}
-	})
+	}))
 }
 
 type doerFunc func(*http.Request) (*http.Response, error)
@@ -933,6 +933,7 @@ func TestLogging(t *testing.T) {
 // TestConnectionReuse counts new connections to a loopback server: sequential
 // calls, including error responses and cancelled waits, share one.
 func TestConnectionReuse(t *testing.T) {
+	t.Parallel()
 	var newConns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
