@@ -25,11 +25,13 @@ const stallURL = "https://api.example.test"
 // stallMock returns an in-memory transport that, until the attempt's
 // context ends, sends nothing back for /headers (stallHeaders), and for
 // /body a 200 whose body stalls (stalledBody): what a stalled server does.
-// hits counts the requests.
+// hits, when not nil, counts the requests.
 func stallMock(hits *atomic.Int32) *httpmock.MockTransport {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		hits.Add(1)
+		if hits != nil {
+			hits.Add(1)
+		}
 		if r.URL.Path == "/body" {
 			return stalledBody(r), nil
 		}
