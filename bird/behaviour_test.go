@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -58,36 +59,38 @@ func TestListLimitBounds(t *testing.T) {
 // A context that ends while the request is in flight comes back as it is;
 // a transport failure names the vendor once.
 func TestErrorsNotRewrapped(t *testing.T) {
-	waiting := func(req *http.Request) (*http.Response, error) {
-		<-req.Context().Done()
-		return nil, req.Context().Err()
-	}
-	for _, mk := range []func() (context.Context, context.CancelFunc){
-		func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		},
-		func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		},
-	} {
-		c, mock, _ := newClient(t, nil)
-		mock.RegisterNoResponder(waiting)
-		ctx, cancel := mk()
-		_, err := c.ListParticipants(ctx, ws, conv, nil)
-		if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
-			t.Errorf("in flight: %v, want %v as it is", err, ctx.Err())
+	synctest.Test(t, func(t *testing.T) {
+		waiting := func(req *http.Request) (*http.Response, error) {
+			<-req.Context().Done()
+			return nil, req.Context().Err()
 		}
-		cancel()
-	}
+		for _, mk := range []func() (context.Context, context.CancelFunc){
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			},
+			func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+				return ctx, cancel
+			},
+		} {
+			c, mock, _ := newClient(t, nil)
+			mock.RegisterNoResponder(waiting)
+			ctx, cancel := mk()
+			_, err := c.ListParticipants(ctx, ws, conv, nil)
+			if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
+				t.Errorf("in flight: %v, want %v as it is", err, ctx.Err())
+			}
+			cancel()
+		}
 
-	refused := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
-	c, _, _ := newClient(t, []func() (*http.Response, error){failResp(refused)})
-	_, err := c.ListParticipants(context.Background(), ws, conv, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "bird: ") || strings.Count(err.Error(), "bird: ") != 1 || !errors.Is(err, refused) {
-		t.Errorf("transport failure: %v, want one bird: prefix", err)
-	}
+		refused := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+		c, _, _ := newClient(t, []func() (*http.Response, error){failResp(refused)})
+		_, err := c.ListParticipants(context.Background(), ws, conv, nil)
+		if err == nil || !strings.HasPrefix(err.Error(), "bird: ") || strings.Count(err.Error(), "bird: ") != 1 || !errors.Is(err, refused) {
+			t.Errorf("transport failure: %v, want one bird: prefix", err)
+		}
+	})
 }
 
 // A read documented as 200 refuses any other 2xx; a 200 decodes whatever its

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/conversekit/conversekit/option"
@@ -82,20 +83,22 @@ func TestCallOptionHeaderDoesNotLeak(t *testing.T) {
 }
 
 func TestCallOptionMaxRetries(t *testing.T) {
-	for _, o := range ops {
-		for _, tt := range []struct {
-			opts []option.Option
-			want int
-		}{{nil, 3}, {[]option.Option{option.WithMaxRetries(0)}, 1}, {[]option.Option{option.WithMaxRetries(5)}, 6}} {
-			c, mock, _ := newClient(t, []responder{jsonResp(429, notFound)}, option.WithMaxRetries(2))
-			if err := o.run(c, tt.opts...); err == nil {
-				t.Fatalf("%s: want the 429", o.name)
-			}
-			if n := mock.GetTotalCallCount(); n != tt.want {
-				t.Errorf("%s with %d options: attempts = %d, want %d", o.name, len(tt.opts), n, tt.want)
+	synctest.Test(t, func(t *testing.T) {
+		for _, o := range ops {
+			for _, tt := range []struct {
+				opts []option.Option
+				want int
+			}{{nil, 3}, {[]option.Option{option.WithMaxRetries(0)}, 1}, {[]option.Option{option.WithMaxRetries(5)}, 6}} {
+				c, mock, _ := newClient(t, []responder{jsonResp(429, notFound)}, option.WithMaxRetries(2))
+				if err := o.run(c, tt.opts...); err == nil {
+					t.Fatalf("%s: want the 429", o.name)
+				}
+				if n := mock.GetTotalCallCount(); n != tt.want {
+					t.Errorf("%s with %d options: attempts = %d, want %d", o.name, len(tt.opts), n, tt.want)
+				}
 			}
 		}
-	}
+	})
 }
 
 func TestCallOptionResponseInto(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -716,25 +717,27 @@ func TestHTMLAndEmptyErrorBodies(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	c, mock, _ := newClient(t, []func() (*http.Response, error){
-		jsonResp(429, `{"code":"TooManyRequests","message":"slow down"}`, "Retry-After", "1"),
-		jsonResp(201, seed201),
+	synctest.Test(t, func(t *testing.T) {
+		c, mock, _ := newClient(t, []func() (*http.Response, error){
+			jsonResp(429, `{"code":"TooManyRequests","message":"slow down"}`, "Retry-After", "1"),
+			jsonResp(201, seed201),
+		})
+		start := time.Now()
+		res, err := c.AddParticipant(context.Background(), ws, conv, ContactByIdentifier("emailaddress", "john.doe@bird.com"))
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Created {
+			t.Error("Created = false")
+		}
+		if n := mock.GetTotalCallCount(); n != 2 {
+			t.Errorf("%d attempts, want 2", n)
+		}
+		if elapsed < 950*time.Millisecond {
+			t.Errorf("returned after %s; Retry-After: 1 not honoured", elapsed)
+		}
 	})
-	start := time.Now()
-	res, err := c.AddParticipant(context.Background(), ws, conv, ContactByIdentifier("emailaddress", "john.doe@bird.com"))
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Created {
-		t.Error("Created = false")
-	}
-	if n := mock.GetTotalCallCount(); n != 2 {
-		t.Errorf("%d attempts, want 2", n)
-	}
-	if elapsed < 950*time.Millisecond {
-		t.Errorf("returned after %s; Retry-After: 1 not honoured", elapsed)
-	}
 }
 
 func TestPostNotRetriedOn503(t *testing.T) {

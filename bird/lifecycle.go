@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
@@ -32,36 +33,21 @@ var maxPages = 10000
 // loop). opts are per-call options given to each page's ListParticipants
 // (option.WithResponseInto holds the last page's response).
 func (c *Client) AllParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
-	return func(yield func(*Participant, error) bool) {
-		var cur ListParticipantsParams
-		if params != nil {
-			cur = *params
-		}
-		seen := map[string]bool{cur.PageToken: true}
-		for range maxPages {
-			page, err := c.ListParticipants(ctx, workspaceID, conversationID, &cur, opts...)
+	return pager.Pages[ListParticipantsParams, Participant]{
+		Fetch: func(p ListParticipantsParams) ([]Participant, ListParticipantsParams, bool, error) {
+			page, err := c.ListParticipants(ctx, workspaceID, conversationID, &p, opts...)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, p, false, err
 			}
-			for i := range page.Results {
-				if !yield(&page.Results[i], nil) {
-					return
-				}
-			}
-			next := page.NextPageToken
-			if next == "" {
-				return
-			}
-			if seen[next] {
-				yield(nil, fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(next)))
-				return
-			}
-			seen[next] = true
-			cur.PageToken = next
-		}
-		yield(nil, fmt.Errorf("%s: ListParticipants: more than %d pages", Vendor, maxPages))
-	}
+			p.PageToken = page.NextPageToken
+			return page.Results, p, p.PageToken != "", nil
+		},
+		Max: maxPages,
+		Repeat: func(next ListParticipantsParams) error {
+			return fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(next.PageToken))
+		},
+		TooMany: func() error { return fmt.Errorf("%s: ListParticipants: more than %d pages", Vendor, maxPages) },
+	}.All(params)
 }
 
 // ParticipantUpdate is the body of UpdateParticipant and

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -33,54 +34,56 @@ func TestBodyValuePrintable(t *testing.T) {
 
 // A context error comes back as it is, not wrapped in an operation message.
 func TestContextErrorsAsTheyAre(t *testing.T) {
-	c, mock, _ := setup(t, ok(`{"customers":[]}`))
-	canceled, cancel := context.WithCancel(context.Background())
-	cancel()
-	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
-	defer cancel2()
-	for _, ctx := range []context.Context{canceled, expired} {
-		_, err := c.AttachContact(ctx, "1", AdminAttach("1", CustomerByEmail("a@b.c")))
-		if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
-			t.Errorf("AttachContact: %v, want %v as it is", err, ctx.Err())
+	synctest.Test(t, func(t *testing.T) {
+		c, mock, _ := setup(t, ok(`{"customers":[]}`))
+		canceled, cancel := context.WithCancel(context.Background())
+		cancel()
+		expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		defer cancel2()
+		for _, ctx := range []context.Context{canceled, expired} {
+			_, err := c.AttachContact(ctx, "1", AdminAttach("1", CustomerByEmail("a@b.c")))
+			if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
+				t.Errorf("AttachContact: %v, want %v as it is", err, ctx.Err())
+			}
+			_, err = c.DetachContact(ctx, "1", "c1", "1")
+			if err == nil || err.Error() != ctx.Err().Error() {
+				t.Errorf("DetachContact: %v, want %v as it is", err, ctx.Err())
+			}
 		}
-		_, err = c.DetachContact(ctx, "1", "c1", "1")
-		if err == nil || err.Error() != ctx.Err().Error() {
-			t.Errorf("DetachContact: %v, want %v as it is", err, ctx.Err())
+		if n := mock.GetTotalCallCount(); n != 0 {
+			t.Errorf("%d requests sent", n)
 		}
-	}
-	if n := mock.GetTotalCallCount(); n != 0 {
-		t.Errorf("%d requests sent", n)
-	}
 
-	// Ended while the request is in flight.
-	waiting := func(req *http.Request) (*http.Response, error) {
-		<-req.Context().Done()
-		return nil, req.Context().Err()
-	}
-	for _, mk := range []func() (context.Context, context.CancelFunc){
-		func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		},
-		func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		},
-	} {
-		c, _, _ := setup(t, []httpmock.Responder{waiting})
-		ctx, cancel := mk()
-		_, err := c.AttachContact(ctx, "1", AdminAttach("1", CustomerByEmail("a@b.c")))
-		if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
-			t.Errorf("AttachContact in flight: %v, want %v as it is", err, ctx.Err())
+		// Ended while the request is in flight.
+		waiting := func(req *http.Request) (*http.Response, error) {
+			<-req.Context().Done()
+			return nil, req.Context().Err()
 		}
-		cancel()
-		ctx, cancel = mk()
-		_, err = c.DetachContact(ctx, "1", "c1", "1")
-		if err == nil || err.Error() != ctx.Err().Error() {
-			t.Errorf("DetachContact in flight: %v, want %v as it is", err, ctx.Err())
+		for _, mk := range []func() (context.Context, context.CancelFunc){
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			},
+			func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+				return ctx, cancel
+			},
+		} {
+			c, _, _ := setup(t, []httpmock.Responder{waiting})
+			ctx, cancel := mk()
+			_, err := c.AttachContact(ctx, "1", AdminAttach("1", CustomerByEmail("a@b.c")))
+			if err == nil || err.Error() != ctx.Err().Error() || !errors.Is(err, ctx.Err()) {
+				t.Errorf("AttachContact in flight: %v, want %v as it is", err, ctx.Err())
+			}
+			cancel()
+			ctx, cancel = mk()
+			_, err = c.DetachContact(ctx, "1", "c1", "1")
+			if err == nil || err.Error() != ctx.Err().Error() {
+				t.Errorf("DetachContact in flight: %v, want %v as it is", err, ctx.Err())
+			}
+			cancel()
 		}
-		cancel()
-	}
+	})
 }
 
 // A 2xx body that is not a customers list names its status.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -67,32 +68,36 @@ func TestCallOptionHeaderDoesNotLeak(t *testing.T) {
 }
 
 func TestCallOptionMaxRetries(t *testing.T) {
-	for _, o := range ops {
-		for _, tt := range []struct {
-			opts []option.Option
-			want int
-		}{{nil, 3}, {[]option.Option{option.WithMaxRetries(0)}, 1}, {[]option.Option{option.WithMaxRetries(5)}, 6}} {
-			c, _, rec := setup(t, []httpmock.Responder{jsonResponder(429, notFound)}, option.WithMaxRetries(2))
-			if err := o.run(c, tt.opts...); err == nil {
-				t.Fatalf("%s: want the 429", o.name)
-			}
-			if n := rec.n(); n != tt.want {
-				t.Errorf("%s with %d options: attempts = %d, want %d", o.name, len(tt.opts), n, tt.want)
+	synctest.Test(t, func(t *testing.T) {
+		for _, o := range ops {
+			for _, tt := range []struct {
+				opts []option.Option
+				want int
+			}{{nil, 3}, {[]option.Option{option.WithMaxRetries(0)}, 1}, {[]option.Option{option.WithMaxRetries(5)}, 6}} {
+				c, _, rec := setup(t, []httpmock.Responder{jsonResponder(429, notFound)}, option.WithMaxRetries(2))
+				if err := o.run(c, tt.opts...); err == nil {
+					t.Fatalf("%s: want the 429", o.name)
+				}
+				if n := rec.n(); n != tt.want {
+					t.Errorf("%s with %d options: attempts = %d, want %d", o.name, len(tt.opts), n, tt.want)
+				}
 			}
 		}
-	}
+	})
 }
 
 func TestCallOptionAttemptTimeout(t *testing.T) {
-	c, _, _ := setup(t, []httpmock.Responder{func(r *http.Request) (*http.Response, error) {
-		<-r.Context().Done()
-		return nil, r.Context().Err()
-	}}, option.WithAttemptTimeout(time.Minute))
-	start := time.Now()
-	err := ops[0].run(c, option.WithAttemptTimeout(20*time.Millisecond), option.WithMaxRetries(0))
-	if err == nil || time.Since(start) > 10*time.Second {
-		t.Errorf("err = %v after %s, want the call's 20ms attempt timeout", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, _, _ := setup(t, []httpmock.Responder{func(r *http.Request) (*http.Response, error) {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		}}, option.WithAttemptTimeout(time.Minute))
+		start := time.Now()
+		err := ops[0].run(c, option.WithAttemptTimeout(20*time.Millisecond), option.WithMaxRetries(0))
+		if err == nil || time.Since(start) > 10*time.Second {
+			t.Errorf("err = %v after %s, want the call's 20ms attempt timeout", err, time.Since(start))
+		}
+	})
 }
 
 func TestCallOptionResponseInto(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -502,52 +503,59 @@ func TestCustomerString(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	c, mock, rec := setup(t, []httpmock.Responder{
-		jsonResponder(429, `{"type":"error.list","request_id":null,"errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`, "Retry-After", "1"),
-		jsonResponder(200, seedResponse),
+	synctest.Test(t, func(t *testing.T) {
+		c, mock, rec := setup(t, []httpmock.Responder{
+			jsonResponder(429, `{"type":"error.list","request_id":null,"errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`, "Retry-After", "1"),
+			jsonResponder(200, seedResponse),
+		})
+		start := time.Now()
+		got, err := c.AttachContact(context.Background(), "1", AdminAttach("1", CustomerByEmail("a@b.c")))
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatalf("AttachContact: %v", err)
+		}
+		if len(got.Customers) != 2 {
+			t.Errorf("customers = %+v", got)
+		}
+		if n := mock.GetTotalCallCount(); n != 2 {
+			t.Errorf("calls = %d, want 2", n)
+		}
+		if elapsed < 950*time.Millisecond {
+			t.Errorf("elapsed %s, want >= 1s (Retry-After: 1)", elapsed)
+		}
+		if rec.reqs[0].body != rec.reqs[1].body {
+			t.Errorf("retried body differs: %q vs %q", rec.reqs[0].body, rec.reqs[1].body)
+		}
 	})
-	start := time.Now()
-	got, err := c.AttachContact(context.Background(), "1", AdminAttach("1", CustomerByEmail("a@b.c")))
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatalf("AttachContact: %v", err)
-	}
-	if len(got.Customers) != 2 {
-		t.Errorf("customers = %+v", got)
-	}
-	if n := mock.GetTotalCallCount(); n != 2 {
-		t.Errorf("calls = %d, want 2", n)
-	}
-	if elapsed < 950*time.Millisecond {
-		t.Errorf("elapsed %s, want >= 1s (Retry-After: 1)", elapsed)
-	}
-	if rec.reqs[0].body != rec.reqs[1].body {
-		t.Errorf("retried body differs: %q vs %q", rec.reqs[0].body, rec.reqs[1].body)
-	}
 }
 
 func TestRateLimitResetHonoured(t *testing.T) {
-	// The window resets at the next whole second at least one second away.
-	reset := time.Now().Add(time.Second).Truncate(time.Second).Add(time.Second)
-	c, mock, rec := setup(t, []httpmock.Responder{
-		jsonResponder(429, `{"type":"error.list","request_id":"r","errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`,
-			"X-RateLimit-Limit", "10000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10)),
-		jsonResponder(200, seedResponse),
+	synctest.Test(t, func(t *testing.T) {
+		// Off a whole second (a bubble starts on one), so that the wait runs
+		// to the next whole second, as with a real clock.
+		time.Sleep(300 * time.Millisecond)
+		// The window resets at the next whole second at least one second away.
+		reset := time.Now().Add(time.Second).Truncate(time.Second).Add(time.Second)
+		c, mock, rec := setup(t, []httpmock.Responder{
+			jsonResponder(429, `{"type":"error.list","request_id":"r","errors":[{"code":"rate_limit_exceeded","message":"Exceeded rate limit"}]}`,
+				"X-RateLimit-Limit", "10000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10)),
+			jsonResponder(200, seedResponse),
+		})
+		start := time.Now()
+		if _, err := c.AttachContact(context.Background(), "1", AdminAttach("1", CustomerByEmail("a@b.c"))); err != nil {
+			t.Fatalf("AttachContact: %v", err)
+		}
+		if n := mock.GetTotalCallCount(); n != 2 {
+			t.Fatalf("calls = %d, want 2", n)
+		}
+		second := rec.reqs[1].at
+		if second.Before(reset.Add(-50 * time.Millisecond)) {
+			t.Errorf("retried at %s, before the reset at %s", second.Format(time.StampMilli), reset.Format(time.StampMilli))
+		}
+		if elapsed := time.Since(start); elapsed > reset.Sub(start)+time.Second {
+			t.Errorf("elapsed %s, want about %s", elapsed, reset.Sub(start))
+		}
 	})
-	start := time.Now()
-	if _, err := c.AttachContact(context.Background(), "1", AdminAttach("1", CustomerByEmail("a@b.c"))); err != nil {
-		t.Fatalf("AttachContact: %v", err)
-	}
-	if n := mock.GetTotalCallCount(); n != 2 {
-		t.Fatalf("calls = %d, want 2", n)
-	}
-	second := rec.reqs[1].at
-	if second.Before(reset.Add(-50 * time.Millisecond)) {
-		t.Errorf("retried at %s, before the reset at %s", second.Format(time.StampMilli), reset.Format(time.StampMilli))
-	}
-	if elapsed := time.Since(start); elapsed > reset.Sub(start)+time.Second {
-		t.Errorf("elapsed %s, want about %s", elapsed, reset.Sub(start))
-	}
 }
 
 func TestPost503NotRetried(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/conversekit/conversekit/bird"
@@ -281,43 +282,46 @@ func TestTwilioRefusesKindUserAndBot(t *testing.T) {
 
 // An attempt cut off by its per-attempt timeout is Unavailable (the vendor
 // was too slow), not DeadlineExceeded: the caller's context is still live.
+// The timeouts pass on virtual time (testing/synctest), the clients reaching
+// the fakes in memory.
 func TestAttemptTimeoutIsUnavailable(t *testing.T) {
+	short := []option.Option{option.WithAttemptTimeout(100 * time.Millisecond), option.WithMaxRetries(1)}
 	for name, mk := range map[string]func(t *testing.T) (*participants.Client, *participantstest.Server, string, participants.Participant){
 		"twilio": func(t *testing.T) (*participants.Client, *participantstest.Server, string, participants.Participant) {
 			srv := participantstest.NewTwilioServer()
 			t.Cleanup(srv.Close)
 			conv := srv.SeedConversation(twilioConversation, "")
-			return twilioWithProxy(t, srv, twilioProxy, option.WithAttemptTimeout(100*time.Millisecond), option.WithMaxRetries(1)),
+			tc := must(twilio.New(srv.AccountSID(), srv.AuthToken(), srv.InMemoryClientOptions(short...)...))(t)
+			return participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy})),
 				srv.Server, conv, participants.Participant{ExternalID: "ada"}
 		},
 		"bird": func(t *testing.T) (*participants.Client, *participantstest.Server, string, participants.Participant) {
 			srv := participantstest.NewBirdServer()
 			t.Cleanup(srv.Close)
 			srv.SeedConversation(birdConversation)
-			bc, err := bird.New(srv.AccessKey(), append(fast(srv.URL()), option.WithAttemptTimeout(100*time.Millisecond), option.WithMaxRetries(1))...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			bc := must(bird.New(srv.AccessKey(), srv.InMemoryClientOptions(short...)...))(t)
 			return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()})),
 				srv.Server, birdConversation, participants.Participant{Email: "ada@example.com"}
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, srv, conv, p := mk(t)
-			srv.InjectFaults(participantstest.Fault{Delay: 20 * time.Second}, participantstest.Fault{Delay: 20 * time.Second})
-			cctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			_, err := c.Add(cctx, conv, p)
-			if got := participants.Code(err); got != participants.Unavailable {
-				t.Errorf("Code = %v, want Unavailable (%v)", got, err)
-			}
-			var ate *transport.AttemptTimeoutError
-			if !errors.As(err, &ate) || errors.Is(err, context.DeadlineExceeded) || cctx.Err() != nil {
-				t.Errorf("err = %v, ctx.Err() = %v; want an attempt timeout with the caller's context live", err, cctx.Err())
-			}
-			if !errors.Is(err, participants.ErrUnavailable) {
-				t.Errorf("errors.Is(err, ErrUnavailable) = false for %v", err)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				c, srv, conv, p := mk(t)
+				srv.InjectFaults(participantstest.Fault{Delay: 20 * time.Second}, participantstest.Fault{Delay: 20 * time.Second})
+				cctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				_, err := c.Add(cctx, conv, p)
+				if got := participants.Code(err); got != participants.Unavailable {
+					t.Errorf("Code = %v, want Unavailable (%v)", got, err)
+				}
+				var ate *transport.AttemptTimeoutError
+				if !errors.As(err, &ate) || errors.Is(err, context.DeadlineExceeded) || cctx.Err() != nil {
+					t.Errorf("err = %v, ctx.Err() = %v; want an attempt timeout with the caller's context live", err, cctx.Err())
+				}
+				if !errors.Is(err, participants.ErrUnavailable) {
+					t.Errorf("errors.Is(err, ErrUnavailable) = false for %v", err)
+				}
+			})
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -80,28 +81,32 @@ func TestAdaptiveLearnsFromTheSecondBeforeThe429(t *testing.T) {
 	}
 }
 
+// The waits after a limit is learned are spaced by rate.Limiter on the
+// clock of a testing/synctest bubble: virtual time, no real wait.
 func TestAdaptiveOldBucketsLeaveTheMeasure(t *testing.T) {
-	a, c := testAdaptive(t)
-	waits(t, a, 60) // bucket 0
-	c.t = c.t.Add(500 * time.Millisecond)
-	waits(t, a, 40) // bucket 50
-	// 1.0s later bucket 0 is out (the buckets of the measure are 1..100).
-	c.t = c.t.Add(500 * time.Millisecond)
-	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if got := float64(a.limit()); !near(got, 38) {
-		t.Fatalf("limit %v; want 0.95 x the 40 of the last second", got)
-	}
-	// Long after, everything is out: too few samples, the limit stays.
-	c.t = c.t.Add(10 * time.Second)
-	waits(t, a, 19)
-	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if got := float64(a.limit()); got < 38 {
-		t.Fatalf("limit %v after a 429 with 19 samples", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		a, c := testAdaptive(t)
+		waits(t, a, 60) // bucket 0
+		c.t = c.t.Add(500 * time.Millisecond)
+		waits(t, a, 40) // bucket 50
+		// 1.0s later bucket 0 is out (the buckets of the measure are 1..100).
+		c.t = c.t.Add(500 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); !near(got, 38) {
+			t.Fatalf("limit %v; want 0.95 x the 40 of the last second", got)
+		}
+		// Long after, everything is out: too few samples, the limit stays.
+		c.t = c.t.Add(10 * time.Second)
+		waits(t, a, 19)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); got < 38 {
+			t.Fatalf("limit %v after a 429 with 19 samples", got)
+		}
+	})
 }
 
 func TestAdaptiveFewSamplesLeaveItToThePause(t *testing.T) {
@@ -124,35 +129,38 @@ func TestAdaptiveFewSamplesLeaveItToThePause(t *testing.T) {
 	}
 }
 
+// The limiter's waits pass on virtual time (testing/synctest).
 func TestAdaptiveNeverRaisedByA429(t *testing.T) {
-	a, c := testAdaptive(t)
-	a.lim.SetLimit(1000) // as if learned before
-	a.lim.SetBurst(1000)
-	a.grown = c.t
-	waits(t, a, 40)
-	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if got := float64(a.limit()); !near(got, 38) {
-		t.Fatalf("limit %v", got)
-	}
-	c.t = c.t.Add(2 * time.Second)
-	waits(t, a, 30) // the burst was 1000: no wait in real time
-	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if got := float64(a.limit()); !near(got, 28.5) {
-		t.Fatalf("limit %v; want the lower measure", got)
-	}
-	c.t = c.t.Add(2 * time.Second)
-	waits(t, a, 35)
-	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	// (It grew for the second after the last pause, no more.)
-	if got := float64(a.limit()); !near(got, 28.5*(1+adaptiveGrowth)) {
-		t.Fatalf("limit %v; a higher measure must not raise it", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		a, c := testAdaptive(t)
+		a.lim.SetLimit(1000) // as if learned before
+		a.lim.SetBurst(1000)
+		a.grown = c.t
+		waits(t, a, 40)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); !near(got, 38) {
+			t.Fatalf("limit %v", got)
+		}
+		c.t = c.t.Add(2 * time.Second)
+		waits(t, a, 30) // spaced by the learned limit, on the bubble's clock
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); !near(got, 28.5) {
+			t.Fatalf("limit %v; want the lower measure", got)
+		}
+		c.t = c.t.Add(2 * time.Second)
+		waits(t, a, 35)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		// (It grew for the second after the last pause, no more.)
+		if got := float64(a.limit()); !near(got, 28.5*(1+adaptiveGrowth)) {
+			t.Fatalf("limit %v; a higher measure must not raise it", got)
+		}
+	})
 }
 
 func TestAdaptiveGrowsWithoutA429(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"go.uber.org/goleak"
@@ -135,39 +136,40 @@ func TestAddEachYieldsEveryIndexOnceWithItsOwnResult(t *testing.T) {
 }
 
 func TestAddEachReadsAtMostConcurrencyAhead(t *testing.T) {
-	const (
-		workers = 4
-		n       = 40
-	)
-	rt := &echoRT{hold: make(chan struct{})}
-	c := echoClient(t, rt)
-	src := &source{n: n}
-	yielded := 0
-	go func() {
-		// Answers trickle in one by one: the workers are always waiting.
-		for range n {
-			rt.hold <- struct{}{}
+	synctest.Test(t, func(t *testing.T) {
+		const (
+			workers = 4
+			n       = 40
+		)
+		rt := &echoRT{hold: make(chan struct{})}
+		c := echoClient(t, rt)
+		src := &source{n: n}
+		yielded := 0
+		go func() {
+			// Answers trickle in one by one: the workers are always waiting.
+			for range n {
+				rt.hold <- struct{}{}
+			}
+		}()
+		var maxAhead int64
+		for _, r := range c.AddEach(context.Background(), birdConversation, src.seq, participants.WithConcurrency(workers)) {
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			yielded++
+			// Let the workers run ahead as far as they can before looking:
+			// every other goroutine of the bubble is blocked.
+			synctest.Wait()
+			maxAhead = max(maxAhead, src.read.Load()-int64(yielded))
 		}
-	}()
-	var maxAhead int64
-	for _, r := range c.AddEach(context.Background(), birdConversation, src.seq, participants.WithConcurrency(workers)) {
-		if r.Err != nil {
-			t.Fatal(r.Err)
+		if yielded != n {
+			t.Fatalf("%d results", yielded)
 		}
-		yielded++
-		// Let the workers run ahead as far as they can before looking.
-		deadline := time.Now().Add(20 * time.Millisecond)
-		for rt.inflight.Load() < workers && src.read.Load() < n && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
+		t.Logf("max read ahead %d", maxAhead)
+		if maxAhead > workers || maxAhead < workers-1 {
+			t.Errorf("the workers read up to %d participants ahead of the results, want %d", maxAhead, workers)
 		}
-		maxAhead = max(maxAhead, src.read.Load()-int64(yielded))
-	}
-	if yielded != n {
-		t.Fatalf("%d results", yielded)
-	}
-	if maxAhead > workers || maxAhead < workers-1 {
-		t.Errorf("the workers read up to %d participants ahead of the results, want %d", maxAhead, workers)
-	}
+	})
 }
 
 func TestAddEachBreakCancelsInFlightAndStopsReading(t *testing.T) {

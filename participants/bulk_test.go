@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -137,36 +138,51 @@ func TestAddManyEmptyAndBadOptions(t *testing.T) {
 // inflightServer answers Bird's add participant after a delay, counting the
 // requests in flight.
 type inflightServer struct {
-	*httptest.Server
-	delay         time.Duration
-	inflight, max atomic.Int64
-	total         atomic.Int64
+	*httptest.Server // nil for newInflightClient's
+	delay            time.Duration
+	inflight, max    atomic.Int64
+	total            atomic.Int64
 }
 
+func (s *inflightServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	s.total.Add(1)
+	for {
+		m := s.max.Load()
+		if n <= m || s.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+	select {
+	case <-time.After(s.delay):
+	case <-r.Context().Done():
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_, _ = io.WriteString(w, benchBirdResponse)
+}
+
+// newInflightServer serves an inflightServer on loopback.
 func newInflightServer(t *testing.T, delay time.Duration) *inflightServer {
 	s := &inflightServer{delay: delay}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := s.inflight.Add(1)
-		defer s.inflight.Add(-1)
-		s.total.Add(1)
-		for {
-			m := s.max.Load()
-			if n <= m || s.max.CompareAndSwap(m, n) {
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		select {
-		case <-time.After(s.delay):
-		case <-r.Context().Done():
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = io.WriteString(w, benchBirdResponse)
-	}))
+	s.Server = httptest.NewServer(s)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// newInflightClient returns an inflightServer and a client that reaches it
+// in memory (behind participantstest.NewServer's Transport): in a
+// testing/synctest bubble, its delay and the rate limits pass on virtual
+// time. Call it inside the bubble.
+func newInflightClient(t *testing.T, delay time.Duration) (*inflightServer, *participants.Client) {
+	s := &inflightServer{delay: delay}
+	fake := participantstest.NewServer(s)
+	t.Cleanup(fake.Close)
+	bc := must(bird.New(benchBirdKey, fake.InMemoryClientOptions()...))(t)
+	return s, participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
 }
 
 func birdClientFor(t testing.TB, url string, extra ...option.Option) *participants.Client {
@@ -177,24 +193,26 @@ func birdClientFor(t testing.TB, url string, extra ...option.Option) *participan
 	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
 }
 
+// The server's 20ms answers pass on virtual time (testing/synctest).
 func TestAddManyBoundedConcurrency(t *testing.T) {
 	for _, limit := range []int{1, 3, participants.DefaultConcurrency} {
-		srv := newInflightServer(t, 20*time.Millisecond)
-		c := birdClientFor(t, srv.URL)
-		var opts []participants.BulkOption
-		if limit != participants.DefaultConcurrency {
-			opts = append(opts, participants.WithConcurrency(limit))
-		}
-		res := c.AddMany(context.Background(), birdConversation, emails(0, 4*limit+1), opts...)
-		for i, r := range res {
-			if r.Err != nil {
-				t.Fatalf("limit %d #%d: %v", limit, i, r.Err)
+		synctest.Test(t, func(t *testing.T) {
+			srv, c := newInflightClient(t, 20*time.Millisecond)
+			var opts []participants.BulkOption
+			if limit != participants.DefaultConcurrency {
+				opts = append(opts, participants.WithConcurrency(limit))
 			}
-		}
-		if m := srv.max.Load(); m > int64(limit) || m < 1 {
-			t.Errorf("limit %d: %d requests in flight at the server", limit, m)
-		}
-		t.Logf("limit %d: max in flight %d", limit, srv.max.Load())
+			res := c.AddMany(context.Background(), birdConversation, emails(0, 4*limit+1), opts...)
+			for i, r := range res {
+				if r.Err != nil {
+					t.Fatalf("limit %d #%d: %v", limit, i, r.Err)
+				}
+			}
+			if m := srv.max.Load(); m > int64(limit) || m < 1 {
+				t.Errorf("limit %d: %d requests in flight at the server", limit, m)
+			}
+			t.Logf("limit %d: max in flight %d", limit, srv.max.Load())
+		})
 	}
 }
 
@@ -244,9 +262,14 @@ func TestAddManyDeadlineWithRateLimit(t *testing.T) {
 	}
 }
 
+// The rate limits' waits pass on virtual time (testing/synctest): the
+// elapsed times are the limiter's alone.
 func TestAddManyRateLimit(t *testing.T) {
-	srv := newInflightServer(t, 0)
-	c := birdClientFor(t, srv.URL)
+	synctest.Test(t, testAddManyRateLimit)
+}
+
+func testAddManyRateLimit(t *testing.T) {
+	_, c := newInflightClient(t, 0)
 	start := time.Now()
 	res := c.AddMany(context.Background(), birdConversation, emails(0, 11), participants.WithRateLimit(50, 1))
 	elapsed := time.Since(start)
@@ -300,10 +323,19 @@ func (l *attemptLog) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// The pause passes on virtual time (testing/synctest), the client reaching
+// the fake in memory.
 func TestAddManySharedPause(t *testing.T) {
-	log := &attemptLog{rt: http.DefaultTransport.(*http.Transport).Clone()}
-	t.Cleanup(log.rt.(*http.Transport).CloseIdleConnections)
-	c, srv := participantstest.NewBirdParticipants(t, option.WithHTTPClient(&http.Client{Transport: log}))
+	synctest.Test(t, testAddManySharedPause)
+}
+
+func testAddManySharedPause(t *testing.T) {
+	srv := participantstest.NewBirdServer()
+	t.Cleanup(srv.Close)
+	srv.SeedConversation(birdConversation)
+	log := &attemptLog{rt: srv.Transport()}
+	bc := must(bird.New(srv.AccessKey(), srv.InMemoryClientOptions(option.WithHTTPClient(&http.Client{Transport: log}))...))(t)
+	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
 	// The very first request is answered 429 with Retry-After: 1.
 	srv.InjectFaults(participantstest.Fault{
 		Status: http.StatusTooManyRequests,

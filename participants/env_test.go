@@ -7,9 +7,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/twilio"
 )
 
 // vendors are the three providers, in the order every table shows them.
@@ -47,10 +50,38 @@ type env struct {
 // helper's) and returns a client over it with the helper's options and opts.
 func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 	t.Helper()
+	return newEnvOf(t, vendor, false, opts)
+}
+
+// newMemEnv is newEnv with a client that reaches the fake in memory
+// (participantstest's Server.Transport) instead of on loopback: in a
+// testing/synctest bubble, its Retry-After waits, deadlines and fault
+// delays pass on virtual time. Call it inside the bubble.
+func newMemEnv(t testing.TB, vendor string, opts ...option.Option) *env {
+	t.Helper()
+	return newEnvOf(t, vendor, true, opts)
+}
+
+// newEnvOf is newEnv, in memory when mem is set: the participantstest
+// helper's fake, seeded the same, with InMemoryClientOptions.
+func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env {
+	t.Helper()
 	e := &env{vendor: vendor}
 	switch vendor {
 	case "intercom":
-		ic, srv := participantstest.NewIntercom(t, opts...)
+		var (
+			ic  *intercom.Client
+			srv *participantstest.IntercomServer
+		)
+		if mem {
+			srv = participantstest.NewIntercomServer()
+			t.Cleanup(srv.Close)
+			srv.SeedAdmin(intercomAdmin)
+			srv.SeedConversation(intercomConversation)
+			ic = must(intercom.New(srv.Token(), srv.InMemoryClientOptions(opts...)...))(t)
+		} else {
+			ic, srv = participantstest.NewIntercom(t, opts...)
+		}
 		e.intercom, e.srv, e.conv = srv, srv.Server, intercomConversation
 		e.client = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
 		e.person = func(i int) participants.Participant {
@@ -59,7 +90,18 @@ func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 		e.count = func() int { return len(srv.Customers(intercomConversation)) }
 		e.secrets = []string{srv.Token()}
 	case "bird":
-		bc, srv := participantstest.NewBird(t, opts...)
+		var (
+			bc  *bird.Client
+			srv *participantstest.BirdServer
+		)
+		if mem {
+			srv = participantstest.NewBirdServer()
+			t.Cleanup(srv.Close)
+			srv.SeedConversation(birdConversation)
+			bc = must(bird.New(srv.AccessKey(), srv.InMemoryClientOptions(opts...)...))(t)
+		} else {
+			bc, srv = participantstest.NewBird(t, opts...)
+		}
 		e.bird, e.srv, e.conv = srv, srv.Server, birdConversation
 		e.client = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
 		e.person = func(i int) participants.Participant {
@@ -68,7 +110,18 @@ func newEnv(t testing.TB, vendor string, opts ...option.Option) *env {
 		e.count = func() int { return len(srv.Participants(birdConversation)) }
 		e.secrets = []string{srv.AccessKey()}
 	case "twilio":
-		tc, srv := participantstest.NewTwilio(t, opts...)
+		var (
+			tc  *twilio.Client
+			srv *participantstest.TwilioServer
+		)
+		if mem {
+			srv = participantstest.NewTwilioServer()
+			t.Cleanup(srv.Close)
+			srv.SeedConversation(twilioConversation, participantstest.TwilioConversationName)
+			tc = must(twilio.New(srv.AccountSID(), srv.AuthToken(), srv.InMemoryClientOptions(opts...)...))(t)
+		} else {
+			tc, srv = participantstest.NewTwilio(t, opts...)
+		}
 		e.twilio, e.srv, e.conv = srv, srv.Server, twilioConversation
 		e.client = participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
 		e.person = func(i int) participants.Participant {

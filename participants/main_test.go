@@ -1,23 +1,15 @@
 package participants_test
 
 import (
-	"flag"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-// TestMain checks for leaked goroutines and, unless -parallel is given,
-// lets 16 parallel tests run at once instead of GOMAXPROCS: the parallel
-// tests here (the fault matrix rows) mostly wait out a vendor's
-// Retry-After, so on a 2-core machine the default would run those waits
-// two at a time.
+// TestMain checks for leaked goroutines. The tests that wait out a
+// vendor's Retry-After, a deadline or a rate limit do so on virtual time
+// (testing/synctest), so the default -parallel is enough for the fault
+// matrix's parallel rows.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		_ = flag.Set("test.parallel", "16")
-	}
 	goleak.VerifyTestMain(m)
 }

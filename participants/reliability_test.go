@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -45,6 +46,11 @@ type faultCase struct {
 	redirectHost bool
 	// check, when set, asserts more after the Add.
 	check func(t *testing.T, e *env, err error)
+	// virtual runs the case in a testing/synctest bubble, its client
+	// reaching the fake in memory (newMemEnv): the waits it asserts
+	// (Retry-After, deadlines, a stalled server) pass on virtual time.
+	// Only for cases whose faults are statuses and delays.
+	virtual bool
 }
 
 // faultWant is what a faultCase must produce.
@@ -147,7 +153,8 @@ func attemptTimeout(d time.Duration) func(testing.TB) []option.Option {
 // where the wait itself is asserted.
 var faultMatrix = []faultCase{
 	{
-		name: "429 Retry-After: 1 (seconds), then success",
+		name:    "429 Retry-After: 1 (seconds), then success",
+		virtual: true,
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"1"}}}}
 		},
@@ -158,7 +165,8 @@ var faultMatrix = []faultCase{
 		},
 	},
 	{
-		name: "429 Retry-After as an HTTP date, then success",
+		name:    "429 Retry-After as an HTTP date, then success",
+		virtual: true,
 		faults: func() []participantstest.Fault {
 			date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) // 1s..2s from now
 			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {date}}}}
@@ -170,8 +178,9 @@ var faultMatrix = []faultCase{
 		},
 	},
 	{
-		name: "429 with only X-RateLimit-Reset, then success",
-		only: "intercom",
+		name:    "429 with only X-RateLimit-Reset, then success",
+		virtual: true,
+		only:    "intercom",
 		faults: func() []participantstest.Fault {
 			reset := strconv.FormatInt(time.Now().Unix()+2, 10) // 1s..2s from now
 			return []participantstest.Fault{{Status: 429,
@@ -326,8 +335,9 @@ var faultMatrix = []faultCase{
 		},
 	},
 	{
-		name: "server slower than the attempt timeout, then success",
-		opts: attemptTimeout(300 * time.Millisecond),
+		name:    "server slower than the attempt timeout, then success",
+		virtual: true,
+		opts:    attemptTimeout(300 * time.Millisecond),
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Delay: 10 * time.Second}}
 		},
@@ -340,6 +350,7 @@ var faultMatrix = []faultCase{
 	},
 	{
 		name:    "context deadline while the server stalls",
+		virtual: true,
 		timeout: 300 * time.Millisecond,
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Delay: 10 * time.Second}}
@@ -352,6 +363,7 @@ var faultMatrix = []faultCase{
 	},
 	{
 		name:    "503, then the deadline passes during the backoff",
+		virtual: true,
 		timeout: 300 * time.Millisecond,
 		opts: func(testing.TB) []option.Option {
 			return []option.Option{option.WithRetryWait(10*time.Second, 10*time.Second)}
@@ -512,6 +524,7 @@ func duplicateLookupCase(vendor string, dup participantstest.Fault) faultCase {
 func duplicateDeadlineCase(vendor string, dup participantstest.Fault) faultCase {
 	return faultCase{
 		name:    "duplicate answer, then the deadline passes during its lookup: DeadlineExceeded",
+		virtual: true,
 		only:    vendor,
 		timeout: 500 * time.Millisecond,
 		faults: func() []participantstest.Fault {
@@ -583,7 +596,12 @@ func TestFaultMatrix(t *testing.T) {
 		mu.Unlock()
 	}
 	run := func(t *testing.T, i int, tc faultCase, vendor string) {
-		row := runFaultCase(t, tc, vendor)
+		var row matrixRow
+		if tc.virtual {
+			synctest.Test(t, func(t *testing.T) { row = runFaultCase(t, tc, vendor) })
+		} else {
+			row = runFaultCase(t, tc, vendor)
+		}
 		row.order = i*len(vendors) + slices.Index(vendors, vendor)
 		record(row)
 	}
@@ -607,8 +625,8 @@ func TestFaultMatrix(t *testing.T) {
 						continue
 					}
 					t.Run(tc.name, func(t *testing.T) {
-						// Every row has its own fake: the rows that wait
-						// out a Retry-After run side by side.
+						// Every row has its own fake: the rows run side
+						// by side (those that wait, on virtual time).
 						t.Parallel()
 						run(t, i, tc, v)
 					})
@@ -632,7 +650,7 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	if tc.opts != nil {
 		opts = tc.opts(t)
 	}
-	e := newEnv(t, vendor, opts...)
+	e := newEnvOf(t, vendor, tc.virtual, opts)
 	if tc.faults != nil {
 		e.srv.InjectFaults(tc.faults()...)
 	}

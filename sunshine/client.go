@@ -13,6 +13,7 @@ import (
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
@@ -279,39 +280,21 @@ const MaxPages = 10000
 // that repeats one already followed, is an error too. opts are per-call
 // options given to each page's request.
 func (c *Client) AllParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
-	return func(yield func(*Participant, error) bool) {
-		var cur ListParticipantsParams
-		if params != nil {
-			cur = *params
-		}
-		seen := map[string]bool{}
-		for range MaxPages {
-			page, err := c.ListParticipants(ctx, appID, conversationID, &cur, opts...)
+	return pager.Pages[ListParticipantsParams, Participant]{
+		Fetch: func(p ListParticipantsParams) ([]Participant, ListParticipantsParams, bool, error) {
+			page, err := c.ListParticipants(ctx, appID, conversationID, &p, opts...)
 			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for i := range page.Participants {
-				if !yield(&page.Participants[i], nil) {
-					return
-				}
+				return nil, p, false, err
 			}
 			next, err := NextCursor(page)
-			if err != nil || next == "" {
-				if err != nil {
-					yield(nil, err)
-				}
-				return
-			}
-			if seen[next] {
-				yield(nil, fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pathparam.Quote(next)))
-				return
-			}
-			seen[next] = true
-			cur = ListParticipantsParams{After: next, Size: cur.Size}
-		}
-		yield(nil, fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages))
-	}
+			return page.Participants, ListParticipantsParams{After: next, Size: p.Size}, next != "", err
+		},
+		Max: MaxPages,
+		Repeat: func(next ListParticipantsParams) error {
+			return fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pathparam.Quote(next.After))
+		},
+		TooMany: func() error { return fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages) },
+	}.All(params)
 }
 
 // NextCursor returns the cursor of the page after l: meta.afterCursor when

@@ -13,6 +13,7 @@ import (
 
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
@@ -304,41 +305,24 @@ const maxPages = 10000
 // yielded with a nil participant. opts are per-call options given to each
 // page's ListParticipants (option.WithResponseInto holds the last page's).
 func (c *Client) AllParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
-	return func(yield func(*Participant, error) bool) {
-		var cur ListParticipantsParams
-		if params != nil {
-			cur = *params
-		}
-		seen := map[string]bool{}
-		for range maxPages {
-			page, err := c.ListParticipants(ctx, conversationSID, &cur, opts...)
+	return pager.Pages[ListParticipantsParams, Participant]{
+		Fetch: func(p ListParticipantsParams) ([]Participant, ListParticipantsParams, bool, error) {
+			page, err := c.ListParticipants(ctx, conversationSID, &p, opts...)
 			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for i := range page.Participants {
-				if !yield(&page.Participants[i], nil) {
-					return
-				}
+				return nil, p, false, err
 			}
 			if page.Meta.NextPageURL == "" {
-				return
+				return page.Participants, p, false, nil
 			}
-			next, err := nextPageParams(page.Meta.NextPageURL, cur)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			key := strconv.Itoa(next.PageSize) + "|" + strconv.Itoa(next.Page) + "|" + next.PageToken
-			if seen[key] {
-				yield(nil, fmt.Errorf("%s: next_page_url repeats a page already read", vendor))
-				return
-			}
-			seen[key] = true
-			cur = next
-		}
-		yield(nil, fmt.Errorf("%s: more than %d pages", vendor, maxPages))
-	}
+			next, err := nextPageParams(page.Meta.NextPageURL, p)
+			return page.Participants, next, true, err
+		},
+		Max: maxPages,
+		Repeat: func(ListParticipantsParams) error {
+			return fmt.Errorf("%s: next_page_url repeats a page already read", vendor)
+		},
+		TooMany: func() error { return fmt.Errorf("%s: more than %d pages", vendor, maxPages) },
+	}.All(params)
 }
 
 // NextPageParams returns the paging parameters of a page's next_page_url

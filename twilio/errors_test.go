@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -152,30 +153,32 @@ func TestTransportFailure(t *testing.T) {
 }
 
 func TestRetry429HonoursRetryAfter(t *testing.T) {
-	mock := httpmock.NewMockTransport()
-	rec := answer(t, mock,
-		jsonResp(429, `{"code": 20429, "message": "Too Many Requests", "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}`, "Retry-After", "1"),
-		jsonResp(201, participantJSON))
-	c := newTestClient(t, mock)
-	start := time.Now()
-	p, err := c.CreateParticipant(context.Background(), testCH, CreateParticipantParams{Identity: "alice"})
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.SID != testMB {
-		t.Errorf("sid = %q", p.SID)
-	}
-	calls := rec.all()
-	if len(calls) != 2 {
-		t.Fatalf("%d attempts, want 2", len(calls))
-	}
-	if elapsed < 950*time.Millisecond {
-		t.Errorf("elapsed %s, want the 1s Retry-After honoured", elapsed)
-	}
-	if calls[0].body != calls[1].body || calls[1].body != "Identity=alice" {
-		t.Errorf("retried body = %q, first %q", calls[1].body, calls[0].body)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		rec := answer(t, mock,
+			jsonResp(429, `{"code": 20429, "message": "Too Many Requests", "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}`, "Retry-After", "1"),
+			jsonResp(201, participantJSON))
+		c := newTestClient(t, mock)
+		start := time.Now()
+		p, err := c.CreateParticipant(context.Background(), testCH, CreateParticipantParams{Identity: "alice"})
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.SID != testMB {
+			t.Errorf("sid = %q", p.SID)
+		}
+		calls := rec.all()
+		if len(calls) != 2 {
+			t.Fatalf("%d attempts, want 2", len(calls))
+		}
+		if elapsed < 950*time.Millisecond {
+			t.Errorf("elapsed %s, want the 1s Retry-After honoured", elapsed)
+		}
+		if calls[0].body != calls[1].body || calls[1].body != "Identity=alice" {
+			t.Errorf("retried body = %q, first %q", calls[1].body, calls[0].body)
+		}
+	})
 }
 
 func TestPost503NotRetried(t *testing.T) {

@@ -72,8 +72,7 @@ func (pc *pathClient) get(ctx context.Context, c *Client, path string) error {
 // Retry-After on a 503 holds back only its own call.
 func TestRateLimitPauseIsShared(t *testing.T) {
 	t.Parallel()
-	t.Run("429 pauses the next request", func(t *testing.T) {
-		t.Parallel()
+	t.Run("429 pauses the next request", virtual(func(t *testing.T) {
 		c, pc := newPathClient(t, Options{MaxRetries: -1, MaxServerWait: time.Second}, http.Header{"Retry-After": {"1"}}, map[string][]int{"/a": {429}, "/b": {200}})
 		start := time.Now()
 		if err := pc.get(context.Background(), c, "/a"); err == nil {
@@ -85,9 +84,8 @@ func TestRateLimitPauseIsShared(t *testing.T) {
 		if gap := pc.arrived["/b"][0].Sub(start); gap < 950*time.Millisecond {
 			t.Errorf("the next request was sent %s after a 429 asking for 1s", gap)
 		}
-	})
-	t.Run("503 does not pause other requests", func(t *testing.T) {
-		t.Parallel()
+	}))
+	t.Run("503 does not pause other requests", virtual(func(t *testing.T) {
 		c, pc := newPathClient(t, Options{MaxRetries: -1}, http.Header{"Retry-After": {"5"}}, map[string][]int{"/a": {503}, "/b": {200}})
 		start := time.Now()
 		if err := pc.get(idemCtx(context.Background()), c, "/a"); err == nil {
@@ -99,7 +97,7 @@ func TestRateLimitPauseIsShared(t *testing.T) {
 		if gap := pc.arrived["/b"][0].Sub(start); gap > 3*time.Second {
 			t.Errorf("a 503's Retry-After held back another request for %s", gap)
 		}
-	})
+	}))
 }
 
 // "gave up after N attempts" is said only of a temporary error that was

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -43,23 +44,25 @@ func TestDebugBodyCutBetweenRunes(t *testing.T) {
 // succeeded into an error, even one made after the attempt's deadline.
 func TestAttemptTimeoutDoesNotFailGoodReads(t *testing.T) {
 	t.Parallel()
-	mock := httpmock.NewMockTransport()
-	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		// A body that ignores the request's context, as a fully buffered
-		// one does.
-		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("whole body")), ContentLength: -1, Request: r}, nil
+	synctest.Test(t, func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			// A body that ignores the request's context, as a fully buffered
+			// one does.
+			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("whole body")), ContentLength: -1, Request: r}, nil
+		})
+		c := New(Options{HTTPClient: &http.Client{Transport: mock}, AttemptTimeout: 20 * time.Millisecond})
+		resp, err := doGet(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		time.Sleep(100 * time.Millisecond) // past the attempt's deadline
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || string(b) != "whole body" {
+			t.Errorf("read %q, %v; want the whole body", b, err)
+		}
 	})
-	c := New(Options{HTTPClient: &http.Client{Transport: mock}, AttemptTimeout: 20 * time.Millisecond})
-	resp, err := doGet(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	time.Sleep(100 * time.Millisecond) // past the attempt's deadline
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || string(b) != "whole body" {
-		t.Errorf("read %q, %v; want the whole body", b, err)
-	}
 }
 
 // X-RateLimit-Reset before 1970 and at exactly a year ahead.

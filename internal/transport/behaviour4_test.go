@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -210,24 +211,26 @@ func TestDoerOwnRequest(t *testing.T) {
 // A call stopped by another call's 429 pause reports that 429, as the
 // vendor sent it (decoded fields included), with what is left of the wait.
 func TestPausedErrorCarriesThe429(t *testing.T) {
-	c, _, rec := mockClient(t, Options{
-		DecodeError: func(e *apierror.Error) { e.Code, e.Message = "rate_limited", string(e.Body) },
-	}, step{status: 429, body: "slow down", hdr: []string{"Retry-After", "60"}})
-	for i := range 2 {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_, err := doGet(ctx, c)
-		cancel()
-		var e *apierror.Error
-		if !errors.As(err, &e) || e.StatusCode != 429 || e.Code != "rate_limited" || e.Message != "slow down" {
-			t.Fatalf("call %d: err = %v (%+v), want the vendor's 429", i, err, e)
+	synctest.Test(t, func(t *testing.T) {
+		c, _, rec := mockClient(t, Options{
+			DecodeError: func(e *apierror.Error) { e.Code, e.Message = "rate_limited", string(e.Body) },
+		}, step{status: 429, body: "slow down", hdr: []string{"Retry-After", "60"}})
+		for i := range 2 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_, err := doGet(ctx, c)
+			cancel()
+			var e *apierror.Error
+			if !errors.As(err, &e) || e.StatusCode != 429 || e.Code != "rate_limited" || e.Message != "slow down" {
+				t.Fatalf("call %d: err = %v (%+v), want the vendor's 429", i, err, e)
+			}
+			if i == 1 && (e.Attempts != 0 || e.RetryAfter <= 50*time.Second || e.RetryAfter > time.Minute || !strings.Contains(e.Reason, "earlier 429")) {
+				t.Errorf("paused call: Attempts %d, RetryAfter %s, Reason %q", e.Attempts, e.RetryAfter, e.Reason)
+			}
 		}
-		if i == 1 && (e.Attempts != 0 || e.RetryAfter <= 50*time.Second || e.RetryAfter > time.Minute || !strings.Contains(e.Reason, "earlier 429")) {
-			t.Errorf("paused call: Attempts %d, RetryAfter %s, Reason %q", e.Attempts, e.RetryAfter, e.Reason)
+		if n := rec.n(); n != 1 {
+			t.Errorf("the vendor saw %d requests, want 1: the second call is held by the pause", n)
 		}
-	}
-	if n := rec.n(); n != 1 {
-		t.Errorf("the vendor saw %d requests, want 1: the second call is held by the pause", n)
-	}
+	})
 }
 
 // An error from the Doer fails the attempt even when it came with a

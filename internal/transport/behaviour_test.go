@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -139,33 +139,14 @@ func TestDebugRedactsNestedSecrets(t *testing.T) {
 	}
 }
 
-// stallServer answers /headers after the client gave up, and /body with
-// the headers and part of the body, then nothing.
-func stallServer(t *testing.T) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		if r.URL.Path == "/body" {
-			w.Header().Set("Content-Length", "100")
-			io.WriteString(w, "partial")
-			w.(http.Flusher).Flush()
-		}
-		select {
-		case <-r.Context().Done():
-		case <-time.After(20 * time.Second):
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // An attempt cut off by its own timeout, waiting for the headers or reading
 // the body, fails with *AttemptTimeoutError while the caller's context is
 // still live; it is not the caller's context.DeadlineExceeded.
 func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 	t.Parallel()
-	srv := stallServer(t)
-	c := New(Options{AttemptTimeout: 150 * time.Millisecond, MaxRetries: -1})
+	newClient := func() *Client {
+		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: 150 * time.Millisecond, MaxRetries: -1})
+	}
 	check := func(t *testing.T, ctx context.Context, err error) {
 		t.Helper()
 		var ate *AttemptTimeoutError
@@ -183,21 +164,23 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 			t.Errorf("err = %v, want a net.Error timeout", err)
 		}
 	}
-	t.Run("headers", func(t *testing.T) {
+	t.Run("headers", virtual(func(t *testing.T) {
+		c := newClient()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/headers", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/headers", nil)
 		resp, err := c.Do(req)
 		if resp != nil {
 			resp.Body.Close()
 			t.Fatal("got a response")
 		}
 		check(t, ctx, err)
-	})
-	t.Run("body", func(t *testing.T) {
+	}))
+	t.Run("body", virtual(func(t *testing.T) {
+		c := newClient()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/body", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/body", nil)
 		resp, err := c.Do(req)
 		if err == nil {
 			resp.Body.Close()
@@ -208,15 +191,16 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 			t.Errorf("err = %v, want a *BodyReadError of the 200", err)
 		}
 		check(t, ctx, err)
-	})
+	}))
 }
 
 // When the caller's deadline comes first, the error is the caller's
 // context.DeadlineExceeded, not an attempt timeout.
 func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 	t.Parallel()
-	srv := stallServer(t)
-	c := New(Options{AttemptTimeout: time.Minute, MaxRetries: -1})
+	newClient := func() *Client {
+		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: time.Minute, MaxRetries: -1})
+	}
 	check := func(t *testing.T, ctx context.Context, err error) {
 		t.Helper()
 		var ate *AttemptTimeoutError
@@ -227,28 +211,30 @@ func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 			t.Errorf("err = %v, ctx.Err() = %v; want both context.DeadlineExceeded", err, ctx.Err())
 		}
 	}
-	t.Run("headers", func(t *testing.T) {
+	t.Run("headers", virtual(func(t *testing.T) {
+		c := newClient()
 		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/headers", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/headers", nil)
 		resp, err := c.Do(req)
 		if resp != nil {
 			resp.Body.Close()
 			t.Fatal("got a response")
 		}
 		check(t, ctx, err)
-	})
-	t.Run("body", func(t *testing.T) {
+	}))
+	t.Run("body", virtual(func(t *testing.T) {
+		c := newClient()
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/body", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/body", nil)
 		resp, err := c.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			t.Fatal("a stalled 2xx body came back as success")
 		}
 		check(t, ctx, err)
-	})
+	}))
 }
 
 // The defaults, as values: what a zero Options means.
@@ -283,36 +269,38 @@ func TestDefaultValues(t *testing.T) {
 // minimum backoff before the next attempt.
 func TestDefaultWaitsObserved(t *testing.T) {
 	t.Parallel()
-	mock := httpmock.NewMockTransport()
-	var mu sync.Mutex
-	var at []time.Time
-	steps := map[string][]int{"/503": {503, 200}}
-	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		at = append(at, time.Now())
-		s := steps[r.URL.Path]
-		status := s[0]
-		steps[r.URL.Path] = s[1:]
-		return httpmock.NewStringResponse(status, "{}"), nil
-	})
-	c := New(Options{HTTPClient: &http.Client{Transport: mock}})
+	synctest.Test(t, func(t *testing.T) {
+		mock := httpmock.NewMockTransport()
+		var mu sync.Mutex
+		var at []time.Time
+		steps := map[string][]int{"/503": {503, 200}}
+		mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			at = append(at, time.Now())
+			s := steps[r.URL.Path]
+			status := s[0]
+			steps[r.URL.Path] = s[1:]
+			return httpmock.NewStringResponse(status, "{}"), nil
+		})
+		c := New(Options{HTTPClient: &http.Client{Transport: mock}})
 
-	get := func(path string) {
-		t.Helper()
-		at = nil
-		req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodGet, "https://api.example.test"+path, nil)
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+		get := func(path string) {
+			t.Helper()
+			at = nil
+			req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodGet, "https://api.example.test"+path, nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			resp.Body.Close()
 		}
-		resp.Body.Close()
-	}
-	get("/503")
-	if len(at) != 2 {
-		t.Fatalf("503: %d attempts, want 2", len(at))
-	}
-	if gap := at[1].Sub(at[0]); gap < 240*time.Millisecond {
-		t.Errorf("503: the retry came %s after the first attempt, want at least 250ms", gap)
-	}
+		get("/503")
+		if len(at) != 2 {
+			t.Fatalf("503: %d attempts, want 2", len(at))
+		}
+		if gap := at[1].Sub(at[0]); gap < 240*time.Millisecond {
+			t.Errorf("503: the retry came %s after the first attempt, want at least 250ms", gap)
+		}
+	})
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -69,7 +69,7 @@ func TestCallOptionsMaxRetries(t *testing.T) {
 		{"call over the ceiling", 0, 1000, maxRetriesCeiling + 1},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, _, rec := mockClient(t, Options{MaxRetries: tt.client, WaitMin: time.Microsecond, WaitMax: time.Microsecond}, step{status: 429, body: "{}"})
 			var info Response
 			_, err := postWith(t, c, &CallOptions{MaxRetries: tt.call, Response: &info})
@@ -80,7 +80,7 @@ func TestCallOptionsMaxRetries(t *testing.T) {
 			if n := rec.n(); n != tt.want || api.Attempts != tt.want || info.Attempts != tt.want {
 				t.Errorf("attempts = %d (APIError %d, Response %d), want %d", n, api.Attempts, info.Attempts, tt.want)
 			}
-		})
+		}))
 	}
 }
 
@@ -106,27 +106,24 @@ func TestCallOptionsIdempotent(t *testing.T) {
 
 func TestCallOptionsAttemptTimeout(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int32
+		c := New(Options{HTTPClient: &http.Client{Transport: stallMock(&hits)}, AttemptTimeout: 20 * time.Second, MaxRetries: -1})
+		ctx := WithCallOptions(context.Background(), &CallOptions{AttemptTimeout: 100 * time.Millisecond})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/headers", nil)
+		start := time.Now()
+		_, err := c.Do(req)
+		var ate *AttemptTimeoutError
+		if !errors.As(err, &ate) || ate.Limit != 100*time.Millisecond {
+			t.Errorf("err = %v, want the call's 100ms attempt timeout", err)
 		}
-	}))
-	defer srv.Close()
-	c := New(Options{AttemptTimeout: 20 * time.Second, MaxRetries: -1})
-	ctx := WithCallOptions(context.Background(), &CallOptions{AttemptTimeout: 100 * time.Millisecond})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-	start := time.Now()
-	_, err := c.Do(req)
-	var ate *AttemptTimeoutError
-	if !errors.As(err, &ate) || ate.Limit != 100*time.Millisecond {
-		t.Errorf("err = %v, want the call's 100ms attempt timeout", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %s: the call's attempt timeout was not used", d)
-	}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("took %s: the call's attempt timeout was not used", d)
+		}
+		if n := hits.Load(); n != 1 {
+			t.Errorf("%d attempts, want 1", n)
+		}
+	})
 }
 
 func TestCallOptionsResponse(t *testing.T) {

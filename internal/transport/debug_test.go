@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -186,21 +187,23 @@ func TestSecretHeaderNames(t *testing.T) {
 // *apierror.Error still reachable.
 func TestContextErrorKeepsLastResponse(t *testing.T) {
 	t.Parallel()
-	c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
-	ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
-	defer cancel()
-	_, err := doGet(ctx, c)
-	var ce *ContextError
-	var api *apierror.Error
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !errors.As(err, &api) {
-		t.Fatalf("err = %#v", err)
-	}
-	if api.StatusCode != 503 || string(api.Body) != `{"message":"busy"}` || api.Attempts != 1 {
-		t.Errorf("last = %+v", api)
-	}
-	if !strings.HasPrefix(err.Error(), "context deadline exceeded (last response: vendor: HTTP 503") {
-		t.Errorf("Error() = %q", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
+		ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
+		defer cancel()
+		_, err := doGet(ctx, c)
+		var ce *ContextError
+		var api *apierror.Error
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !errors.As(err, &api) {
+			t.Fatalf("err = %#v", err)
+		}
+		if api.StatusCode != 503 || string(api.Body) != `{"message":"busy"}` || api.Attempts != 1 {
+			t.Errorf("last = %+v", api)
+		}
+		if !strings.HasPrefix(err.Error(), "context deadline exceeded (last response: vendor: HTTP 503") {
+			t.Errorf("Error() = %q", err)
+		}
+	})
 }
 
 func FuzzRedactBody(f *testing.F) {

@@ -12,7 +12,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/conversekit/conversekit/internal/apierror"
 )
@@ -161,69 +164,70 @@ func TestDoerThatFollowsRedirects(t *testing.T) {
 // nothing; a call without a deadline waits the pause out.
 func TestSharedPausePastDeadline(t *testing.T) {
 	t.Parallel()
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hits.Add(1) == 1 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			io.WriteString(w, `{"message":"slow down"}`)
-			return
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int32
+		mock := httpmock.NewMockTransport()
+		mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			if hits.Add(1) == 1 {
+				resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"message":"slow down"}`)
+				resp.Header.Set("Retry-After", "1")
+				return resp, nil
+			}
+			return httpmock.NewStringResponse(http.StatusOK, "ok"), nil
+		})
+		c := New(Options{Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+		get := func(ctx context.Context) (*http.Response, error) {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
+			return c.Do(req)
 		}
-		io.WriteString(w, "ok")
-	}))
-	defer srv.Close()
-	c := New(Options{Vendor: "acme", WaitMin: time.Millisecond, WaitMax: time.Millisecond})
-	get := func(ctx context.Context) (*http.Response, error) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
-		return c.Do(req)
-	}
 
-	// The first call's own 429 asks for 1s, past its 200ms deadline: it
-	// ends at once, and the client is paused for 1s.
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	_, err := get(ctx)
-	cancel()
-	var apiErr *apierror.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
-		t.Fatalf("first call: err = %v, want its 429", err)
-	}
+		// The first call's own 429 asks for 1s, past its 200ms deadline: it
+		// ends at once, and the client is paused for 1s.
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		_, err := get(ctx)
+		cancel()
+		var apiErr *apierror.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
+			t.Fatalf("first call: err = %v, want its 429", err)
+		}
 
-	// A second call with a 300ms deadline cannot outlast the pause.
-	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
-	start := time.Now()
-	_, err = get(ctx)
-	elapsed := time.Since(start)
-	cancel()
-	apiErr = nil
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
-		t.Fatalf("second call: err = %v, want a rate-limited *apierror.Error", err)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("second call: err = %v, want no deadline error: it returns before its deadline", err)
-	}
-	if elapsed > 150*time.Millisecond {
-		t.Errorf("second call took %s, want at once", elapsed)
-	}
-	if apiErr.RetryAfter < 300*time.Millisecond || apiErr.RetryAfter > time.Second {
-		t.Errorf("RetryAfter = %s, want what is left of the 1s pause", apiErr.RetryAfter)
-	}
-	if apiErr.Attempts != 0 || !strings.Contains(apiErr.Reason, "passes the context deadline") {
-		t.Errorf("Attempts = %d, Reason = %q; want 0 and a reason", apiErr.Attempts, apiErr.Reason)
-	}
-	if h := hits.Load(); h != 1 {
-		t.Errorf("server saw %d requests, want only the first call's", h)
-	}
+		// A second call with a 300ms deadline cannot outlast the pause.
+		ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+		start := time.Now()
+		_, err = get(ctx)
+		elapsed := time.Since(start)
+		cancel()
+		apiErr = nil
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
+			t.Fatalf("second call: err = %v, want a rate-limited *apierror.Error", err)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("second call: err = %v, want no deadline error: it returns before its deadline", err)
+		}
+		if elapsed > 150*time.Millisecond {
+			t.Errorf("second call took %s, want at once", elapsed)
+		}
+		if apiErr.RetryAfter < 300*time.Millisecond || apiErr.RetryAfter > time.Second {
+			t.Errorf("RetryAfter = %s, want what is left of the 1s pause", apiErr.RetryAfter)
+		}
+		if apiErr.Attempts != 0 || !strings.Contains(apiErr.Reason, "passes the context deadline") {
+			t.Errorf("Attempts = %d, Reason = %q; want 0 and a reason", apiErr.Attempts, apiErr.Reason)
+		}
+		if h := hits.Load(); h != 1 {
+			t.Errorf("server saw %d requests, want only the first call's", h)
+		}
 
-	// A call without a deadline waits the pause out, then succeeds.
-	start = time.Now()
-	resp, err := get(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, resp)
-	if d := time.Since(start); d < 300*time.Millisecond {
-		t.Errorf("third call took %s: it did not wait for the pause", d)
-	}
+		// A call without a deadline waits the pause out, then succeeds.
+		start = time.Now()
+		resp, err := get(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, resp)
+		if d := time.Since(start); d < 300*time.Millisecond {
+			t.Errorf("third call took %s: it did not wait for the pause", d)
+		}
+	})
 }
 
 // TestGiantResponseHeader: an 8 MiB response header is refused by the

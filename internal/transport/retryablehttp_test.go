@@ -32,7 +32,7 @@ func TestRetryablehttpAssumptions(t *testing.T) {
 	}
 	always := func(context.Context, *http.Response, error) (bool, error) { return true, nil }
 
-	t.Run("exhausted: (resp, nil), body unread", func(t *testing.T) {
+	t.Run("exhausted: (resp, nil), body unread", virtual(func(t *testing.T) {
 		rc, mock := newRC(503, always, time.Millisecond)
 		resp, err := rc.Do(get(context.Background()))
 		if err != nil || resp == nil || resp.StatusCode != 503 || mock.GetTotalCallCount() != 3 {
@@ -42,8 +42,8 @@ func TestRetryablehttpAssumptions(t *testing.T) {
 			t.Errorf("body = %q", b)
 		}
 		resp.Body.Close()
-	})
-	t.Run("CheckRetry error: (resp, err), body unread", func(t *testing.T) {
+	}))
+	t.Run("CheckRetry error: (resp, err), body unread", virtual(func(t *testing.T) {
 		stop := errors.New("stop")
 		rc, _ := newRC(429, func(context.Context, *http.Response, error) (bool, error) { return false, stop }, time.Millisecond)
 		resp, err := rc.Do(get(context.Background()))
@@ -54,8 +54,8 @@ func TestRetryablehttpAssumptions(t *testing.T) {
 			t.Errorf("body = %q", b)
 		}
 		resp.Body.Close()
-	})
-	t.Run("cancelled wait: (nil, ctx.Err())", func(t *testing.T) {
+	}))
+	t.Run("cancelled wait: (nil, ctx.Err())", virtual(func(t *testing.T) {
 		rc, _ := newRC(429, always, time.Minute)
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(20*time.Millisecond, cancel)
@@ -63,8 +63,8 @@ func TestRetryablehttpAssumptions(t *testing.T) {
 		if resp != nil || err != context.Canceled {
 			t.Fatalf("got %v, %v", resp, err)
 		}
-	})
-	t.Run("FromRequest reads a plain body once and replays it", func(t *testing.T) {
+	}))
+	t.Run("FromRequest reads a plain body once and replays it", virtual(func(t *testing.T) {
 		src := &countingReader{r: strings.NewReader("payload")}
 		req, _ := http.NewRequest(http.MethodPost, testURL, io.NopCloser(src))
 		rreq, err := retryablehttp.FromRequest(req)
@@ -88,7 +88,7 @@ func TestRetryablehttpAssumptions(t *testing.T) {
 		if strings.Join(got, ",") != "payload,payload,payload" {
 			t.Errorf("bodies sent = %q", got)
 		}
-	})
+	}))
 }
 
 type countingReader struct {

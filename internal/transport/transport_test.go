@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -173,7 +174,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"plain error not retried otherwise", []step{{err: errors.New("boom")}, ok}, false, 0, 1, 0, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, mock, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: tt.maxRetries}, tt.steps...)
 			ctx := context.Background()
 			if tt.idempotent {
@@ -213,7 +214,7 @@ func TestRetryPolicy(t *testing.T) {
 					t.Errorf("body = %q", body)
 				}
 			}
-		})
+		}))
 	}
 }
 
@@ -282,20 +283,22 @@ func (c countRT) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
-	c, mock, _ := mockClient(t, Options{WaitMin: time.Millisecond, WaitMax: time.Millisecond},
-		step{status: 429, hdr: []string{"Retry-After", "1"}}, step{status: 200, body: "ok"})
-	start := time.Now()
-	resp, err := doGet(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	drain(t, resp)
-	if d := time.Since(start); d < 900*time.Millisecond || d > 5*time.Second {
-		t.Errorf("took %s, want about the 1s Retry-After", d)
-	}
-	if n := mock.GetTotalCallCount(); n != 2 {
-		t.Errorf("attempts = %d, want 2", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, mock, _ := mockClient(t, Options{WaitMin: time.Millisecond, WaitMax: time.Millisecond},
+			step{status: 429, hdr: []string{"Retry-After", "1"}}, step{status: 200, body: "ok"})
+		start := time.Now()
+		resp, err := doGet(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, resp)
+		if d := time.Since(start); d < 900*time.Millisecond || d > 5*time.Second {
+			t.Errorf("took %s, want about the 1s Retry-After", d)
+		}
+		if n := mock.GetTotalCallCount(); n != 2 {
+			t.Errorf("attempts = %d, want 2", n)
+		}
+	})
 }
 
 func TestServerWaitTooLong(t *testing.T) {
@@ -389,7 +392,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 		first step
 	}{
 		{"Retry-After", Options{}, step{status: 429, hdr: []string{"Retry-After", "60"}}},
-		{"X-RateLimit-Reset", Options{}, step{status: 429, hdr: []string{"X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix()+60, 10)}}},
+		{"X-RateLimit-Reset", Options{}, step{status: 429, hdr: []string{"X-RateLimit-Reset", strconv.FormatInt(bubbleStart.Unix()+60, 10)}}},
 		{"backoff", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429}},
 		{"backoff after dial error", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{err: dialErr()}},
 	}
@@ -411,8 +414,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 		}
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, mock, _ := mockClient(t, tt.opts, tt.first, step{status: 200})
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(50*time.Millisecond, cancel)
@@ -428,11 +430,10 @@ func TestContextCancelDuringWait(t *testing.T) {
 			if n := mock.GetTotalCallCount(); n != 1 {
 				t.Errorf("attempts = %d, want 1", n)
 			}
-		})
+		}))
 	}
 
-	t.Run("deadline during backoff", func(t *testing.T) {
-		t.Parallel()
+	t.Run("deadline during backoff", virtual(func(t *testing.T) {
 		c, _, _ := mockClient(t, Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
@@ -442,7 +443,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("took %s", d)
 		}
-	})
+	}))
 
 	t.Run("already cancelled", func(t *testing.T) {
 		c, mock, _ := mockClient(t, Options{}, step{status: 200})
@@ -460,34 +461,28 @@ func TestContextCancelDuringWait(t *testing.T) {
 
 func TestAttemptTimeout(t *testing.T) {
 	t.Parallel()
+	// newClient returns a client on an in-memory server that, until the
+	// attempt's context ends, leaves the first two attempts on
+	// /slow-headers unanswered (only a per-attempt timeout lets the third
+	// one, 2×200ms later, succeed) and sends /slow-body's headers and part
+	// of its body, then nothing more.
 	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Read the body so that the server notices the client hanging up.
-		io.Copy(io.Discard, r.Body)
-		switch r.URL.Path {
-		case "/slow-headers":
-			// The first two attempts hang: only a per-attempt timeout
-			// lets the third one, 2×200ms later, succeed.
-			if calls.Add(1) <= 2 {
-				select {
-				case <-r.Context().Done():
-				case <-time.After(10 * time.Second):
+	newClient := func(o Options) *Client {
+		mock := httpmock.NewMockTransport()
+		mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			switch r.URL.Path {
+			case "/slow-headers":
+				if calls.Add(1) <= 2 {
+					return stallHeaders(r)
 				}
-				return
+				return httpmock.NewStringResponse(http.StatusOK, "ok"), nil
+			default: // "/slow-body"
+				return stalledBody(r), nil
 			}
-			io.WriteString(w, "ok")
-		case "/slow-body":
-			w.Header().Set("Content-Length", "100")
-			io.WriteString(w, "partial")
-			w.(http.Flusher).Flush()
-			select {
-			case <-r.Context().Done():
-			case <-time.After(10 * time.Second):
-			}
-		}
-	}))
-	defer srv.Close()
-
+		})
+		o.HTTPClient = &http.Client{Transport: mock}
+		return New(o)
+	}
 	tests := []struct {
 		name         string
 		idempotent   bool
@@ -498,16 +493,16 @@ func TestAttemptTimeout(t *testing.T) {
 		{"idempotent: cut off twice, retried", true, 3, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name, virtual(func(t *testing.T) {
 			calls.Store(0)
-			c := New(Options{AttemptTimeout: 200 * time.Millisecond, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+			c := newClient(Options{AttemptTimeout: 200 * time.Millisecond, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
 			ctx := context.Background()
 			if tt.idempotent {
 				ctx = idemCtx(ctx)
 			}
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/slow-headers", strings.NewReader("x"))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, stallURL+"/slow-headers", strings.NewReader("x"))
 			start := time.Now()
 			resp, err := c.Do(req)
 			if d := time.Since(start); d > 3*time.Second {
@@ -530,17 +525,17 @@ func TestAttemptTimeout(t *testing.T) {
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				t.Errorf("err = %v, want a timeout", err)
 			}
-		})
+		}))
 	}
 
-	t.Run("slow body cut off", func(t *testing.T) {
+	t.Run("slow body cut off", virtual(func(t *testing.T) {
 		// A 2xx body is read inside the attempt: a stalled one is a failed
 		// attempt, an *AttemptTimeoutError in a *BodyReadError, and the
 		// caller's context is untouched.
-		c := New(Options{AttemptTimeout: 200 * time.Millisecond})
+		c := newClient(Options{AttemptTimeout: 200 * time.Millisecond})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/slow-body", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/slow-body", nil)
 		start := time.Now()
 		resp, err := c.Do(req)
 		if err == nil {
@@ -558,7 +553,7 @@ func TestAttemptTimeout(t *testing.T) {
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			t.Errorf("err = %v, ctx.Err() = %v: the attempt's timeout is not the caller's deadline", err, ctx.Err())
 		}
-	})
+	}))
 }
 
 func TestAPIErrorFields(t *testing.T) {
@@ -821,7 +816,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 			t.Errorf("Doer calls = %d, want 3", calls.Load())
 		}
 	})
-	t.Run("HTTPClient timeout replaced, client untouched", func(t *testing.T) {
+	t.Run("HTTPClient timeout replaced, client untouched", virtual(func(t *testing.T) {
 		mock := httpmock.NewMockTransport()
 		mock.RegisterResponder("GET", testURL, httpmock.NewStringResponder(200, "ok").Delay(20*time.Millisecond))
 		hc := &http.Client{Transport: mock, Timeout: time.Millisecond}
@@ -834,7 +829,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 		if hc.Timeout != time.Millisecond || hc.Transport != mock {
 			t.Error("New modified the caller's http.Client")
 		}
-	})
+	}))
 }
 
 type doerFunc func(*http.Request) (*http.Response, error)
@@ -938,6 +933,7 @@ func TestLogging(t *testing.T) {
 // TestConnectionReuse counts new connections to a loopback server: sequential
 // calls, including error responses and cancelled waits, share one.
 func TestConnectionReuse(t *testing.T) {
+	t.Parallel()
 	var newConns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

@@ -1,6 +1,7 @@
 package participantstest
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -42,11 +43,39 @@ const (
 //
 //	bad, err := intercom.New("wrong-token", fake.ClientOptions()...)
 func (s *Server) ClientOptions(opts ...option.Option) []option.Option {
-	return append([]option.Option{
-		option.WithBaseURL(s.URL()),
+	return clientOptions(s.URL(), nil, opts)
+}
+
+// InMemoryClientOptions is [Server.ClientOptions] for a client that
+// reaches the fake in memory, through [Server.Transport], rather than on
+// loopback: the fake's URL as the base URL (it is not served), an
+// *http.Client over Transport, and the same waits. With it, a test in a
+// testing/synctest bubble waits out Retry-After, deadlines and
+// [Fault.Delay] on virtual time:
+//
+//	synctest.Test(t, func(t *testing.T) {
+//		fake := participantstest.NewBirdServer()
+//		defer fake.Close()
+//		conv := fake.SeedConversation("")
+//		bc, err := bird.New(fake.AccessKey(), fake.InMemoryClientOptions()...)
+//		...
+//	})
+func (s *Server) InMemoryClientOptions(opts ...option.Option) []option.Option {
+	return clientOptions(s.baseURL(), &http.Client{Transport: s.Transport()}, opts)
+}
+
+// clientOptions are the helpers' options for base, through hc when set,
+// with opts appended.
+func clientOptions(base string, hc *http.Client, opts []option.Option) []option.Option {
+	out := []option.Option{
+		option.WithBaseURL(base),
 		option.WithRetryWait(time.Millisecond, 5*time.Millisecond),
 		option.WithAttemptTimeout(5 * time.Second),
-	}, opts...)
+	}
+	if hc != nil {
+		out = append(out, option.WithHTTPClient(hc))
+	}
+	return append(out, opts...)
 }
 
 // NewIntercom starts an [IntercomServer] with the admin [IntercomAdminID]

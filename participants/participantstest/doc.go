@@ -60,6 +60,23 @@
 // log of the requests received, without their Authorization header
 // ([Server.RequestLog]).
 //
+// # In memory, on virtual time
+//
+// [Server.Transport] reaches a fake in memory, without a socket, and
+// [Server.InMemoryClientOptions] are the helpers' client options over it.
+// A fake serves on loopback only from the first call of URL, Client or
+// ClientOptions on, so one used only in memory can run in a
+// testing/synctest bubble, where Retry-After waits, deadlines and
+// [Fault.Delay] pass on virtual time:
+//
+//	synctest.Test(t, func(t *testing.T) {
+//		fake := participantstest.NewBirdServer()
+//		defer fake.Close()
+//		conv := fake.SeedConversation("")
+//		bc, err := bird.New(fake.AccessKey(), fake.InMemoryClientOptions()...)
+//		...
+//	})
+//
 // # Your own provider
 //
 // [RunConformance] checks a participants.Provider against the rules of its

@@ -94,11 +94,20 @@ type Request struct {
 // use. Obtain one through a vendor constructor, or through [NewServer] for a
 // fake of your own; the zero Server is not usable.
 type Server struct {
+	// ts serves the fake on loopback once started (see serveLoopback):
+	// its listener is bound from the start, so that the URL is known.
 	ts     *httptest.Server
 	vendor vendor
 	done   chan struct{}
 	once   sync.Once
 	now    func() time.Time // the clock of the rate limit; replaced in tests
+
+	// life guards the loopback server's start and the in-memory handlers
+	// (see Transport) against Close.
+	life     sync.Mutex
+	started  bool           // ts serves
+	closed   bool           // Close was called
+	handlers sync.WaitGroup // in-memory requests being handled
 
 	mu          sync.Mutex
 	faults      []Fault
@@ -136,26 +145,59 @@ type rateInfo struct {
 
 func newServer(v vendor) *Server {
 	s := &Server{vendor: v, done: make(chan struct{}), now: time.Now}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.handle))
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	return s
 }
 
+// serveLoopback starts serving the fake on its loopback listener, unless it
+// already does or is closed. The fakes start serving on the first call of
+// URL, Client or ClientOptions rather than when created, so that a fake
+// reached only through [Server.Transport] runs no goroutine blocked on a
+// socket (which would keep a testing/synctest bubble's clock from moving).
+func (s *Server) serveLoopback() {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if !s.started && !s.closed {
+		s.ts.Start()
+		s.started = true
+	}
+}
+
+// baseURL is the URL of the loopback listener, served or not.
+func (s *Server) baseURL() string { return "http://" + s.ts.Listener.Addr().String() }
+
 // URL returns the base URL of the fake, such as "http://127.0.0.1:41234",
-// without a trailing slash. Point a vendor client's base URL at it.
-func (s *Server) URL() string { return s.ts.URL }
+// without a trailing slash. Point a vendor client's base URL at it. The
+// fake serves it from the first call of URL, Client or ClientOptions on.
+func (s *Server) URL() string {
+	s.serveLoopback()
+	return s.baseURL()
+}
 
 // Client returns an *http.Client configured for the fake. Any client works;
 // this one is closed together with the fake.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client {
+	s.serveLoopback()
+	s.life.Lock()
+	defer s.life.Unlock()
+	if !s.started { // closed before it ever served: requests are refused
+		return &http.Client{}
+	}
+	return s.ts.Client()
+}
 
 // Close shuts the fake down. Requests sleeping in a [Fault.Delay] are cut
-// short. Close blocks until every handler has returned, and it is safe to
-// call more than once.
+// short. Close blocks until every handler has returned (those of
+// [Server.Transport] included), and it is safe to call more than once.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		s.life.Lock()
+		s.closed = true
+		s.life.Unlock()
 		close(s.done)
 		s.ts.CloseClientConnections()
 		s.ts.Close()
+		s.handlers.Wait()
 	})
 }
 
@@ -348,6 +390,10 @@ func (s *Server) sleep(r *http.Request, d time.Duration) bool {
 
 // abort closes the connection of w without writing a response.
 func abort(w http.ResponseWriter) {
+	if m, ok := w.(*memResponse); ok {
+		m.end(errMemDropped)
+		return
+	}
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			_ = conn.Close()
@@ -367,6 +413,10 @@ func cut(w http.ResponseWriter, rec *httptest.ResponseRecorder, reset bool) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(b[:len(b)/2])
+	if m, ok := w.(*memResponse); ok {
+		m.end(memCutError(reset))
+		return
+	}
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		panic(http.ErrAbortHandler)

@@ -406,9 +406,9 @@ func (s *TwilioServer) inServiceLocked(service, sidOrName string) *twilioConvers
 // under the service-scoped one when scoped.
 func (s *TwilioServer) base(conv *twilioConversation, scoped bool) string {
 	if scoped {
-		return s.URL() + "/v1/Services/" + conv.service + "/Conversations/" + conv.sid + "/Participants"
+		return s.baseURL() + "/v1/Services/" + conv.service + "/Conversations/" + conv.sid + "/Participants"
 	}
-	return s.URL() + "/v1/Conversations/" + conv.sid + "/Participants"
+	return s.baseURL() + "/v1/Conversations/" + conv.sid + "/Participants"
 }
 
 // render is p as a response on the plain or service-scoped path.
