@@ -35,9 +35,10 @@ const (
 //
 // Where the vendor publishes its quota (Intercom's X-RateLimit-Remaining
 // and -Reset), it follows it: until the window's Reset, the attempts are
-// spread so that the Remaining requests (less those in flight) last until
-// then, with a burst of adaptiveQuotaBurst, and held until Reset when none
-// remain; a 429 then teaches nothing.
+// spread evenly so that the Remaining requests (less those in flight) last
+// until then (after a pause, up to adaptiveQuotaBurst go at once), none
+// waits past Reset, and none goes before Reset when none remain; a 429
+// then teaches nothing.
 //
 // Otherwise it learns the rate from the vendor's 429s: it lets attempts
 // through without limit until the first 429 that asks for a wait; then it
@@ -50,9 +51,9 @@ type adaptiveLimiter struct {
 	// lim is the rate learned from the 429s.
 	lim *rate.Limiter
 	// quota is the pace of the vendor's published quota, in force until
-	// quotaReset; quotaLeft is the lowest estimate of what is left of it
+	// quotaReset; quotaLeft is what is left of it: the lowest estimate
 	// seen for that Reset (responses arrive out of order: a higher one is
-	// older).
+	// older), less the attempts let through since.
 	quota      *rate.Limiter
 	quotaReset time.Time
 	quotaLeft  int
@@ -77,7 +78,7 @@ type adaptiveLimiter struct {
 func newAdaptiveLimiter() *adaptiveLimiter {
 	return &adaptiveLimiter{
 		lim:     rate.NewLimiter(rate.Inf, 1),
-		quota:   rate.NewLimiter(rate.Inf, adaptiveQuotaBurst),
+		quota:   rate.NewLimiter(rate.Inf, 1), // replaced by the first quota
 		workers: DefaultConcurrency,
 		now:     time.Now,
 	}
@@ -89,30 +90,63 @@ func newAdaptiveLimiter() *adaptiveLimiter {
 // context.DeadlineExceeded.
 func (a *adaptiveLimiter) Wait(ctx context.Context) error {
 	a.grow()
-	lim, hold := a.pace()
-	for !hold.IsZero() {
-		if err := a.holdUntil(ctx, hold); err != nil {
-			return err
+	for {
+		lim, reset := a.pace()
+		switch {
+		case lim == nil: // nothing left until reset
+			if err := a.holdUntil(ctx, reset); err != nil {
+				return err
+			}
+			continue
+		case reset.IsZero():
+			if err := lim.Wait(ctx); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return ctxErr
+				}
+				return fmt.Errorf("%w: the rate limit would delay the attempt past it (%v)", context.DeadlineExceeded, err)
+			}
+		default:
+			// The quota's pace, but never past its window's reset: the
+			// window refills then.
+			r := lim.Reserve()
+			t := a.now().Add(r.Delay())
+			if t.After(reset) {
+				t = reset
+			}
+			if err := a.holdUntil(ctx, t); err != nil {
+				r.Cancel()
+				return err
+			}
 		}
-		lim, hold = a.pace()
-	}
-	if err := lim.Wait(ctx); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
+		if a.take() {
+			return nil
 		}
-		return fmt.Errorf("%w: the rate limit would delay the attempt past it (%v)", context.DeadlineExceeded, err)
 	}
-	a.mu.Lock()
-	a.sent++
-	a.advance(a.now())
-	a.count[a.epoch%adaptiveBuckets]++
-	a.mu.Unlock()
-	return nil
 }
 
-// pace returns the limiter of the next attempt: the quota's while the
-// vendor's published window lasts, else the learned one; or, when that
-// window has nothing left, the time to hold the attempt until.
+// take counts an attempt about to be sent, and takes it from what is left
+// of the quota in force; it returns false, counting nothing, when nothing
+// is left (the quota ran out while the attempt waited its turn).
+func (a *adaptiveLimiter) take() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	if now.Before(a.quotaReset) {
+		if a.quotaLeft == 0 {
+			return false
+		}
+		a.quotaLeft--
+	}
+	a.sent++
+	a.advance(now)
+	a.count[a.epoch%adaptiveBuckets]++
+	return true
+}
+
+// pace returns the limiter of the next attempt: the learned one with a
+// zero reset, or the quota's while the vendor's published window lasts,
+// with the window's reset; when that window has nothing left, a nil
+// limiter and the reset to hold the attempt until.
 func (a *adaptiveLimiter) pace() (*rate.Limiter, time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -122,17 +156,20 @@ func (a *adaptiveLimiter) pace() (*rate.Limiter, time.Time) {
 	case a.quotaLeft == 0:
 		return nil, a.quotaReset
 	}
-	return a.quota, time.Time{}
+	return a.quota, a.quotaReset
 }
 
-// holdUntil waits until t, when the vendor's window refills. A t past ctx's
-// deadline is refused at once with an error that wraps
-// context.DeadlineExceeded.
+// holdUntil waits until t. A t past ctx's deadline is refused at once with
+// an error that wraps context.DeadlineExceeded.
 func (a *adaptiveLimiter) holdUntil(ctx context.Context, t time.Time) error {
-	if dl, ok := ctx.Deadline(); ok && dl.Before(t) {
-		return fmt.Errorf("%w: the vendor's rate limit window (none remaining) refills after it", context.DeadlineExceeded)
+	d := t.Sub(a.now())
+	if d <= 0 {
+		return nil
 	}
-	timer := time.NewTimer(t.Sub(a.now()))
+	if dl, ok := ctx.Deadline(); ok && dl.Before(t) {
+		return fmt.Errorf("%w: the vendor's announced quota would delay the attempt past it", context.DeadlineExceeded)
+	}
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
@@ -161,9 +198,18 @@ func (a *adaptiveLimiter) ObserveQuota(_, remaining int, reset time.Time) {
 	case reset.Equal(a.quotaReset) && left >= a.quotaLeft:
 		return
 	}
+	pace, burst := rate.Limit(float64(left)/reset.Sub(now).Seconds()), min(adaptiveQuotaBurst, max(left, 1))
+	if reset.Equal(a.quotaReset) {
+		a.quota.SetLimit(pace)
+		a.quota.SetBurst(burst)
+	} else {
+		// A new window: the waits reserved in the last one are not owed,
+		// and the burst is saved from the pace, not added to it, so that
+		// no more than left go before reset.
+		a.quota = rate.NewLimiter(pace, burst)
+		a.quota.AllowN(time.Now(), burst)
+	}
 	a.quotaReset, a.quotaLeft = reset, left
-	a.quota.SetLimit(rate.Limit(float64(left) / reset.Sub(now).Seconds()))
-	a.quota.SetBurst(min(adaptiveQuotaBurst, max(left, 1)))
 }
 
 // advance moves the buckets to now, emptying those that left the second.

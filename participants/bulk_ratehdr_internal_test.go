@@ -32,8 +32,8 @@ func TestQuotaPacesTheRemainingUntilReset(t *testing.T) {
 	if left != 100 || !r.Equal(reset) || !near(float64(pace), 50) || burst != adaptiveQuotaBurst {
 		t.Fatalf("left %d, reset %v, pace %v, burst %d; want 100 until %v at 50/s, burst %d", left, r, pace, burst, reset, adaptiveQuotaBurst)
 	}
-	if lim, hold := a.pace(); lim != a.quota || !hold.IsZero() {
-		t.Fatalf("pace() = %p, %v; want the quota's limiter", lim, hold)
+	if lim, until := a.pace(); lim != a.quota || !until.Equal(reset) {
+		t.Fatalf("pace() = %p, %v; want the quota's limiter, until %v", lim, until, reset)
 	}
 	if a.limit() != rate.Inf {
 		t.Fatalf("learned limit %v", a.limit())
@@ -177,8 +177,9 @@ func TestQuota429TeachesNothingWhileInForce(t *testing.T) {
 	}
 }
 
-// In time, the attempts of a window are spread until its Reset: the burst
-// at once, then one every remaining/(reset-now) of a second.
+// In time, the attempts of a window are spread until its Reset: one every
+// (reset-now)/remaining, the last at Reset. After a pause, a small burst
+// goes at once.
 func TestQuotaWaitSpreadsTheRemaining(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		a := newAdaptiveLimiter()
@@ -192,10 +193,24 @@ func TestQuotaWaitSpreadsTheRemaining(t *testing.T) {
 			at = append(at, time.Since(start))
 		}
 		for i, d := range at {
-			want := time.Duration(max(i-adaptiveQuotaBurst+1, 0)) * 100 * time.Millisecond
+			want := time.Duration(i+1) * 100 * time.Millisecond
 			if d < want-time.Millisecond || d > want+time.Millisecond {
 				t.Errorf("attempt %d at %v, want %v", i, d, want)
 			}
+		}
+
+		// 10 for 10s: one a second, after a pause of 7s up to 4 at once.
+		a = newAdaptiveLimiter()
+		start = time.Now()
+		a.ObserveQuota(0, 10, start.Add(10*time.Second))
+		time.Sleep(7 * time.Second)
+		for range adaptiveQuotaBurst + 1 {
+			if err := a.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d := time.Since(start); d != 8*time.Second {
+			t.Errorf("%d attempts after a 7s pause took until %v; want %d at once and one at 8s", adaptiveQuotaBurst+1, d, adaptiveQuotaBurst)
 		}
 	})
 }
@@ -215,18 +230,99 @@ func TestQuotaWaitHoldsUntilReset(t *testing.T) {
 				t.Fatalf("attempt %d at %v, want at the Reset, 300ms", i, d)
 			}
 		}
-		// A later window announced during a hold paces the held attempts.
+		// A later window announced during a hold paces the held attempts:
+		// its one left goes at its reset.
 		start = time.Now()
 		a.ObserveQuota(0, 0, start.Add(time.Second))
 		time.AfterFunc(200*time.Millisecond, func() { a.ObserveQuota(0, 1, start.Add(2*time.Second)) })
 		if err := a.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d != time.Second {
-			t.Fatalf("attempt at %v, want at the first Reset, 1s", d)
+		if d := time.Since(start); d != 2*time.Second {
+			t.Fatalf("attempt at %v, want at the later window's reset, 2s", d)
 		}
 		if left, _, _, _ := quotaState(a); left != 1 {
 			t.Fatalf("left %d, want the later window's 1", left)
+		}
+	})
+}
+
+// No attempt waits for the quota's pace past its window's reset, when the
+// window refills: 8 attempts on 2 left for a second go one at 0.5s and 7
+// at the reset, not one every half second until 4s.
+func TestQuotaWaitNeverPastReset(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a := newAdaptiveLimiter()
+		start := time.Now()
+		a.ObserveQuota(0, 2, start.Add(time.Second))
+		at := make(chan time.Duration, 8)
+		for range 8 {
+			go func() {
+				if err := a.Wait(context.Background()); err != nil {
+					t.Error(err)
+				}
+				at <- time.Since(start)
+			}()
+		}
+		counts := map[time.Duration]int{}
+		for range 8 {
+			counts[<-at]++
+		}
+		if len(counts) != 2 || counts[500*time.Millisecond] != 1 || counts[time.Second] != 7 {
+			t.Errorf("attempts at %v; want 1 at 0.5s and 7 at 1s", counts)
+		}
+		// The next window's pace owes nothing to the waits of this one
+		// (all 8 answered).
+		for range 7 {
+			a.ObserveQuota(0, 0, start.Add(time.Second)) // a window gone
+		}
+		a.ObserveQuota(0, 10, start.Add(2*time.Second))
+		now := time.Now()
+		if err := a.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(now); d != 100*time.Millisecond {
+			t.Errorf("the new window's first attempt at %v; want 100ms", d)
+		}
+	})
+}
+
+// An attempt that waited its turn finds the quota run out meanwhile, by
+// the attempts let through or by a response: it holds until reset.
+func TestQuotaWaitTakesFromWhatIsLeft(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a := newAdaptiveLimiter()
+		start := time.Now()
+		reset := start.Add(time.Second)
+		a.ObserveQuota(0, 4, reset)
+		time.Sleep(800 * time.Millisecond) // 3 turns saved up
+		a.ObserveQuota(0, 2, reset)        // 2 left, 10 a second
+		var at []time.Duration
+		for range 3 {
+			if err := a.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			at = append(at, time.Since(start))
+		}
+		if at[0] != 800*time.Millisecond || at[1] != 800*time.Millisecond || at[2] != time.Second {
+			t.Errorf("attempts at %v; want 2 at 0.8s and the third at the reset, 1s", at)
+		}
+
+		// 3 a second: the second's turn comes at 0.67s, after a response
+		// said none is left.
+		a = newAdaptiveLimiter()
+		start = time.Now()
+		reset = start.Add(time.Second)
+		a.ObserveQuota(0, 3, reset)
+		time.AfterFunc(500*time.Millisecond, func() { a.ObserveQuota(0, 0, reset) })
+		if err := a.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d != time.Second {
+			t.Errorf("second attempt at %v; want at the reset, 1s", d)
 		}
 	})
 }
@@ -249,16 +345,17 @@ func TestQuotaWaitRefusals(t *testing.T) {
 			t.Errorf("Wait = %v after %v; want Canceled at 500ms", err, time.Since(start))
 		}
 
-		// One left in 10s: the burst is 1, the next attempt is 10s away.
-		a.ObserveQuota(0, 1, start.Add(10*time.Second))
-		if err := a.Wait(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		// Two left in 10s: one every 5s. The refused wait gives its turn
+		// back.
+		now := time.Now()
+		a.ObserveQuota(0, 2, now.Add(10*time.Second))
 		ctx, cancel = context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		now := time.Now()
 		if err := a.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || time.Since(now) != 0 {
 			t.Errorf("Wait = %v after %v; want DeadlineExceeded at once", err, time.Since(now))
+		}
+		if err := a.Wait(context.Background()); err != nil || time.Since(now) != 5*time.Second {
+			t.Errorf("Wait = %v after %v; want nil at 5s", err, time.Since(now))
 		}
 	})
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/conversekit/conversekit/intercom"
 
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -22,34 +25,46 @@ func quotaEmails(from, n int) []participants.Participant {
 
 // Against Intercom, which announces its quota on every response, a bulk
 // add without a configured limit follows X-RateLimit-Remaining and -Reset:
-// more participants than one window allows are all added without a single
-// 429. (Learning from 429s instead would take at least one: the window's
-// limit is 40 and the 8 workers start unlimited.)
+// four windows' worth of participants are all added without a single 429
+// (learning from 429s instead would take at least one: the 8 workers start
+// unlimited), within 5 % of the minimum time. The fake is reached in
+// memory, on virtual time (testing/synctest), where its windows start on
+// whole seconds: its Reset, rounded up to the second, is exact.
 func TestAddManyFollowsIntercomQuota(t *testing.T) {
-	t.Parallel()
-	const limit, n = 40, 50
-	c, srv := participantstest.NewIntercomParticipants(t)
-	srv.SetRateLimit(limit, time.Second)
-	ps := quotaEmails(0, n)
-	for i, r := range c.AddMany(context.Background(), participantstest.IntercomConversationID, ps) {
-		if r.Err != nil {
-			t.Errorf("#%d: %v", i, r.Err)
+	synctest.Test(t, func(t *testing.T) {
+		const limit, n = 50, 200
+		fake := participantstest.NewIntercomServer()
+		defer fake.Close()
+		fake.SeedAdmin(participantstest.IntercomAdminID)
+		conv := fake.SeedConversation(participantstest.IntercomConversationID)
+		ic := must(intercom.New(fake.Token(), fake.InMemoryClientOptions()...))(t)
+		c := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: participantstest.IntercomAdminID}))
+		fake.SetRateLimit(limit, time.Second)
+		start := time.Now()
+		for i, r := range c.AddMany(context.Background(), conv, quotaEmails(0, n)) {
+			if r.Err != nil {
+				t.Errorf("#%d: %v", i, r.Err)
+			}
 		}
-	}
-	log := srv.RequestLog()
-	limited := 0
-	for _, r := range log {
-		if r.RateLimited {
-			limited++
+		took, minimum := time.Since(start), time.Duration(n/limit)*time.Second
+		log := fake.RequestLog()
+		limited := 0
+		for _, r := range log {
+			if r.RateLimited {
+				limited++
+			}
 		}
-	}
-	if limited != 0 || len(log) != n {
-		t.Errorf("%d requests, %d answered 429; want %d requests and no 429", len(log), limited, n)
-
-	}
-	if got := len(srv.Customers(participantstest.IntercomConversationID)); got != n {
-		t.Errorf("%d customers in the conversation, want %d", got, n)
-	}
+		if limited != 0 || len(log) != n {
+			t.Errorf("%d requests, %d answered 429; want %d requests and no 429", len(log), limited, n)
+		}
+		if got := len(fake.Customers(conv)); got != n {
+			t.Errorf("%d customers in the conversation, want %d", got, n)
+		}
+		if took > minimum*105/100 {
+			t.Errorf("took %v; want at most 5 %% over the minimum, %v", took, minimum)
+		}
+		t.Logf("%d participants at %d a second in %v (virtual)", n, limit, took)
+	})
 }
 
 // BenchmarkAddManyAdaptiveHeaders adds n participants against a fake
