@@ -138,9 +138,10 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // add adapts to the vendor. Where the vendor announces its quota on its
 // responses (Intercom: X-RateLimit-Remaining and X-RateLimit-Reset), the
 // attempts follow it: the requests left in the current window, less those
-// still in flight, are spread evenly until the window's reset, and none is
-// sent from the moment nothing is left until the reset; the lowest
-// Remaining seen for a window counts, as responses arrive out of order.
+// still in flight, are spread evenly until the window's reset (none waits
+// past it), and none is sent from the moment nothing is left until the
+// reset; the lowest Remaining seen for a window counts, as responses
+// arrive out of order.
 // Otherwise (Bird, Twilio, Sunshine) the bulk add learns the limit: its
 // Adds start as fast as WithConcurrency lets them until the first 429 that
 // asks for a wait; from then on their attempts are spaced at 95 % of the
