@@ -275,6 +275,13 @@ type Limiter = transport.Limiter
 // X-RateLimit-Reset), for at most a second, and ignores its error.
 type LimiterPauser = transport.Pauser
 
+// LimiterQuotaObserver is a Limiter that follows the quota a vendor
+// announces on its responses (X-RateLimit-Limit, -Remaining and -Reset, as
+// Intercom sends them): the client calls ObserveQuota after each response
+// that carries them, whatever its status. The participants package's bulk
+// adds use one to spread a window's remaining requests until its reset.
+type LimiterQuotaObserver = transport.QuotaObserver
+
 // LimiterError is the error, in the chain of a call's error (errors.As),
 // of an attempt the client's Limiter refused: the request was not sent and
 // the call was not retried. The participants facade gives it code

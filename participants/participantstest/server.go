@@ -251,9 +251,10 @@ func (s *Server) RequestLog() []Request {
 }
 
 // SetRateLimit lets at most perSecond requests through in each one-second
-// window (the window opens with the first request after the previous one
-// ended) and answers the rest with the vendor's 429: Intercom with error.list
-// code rate_limit_exceeded and X-RateLimit-Reset (Unix seconds), Bird with
+// window (fixed windows on whole seconds of the fake's clock, as Intercom's
+// are on its 10-second windows, so that X-RateLimit-Reset, in whole Unix
+// seconds, is exact) and answers the rest with the vendor's 429: Intercom
+// with error.list code rate_limit_exceeded and X-RateLimit-Reset, Bird with
 // code TooManyRequests, Twilio with code 20429. A retryAfter above zero is
 // also sent as Retry-After, in whole seconds rounded up. A 429 changes no
 // state. perSecond <= 0 removes the limit.
@@ -318,7 +319,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if fault == nil && s.limit > 0 {
 		now := s.now()
 		if s.windowStart.IsZero() || !now.Before(s.windowStart.Add(time.Second)) {
-			s.windowStart, s.windowCount = now, 0
+			s.windowStart, s.windowCount = now.Truncate(time.Second), 0
 		}
 		s.windowCount++
 		limited = s.windowCount > s.limit
