@@ -25,9 +25,12 @@ import (
 )
 
 // faultCase is one row of the fault matrix: what the fake (or the wire) does
-// to one Client.Add, and what the caller and the fake must see.
+// to one Client.Add, List or Remove, and what the caller and the fake must
+// see.
 type faultCase struct {
 	name string
+	// op is the call the faults hit; the zero value is Add.
+	op faultOp
 	// only restricts the case to one vendor.
 	only string
 	// opts are more vendor-client options (after envBase).
@@ -53,15 +56,29 @@ type faultCase struct {
 	virtual bool
 }
 
+// faultOp is the Client method a faultCase calls.
+type faultOp int
+
+const (
+	// opAdd adds person 1 to the empty conversation.
+	opAdd faultOp = iota
+	// opList lists the conversation, which holds person 1.
+	opList
+	// opRemove removes person 1 by participant ID from the conversation,
+	// which holds person 2 as well (Intercom keeps its last customer).
+	opRemove
+)
+
 // faultWant is what a faultCase must produce.
 type faultWant struct {
 	// outcome is checked when code is OK.
 	outcome participants.Outcome
 	code    participants.ErrorCode
-	// attempts is how many requests reached the fake.
+	// attempts is how many requests of the call reached the fake (those of
+	// a List or Remove case's setup not counted).
 	attempts int
 	// present is how many times the person is in the conversation at the
-	// end: 0 or 1.
+	// end: 0 or 1 (person 2, kept by a Remove case, not counted).
 	present int
 	// apiStatus, when set, is the status of the *APIError that errors.As
 	// must reach.
@@ -468,6 +485,151 @@ var faultMatrix = []faultCase{
 	clientError(403, participants.PermissionDenied),
 	clientError(404, participants.NotFound),
 	clientError(422, participants.InvalidArgument),
+
+	// List and Remove: the faults that matter to them, each with a fake of
+	// its own holding person 1 (and person 2 for Remove). Remove's faults
+	// hit its DELETE, the request that removes.
+	{
+		name:    "List: 429 Retry-After: 1, then success: retried after one pause",
+		op:      opList,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"1"}}}}
+		},
+		want: func(string) faultWant { return onePause(listOK(2)) },
+	},
+	{
+		name:    "List: 503, then success: retried",
+		op:      opList,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 503, Body: `{}`}}
+		},
+		want: func(string) faultWant { return listOK(2) },
+	},
+	{
+		name:    "List: 401: Unauthenticated, not retried",
+		op:      opList,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return repeatFault(3, participantstest.Fault{Status: 401, Body: `{}`})
+		},
+		want: func(string) faultWant { return kept(fails(participants.Unauthenticated, 1, 401)) },
+	},
+	deadlineInBackoff(opList),
+	{
+		name:    "Remove: 429 Retry-After: 1 on the DELETE, then success: retried after one pause",
+		op:      opRemove,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Method: http.MethodDelete, Status: 429, Body: `{}`, Header: http.Header{"Retry-After": {"1"}}}}
+		},
+		want: func(string) faultWant { return onePause(removed(participants.Removed, 2)) },
+	},
+	{
+		name:    "Remove: 503 on the DELETE, then success: retried",
+		op:      opRemove,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Method: http.MethodDelete, Status: 503, Body: `{}`}}
+		},
+		want: func(string) faultWant { return removed(participants.Removed, 2) },
+	},
+	{
+		name:    "Remove: removed, then the DELETE's response lost: the retry ends in success, participant gone",
+		op:      opRemove,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Method: http.MethodDelete, CommitThenDrop: true}}
+		},
+		want: func(string) faultWant {
+			// DELETE (lost), DELETE (404), a read of the conversation:
+			// it exists and no longer holds the participant.
+			return removed(participants.AlreadyAbsent, 3)
+		},
+	},
+	{
+		name:    "Remove: 401 on the DELETE: Unauthenticated, not retried",
+		op:      opRemove,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return repeatFault(3, participantstest.Fault{Method: http.MethodDelete, Status: 401, Body: `{}`})
+		},
+		want: func(string) faultWant { return kept(fails(participants.Unauthenticated, 1, 401)) },
+	},
+	{
+		name:    "Remove: 403 on the DELETE: not retried",
+		op:      opRemove,
+		virtual: true,
+		faults: func() []participantstest.Fault {
+			return repeatFault(3, participantstest.Fault{Method: http.MethodDelete, Status: 403, Body: `{}`})
+		},
+		want: func(v string) faultWant {
+			if v == "bird" { // Bird's 403 to a removal is about the conversation
+				return kept(fails(participants.FailedPrecondition, 1, 403))
+			}
+			return kept(fails(participants.PermissionDenied, 1, 403))
+		},
+	},
+	deadlineInBackoff(opRemove),
+}
+
+// listOK is a List that succeeds after attempts requests and yields every
+// participant the fake holds.
+func listOK(attempts int) faultWant { return faultWant{attempts: attempts, present: 1} }
+
+// removed is a Remove that succeeds with outcome after attempts requests,
+// the participant gone.
+func removed(outcome participants.Outcome, attempts int) faultWant {
+	return faultWant{outcome: outcome, attempts: attempts}
+}
+
+// kept is w with the participant still there: a List or a Remove that
+// failed changes nothing.
+func kept(w faultWant) faultWant {
+	w.present = 1
+	return w
+}
+
+// onePause is w of a call that waited a Retry-After of 1s once: on virtual
+// time the call takes that second, and less than a second pause more.
+func onePause(w faultWant) faultWant {
+	w.minElapsed = time.Second
+	w.maxElapsed = 1500 * time.Millisecond
+	return w
+}
+
+// deadlineInBackoff: op's first request gets a 503 and the backoff before
+// the retry (10s) outlasts the deadline (300ms): DeadlineExceeded with the
+// 503 reachable, and no request after the deadline.
+func deadlineInBackoff(op faultOp) faultCase {
+	return faultCase{
+		name:    op.String() + ": 503, then the deadline passes during the backoff: DeadlineExceeded, no request after it",
+		op:      op,
+		virtual: true,
+		timeout: 300 * time.Millisecond,
+		opts: func(testing.TB) []option.Option {
+			return []option.Option{option.WithRetryWait(10*time.Second, 10*time.Second)}
+		},
+		faults: func() []participantstest.Fault {
+			return []participantstest.Fault{{Status: 503, Body: `{}`}}
+		},
+		want: func(string) faultWant {
+			w := kept(fails(participants.DeadlineExceeded, 1, 503))
+			w.minElapsed = 300 * time.Millisecond
+			w.maxElapsed = 300 * time.Millisecond
+			return w
+		},
+		check: func(t *testing.T, e *env, _ error) {
+			// Virtual time: the backoff the deadline cut would have
+			// ended long before this sleep does.
+			n := e.srv.Requests()
+			time.Sleep(time.Minute)
+			if after := e.srv.Requests(); after != n {
+				t.Errorf("%d requests after the deadline, want none", after-n)
+			}
+		},
+	}
 }
 
 // commitThenRetry is the want of an add whose answer was lost after the
@@ -651,6 +813,8 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 		opts = tc.opts(t)
 	}
 	e := newEnvOf(t, vendor, tc.virtual, opts)
+	target := setUpFaultOp(t, e, tc.op)
+	base := e.srv.Requests()
 	if tc.faults != nil {
 		e.srv.InjectFaults(tc.faults()...)
 	}
@@ -673,7 +837,6 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	p := e.person(1)
 
 	var before runtime.MemStats
 	if want.maxAlloc > 0 {
@@ -681,7 +844,7 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 		runtime.ReadMemStats(&before)
 	}
 	start := time.Now()
-	res, err := e.client.Add(ctx, e.conv, p)
+	res, listed, err := callFaultOp(ctx, e, tc.op, target)
 	elapsed := time.Since(start)
 	if want.maxAlloc > 0 {
 		var after runtime.MemStats
@@ -699,20 +862,32 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 		row.outcome = "error " + participants.Code(err).String()
 	case res != nil:
 		row.outcome = res.Outcome.String()
+	default:
+		row.outcome = fmt.Sprintf("listed %d", listed)
 	}
-	attempts := e.srv.Requests()
+	attempts := e.srv.Requests() - base
 	row.attempts = strconv.Itoa(attempts)
 	at := e.count()
+	if tc.op == opRemove {
+		at-- // person 2
+	}
 	row.at = strconv.Itoa(at)
 
-	if want.code == participants.OK {
-		if err != nil {
-			t.Fatalf("Add: %v", err)
+	switch {
+	case want.code == participants.OK && err != nil:
+		t.Fatalf("%s: %v", tc.op, err)
+	case want.code == participants.OK && tc.op == opList:
+		if n := e.count(); listed != n {
+			t.Errorf("List yielded %d participants, the fake holds %d", listed, n)
 		}
+	case want.code == participants.OK:
 		if res.Outcome != want.outcome {
 			t.Errorf("Outcome = %v, want %v", res.Outcome, want.outcome)
 		}
-	} else {
+	default:
+		if listed != 0 {
+			t.Errorf("List yielded %d participants before its error, want none", listed)
+		}
 		if got := participants.Code(err); got != want.code {
 			t.Errorf("Code = %v, want %v (err: %v)", got, want.code, err)
 		}
@@ -753,10 +928,71 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 		t.Errorf("participants at the end = %d, want %d", at, want.present)
 	}
 	if want.minElapsed > 0 && elapsed < want.minElapsed {
-		t.Errorf("Add took %s, want at least %s", elapsed, want.minElapsed)
+		t.Errorf("%s took %s, want at least %s", tc.op, elapsed, want.minElapsed)
 	}
 	if want.maxElapsed > 0 && elapsed > want.maxElapsed {
-		t.Errorf("Add took %s, want at most %s", elapsed, want.maxElapsed)
+		t.Errorf("%s took %s, want at most %s", tc.op, elapsed, want.maxElapsed)
 	}
 	return row
+}
+
+func (op faultOp) String() string {
+	switch op {
+	case opList:
+		return "List"
+	case opRemove:
+		return "Remove"
+	}
+	return "Add"
+}
+
+// setUpFaultOp brings e's conversation to the state op starts from, before
+// any fault, and returns whom a Remove names: person 1 by the participant
+// ID the vendor gave (Intercom's Add reports none: its new customer's
+// contact ID).
+func setUpFaultOp(t *testing.T, e *env, op faultOp) participants.Participant {
+	t.Helper()
+	switch op {
+	case opList:
+		must(e.client.Add(t.Context(), e.conv, e.person(1)))(t)
+	case opRemove:
+		must(e.client.Add(t.Context(), e.conv, e.person(2)))(t)
+		var kept []participantstest.IntercomCustomer
+		if e.vendor == "intercom" {
+			kept = e.intercom.Customers(e.conv)
+		}
+		id := must(e.client.Add(t.Context(), e.conv, e.person(1)))(t).ID
+		if e.vendor == "intercom" {
+			for _, c := range e.intercom.Customers(e.conv) {
+				if !slices.Contains(kept, c) {
+					id = c.ID
+				}
+			}
+		}
+		if id == "" {
+			t.Fatal("no participant ID for person 1")
+		}
+		return participants.Participant{ParticipantID: id}
+	}
+	return e.person(1)
+}
+
+// callFaultOp makes op's call: Add or Remove of p, or a List whose
+// participants it counts.
+func callFaultOp(ctx context.Context, e *env, op faultOp, p participants.Participant) (res *participants.Result, listed int, err error) {
+	switch op {
+	case opList:
+		for _, err := range e.client.List(ctx, e.conv) {
+			if err != nil {
+				return nil, listed, err
+			}
+			listed++
+		}
+		return nil, listed, nil
+	case opRemove:
+		res, err = e.client.Remove(ctx, e.conv, p)
+	default:
+		res, err = e.client.Add(ctx, e.conv, p)
+	}
+	return res, 0, err
 }
