@@ -84,33 +84,6 @@ func BenchmarkAddManyAdaptiveHeaders(b *testing.B) {
 	n := envInt("CONVERSEKIT_BULK_N", 200)
 	b.Run(strconv.Itoa(limit)+"rps", func(b *testing.B) {
 		c, srv := participantstest.NewIntercomParticipants(b)
-		var total time.Duration
-		var requests, limited int
-		for i := 0; b.Loop(); i++ {
-			b.StopTimer()
-			ps := quotaEmails(i*n, n)
-			srv.Reset()
-			srv.SetRateLimit(limit, time.Second)
-			time.Sleep(1100 * time.Millisecond) // a fresh window
-			b.StartTimer()
-			start := time.Now()
-			res := c.AddMany(context.Background(), participantstest.IntercomConversationID, ps)
-			total += time.Since(start)
-			for j, r := range res {
-				if r.Err != nil {
-					b.Fatalf("#%d: %v", j, r.Err)
-				}
-			}
-			for _, r := range srv.RequestLog() {
-				requests++
-				if r.RateLimited {
-					limited++
-				}
-			}
-		}
-		secs := total.Seconds() / float64(b.N)
-		b.ReportMetric(secs, "s/addmany")
-		b.ReportMetric(secs/(float64(n)/limit), "x-minimum")
-		b.ReportMetric(100*float64(limited)/float64(requests), "%429")
+		benchAddManyLimited(b, c, srv.Server, participantstest.IntercomConversationID, quotaEmails, n, limit)
 	})
 }
