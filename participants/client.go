@@ -27,8 +27,11 @@ import (
 //     of the wrong form is InvalidArgument naming the field, and so is a
 //     conversation ID that would change the request path ("." or "..").
 //     Nothing is ever silently dropped or sent as null.
-//  3. Among several identities, Add uses the first the vendor supports in
-//     the order ID, ExternalID, Email, Phone, Identifier.
+//  3. Add sends every identity that is set, or refuses before any request:
+//     InvalidArgument naming the identities the vendor cannot send together,
+//     Unimplemented for one it cannot express. (The Client applies
+//     Participant.Use before calling Add, so Add sees the chosen identity
+//     alone.)
 //  4. Add has ensure semantics: a participant who is already in the
 //     conversation is success with Outcome AlreadyPresent, but only where
 //     the vendor said so; Unreported where the vendor does not tell; never a
@@ -222,6 +225,9 @@ func (c *Client) Add(ctx context.Context, conversationID string, p Participant, 
 	}
 	if err := p.validate(name); err != nil {
 		return nil, err
+	}
+	if p.Use != "" {
+		p = p.only(p.Use)
 	}
 	res, err := c.p.Add(ctx, conversationID, p, o)
 	if err != nil {

@@ -152,6 +152,9 @@ func (p *Participant) validateRef(provider string, op operation) error {
 	if strings.TrimSpace(p.ParticipantID) != p.ParticipantID || strings.IndexFunc(p.ParticipantID, unicode.IsControl) >= 0 {
 		return Errorf(InvalidArgument, provider, "ParticipantID", "%s has surrounding space or control characters", pathparam.Quote(p.ParticipantID))
 	}
+	if p.Use != "" {
+		return Errorf(InvalidArgument, provider, "Use", "chooses among identities; the ParticipantID names the participant")
+	}
 	q := *p
 	q.ParticipantID = ""
 	if q.ID != "" || q.ExternalID != "" || q.Email != "" || q.Phone != "" || !q.Identifier.IsZero() {
@@ -225,10 +228,13 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 }
 
 // Get returns the participant of the conversation that p names: by
-// p.ParticipantID (a Result.ID or Member.ID), or by the first identity the
-// vendor supports in the order ID, ExternalID, Email, Phone, Identifier. A
-// missing conversation or participant is NotFound; an identity the vendor
-// cannot look up is Unimplemented before any request.
+// p.ParticipantID (a Result.ID or Member.ID), by p.Use, or by the first
+// identity the vendor can look up in the order ID, ExternalID, Email,
+// Phone, Identifier. A missing conversation or participant is NotFound; an
+// identity the vendor cannot look up is Unimplemented before any request.
+// The other identities set in p are checked against what the vendor
+// reports: a participant that reports another value for one of them is
+// not the one p describes, and Get answers NotFound naming that identity.
 func (c *Client) Get(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Member, error) {
 	name, o, err := c.prepare(ctx, conversationID, opGet, opts)
 	if err != nil {
@@ -237,14 +243,33 @@ func (c *Client) Get(ctx context.Context, conversationID string, p Participant, 
 	if err := p.validateRef(name, opGet); err != nil {
 		return nil, err
 	}
-	m, err := c.p.Get(ctx, conversationID, p, o)
+	m, f, err := c.get(ctx, name, conversationID, &p, o)
+	if f != "" {
+		return nil, &Error{Code: NotFound, Provider: name, Field: string(f),
+			Message: "the participant found reports another " + string(f) + " than the one given: no participant has all the identities given"}
+	}
+	return m, err
+}
+
+// get looks up the participant p names (p valid). When the member found
+// reports another value for an identity set in p, it returns that
+// identity and no member.
+func (c *Client) get(ctx context.Context, name, conversationID string, p *Participant, o CallOptions) (*Member, IdentityField, error) {
+	lookup := *p
+	if p.Use != "" {
+		lookup = p.only(p.Use)
+	}
+	m, err := c.p.Get(ctx, conversationID, lookup, o)
 	if err != nil {
-		return nil, c.wrap(name, err)
+		return nil, "", c.wrap(name, err)
 	}
 	if m == nil {
-		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a participant nor an error"}
+		return nil, "", &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a participant nor an error"}
 	}
-	return m, nil
+	if f := contradiction(p, m); f != "" {
+		return nil, f, nil
+	}
+	return m, "", nil
 }
 
 // Remove ensures the participant p names is not in the conversation: Outcome
@@ -254,7 +279,12 @@ func (c *Client) Get(ctx context.Context, conversationID string, p Participant, 
 // semantics, so the Client marks its requests idempotent and a lost
 // response is retried safely. A vendor that refuses because of the
 // conversation's state (Intercom keeps its last customer, Bird may not
-// allow a removal) is FailedPrecondition. Errors are as for Add.
+// allow a removal) is FailedPrecondition. When p sets several identities
+// (or a ParticipantID and identities), Remove first looks the participant
+// up as Get does (one more request) and removes it by its ID only when
+// none of its reported identities contradicts those given; a contradiction
+// is FailedPrecondition naming the identity, and nothing is removed.
+// Errors are as for Add.
 func (c *Client) Remove(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Result, error) {
 	name, o, err := c.prepare(ctx, conversationID, opRemove, opts)
 	if err != nil {
@@ -262,6 +292,31 @@ func (c *Client) Remove(ctx context.Context, conversationID string, p Participan
 	}
 	if err := p.validateRef(name, opRemove); err != nil {
 		return nil, err
+	}
+	n := len(p.identities())
+	if p.ParticipantID != "" {
+		n++
+	}
+	if n > 1 {
+		// Several identities: find the participant the lookup identity
+		// names, check the others against it, and remove it by its ID,
+		// so that a participant who is not the one described is never
+		// removed. Absent: the provider's Remove tells AlreadyAbsent from
+		// a missing conversation.
+		m, f, err := c.get(ctx, name, conversationID, &p, CallOptions{RequestOptions: o.RequestOptions})
+		switch {
+		case f != "":
+			return nil, &Error{Code: FailedPrecondition, Provider: name, Field: string(f),
+				Message: "not removed: the participant found reports another " + string(f) + " than the one given"}
+		case err == nil:
+			p = Participant{ParticipantID: m.ID}
+		case Code(err) == NotFound:
+			if p.Use != "" {
+				p = p.only(p.Use)
+			}
+		default:
+			return nil, err
+		}
 	}
 	res, err := c.p.Remove(ctx, conversationID, p, o)
 	if err != nil {

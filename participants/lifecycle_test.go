@@ -467,8 +467,16 @@ func TestRefRules(t *testing.T) {
 				}
 				return
 			}
-			if len(s.refs) != 2 || !sameParticipant(s.refs[0], tc.p) || !sameParticipant(s.refs[1], tc.p) {
+			// Get passes p as it is. Remove of a ParticipantID with
+			// identities first gets it (to check them against what the
+			// vendor reports), then removes it by the ID found alone.
+			several := tc.p.ParticipantID != "" && !sameParticipant(tc.p, participants.Participant{ParticipantID: tc.p.ParticipantID})
+			switch {
+			case !several && (len(s.refs) != 2 || !sameParticipant(s.refs[0], tc.p) || !sameParticipant(s.refs[1], tc.p)):
 				t.Errorf("the Provider got %+v, want %+v twice", s.refs, tc.p)
+			case several && (len(s.refs) != 3 || !sameParticipant(s.refs[0], tc.p) || !sameParticipant(s.refs[1], tc.p) ||
+				!sameParticipant(s.refs[2], participants.Participant{ParticipantID: "MB1"})):
+				t.Errorf("the Provider got %+v, want %+v twice, then the ParticipantID MB1 alone", s.refs, tc.p)
 			}
 		})
 	}

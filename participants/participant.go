@@ -56,10 +56,20 @@ func (i Identifier) IsZero() bool { return i.Key == "" && i.Value == "" }
 
 // Participant is the portable description of a person or bot to add to a
 // conversation. Set at least one identity: ID, ExternalID, Email, Phone or
-// Identifier. Identities are alternatives for one person: each provider uses
-// the first it supports in that order (see the mapping table in the package
-// documentation), and fails with Unimplemented when it supports none of those
-// set.
+// Identifier (see the mapping table in the package documentation).
+//
+// Add sends every identity that is set, or none: a vendor that cannot send
+// them together (each of Intercom, Bird, Twilio and Sunshine takes one
+// identity per add) refuses with InvalidArgument naming them, and one it
+// cannot express at all is Unimplemented, both before any request. When you
+// hold several identities of a person, set Use to the one to send:
+//
+//	participants.Participant{ExternalID: "crm-42", Phone: "+15558675310", Use: participants.UsePhone}
+//
+// Get and Remove look the participant up by Use, or, when Use is empty, by
+// the first identity the vendor can look up in the order ID, ExternalID,
+// Email, Phone, Identifier; they never return or remove a participant whose
+// reported identities contradict the others that are set.
 type Participant struct {
 	// Kind is contact (default), user or bot.
 	Kind Kind
@@ -81,6 +91,12 @@ type Participant struct {
 	// Status is the participant's initial status (Bird): active, invited or
 	// pending. Empty means the vendor's default.
 	Status Status
+	// Use chooses the identity that Add sends, and that Get and Remove
+	// look up, when several are set: UseID, UseExternalID, UseEmail,
+	// UsePhone or UseIdentifier. Add sends that identity alone (with Kind
+	// for ID and Channel for Phone); Get and Remove still check the others
+	// against what the vendor reports. Empty: see Participant.
+	Use IdentityField
 	// ParticipantID is the vendor's ID of an existing participant, as
 	// Result.ID and Member.ID give it. Get and Remove take it, before any
 	// identity; Add refuses it.

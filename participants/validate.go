@@ -79,6 +79,9 @@ func (p *Participant) validate(provider string) error {
 			return Errorf(InvalidArgument, provider, f.name, "%s has surrounding space or control characters", pathparam.Quote(f.v))
 		}
 	}
+	if err := p.validateUse(provider); err != nil {
+		return err
+	}
 	switch p.Kind {
 	case "", KindContact, KindUser, KindBot:
 	default:
