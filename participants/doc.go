@@ -11,14 +11,16 @@
 //
 // # Mapping
 //
-// A Participant is mapped to each vendor by this table. Its identities (ID,
-// ExternalID, Email, Phone, Identifier) are alternative ways to name one
-// person: each provider uses the first it supports in the order ID,
-// ExternalID, Email, Phone, Identifier, and sends only that one. When none of
-// the set identities can be expressed on the vendor, Add fails with
-// Unimplemented naming the fields and the vendor, before any request. Other
-// fields (Attributes, Status, Kind user or bot) that the vendor cannot carry
-// are Unimplemented too: nothing is silently dropped.
+// A Participant is mapped to each vendor by this table. Add sends every
+// identity (ID, ExternalID, Email, Phone, Identifier) that is set, or none:
+// each of the four vendors takes one identity per add, so several set
+// identities are InvalidArgument naming them and the vendor, before any
+// request, and an identity the vendor cannot express is Unimplemented.
+// Participant.Use chooses the one to send when you hold several
+// (Participant{ExternalID: "crm-42", Phone: "+1...", Use: UsePhone} sends
+// the phone alone). Other fields (Attributes, Status, Kind user or bot) that
+// the vendor cannot carry are Unimplemented too: nothing is silently
+// dropped.
 //
 //	Participant            Intercom (attach contact)     Bird                              Twilio                                                       Sunshine (join)
 //	Kind contact + ID      customer.intercom_user_id     {type: contact, id}               not expressible                                              userId
@@ -34,8 +36,14 @@
 //
 // List, Get and Remove follow the same rules as Add. Get and Remove name the
 // participant by Participant.ParticipantID (the Result.ID or Member.ID the
-// vendor gave) or by the identities Add takes, the first the vendor can look
-// up winning; Add refuses a ParticipantID. Remove has ensure semantics both
+// vendor gave) or by the identities Add takes: Participant.Use when set,
+// else the first the vendor can look up in the order ID, ExternalID,
+// Email, Phone, Identifier. The other identities set are checked against
+// what the vendor reports: a participant that reports another value for
+// one of them is never returned (Get: NotFound) or removed (Remove:
+// FailedPrecondition); Remove with several identities looks the
+// participant up first (one more request) and removes it by its ID. Add
+// refuses a ParticipantID. Remove has ensure semantics both
 // ways: Removed when the vendor removed the participant, AlreadyAbsent (a
 // success) when they were not there, and NotFound, never AlreadyAbsent, for
 // a missing conversation: where the vendor answers the same 404 for both,
