@@ -109,6 +109,10 @@ func RunConformance(t *testing.T, h Harness) {
 	run("DotDotConversation", testDotDotConversation)
 	run("BeforeAddError", testBeforeAddError)
 	run("Canceled", testCanceled)
+	// Identities: every one set is sent, or none; Use chooses.
+	run("Identities/Several", testSeveralIdentities)
+	run("Identities/Use", testUseChooses)
+	run("Identities/Contradiction", testContradictingIdentity)
 	// What the vendor cannot express.
 	run("Unimplemented/ID", testUnimplementedID)
 	run("Unimplemented/ExternalID", testUnimplementedExternalID)

@@ -227,6 +227,14 @@ func (p *toyProvider) Add(ctx context.Context, conversation string, pt participa
 	switch {
 	case err != nil:
 		return nil, err
+	case pt.ID != "" || pt.ExternalID != "" || pt.Phone != "" || !pt.Identifier.IsZero():
+		// Rule 3: every identity set is sent, or none; toychat knows
+		// members by email alone.
+		for _, f := range []struct{ name, v string }{{"ID", pt.ID}, {"ExternalID", pt.ExternalID}, {"Phone", pt.Phone}, {"Identifier", pt.Identifier.Value + pt.Identifier.Key}} {
+			if f.v != "" {
+				return nil, refuse(f.name)
+			}
+		}
 	case pt.Attributes != nil:
 		return nil, refuse("Attributes")
 	case pt.Status != "":
