@@ -13,10 +13,14 @@
 //
 //	participants.Participant{ExternalID: "user-42", Email: "ada@example.com", Phone: "+15558675310"}
 //
-// Its identities are alternatives: each vendor uses the first one it
-// supports (Intercom the user_id, Bird the email address, Twilio the chat
-// Identity, Sunshine the user's externalId). The steps are:
+// Add sends every identity that is set, or refuses: no vendor takes three
+// identities at once, so each step sets participants.Participant.Use to the
+// identity the vendor should get (Intercom the user_id, Bird the email
+// address, Twilio the chat Identity, Sunshine the user's externalId: the
+// first of the person's identities the vendor supports). The steps are:
 //
+//   - add with every identity and no Use: InvalidArgument, refused before
+//     any request, naming the identities the vendor cannot send together;
 //   - add: Bird, Twilio and Sunshine say Added; Intercom does not tell
 //     (Unreported);
 //   - add again: AlreadyPresent; Intercom Unreported;
@@ -168,7 +172,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 			fmt.Fprintln(out, "Skipping", s)
 		}
 	}
-	fmt.Fprintf(out, "Person: %s (each vendor uses the first identity it supports).\n\n", describePerson(person))
+	fmt.Fprintf(out, "Person: %s (Participant.Use chooses the identity each vendor gets).\n\n", describePerson(person))
 	return demo(ctx, out, targets, person)
 }
 
@@ -231,13 +235,20 @@ func (t target) steps(person participants.Participant) []step {
 		// A real conversation may already have the person.
 		first = append(first, participants.AlreadyPresent)
 	}
-	steps := []step{
+	var steps []step
+	if len(identities(person)) > 1 {
+		// Add sends every identity that is set, or none: several without
+		// Use are refused before any request.
+		steps = append(steps, step{name: "add with every identity", op: "add", conversation: t.conversation, person: person, wantCode: participants.InvalidArgument})
+	}
+	person = t.chosen(person)
+	steps = append(steps, []step{
 		{name: "add", op: "add", conversation: t.conversation, person: person, want: first},
 		{name: "add again", op: "add", conversation: t.conversation, person: person, want: again},
 		{name: "list", op: "list", conversation: t.conversation, person: person},
 		{name: "remove", op: "remove", conversation: t.conversation, person: person, want: []participants.Outcome{participants.Removed}},
 		{name: "remove again", op: "remove", conversation: t.conversation, person: person, want: []participants.Outcome{participants.AlreadyAbsent}},
-	}
+	}...)
 	if t.missing != "" {
 		steps = append(steps, step{name: "add to a missing conversation", op: "add", conversation: t.missing, person: person, wantCode: participants.NotFound})
 	}
@@ -248,6 +259,43 @@ func (t target) steps(person participants.Participant) []step {
 		steps = append(steps, step{name: "add by phone only", op: "add", conversation: t.conversation, person: byPhone, wantCode: participants.Unimplemented})
 	}
 	return steps
+}
+
+// vendorIdentities are the identities of the quickstart's person that each
+// vendor can add someone by, in the order the quickstart prefers them.
+var vendorIdentities = map[string][]participants.IdentityField{
+	"intercom": {participants.UseExternalID, participants.UseEmail},
+	"bird":     {participants.UseEmail, participants.UsePhone},
+	"twilio":   {participants.UseExternalID, participants.UsePhone},
+	"sunshine": {participants.UseExternalID},
+}
+
+// chosen returns person with Use set to the first of its identities that
+// t's vendor supports (unchanged when it supports none: Add then says
+// Unimplemented).
+func (t target) chosen(person participants.Participant) participants.Participant {
+	set := identities(person)
+	for _, f := range vendorIdentities[t.name] {
+		if slices.Contains(set, f) {
+			person.Use = f
+			break
+		}
+	}
+	return person
+}
+
+// identities returns the identities set in p.
+func identities(p participants.Participant) []participants.IdentityField {
+	var set []participants.IdentityField
+	for _, f := range []struct {
+		id participants.IdentityField
+		v  string
+	}{{participants.UseExternalID, p.ExternalID}, {participants.UseEmail, p.Email}, {participants.UsePhone, p.Phone}} {
+		if f.v != "" {
+			set = append(set, f.id)
+		}
+	}
+	return set
 }
 
 // do runs s on t's client. A list step returns a Result of its own making
