@@ -40,7 +40,11 @@ type twilioProvider struct {
 // TwilioOptions.ProxyAddress, which is then required; Identifier.Value →
 // MessagingBinding.Address as it is (with ProxyAddress when set; Key must be
 // empty); Attributes → Attributes; WithRole → RoleSid. ID, Email, Kind user
-// or bot, Status and WithAdmin are not expressible. Result.As reaches the
+// or bot, Status and WithAdmin are not expressible. A participant is either
+// a chat identity or one messaging binding with one address, so Add takes
+// one of ExternalID, Phone and Identifier: with several set it is
+// InvalidArgument naming them, before any request (Participant.Use
+// chooses the one to send). Result.As reaches the
 // *twilio.Participant (Result.ID is its SID; its MessagingBinding is nil for
 // a chat identity).
 //
@@ -81,8 +85,11 @@ type twilioProvider struct {
 //	        exists) from NotFound; so does the retry of a DELETE whose
 //	        answer was lost.
 //
-// Among several identities the first supported wins: ParticipantID, then
-// ExternalID, Phone, Identifier. ID, Email, Kind user or bot and an
+// Get and Remove look the participant up by ParticipantID, else by
+// Participant.Use, else by the first of ExternalID, Phone, Identifier that
+// is set; the Client checks the other identities against the participant
+// found (Get answers NotFound, Remove FailedPrecondition and removes
+// nothing when one is contradicted). ID, Email, Kind user or bot and an
 // Identifier with a Key are Unimplemented for Get and Remove as for Add,
 // and so is WithAdmin for Remove. An address found by Phone or Identifier is the
 // participant whose binding has that address and TwilioOptions.ProxyAddress
@@ -116,6 +123,15 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		return nil, err
 	}
 	if err := refuse(name, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only people reached by identity or address can be added"); err != nil {
+		return nil, err
+	}
+	if err := refuse(name, pt.ID != "", "ID", "a participant is an identity or a messaging binding, not a contact ID"); err != nil {
+		return nil, err
+	}
+	if err := refuse(name, pt.Email != "", "Email", "a participant is an identity or a messaging binding, not an email address"); err != nil {
+		return nil, err
+	}
+	if err := oneIdentity(name, &pt, "Twilio's Identity (a chat participant) cannot be combined with a messaging binding, and a binding has one address"); err != nil {
 		return nil, err
 	}
 	params := twilio.CreateParticipantParams{
