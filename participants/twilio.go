@@ -60,8 +60,9 @@ type twilioProvider struct {
 // Twilio can answer 404 / 20404 to the create of a participant removed
 // moments before although it created them (its support article "Resolving
 // Error 20404 When Re-Adding the Same Participant"). On a 404 with code
-// 20404, Add looks the participant up (an identity with one fetch, an
-// address by listing): found, the result is success with Outcome
+// 20404, Add looks the participant up by listing the conversation's
+// participants, as the article says a later list shows them (a fetch by
+// identity may not): found, the result is success with Outcome
 // Unreported, because the read proves the participant is there but not that
 // this call added them (another writer may have, between the two requests);
 // not found, or no conversation, NotFound with the create's *APIError.

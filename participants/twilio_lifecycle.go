@@ -292,24 +292,22 @@ func twilioStatus(err error) int {
 // code 20404 is not settled: it is NotFound as it is). Twilio can answer 404 / 20404
 // to the re-add of a participant removed moments before although it
 // created them (its support article "Resolving Error 20404 When Re-Adding
-// the Same Participant"), so the participant is looked up: by identity
-// with one fetch, by address with a list. Found, the result is success
+// the Same Participant"), so the participant is looked up by listing the
+// conversation (by identity or by address), as the article says a later
+// list shows them: a fetch by identity may not. Found, the result is success
 // with Outcome Unreported: the read proves the participant is there, but
 // not that this create put them there (another writer may have, between
 // the two requests). Not found (or no conversation), the create's 404 is
 // NotFound.
 func (p *twilioProvider) createNotFound(ctx context.Context, conversationID string, params *twilio.CreateParticipantParams, createErr error, opts []option.Option) (*Result, error) {
 	const name = "twilio"
-	var tp *twilio.Participant
-	var err error
-	switch {
-	case params.Identity != "":
-		tp, err = p.fetch(ctx, conversationID, &twilioRef{identity: params.Identity, field: "ExternalID"}, opts)
-	case params.Address != "":
-		tp, err = p.find(ctx, conversationID, params, opts)
-	default:
+	if params.Identity == "" && params.Address == "" {
 		return nil, WrapError(name, createErr)
 	}
+	// A list, not a fetch by identity: the article says a list shows the
+	// participant; the stale mapping it blames may hide them from a fetch
+	// by identity.
+	tp, err := p.find(ctx, conversationID, params, opts)
 	switch {
 	case twilioStatus(err) == http.StatusNotFound || (err == nil && tp == nil):
 		return nil, &Error{Code: NotFound, Provider: name, Message: "Twilio answered 404 to the create, and a read found no such participant in the conversation", Err: createErr}
