@@ -55,7 +55,10 @@ func (p *twilioProvider) List(ctx context.Context, conversationID, page string, 
 	for i := range tp.Participants {
 		members[i] = twilioMember(&tp.Participants[i])
 	}
-	return &Page{Members: members, Next: tp.Meta.NextPageURL}, nil
+	// Next without the credential: the Client quotes a repeated token in
+	// its error, and a token that carries the credential is no token to
+	// send back to Twilio in a query string.
+	return &Page{Members: members, Next: p.c.Redact(tp.Meta.NextPageURL)}, nil
 }
 
 // twilioMember is the portable view of a Twilio participant: ID its SID,
@@ -148,7 +151,7 @@ func (p *twilioProvider) fetch(ctx context.Context, conversationID string, r *tw
 	}
 	if (r.sid != "" && !strings.EqualFold(tp.SID, r.sid)) || (r.identity != "" && tp.Identity != r.identity) {
 		return nil, &Error{Code: Unknown, Provider: "twilio", Field: r.field,
-			Message: "Twilio answered with another participant (" + tp.SID + ") than the one asked for"}
+			Message: "Twilio answered with another participant (" + p.c.Redact(tp.SID) + ") than the one asked for"}
 	}
 	return tp, nil
 }
