@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -125,6 +126,11 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 	}
 	if err := refuse(name, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only people reached by identity or address can be added"); err != nil {
 		return nil, err
+	}
+	// The conversation ID first, as the client checks it: an ID that
+	// would change the request path is refused whatever the participant.
+	if err := pathparam.Check("twilio", "conversationSID", conversationID); err != nil {
+		return nil, wrapFields(name, err, twilioFields)
 	}
 	if err := refuse(name, pt.ID != "", "ID", "a participant is an identity or a messaging binding, not a contact ID"); err != nil {
 		return nil, err
