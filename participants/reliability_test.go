@@ -49,6 +49,12 @@ type faultCase struct {
 	redirectHost bool
 	// check, when set, asserts more after the Add.
 	check func(t *testing.T, e *env, err error)
+	// cancelAfter, when set, cancels the call's context (context.Canceled,
+	// not its deadline) that long after the call starts.
+	cancelAfter time.Duration
+	// byPerson makes a Remove case name person 1 by the identity it was
+	// added with instead of its participant ID.
+	byPerson bool
 	// virtual runs the case in a testing/synctest bubble, its client
 	// reaching the fake in memory (newMemEnv): the waits it asserts
 	// (Retry-After, deadlines, a stalled server) pass on virtual time.
@@ -574,6 +580,88 @@ var faultMatrix = []faultCase{
 	deadlineInBackoff(opRemove),
 }
 
+func init() {
+	// Issue 18 item 3: a failed check keeps its error. Where Twilio's
+	// answer needs a second request to be settled (a 404 to a DELETE or a
+	// create, a participant looked up by address), that request's failure
+	// (503, the deadline, a cancel) is the result, never NotFound,
+	// AlreadyAbsent or AlreadyExists.
+	faultMatrix = append(faultMatrix, twilioCheckCase("Remove: DELETE 404, then the check of the conversation", opRemove, false, twilio404Delete)...)
+	faultMatrix = append(faultMatrix, twilioCheckCase("Remove by Phone: the list that finds the participant", opRemove, true, nil)...)
+	faultMatrix = append(faultMatrix, twilioCheckCase("Remove by Phone: list, DELETE 404, then the check of the conversation", opRemove, true,
+		[]participantstest.Fault{{Method: http.MethodGet}, twilio404Delete})...)
+	faultMatrix = append(faultMatrix, twilioCheckCase("Add: 404/20404 to the create, then the list that looks the participant up", opAdd, false,
+		participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"not found","status":404}`})...)
+	faultMatrix = append(faultMatrix, twilioCheckCase("Add: duplicate 50416, then the list that checks it", opAdd, false,
+		participantstest.Fault{Status: 409, Body: `{"code":50416,"message":"binding exists","status":409}`})...)
+}
+
+// twilio404Delete answers a DELETE 404 / 20404 without deleting.
+var twilio404Delete = participantstest.Fault{Method: http.MethodDelete, Status: 404, Body: `{"code":20404,"message":"not found","status":404}`}
+
+// twilioCheckCase returns the three fault rows of a Twilio call whose
+// second request (after first, a Fault or a []Fault, the faults of the
+// requests before it; nil for none) checks or settles what the first
+// answered: the check answers 503 four times (Unavailable), stalls past the
+// deadline (DeadlineExceeded) or is cancelled (Canceled), and the result is
+// that code with the check's error, never NotFound, AlreadyAbsent or
+// AlreadyExists. Nothing changes at the fake.
+func twilioCheckCase(name string, op faultOp, byPerson bool, first any) []faultCase {
+	var before []participantstest.Fault
+	switch f := first.(type) {
+	case participantstest.Fault:
+		before = []participantstest.Fault{f}
+	case []participantstest.Fault:
+		before = f
+	}
+	present := 0
+	if op == opRemove {
+		present = 1
+	}
+	n := len(before)
+	notSettled := func(t *testing.T, _ *env, err error) {
+		for _, wrong := range []error{participants.ErrNotFound, participants.ErrAlreadyExists} {
+			if errors.Is(err, wrong) {
+				t.Errorf("errors.Is(err, %v): %v", wrong, err)
+			}
+		}
+	}
+	return []faultCase{
+		{
+			name: name + " fails (503 ×4): Unavailable", op: op, only: "twilio", byPerson: byPerson, virtual: true,
+			faults: func() []participantstest.Fault {
+				return append(slices.Clone(before), repeatFault(4, participantstest.Fault{Method: http.MethodGet, Status: 503, Body: `{}`})...)
+			},
+			want: func(string) faultWant {
+				return faultWant{code: participants.Unavailable, attempts: n + 4, apiStatus: 503, present: present}
+			},
+			check: notSettled,
+		},
+		{
+			name: name + " outlasts the deadline: DeadlineExceeded", op: op, only: "twilio", byPerson: byPerson, virtual: true,
+			timeout: 500 * time.Millisecond,
+			faults: func() []participantstest.Fault {
+				return append(slices.Clone(before), participantstest.Fault{Method: http.MethodGet, Delay: 10 * time.Second})
+			},
+			want: func(string) faultWant {
+				return faultWant{code: participants.DeadlineExceeded, attempts: n + 1, present: present, maxElapsed: time.Second}
+			},
+			check: notSettled,
+		},
+		{
+			name: name + " is cancelled: Canceled", op: op, only: "twilio", byPerson: byPerson, virtual: true,
+			cancelAfter: 500 * time.Millisecond,
+			faults: func() []participantstest.Fault {
+				return append(slices.Clone(before), participantstest.Fault{Method: http.MethodGet, Delay: 10 * time.Second})
+			},
+			want: func(string) faultWant {
+				return faultWant{code: participants.Canceled, attempts: n + 1, present: present, maxElapsed: time.Second}
+			},
+			check: notSettled,
+		},
+	}
+}
+
 // listOK is a List that succeeds after attempts requests and yields every
 // participant the fake holds.
 func listOK(attempts int) faultWant { return faultWant{attempts: attempts, present: 1} }
@@ -814,6 +902,9 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	}
 	e := newEnvOf(t, vendor, tc.virtual, opts)
 	target := setUpFaultOp(t, e, tc.op)
+	if tc.byPerson {
+		target = e.person(1)
+	}
 	base := e.srv.Requests()
 	if tc.faults != nil {
 		e.srv.InjectFaults(tc.faults()...)
@@ -837,6 +928,10 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	if tc.cancelAfter > 0 {
+		stop := time.AfterFunc(tc.cancelAfter, cancel)
+		defer stop.Stop()
+	}
 
 	var before runtime.MemStats
 	if want.maxAlloc > 0 {
@@ -905,6 +1000,10 @@ func runFaultCase(t *testing.T, tc faultCase, vendor string) matrixRow {
 		case participants.DeadlineExceeded:
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("errors.Is(err, context.DeadlineExceeded) = false: %v", err)
+			}
+		case participants.Canceled:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("errors.Is(err, context.Canceled) = false: %v", err)
 			}
 		case participants.Unknown:
 			if strings.Contains(want.errHas, "too large") && !errors.Is(err, transport.ErrBodyTooLarge) {

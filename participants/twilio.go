@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -40,7 +41,11 @@ type twilioProvider struct {
 // TwilioOptions.ProxyAddress, which is then required; Identifier.Value →
 // MessagingBinding.Address as it is (with ProxyAddress when set; Key must be
 // empty); Attributes → Attributes; WithRole → RoleSid. ID, Email, Kind user
-// or bot, Status and WithAdmin are not expressible. Result.As reaches the
+// or bot, Status and WithAdmin are not expressible. A participant is either
+// a chat identity or one messaging binding with one address, so Add takes
+// one of ExternalID, Phone and Identifier: with several set it is
+// InvalidArgument naming them, before any request (Participant.Use
+// chooses the one to send). Result.As reaches the
 // *twilio.Participant (Result.ID is its SID; its MessagingBinding is nil for
 // a chat identity).
 //
@@ -56,8 +61,9 @@ type twilioProvider struct {
 // Twilio can answer 404 / 20404 to the create of a participant removed
 // moments before although it created them (its support article "Resolving
 // Error 20404 When Re-Adding the Same Participant"). On a 404 with code
-// 20404, Add looks the participant up (an identity with one fetch, an
-// address by listing): found, the result is success with Outcome
+// 20404, Add looks the participant up by listing the conversation's
+// participants, as the article says a later list shows them (a fetch by
+// identity may not): found, the result is success with Outcome
 // Unreported, because the read proves the participant is there but not that
 // this call added them (another writer may have, between the two requests);
 // not found, or no conversation, NotFound with the create's *APIError.
@@ -81,8 +87,11 @@ type twilioProvider struct {
 //	        exists) from NotFound; so does the retry of a DELETE whose
 //	        answer was lost.
 //
-// Among several identities the first supported wins: ParticipantID, then
-// ExternalID, Phone, Identifier. ID, Email, Kind user or bot and an
+// Get and Remove look the participant up by ParticipantID, else by
+// Participant.Use, else by the first of ExternalID, Phone, Identifier that
+// is set; the Client checks the other identities against the participant
+// found (Get answers NotFound, Remove FailedPrecondition and removes
+// nothing when one is contradicted). ID, Email, Kind user or bot and an
 // Identifier with a Key are Unimplemented for Get and Remove as for Add,
 // and so is WithAdmin for Remove. An address found by Phone or Identifier is the
 // participant whose binding has that address and TwilioOptions.ProxyAddress
@@ -116,6 +125,20 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		return nil, err
 	}
 	if err := refuse(name, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only people reached by identity or address can be added"); err != nil {
+		return nil, err
+	}
+	// The conversation ID first, as the client checks it: an ID that
+	// would change the request path is refused whatever the participant.
+	if err := pathparam.Check("twilio", "conversationSID", conversationID); err != nil {
+		return nil, wrapFields(name, err, twilioFields)
+	}
+	if err := refuse(name, pt.ID != "", "ID", "a participant is an identity or a messaging binding, not a contact ID"); err != nil {
+		return nil, err
+	}
+	if err := refuse(name, pt.Email != "", "Email", "a participant is an identity or a messaging binding, not an email address"); err != nil {
+		return nil, err
+	}
+	if err := oneIdentity(name, &pt, "Twilio's Identity (a chat participant) cannot be combined with a messaging binding, and a binding has one address"); err != nil {
 		return nil, err
 	}
 	params := twilio.CreateParticipantParams{

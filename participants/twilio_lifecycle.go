@@ -55,7 +55,10 @@ func (p *twilioProvider) List(ctx context.Context, conversationID, page string, 
 	for i := range tp.Participants {
 		members[i] = twilioMember(&tp.Participants[i])
 	}
-	return &Page{Members: members, Next: tp.Meta.NextPageURL}, nil
+	// Next without the credential: the Client quotes a repeated token in
+	// its error, and a token that carries the credential is no token to
+	// send back to Twilio in a query string.
+	return &Page{Members: members, Next: p.c.Redact(tp.Meta.NextPageURL)}, nil
 }
 
 // twilioMember is the portable view of a Twilio participant: ID its SID,
@@ -148,7 +151,7 @@ func (p *twilioProvider) fetch(ctx context.Context, conversationID string, r *tw
 	}
 	if (r.sid != "" && !strings.EqualFold(tp.SID, r.sid)) || (r.identity != "" && tp.Identity != r.identity) {
 		return nil, &Error{Code: Unknown, Provider: "twilio", Field: r.field,
-			Message: "Twilio answered with another participant (" + tp.SID + ") than the one asked for"}
+			Message: "Twilio answered with another participant (" + p.c.Redact(tp.SID) + ") than the one asked for"}
 	}
 	return tp, nil
 }
@@ -292,24 +295,22 @@ func twilioStatus(err error) int {
 // code 20404 is not settled: it is NotFound as it is). Twilio can answer 404 / 20404
 // to the re-add of a participant removed moments before although it
 // created them (its support article "Resolving Error 20404 When Re-Adding
-// the Same Participant"), so the participant is looked up: by identity
-// with one fetch, by address with a list. Found, the result is success
+// the Same Participant"), so the participant is looked up by listing the
+// conversation (by identity or by address), as the article says a later
+// list shows them: a fetch by identity may not. Found, the result is success
 // with Outcome Unreported: the read proves the participant is there, but
 // not that this create put them there (another writer may have, between
 // the two requests). Not found (or no conversation), the create's 404 is
 // NotFound.
 func (p *twilioProvider) createNotFound(ctx context.Context, conversationID string, params *twilio.CreateParticipantParams, createErr error, opts []option.Option) (*Result, error) {
 	const name = "twilio"
-	var tp *twilio.Participant
-	var err error
-	switch {
-	case params.Identity != "":
-		tp, err = p.fetch(ctx, conversationID, &twilioRef{identity: params.Identity, field: "ExternalID"}, opts)
-	case params.Address != "":
-		tp, err = p.find(ctx, conversationID, params, opts)
-	default:
+	if params.Identity == "" && params.Address == "" {
 		return nil, WrapError(name, createErr)
 	}
+	// A list, not a fetch by identity: the article says a list shows the
+	// participant; the stale mapping it blames may hide them from a fetch
+	// by identity.
+	tp, err := p.find(ctx, conversationID, params, opts)
 	switch {
 	case twilioStatus(err) == http.StatusNotFound || (err == nil && tp == nil):
 		return nil, &Error{Code: NotFound, Provider: name, Message: "Twilio answered 404 to the create, and a read found no such participant in the conversation", Err: createErr}

@@ -34,6 +34,8 @@ const DefaultBaseURL = "https://conversations.twilio.com"
 type Client struct {
 	gen  *rawClient
 	call clientopt.Caller
+	// scrub removes the credential from a text (Redact).
+	scrub func(string) string
 	// service is the ChatServiceSid of a Service view, "" for the plain
 	// paths.
 	service string
@@ -97,17 +99,61 @@ func newClient(user, secret string, opts []option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	// Attributes is the one value Twilio marks as sensitive: hidden in debug
 	// records, in the request form and in response JSON alike.
-	tc := s.Transport(vendor, header, decodeError, transport.Redaction{
+	redaction := transport.Redaction{
 		Secrets:  []string{secret, basic},
 		FormKeys: []string{"Attributes"},
 		JSONKeys: []string{"attributes"},
-	})
+	}
+	tc := s.Transport(vendor, header, decodeError, redaction)
 
 	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(vendor)}, nil
+	return &Client{gen: gen, call: s.Caller(vendor), scrub: redaction.Scrubber()}, nil
+}
+
+// Redact returns s with the client's credential (the auth token or API key
+// secret, and the Basic credentials made of it, in every escaped form)
+// replaced by "[redacted]", as it is in every *APIError. Use it on what
+// Twilio sent before quoting it in a message or a log: a vendor or proxy
+// that echoes the credential it received may have put it anywhere.
+func (c *Client) Redact(s string) string {
+	if c == nil || c.scrub == nil {
+		return s
+	}
+	return c.scrub(s)
+}
+
+// redactedError is an error of the client whose message quoted the
+// client's credential: Error() is the message with it removed; Unwrap
+// keeps the chain for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// hide returns err with the client's credential removed from its message.
+// The messages the client writes itself can quote what Twilio sent (a
+// value the decoder refused, a next_page_url); an *APIError is redacted
+// by the transport already.
+func (c *Client) hide(err error) error {
+	if err == nil {
+		return nil
+	}
+	if msg := c.Redact(err.Error()); msg != err.Error() {
+		return &redactedError{msg: msg, err: err}
+	}
+	return err
+}
+
+// participant is the package's participant with c.hide on its error.
+func (c *Client) participant(resp *http.Response, op string) (*Participant, error) {
+	p, err := participant(resp, op)
+	return p, c.hide(err)
 }
 
 // Service returns a view of c whose participant operations (create, list,
@@ -199,7 +245,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, c.op(opCreate))
+	return c.participant(resp, c.op(opCreate))
 }
 
 // formContentType is the media type of Twilio's request bodies.
@@ -288,7 +334,7 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	}
 	page := new(ParticipantPage)
 	if err := decodeBytes(b, op, page); err != nil {
-		return nil, err
+		return nil, c.hide(err)
 	}
 	return page, nil
 }
@@ -315,7 +361,7 @@ func (c *Client) AllParticipants(ctx context.Context, conversationSID string, pa
 				return page.Participants, p, false, nil
 			}
 			next, err := nextPageParams(page.Meta.NextPageURL, p)
-			return page.Participants, next, true, err
+			return page.Participants, next, true, c.hide(err)
 		},
 		Max: maxPages,
 		Repeat: func(ListParticipantsParams) error {
@@ -339,7 +385,10 @@ func NextPageParams(nextPageURL string) (ListParticipantsParams, error) {
 func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsParams, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return prev, fmt.Errorf("%s: bad next_page_url: %w", vendor, err)
+		// Neither the URL nor the parser's message (which quotes parts
+		// of it) is quoted: Twilio wrote it, and a vendor or proxy that
+		// echoes the credential may have put it there.
+		return prev, fmt.Errorf("%s: bad next_page_url: not a URL", vendor)
 	}
 	q := u.Query()
 	next := ListParticipantsParams{PageSize: prev.PageSize, PageToken: q.Get("PageToken")}
@@ -390,7 +439,7 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, c.op(opFetch))
+	return c.participant(resp, c.op(opFetch))
 }
 
 // DeleteParticipantParams are the options of DeleteParticipant. The zero

@@ -187,5 +187,5 @@ func (c *Client) UpdateParticipant(ctx context.Context, conversationSID, partici
 	if err != nil {
 		return nil, err
 	}
-	return participant(resp, c.op(opUpdate))
+	return c.participant(resp, c.op(opUpdate))
 }

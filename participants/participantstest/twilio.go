@@ -214,6 +214,9 @@ type twilioConversation struct {
 type twilioParticipant struct {
 	TwilioParticipant
 	webhook bool
+	// stale marks a participant created under the re-add hazard
+	// (MarkStale): a fetch by its identity does not find it.
+	stale bool
 }
 
 // NewTwilioServer starts a Twilio fake with no conversations. Call Close
@@ -268,9 +271,12 @@ func (s *TwilioServer) APIKeySecret() string { return s.keySecret }
 // "Resolving Error 20404 When Re-Adding the Same Participant": once an
 // identity or messaging-binding address is marked, every create that names
 // it in a conversation from which a participant with it was deleted before
-// creates the participant (a later list or fetch shows it) but answers 404
-// 20404 "The requested resource .../Participants was not found". Other
-// conversations, and identities or addresses never deleted, are unaffected.
+// creates the participant but answers 404 20404 "The requested resource
+// .../Participants was not found". As the article says, a later list shows
+// the participant; a fetch by its SID finds it too, but a fetch by its
+// identity answers 404 20404 (the stale mapping from identity to
+// participant is what the article blames). Other conversations, and
+// identities or addresses never deleted, are unaffected.
 func (s *TwilioServer) MarkStale(identityOrAddress string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -567,7 +573,7 @@ func (s *TwilioServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	i := slices.IndexFunc(conv.participants, func(p *twilioParticipant) bool { return p.SID == rt.participant })
 	if i < 0 && r.Method == http.MethodGet {
 		i = slices.IndexFunc(conv.participants, func(p *twilioParticipant) bool {
-			return p.Identity != nil && *p.Identity == rt.participant
+			return p.Identity != nil && *p.Identity == rt.participant && !p.stale
 		})
 	}
 	if i < 0 {
@@ -975,6 +981,7 @@ func (s *TwilioServer) createLocked(w http.ResponseWriter, conv *twilioConversat
 	for _, k := range participantKeys(p) {
 		if s.stale[k] && conv.removed[k] {
 			// The re-add hazard (MarkStale): created, yet answered 404.
+			p.stale = true
 			twilioFail(w, http.StatusNotFound, twilioCodeNotFound,
 				"The requested resource /v1/Services/"+conv.service+"/Conversations/"+conv.sid+"/Participants was not found")
 			return

@@ -302,7 +302,15 @@ func TestTwilioMarkStale(t *testing.T) {
 	if len(got) != 1 || *got[0].Identity != "alice" {
 		t.Fatalf("participants = %+v", got)
 	}
-	wantStatus(t, mustSend(t, http.MethodGet, f.base(f.conv)+"/alice", f.auth(), ""), http.StatusOK)
+	// As the support article says, a list shows them; a fetch by SID finds
+	// them, a fetch by identity (the stale mapping) does not.
+	list := mustSend(t, http.MethodGet, f.base(f.conv), f.auth(), "")
+	wantStatus(t, list, http.StatusOK)
+	if ps := list.json(t)["participants"].([]any); len(ps) != 1 || ps[0].(map[string]any)["sid"] != got[0].SID {
+		t.Errorf("list = %v", ps)
+	}
+	wantStatus(t, mustSend(t, http.MethodGet, f.base(f.conv)+"/"+got[0].SID, f.auth(), ""), http.StatusOK)
+	wantTwilioError(t, mustSend(t, http.MethodGet, f.base(f.conv)+"/alice", f.auth(), ""), 404, 20404)
 	// A repeat is a duplicate, as usual.
 	wantTwilioError(t, f.create(t, f.conv, alice), 409, 50433)
 	// Another conversation, and an unmarked identity, are unaffected.
