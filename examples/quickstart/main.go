@@ -18,7 +18,9 @@
 // Identity, Sunshine the user's externalId). The steps are:
 //
 //   - add: Bird, Twilio and Sunshine say Added; Intercom does not tell
-//     (Unreported);
+//     (Unreported; participants.IntercomOptions{ReportOutcome: true} reads
+//     the conversation before each add to report Added or AlreadyPresent, at the cost
+//     of a second request);
 //   - add again: AlreadyPresent; Intercom Unreported;
 //   - list: every participant of the conversation (Client.List);
 //   - remove: Removed (Client.Remove, named by the same identities);
@@ -302,6 +304,11 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 		return fmt.Errorf("%d step(s) did not go as expected:\n  %s", len(failed), strings.Join(failed, "\n  "))
 	}
 	fmt.Fprintln(out, "\nEvery step went as expected.")
+	for _, t := range targets {
+		if t.name == "intercom" {
+			fmt.Fprintln(out, "Intercom does not say whether the person was new (Unreported): participants.IntercomOptions{ReportOutcome: true} reports Added or AlreadyPresent, reading the conversation before each add.")
+		}
+	}
 	return nil
 }
 
