@@ -17,9 +17,15 @@ import (
 // WithConcurrency says otherwise.
 const DefaultConcurrency = 8
 
-// BulkResult is the outcome of one participant of AddMany: exactly one of
-// Result and Err is set.
+// BulkResult is the outcome of one participant of AddMany or AddEach:
+// exactly one of Result and Err is set, and Participant is the participant
+// it is for.
 type BulkResult struct {
+	// Participant is the participant this result is for, as read from the
+	// input (a copy: Attributes shares its bytes with the input's), so that
+	// a consumer of AddEach can report a failure without keeping the input.
+	// It is set on every result, failures before any request included.
+	Participant Participant
 	// Result is what Add returned on success.
 	Result *Result
 	// Err is what Add returned on failure (an *Error; see Code), or the
@@ -189,7 +195,7 @@ func (c *Client) AddMany(ctx context.Context, conversationID string, ps []Partic
 //
 //	for i, r := range c.AddEach(ctx, conv, participantsFromCSV(f)) {
 //		if r.Err != nil {
-//			log.Printf("row %d: %v", i, r.Err)
+//			log.Printf("row %d (%s): %v", i+1, r.Participant.Email, r.Err)
 //		}
 //	}
 func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq[Participant], opts ...BulkOption) iter.Seq2[int, BulkResult] {
@@ -200,8 +206,8 @@ func (c *Client) AddEach(ctx context.Context, conversationID string, ps iter.Seq
 		o, err := c.bulkOptions(ctx, opts)
 		if err != nil {
 			i := 0
-			for range ps {
-				if !yield(i, BulkResult{Err: err}) {
+			for p := range ps {
+				if !yield(i, BulkResult{Participant: p, Err: err}) {
 					return
 				}
 				i++
@@ -338,22 +344,22 @@ func (c *Client) addEach(parent context.Context, conversationID string, ps iter.
 // sent; ctx is the context of the Add.
 func (c *Client) addOne(ctx, parent context.Context, conversationID string, p *Participant, o *bulkOptions) BulkResult {
 	if err := parent.Err(); err != nil {
-		return BulkResult{Err: WrapError(c.Provider(), err)}
+		return BulkResult{Participant: *p, Err: WrapError(c.Provider(), err)}
 	}
 	if o.limiter != nil {
 		if err := o.limiter.Wait(ctx); err != nil {
 			if ctxErr := parent.Err(); ctxErr != nil {
-				return BulkResult{Err: WrapError(c.Provider(), ctxErr)}
+				return BulkResult{Participant: *p, Err: WrapError(c.Provider(), ctxErr)}
 			}
 			if _, ok := o.limiter.(*rate.Limiter); ok {
 				// It refuses a wait that would pass the deadline.
-				return BulkResult{Err: &Error{Code: DeadlineExceeded, Provider: c.Provider(),
+				return BulkResult{Participant: *p, Err: &Error{Code: DeadlineExceeded, Provider: c.Provider(),
 					Message: "the rate limit would delay the call past the context deadline", Err: context.DeadlineExceeded}}
 			}
-			return BulkResult{Err: &Error{Code: Unavailable, Provider: c.Provider(), Field: "WithLimiter",
+			return BulkResult{Participant: *p, Err: &Error{Code: Unavailable, Provider: c.Provider(), Field: "WithLimiter",
 				Message: "the limiter refused the call", Err: err}}
 		}
 	}
 	res, err := c.Add(ctx, conversationID, *p, o.add...)
-	return BulkResult{Result: res, Err: err}
+	return BulkResult{Participant: *p, Result: res, Err: err}
 }

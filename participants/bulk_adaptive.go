@@ -3,7 +3,6 @@ package participants
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
@@ -14,12 +13,29 @@ import (
 // (adaptiveLimiter).
 const (
 	// adaptiveMargin is the share of the measured rate kept after a 429.
-	adaptiveMargin = 0.95
-	// adaptiveGrowth is how much the rate grows each second without a 429.
-	adaptiveGrowth = 0.002
+	adaptiveMargin = 0.97
+	// adaptiveGrowth is how much the rate grows each second without a 429
+	// during the adaptiveHold seconds after a cut: slowly, to hug the limit
+	// just found.
+	adaptiveGrowth = 0.001
+	// adaptiveHold is how many seconds without a 429 after a cut the rate
+	// grows by adaptiveGrowth; from then on the growth of each second is
+	// twice that of the second before (a probe for a limit that rose), up
+	// to adaptiveMaxGrowth.
+	adaptiveHold = 20
+	// adaptiveMaxGrowth caps the growth of one second of the probe.
+	adaptiveMaxGrowth = 0.5
+	// adaptiveHeadroom caps the growth of the probe at this many times the
+	// attempts of the last second: a limit the attempts do not reach is no evidence,
+	// and growing it further would only delay the next measure.
+	adaptiveHeadroom = 2
 	// adaptiveMinSamples is the fewest attempts in the second before a 429
 	// that make a measure: below, the 429 pause alone handles the limit.
 	adaptiveMinSamples = 20
+	// adaptiveZeroWaitShare is the share of the last second's attempts that
+	// 429s asking for no wait must reach to show a limit: sporadic ones
+	// below it (a vendor's hiccup, another client's burst) cut nothing.
+	adaptiveZeroWaitShare = 0.25
 	// adaptiveBuckets split the second of measure into 10ms buckets.
 	adaptiveBuckets = 100
 	adaptiveBucket  = time.Second / adaptiveBuckets
@@ -43,9 +59,16 @@ const (
 // Otherwise it learns the rate from the vendor's 429s: it lets attempts
 // through without limit until the first 429 that asks for a wait; then it
 // limits them to adaptiveMargin of the attempts sent in the second before
-// that 429 (the rate the vendor let through, measured) and grows that
-// limit by adaptiveGrowth a second while no 429 comes. Memory is constant:
-// a count per 10ms bucket of the last second.
+// that 429 (the rate the vendor let through, measured), never raising the
+// limit at a 429. While no 429 comes, the limit grows by adaptiveGrowth a
+// second for adaptiveHold seconds (it hugs the limit just found), then
+// faster each second (0.4 %, 0.8 %, ... up to adaptiveMaxGrowth: a probe
+// that follows a vendor limit that rose), which stops at adaptiveHeadroom
+// times the attempts of the last second. A 429 that asks for no wait
+// (Retry-After: 0) is not a limit hit: it cuts the limit only when such
+// 429s answered at least adaptiveZeroWaitShare of the last second's
+// attempts, to adaptiveMargin of those that went through. Memory is
+// constant: counts per 10ms bucket of the last second.
 type adaptiveLimiter struct {
 	mu sync.Mutex
 	// lim is the rate learned from the 429s.
@@ -64,15 +87,20 @@ type adaptiveLimiter struct {
 	// would otherwise count for ever).
 	sent, answered, workers int
 	count                   [adaptiveBuckets]int
+	// zeroWait counts, per bucket as count, the 429s that asked for no
+	// wait.
+	zeroWait [adaptiveBuckets]int
 	// epoch is the bucket number (Unix time / adaptiveBucket) of the
 	// newest bucket in count.
 	epoch int64
 	// pausedUntil is the end of the last 429 pause: a 429 before then is
 	// the same event, not another decrease.
 	pausedUntil time.Time
-	// grown is when the limit last grew (or was set).
-	grown time.Time
-	now   func() time.Time
+	// grown is when the limit last grew (or was set); cut is when it was
+	// last set by a 429 (the end of its pause), from which the seconds of
+	// growth count.
+	grown, cut time.Time
+	now        func() time.Time
 }
 
 func newAdaptiveLimiter() *adaptiveLimiter {
@@ -221,16 +249,21 @@ func (a *adaptiveLimiter) advance(now time.Time) {
 	}
 	if e-a.epoch >= adaptiveBuckets {
 		a.count = [adaptiveBuckets]int{}
+		a.zeroWait = [adaptiveBuckets]int{}
 	} else {
 		for b := a.epoch + 1; b <= e; b++ {
 			a.count[b%adaptiveBuckets] = 0
+			a.zeroWait[b%adaptiveBuckets] = 0
 		}
 	}
 	a.epoch = e
 }
 
-// grow raises a learned limit by adaptiveGrowth for each whole second since
-// it last grew, outside 429 pauses.
+// grow raises a learned limit for each whole second since it last grew,
+// outside 429 pauses: by adaptiveGrowth for the first adaptiveHold seconds
+// after the cut, then by twice the growth of the second before, up to
+// adaptiveMaxGrowth a second; once probing, never beyond adaptiveHeadroom
+// times the attempts of the last second.
 func (a *adaptiveLimiter) grow() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -242,16 +275,60 @@ func (a *adaptiveLimiter) grow() {
 	if secs < 1 || now.Before(a.pausedUntil) {
 		return
 	}
-	a.lim.SetLimit(a.lim.Limit() * rate.Limit(math.Pow(1+adaptiveGrowth, float64(secs))))
+	k := int(a.grown.Sub(a.cut)/time.Second) + 1 // the k-th second after the cut
+	l := float64(a.lim.Limit())
+	for i := range secs {
+		l *= 1 + growthOf(k+i)
+	}
 	a.grown = a.grown.Add(time.Duration(secs) * time.Second)
+	if k+secs-1 > adaptiveHold { // probing
+		a.advance(now)
+		if c := adaptiveHeadroom * float64(a.sentLastSecond()); l > c {
+			l = max(c, float64(a.lim.Limit())) // no evidence: stop growing, never lower
+		}
+	}
+	a.lim.SetLimit(rate.Limit(l))
+}
+
+// growthOf is the growth of the k-th second (from 1) after a cut.
+func growthOf(k int) float64 {
+	if k <= adaptiveHold {
+		return adaptiveGrowth
+	}
+	n := min(k-adaptiveHold, 16) // past the cap long before 16
+	return min(adaptiveGrowth*float64(int(1)<<n), adaptiveMaxGrowth)
+}
+
+// sentLastSecond is the attempts counted in the last second. a.mu is held
+// and the buckets advanced.
+func (a *adaptiveLimiter) sentLastSecond() int {
+	n := 0
+	for _, c := range a.count {
+		n += c
+	}
+	return n
+}
+
+// zeroWaitLastSecond is the 429s of the last second that asked for no
+// wait. a.mu is held and the buckets advanced.
+func (a *adaptiveLimiter) zeroWaitLastSecond() int {
+	n := 0
+	for _, c := range a.zeroWait {
+		n += c
+	}
+	return n
 }
 
 // Pause is told by the transport that the vendor answered 429 and asked
 // to wait until until: the first 429 of a pause sets the limit to
 // adaptiveMargin of the attempts of the second before it, never higher
-// than the limit already learned. While a published quota is in force the
-// 429 changes nothing here: the quota paces the attempts, and the
-// transport's pause holds them until the vendor's wait is over.
+// than the limit already learned. A 429 that asks for no wait (until not
+// after now) is counted, and cuts the limit only when such 429s answered
+// at least adaptiveZeroWaitShare of the last second's attempts, to
+// adaptiveMargin of the attempts that went through. While a published
+// quota is in force the 429 changes nothing here: the quota paces the
+// attempts, and the transport's pause holds them until the vendor's wait
+// is over.
 func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -265,12 +342,20 @@ func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 		}
 		return nil
 	}
-	a.pausedUntil, a.grown = until, until
 	a.advance(now)
-	sent := 0
-	for _, n := range a.count {
-		sent += n
+	sent := a.sentLastSecond()
+	if !until.After(now) {
+		a.zeroWait[a.epoch%adaptiveBuckets]++
+		rejected := a.zeroWaitLastSecond()
+		if sent < adaptiveMinSamples || float64(rejected) < adaptiveZeroWaitShare*float64(sent) {
+			return nil // sporadic: no evidence of a limit
+		}
+		// A good share of a second's attempts refused: a limit the vendor
+		// enforces without asking for a wait. One cut a second at most.
+		until = now.Add(time.Second)
+		sent -= rejected
 	}
+	a.pausedUntil, a.grown, a.cut = until, until, until
 	if sent < adaptiveMinSamples {
 		return nil
 	}

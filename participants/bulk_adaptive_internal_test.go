@@ -61,15 +61,15 @@ func TestAdaptiveLearnsFromTheSecondBeforeThe429(t *testing.T) {
 	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if got := float64(a.limit()); !near(got, 95) {
-		t.Fatalf("limit %v after 100 attempts in the second before, want 95", got)
+	if got := float64(a.limit()); !near(got, adaptiveMargin*100) {
+		t.Fatalf("limit %v after 100 attempts in the second before, want margin x 100", got)
 	}
 	// Another 429 of the same pause is the same event.
 	c.t = c.t.Add(500 * time.Millisecond)
 	if err := a.Pause(context.Background(), c.t.Add(2*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if !near(float64(a.limit()), 95) || !a.pausedUntil.Equal(c.t.Add(2*time.Second)) {
+	if !near(float64(a.limit()), adaptiveMargin*100) || !a.pausedUntil.Equal(c.t.Add(2*time.Second)) {
 		t.Fatalf("limit %v, paused until %v", a.limit(), a.pausedUntil)
 	}
 	// A 429 inside the pause asking less does not shorten it.
@@ -94,8 +94,8 @@ func TestAdaptiveOldBucketsLeaveTheMeasure(t *testing.T) {
 		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := float64(a.limit()); !near(got, 38) {
-			t.Fatalf("limit %v; want 0.95 x the 40 of the last second", got)
+		if got := float64(a.limit()); !near(got, adaptiveMargin*40) {
+			t.Fatalf("limit %v; want the margin of the 40 of the last second", got)
 		}
 		// Long after, everything is out: too few samples, the limit stays.
 		c.t = c.t.Add(10 * time.Second)
@@ -103,7 +103,7 @@ func TestAdaptiveOldBucketsLeaveTheMeasure(t *testing.T) {
 		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := float64(a.limit()); got < 38 {
+		if got := float64(a.limit()); got < adaptiveMargin*40 {
 			t.Fatalf("limit %v after a 429 with 19 samples", got)
 		}
 	})
@@ -124,7 +124,7 @@ func TestAdaptiveFewSamplesLeaveItToThePause(t *testing.T) {
 	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if got := float64(a.limit()); !near(got, 0.95*adaptiveMinSamples) {
+	if got := float64(a.limit()); !near(got, adaptiveMargin*adaptiveMinSamples) {
 		t.Fatalf("limit %v", got)
 	}
 }
@@ -140,7 +140,7 @@ func TestAdaptiveNeverRaisedByA429(t *testing.T) {
 		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := float64(a.limit()); !near(got, 38) {
+		if got := float64(a.limit()); !near(got, adaptiveMargin*40) {
 			t.Fatalf("limit %v", got)
 		}
 		c.t = c.t.Add(2 * time.Second)
@@ -148,7 +148,7 @@ func TestAdaptiveNeverRaisedByA429(t *testing.T) {
 		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if got := float64(a.limit()); !near(got, 28.5) {
+		if got := float64(a.limit()); !near(got, adaptiveMargin*30) {
 			t.Fatalf("limit %v; want the lower measure", got)
 		}
 		c.t = c.t.Add(2 * time.Second)
@@ -157,7 +157,7 @@ func TestAdaptiveNeverRaisedByA429(t *testing.T) {
 			t.Fatal(err)
 		}
 		// (It grew for the second after the last pause, no more.)
-		if got := float64(a.limit()); !near(got, 28.5*(1+adaptiveGrowth)) {
+		if got := float64(a.limit()); !near(got, adaptiveMargin*30*(1+adaptiveGrowth)) {
 			t.Fatalf("limit %v; a higher measure must not raise it", got)
 		}
 	})
@@ -175,13 +175,13 @@ func TestAdaptiveGrowsWithoutA429(t *testing.T) {
 	a.grow()
 	c.t = until.Add(999 * time.Millisecond)
 	a.grow()
-	if !near(float64(a.limit()), 95) {
+	if !near(float64(a.limit()), adaptiveMargin*100) {
 		t.Fatalf("limit %v", a.limit())
 	}
 	// 2.5s after the pause: two seconds of growth, the half counts later.
 	c.t = until.Add(2500 * time.Millisecond)
 	a.grow()
-	want := 95 * (1 + adaptiveGrowth) * (1 + adaptiveGrowth)
+	want := adaptiveMargin * 100 * (1 + adaptiveGrowth) * (1 + adaptiveGrowth)
 	if got := float64(a.limit()); !near(got, want) {
 		t.Fatalf("limit %v, want %v", got, want)
 	}
@@ -340,7 +340,126 @@ func TestAdaptiveNoGrowthDuringAnExtendedPause(t *testing.T) {
 	}
 	c.t = until.Add(2500 * time.Millisecond) // 2s after the limit was set, still paused
 	a.grow()
-	if got := float64(a.limit()); !near(got, 95) {
+	if got := float64(a.limit()); !near(got, adaptiveMargin*100) {
 		t.Fatalf("limit %v grew during the pause", got)
 	}
+}
+
+// A 429 that asks for no wait is no limit hit while such 429s answer less
+// than adaptiveZeroWaitShare of the last second's attempts: the learned
+// limit stays (and none is learned before one); from that share on it is
+// cut once, to the margin of the attempts that went through.
+func TestAdaptiveZeroWait429s(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 100)
+	for range 24 { // 24 % of the second's attempts
+		if err := a.Pause(context.Background(), c.t); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.limit() != rate.Inf {
+		t.Fatalf("limit %v after sporadic zero-wait 429s", a.limit())
+	}
+	if err := a.Pause(context.Background(), c.t.Add(-time.Millisecond)); err != nil { // the 25th
+		t.Fatal(err)
+	}
+	if got := float64(a.limit()); !near(got, adaptiveMargin*75) {
+		t.Fatalf("limit %v at 25 %% zero-wait 429s; want the margin of the 75 let through", got)
+	}
+	// The next ones within the second are the same event.
+	for range 50 {
+		if err := a.Pause(context.Background(), c.t); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := float64(a.limit()); !near(got, adaptiveMargin*75) {
+		t.Fatalf("limit %v: cut again within the second", got)
+	}
+	// A learned limit is not lowered by sporadic ones either.
+	c.t = c.t.Add(5 * time.Second)
+	a.lim.SetLimit(1e9) // no wait in the attempts below
+	a.lim.SetBurst(1000)
+	a.grown, a.cut = c.t, c.t
+	waits(t, a, 100)
+	for range 10 {
+		if err := a.Pause(context.Background(), c.t); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.limit() != 1e9 {
+		t.Fatalf("limit %v after 10 %% zero-wait 429s", a.limit())
+	}
+	// Too few attempts to measure: nothing.
+	c.t = c.t.Add(5 * time.Second)
+	waits(t, a, adaptiveMinSamples-1)
+	for range adaptiveMinSamples {
+		if err := a.Pause(context.Background(), c.t); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.limit() < 1e9 {
+		t.Fatalf("limit %v after zero-wait 429s with %d samples", a.limit(), adaptiveMinSamples-1)
+	}
+}
+
+// After adaptiveHold seconds without a 429 the growth doubles every second
+// up to adaptiveMaxGrowth, but stops at adaptiveHeadroom times the
+// attempts of the last second.
+func TestAdaptiveProbesAfterTheHold(t *testing.T) {
+	a, c := testAdaptive(t)
+	waits(t, a, 100)
+	until := c.t.Add(time.Second)
+	if err := a.Pause(context.Background(), until); err != nil {
+		t.Fatal(err)
+	}
+	want := adaptiveMargin * 100.0
+	for k := 1; k <= adaptiveHold; k++ {
+		want *= 1 + adaptiveGrowth
+	}
+	c.t = until.Add(adaptiveHold * time.Second)
+	a.grow()
+	if got := float64(a.limit()); !near(got, want) {
+		t.Fatalf("limit %v after the hold, want %v", got, want)
+	}
+	// The probe: 2, 4, 8 ... times adaptiveGrowth, capped, while the
+	// workers keep up with it.
+	for n := 1; n <= 12; n++ {
+		c.t = c.t.Add(10 * time.Millisecond)
+		sent(a, c, int(want)) // the attempts of the second
+		c.t = c.t.Add(990 * time.Millisecond)
+		a.grow()
+		want *= 1 + min(adaptiveGrowth*float64(int(1)<<n), adaptiveMaxGrowth)
+		if got := float64(a.limit()); !near(got, want) {
+			t.Fatalf("probe second %d: limit %v, want %v", n, got, want)
+		}
+	}
+	if want < 5*adaptiveMargin*100 { // 100/s to 500/s within the 12 s
+		t.Fatalf("limit %v: the probe grows too slowly", want)
+	}
+	// Attempts that do not use the limit stop its growth: at most twice
+	// the last second's, never lower.
+	c.t = c.t.Add(10 * time.Millisecond)
+	sent(a, c, int(want/10))
+	c.t = c.t.Add(990 * time.Millisecond)
+	a.grow()
+	if got, cap := float64(a.limit()), adaptiveHeadroom*float64(int(want/10)); got != want {
+		t.Fatalf("limit %v, want %v held (cap %v)", got, want, cap)
+	}
+	held := a.limit()
+	c.t = c.t.Add(500 * time.Millisecond)
+	a.grow() // less than a second: nothing
+	c.t = c.t.Add(600 * time.Millisecond)
+	a.grow()
+	if a.limit() != held {
+		t.Fatalf("limit %v grew from %v without attempts to show for it", a.limit(), held)
+	}
+}
+
+// sent counts n attempts at the clock's time, as Wait does, without
+// waiting on the learned limit.
+func sent(a *adaptiveLimiter, c *clock, n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.advance(c.t)
+	a.count[a.epoch%adaptiveBuckets] += n
 }

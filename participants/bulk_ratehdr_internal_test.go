@@ -172,8 +172,8 @@ func TestQuota429TeachesNothingWhileInForce(t *testing.T) {
 	if err := a.Pause(context.Background(), reset.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if got := float64(a.limit()); !near(got, 38) {
-		t.Fatalf("learned limit %v after the quota lapsed; want 0.95 x 40", got)
+	if got := float64(a.limit()); !near(got, adaptiveMargin*40) {
+		t.Fatalf("learned limit %v after the quota lapsed; want the margin of 40", got)
 	}
 }
 

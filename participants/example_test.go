@@ -116,12 +116,12 @@ func ExampleClient_AddMany() {
 	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
 	// One at a time, so that the output is in order; the default is 8 at once.
 	results := c.AddMany(context.Background(), fake.SeedConversation(""), people, participants.WithConcurrency(1))
-	for i, r := range results {
+	for _, r := range results { // each result carries the participant it is for
 		if r.Err != nil {
-			fmt.Println(people[i].Email, participants.Code(r.Err))
+			fmt.Println(r.Participant.Email, participants.Code(r.Err))
 			continue
 		}
-		fmt.Println(people[i].Email, r.Result.Outcome)
+		fmt.Println(r.Participant.Email, r.Result.Outcome)
 	}
 	// Output:
 	// ada@example.com Added

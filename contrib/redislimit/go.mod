@@ -1,11 +1,11 @@
 module github.com/conversekit/conversekit/contrib/redislimit
 
-go 1.26.0
+go 1.25.0
 
 require (
-	github.com/conversekit/conversekit v0.0.0
+	github.com/conversekit/conversekit v0.1.0
 	github.com/go-redis/redis_rate/v10 v10.0.1
-	github.com/redis/go-redis/v9 v9.23.0
+	github.com/redis/go-redis/v9 v9.22.0
 	go.uber.org/goleak v1.3.0
 )
 
@@ -17,8 +17,6 @@ require (
 	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
 	github.com/oapi-codegen/runtime v1.8.0 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
-	golang.org/x/time v0.16.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/time v0.15.0 // indirect
 )
-
-replace github.com/conversekit/conversekit => ../..

@@ -22,7 +22,9 @@
 //   - add with every identity and no Use: InvalidArgument, refused before
 //     any request, naming the identities the vendor cannot send together;
 //   - add: Bird, Twilio and Sunshine say Added; Intercom does not tell
-//     (Unreported);
+//     (Unreported; participants.IntercomOptions{ReportOutcome: true} reads
+//     the conversation before each add to report Added or AlreadyPresent, at the cost
+//     of a second request);
 //   - add again: AlreadyPresent; Intercom Unreported;
 //   - list: every participant of the conversation (Client.List);
 //   - remove: Removed (Client.Remove, named by the same identities);
@@ -350,6 +352,11 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 		return fmt.Errorf("%d step(s) did not go as expected:\n  %s", len(failed), strings.Join(failed, "\n  "))
 	}
 	fmt.Fprintln(out, "\nEvery step went as expected.")
+	for _, t := range targets {
+		if t.name == "intercom" {
+			fmt.Fprintln(out, "Intercom does not say whether the person was new (Unreported): participants.IntercomOptions{ReportOutcome: true} reports Added or AlreadyPresent, reading the conversation before each add.")
+		}
+	}
 	return nil
 }
 
