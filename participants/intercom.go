@@ -2,6 +2,7 @@ package participants
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/conversekit/conversekit/intercom"
@@ -16,9 +17,13 @@ type IntercomOptions struct {
 	// admin_id.
 	AdminID string
 	// ActingContact, when AdminID is empty, is the contact on whose behalf
-	// participants are added, named by its ID, ExternalID or Email (the
-	// first set). Intercom lets only an admin detach a contact, so Remove
-	// does not use it.
+	// participants are added, named by exactly one of its ID, ExternalID
+	// or Email (its Use chooses one when several are set). Several
+	// identities without Use, or any other field set (Phone, Channel,
+	// Identifier, Attributes, Status, ParticipantID, a Kind other than
+	// contact), make Add an InvalidArgument *Error naming the field
+	// before any request. Intercom lets only an admin detach a contact,
+	// so Remove does not use it.
 	ActingContact *Participant
 	// ReportOutcome makes Add tell Added from AlreadyPresent, which
 	// Intercom's attach does not: Add first reads the conversation's
@@ -55,7 +60,10 @@ type intercomProvider struct {
 //
 // Add attaches: POST /conversations/{id}/customers. Mapping: ID →
 // customer.intercom_user_id, ExternalID → customer.user_id, Email →
-// customer.email (Intercom creates a lead for an unknown email). Phone,
+// customer.email (Intercom creates a lead for an unknown email). The
+// customer is one of the three: a Participant with several of them set is
+// an InvalidArgument *Error naming them before any request, unless
+// Participant.Use chooses the one to send. Phone,
 // Identifier, Attributes, Status, Kind user or bot and WithRole are not
 // expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
@@ -70,7 +78,9 @@ type intercomProvider struct {
 // *intercom.ContactReference. Admins (teammates) are not participants.
 //
 // Get reads the conversation (one request) and finds the contact named by
-// ParticipantID or ID (its Intercom ID) or ExternalID. The conversation
+// ParticipantID or ID (its Intercom ID) or ExternalID, the first set (or
+// the one Participant.Use chooses); the Client checks the others against
+// the contact found (an ExternalID that differs is NotFound). The conversation
 // lists no emails or phones, so Email, Phone and Identifier are
 // Unimplemented before any request. A contact that is not on the
 // conversation is NotFound, and so is a missing conversation.
@@ -134,6 +144,17 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	if err := refuse(name, o.RoleSID != "", "WithRole", "Intercom has no participant roles"); err != nil {
 		return nil, err
 	}
+	if pt.Use != "" {
+		// The facade applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(name); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
+	}
+	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+		return nil, err
+	}
 	customer, id, ok := intercomCustomer(&pt)
 	if !ok {
 		return nil, noIdentity(name, &pt)
@@ -145,9 +166,9 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	case p.o.AdminID != "":
 		body = intercom.AdminAttach(p.o.AdminID, customer)
 	case p.o.ActingContact != nil:
-		actor, _, ok := intercomCustomer(p.o.ActingContact)
-		if !ok {
-			return nil, Errorf(InvalidArgument, name, "IntercomOptions.ActingContact", "needs an ID, ExternalID or Email")
+		actor, err := actingCustomer(p.o.ActingContact)
+		if err != nil {
+			return nil, err
 		}
 		body = intercom.ContactAttach(actor, customer)
 	default:
@@ -217,7 +238,64 @@ func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersLi
 	return Unreported, ""
 }
 
-// intercomCustomer maps the first identity Intercom supports. id is the
+// intercomOneCustomer is why Intercom's attach takes one identity.
+const intercomOneCustomer = "Intercom's customer is one of intercom_user_id, user_id or email"
+
+// actingField is the name of IntercomOptions.ActingContact in errors.
+const actingField = "IntercomOptions.ActingContact"
+
+// actingCustomer maps IntercomOptions.ActingContact, the contact who
+// attaches, to the acting customer of the attach. Like the contact
+// attached, it is named by exactly one of ID, ExternalID or Email (its Use
+// chooses one when several are set); everything else it could carry
+// (Phone, Channel, Identifier, Attributes, Status, ParticipantID, a Kind
+// other than contact) has no place in the attach and is refused, naming
+// the field, before any request.
+func actingCustomer(a *Participant) (intercom.Customer, error) {
+	const name = intercomName
+	in := func(err error) error {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Field = actingField + "." + e.Field
+		}
+		return err
+	}
+	pt := *a
+	if pt.Use != "" {
+		if err := pt.validateUse(name); err != nil {
+			return intercom.Customer{}, in(err)
+		}
+		pt = pt.only(pt.Use)
+	}
+	for _, r := range []struct {
+		cond  bool
+		field string
+	}{
+		{pt.Kind != "" && pt.Kind != KindContact, "Kind"},
+		{pt.Phone != "", "Phone"},
+		{pt.Channel != "", "Channel"},
+		{!pt.Identifier.IsZero(), "Identifier"},
+		{pt.Attributes != nil, "Attributes"},
+		{pt.Status != "", "Status"},
+		{pt.ParticipantID != "", "ParticipantID"},
+	} {
+		if r.cond {
+			return intercom.Customer{}, Errorf(InvalidArgument, name, actingField+"."+r.field,
+				"the acting contact of an attach is named by one of ID, ExternalID or Email and carries nothing else")
+		}
+	}
+	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+		return intercom.Customer{}, in(err)
+	}
+	actor, _, ok := intercomCustomer(&pt)
+	if !ok {
+		return intercom.Customer{}, Errorf(InvalidArgument, name, actingField, "needs an ID, ExternalID or Email")
+	}
+	return actor, nil
+}
+
+// intercomCustomer maps the one identity Intercom supports (the caller
+// refused several with oneIdentity). id is the
 // contact ID when the participant was named by it.
 func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) {
 	switch {
