@@ -96,7 +96,9 @@
 // PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 408
 // and 5xx Unavailable (501 Unimplemented), 3xx Unavailable (a redirect is
 // never followed), any other status Unknown. A 2xx whose body does not carry
-// the participant (Intercom: the customers list) is Unknown, never success.
+// the participant (Intercom: the customers list, or the conversation object
+// its official definition declares, holding the contact named by ID) is
+// Unknown, never success.
 //
 // When the vendor refuses an add as a duplicate and the lookup of the
 // existing participant then fails, the lookup's failure decides the code

@@ -68,7 +68,12 @@ type intercomProvider struct {
 // expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
 // when the request named it (one request), unless
-// IntercomOptions.ReportOutcome is set. Result.As reaches the
+// IntercomOptions.ReportOutcome is set. Intercom answers with the
+// customers list; its official 2.14 definition declares the conversation
+// object instead (contacts.contacts): both are accepted. The answer must
+// show the contact where it can (named by ID: among the customers; by
+// ExternalID: among the conversation's contacts, when the answer is the
+// conversation), else Add is Unknown. Result.As reaches the
 // *intercom.CustomersList of the attach.
 //
 // List reads the conversation, GET /conversations/{id}, once: Intercom does
@@ -197,11 +202,38 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	if err != nil {
 		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField(&o)})
 	}
+	if o.BeforeAdd == nil {
+		if err := attached(list, &pt); err != nil {
+			return nil, err
+		}
+	}
 	outcome := Unreported
 	if before != nil {
 		outcome, id = newcomer(before, list, id)
 	}
 	return NewResult(name, id, KindContact, "", outcome, list), nil
+}
+
+// attached checks that the answer to an attach shows the contact pt
+// named where it can: named by ID, the contact must be among the
+// customers (either shape); named by ExternalID, among the contacts when
+// the answer is the conversation object (the customers list carries no
+// external IDs). An Email shows in neither. A 2xx that does not show the
+// contact it can show is Unknown, not a success.
+func attached(list *intercom.CustomersList, pt *Participant) error {
+	switch {
+	case pt.ID != "":
+		if !slices.ContainsFunc(list.Customers, func(c intercom.CustomerRef) bool { return c.ID == pt.ID }) {
+			return &Error{Code: Unknown, Provider: intercomName, Field: "ID",
+				Message: "Intercom answered the attach with a customers list without the contact attached"}
+		}
+	case pt.ExternalID != "" && list.Contacts != nil:
+		if !slices.ContainsFunc(list.Contacts.Contacts, func(r intercom.ContactReference) bool { return r.ExternalID == pt.ExternalID }) {
+			return &Error{Code: Unknown, Provider: intercomName, Field: "ExternalID",
+				Message: "Intercom answered the attach with a conversation whose contacts do not hold the contact attached"}
+		}
+	}
+	return nil
 }
 
 // adminField names the option that set the acting admin of a call.

@@ -729,23 +729,26 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 		answer func(f *icLife) []string // the customers the attach answers
 		want   participants.Outcome
 		wantID func(f *icLife) string
+		code   participants.ErrorCode // of the error, OK for a result
 	}{
 		{"email, someone else added too",
 			func(*icLife) participants.Participant { return participants.Participant{Email: "lead@example.com"} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, f.lead.ID, "0000000000000000000000ff"} },
-			participants.Unreported, func(*icLife) string { return "" }},
+			participants.Unreported, func(*icLife) string { return "" }, participants.OK},
 		{"ID, someone else added too",
 			func(f *icLife) participants.Participant { return participants.Participant{ID: f.lead.ID} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, f.lead.ID, "0000000000000000000000ff"} },
-			participants.Added, func(f *icLife) string { return f.lead.ID }},
+			participants.Added, func(f *icLife) string { return f.lead.ID }, participants.OK},
+		// The answer does not show the contact the attach named: not a
+		// success.
 		{"ID, answer without it",
 			func(f *icLife) participants.Participant { return participants.Participant{ID: f.lead.ID} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, "0000000000000000000000ff"} },
-			participants.Unreported, func(f *icLife) string { return f.lead.ID }},
+			0, nil, participants.Unknown},
 		{"ExternalID, removed meanwhile",
 			func(*icLife) participants.Participant { return participants.Participant{ExternalID: "ext-nobody"} },
 			func(f *icLife) []string { return []string{f.alice.ID} },
-			participants.AlreadyPresent, func(*icLife) string { return "" }},
+			participants.AlreadyPresent, func(*icLife) string { return "" }, participants.OK},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
@@ -760,6 +763,13 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 			b.WriteString("]}")
 			f.fake.InjectFaults(participantstest.Fault{}, participantstest.Fault{Status: 200, Body: b.String()})
 			res, err := f.c.Add(ctx, icConv, tt.p(f))
+			if tt.code != participants.OK {
+				if participants.Code(err) != tt.code || res != nil {
+					t.Fatalf("Add = %+v, %v; want %v", res, err, tt.code)
+				}
+				f.wantRequests(t, "GET", "POST")
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
