@@ -102,7 +102,12 @@ type intercomProvider struct {
 // is detached as above (two). Email, Phone and Identifier are
 // Unimplemented. Intercom refuses to detach a conversation's last customer
 // (422 parameter_invalid "Removing the last customer is not allowed"):
-// that is FailedPrecondition. What Intercom answers to the detach of a
+// Remove then reads the conversation (two requests), because a retried
+// detach whose first answer was lost meets that rule once the contact is
+// gone: without the contact it is AlreadyAbsent, with it
+// FailedPrecondition. When a read that checks a detach fails, Remove
+// returns the read's error (Unavailable, Canceled, DeadlineExceeded, ...),
+// never NotFound or AlreadyAbsent. What Intercom answers to the detach of a
 // contact that is not on the conversation is undocumented; Remove reads
 // it as the 404 "User Not Found" its error text suggests (and the fake in
 // participantstest gives); were it a 2xx, Remove would report Removed for

@@ -449,10 +449,11 @@ func TestIntercomRemoveLastCustomer(t *testing.T) {
 	if !errors.As(err, &api) || api.StatusCode != 422 || !errors.Is(err, participants.ErrFailedPrecondition) {
 		t.Errorf("err = %v, want the 422 in the chain", err)
 	}
-	if !strings.Contains(pe.Message, "last customer") || !strings.Contains(pe.Message, "add another customer first") || !strings.Contains(pe.Message, f.alice.ID) {
+	if !strings.Contains(pe.Message, "last customer") || !strings.Contains(pe.Message, "add another customer first") || !strings.Contains(pe.Message, `ID "`+f.alice.ID+`"`) {
 		t.Errorf("message = %q", pe.Message)
 	}
-	f.wantRequests(t, "DELETE")
+	// The read after the 422 shows the contact still there.
+	f.wantRequests(t, "DELETE", "GET")
 	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
 		t.Errorf("customers = %v", got)
 	}
@@ -489,6 +490,30 @@ func TestIntercomRemoveLostResponse(t *testing.T) {
 	}
 	if res.Outcome != participants.AlreadyAbsent || res.ID != f.bob.ID {
 		t.Errorf("result = %+v", res)
+	}
+	f.wantRequests(t, "DELETE", "DELETE", "GET")
+	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
+		t.Errorf("customers = %v", got)
+	}
+}
+
+// A detach whose answer is lost removed the contact; its retry meets the
+// last-customer rule (422): the read settles it, AlreadyAbsent, as after
+// a 404 (item 7a of issue 18).
+func TestIntercomRemoveLostResponseThenLastCustomer(t *testing.T) {
+	f := newICLife(t, participants.IntercomOptions{})
+	f.fake.InjectFaults(participantstest.Fault{Method: http.MethodDelete, CommitThenDrop: true},
+		participantstest.Fault{Method: http.MethodDelete, Status: 422, Body: `{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Removing the last customer is not allowed"}]}`})
+	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != participants.AlreadyAbsent || res.ID != f.bob.ID {
+		t.Errorf("result = %+v", res)
+	}
+	var read *intercom.ConversationContacts
+	if !res.As(&read) || len(read.Contacts) != 1 || read.Contacts[0].ID != f.alice.ID {
+		t.Errorf("As = %+v", read)
 	}
 	f.wantRequests(t, "DELETE", "DELETE", "GET")
 	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
