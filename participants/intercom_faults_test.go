@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -109,6 +110,47 @@ func TestIntercomFailedCheckKeepsItsError(t *testing.T) {
 			f.wantRequests(t, tt.sent...)
 			if got := f.customerIDs(); len(got) != 2 {
 				t.Errorf("customers = %v", got)
+			}
+		})
+	}
+}
+
+// The Intercom adapter's own messages never quote a value Intercom
+// supplied: a fake whose contact ID is the access token (a vendor that
+// echoes the credential) shows it in no Error() of the paths that name the
+// contact found by an ExternalID lookup.
+func TestIntercomMessagesHideEchoedCredential(t *testing.T) {
+	const token = "tok-9f8e7d6c5b4a39281706f5e4"
+	for _, tt := range []struct {
+		name   string
+		faults func(id string) []participantstest.Fault
+		code   participants.ErrorCode
+	}{
+		{"detach answered with the contact still listed", func(id string) []participantstest.Fault {
+			return []participantstest.Fault{{Method: http.MethodDelete, Status: 200, Body: `{"customers":[{"type":"user","id":"` + id + `"}]}`}}
+		}, participants.Unknown},
+		{"detach of the last customer", func(string) []participantstest.Fault {
+			return []participantstest.Fault{{Method: http.MethodDelete, Status: 422, Body: intercomLastCustomer}}
+		}, participants.FailedPrecondition},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := participantstest.NewIntercomServer(participantstest.WithIntercomToken(token))
+			t.Cleanup(fake.Close)
+			fake.SeedAdmin(intercomAdmin)
+			echo := fake.SeedContact(participantstest.IntercomContact{ID: token, UserID: "ext-echo"})
+			fake.SeedConversation(icConv, echo.ID)
+			vc, err := intercom.New(token, fake.ClientOptions()...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := participants.New(participants.Intercom(vc, participants.IntercomOptions{AdminID: intercomAdmin}))
+			fake.InjectFaults(tt.faults(echo.ID)...)
+			_, err = c.Remove(ctx, icConv, participants.Participant{ExternalID: "ext-echo"})
+			if participants.Code(err) != tt.code {
+				t.Fatalf("err = %v, want %v", err, tt.code)
+			}
+			if msg := err.Error(); strings.Contains(msg, token) || !strings.Contains(msg, `ExternalID "ext-echo"`) {
+				t.Errorf("Error() = %q: quotes the credential, or not the caller's ExternalID", msg)
 			}
 		})
 	}
