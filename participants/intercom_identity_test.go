@@ -109,3 +109,25 @@ func TestIntercomActingContactIdentities(t *testing.T) {
 		t.Errorf("body = %s, want %s", got, want)
 	}
 }
+
+// A Provider called directly applies Use in Get and Remove as the Client
+// does: the identity chosen finds the contact, not the first set.
+func TestIntercomProviderUse(t *testing.T) {
+	f := newICLife(t, participants.IntercomOptions{})
+	p := participants.Intercom(f.vc, participants.IntercomOptions{AdminID: intercomAdmin})
+	pt := participants.Participant{ID: f.alice.ID, ExternalID: "ext-bob", Use: participants.UseExternalID}
+	m, err := p.Get(ctx, icConv, pt, participants.CallOptions{})
+	if err != nil || m.ID != f.bob.ID {
+		t.Fatalf("Get = %+v, %v; want bob", m, err)
+	}
+	res, err := p.Remove(ctx, icConv, pt, participants.CallOptions{})
+	if err != nil || res.ID != f.bob.ID || res.Outcome != participants.Removed {
+		t.Fatalf("Remove = %+v, %v; want bob removed", res, err)
+	}
+	f.wantRequests(t, "GET", "GET", "DELETE")
+	pt.Use = participants.UseEmail
+	if _, err := p.Get(ctx, icConv, pt, participants.CallOptions{}); participants.Code(err) != participants.InvalidArgument {
+		t.Errorf("Get with Use naming an empty identity: %v", err)
+	}
+	f.wantRequests(t)
+}

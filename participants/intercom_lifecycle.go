@@ -43,6 +43,14 @@ func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt Pa
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	if pt.Use != "" {
+		// The Client applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(intercomName); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
+	}
 	field, value, err := intercomRef(&pt, opGet)
 	if err != nil {
 		return nil, err
@@ -63,6 +71,14 @@ func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt Pa
 func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
 	if err := p.check(); err != nil {
 		return nil, err
+	}
+	if pt.Use != "" {
+		// The Client applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(intercomName); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
 	}
 	field, contactID, err := intercomRef(&pt, opRemove)
 	if err != nil {
