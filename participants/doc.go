@@ -65,7 +65,8 @@
 //
 // Refusals that are about the conversation's state, not the caller's input,
 // are FailedPrecondition: Intercom keeps a conversation's last customer
-// (422), Bird may refuse a removal (403 "Deleting this participant is not
+// (422; a read tells it from a retried detach that already removed the
+// contact: AlreadyAbsent), Bird may refuse a removal (403 "Deleting this participant is not
 // allowed"), Sunshine refuses a join to a full conversation or to one that
 // is not sdkGroup. Change the conversation first; retrying does not help.
 //

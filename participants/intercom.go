@@ -99,7 +99,9 @@ type intercomProvider struct {
 // requests): missing is NotFound, present without the contact is
 // AlreadyAbsent. Named by ExternalID, Remove reads the conversation first
 // to find the contact's ID: absent is AlreadyAbsent (one request), present
-// is detached as above (two). Email, Phone and Identifier are
+// is detached as above (two). Named by several identities, the Client
+// reads first (as Get), checks them against the contact found and detaches
+// it by its ID. Email, Phone and Identifier are
 // Unimplemented. Intercom refuses to detach a conversation's last customer
 // (422 parameter_invalid "Removing the last customer is not allowed"):
 // Remove then reads the conversation (two requests), because a retried
