@@ -77,7 +77,10 @@ func WithVersion(v string) option.Option {
 //
 // Build body with AdminAttach or ContactAttach. The result lists every
 // customer now on the conversation; Intercom does not say whether the contact
-// was already there.
+// was already there. Both shapes of the answer are accepted: the customers
+// list Intercom sends, and the conversation object of the official 2.14
+// definition, whose contacts then fill Customers and are kept in Contacts
+// (with their external IDs).
 //
 // opts are per-call options (option.WithHeader, option.WithMaxRetries,
 // option.WithAttemptTimeout, option.WithIdempotent,
@@ -116,7 +119,8 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 // DELETE /conversations/{id}/customers/{contact_id}, with body
 // {"admin_id": adminID}.
 //
-// The result lists the customers left on the conversation. A missing contact
+// The result lists the customers left on the conversation, in either shape
+// as for AttachContact. A missing contact
 // is a 404 *APIError ("User Not Found"); removing the last customer is a 422
 // parameter_invalid. The call is idempotent: retried on 5xx. opts are
 // per-call options, as for AttachContact.
@@ -195,11 +199,27 @@ func callError(op string, err error) error {
 }
 
 // customers reads and closes a 2xx response and decodes the customers list
-// in its body, whatever its Content-Type. A 2xx proves only what its body
-// proves: a body without a "customers" array ({}, {"status":"ok"}, null, an
-// array, {"customers":null}) is a *SuccessBodyError, not a success.
+// in its body, whatever its Content-Type, in either shape: the "customers"
+// array Intercom sends, or the conversation object the official 2.14
+// definition declares, whose "contacts": {"contacts": [...]} list then
+// fills Customers (each with type "contact"). A 2xx proves only what its
+// body proves: a body with neither ({}, {"status":"ok"}, null, an array,
+// {"customers":null}, {"contacts":{}}) is a *SuccessBodyError, not a
+// success.
 func customers(op string, resp *http.Response) (*CustomersList, error) {
-	return decode(op, resp, "a customers list", func(l *CustomersList) bool { return l.Customers != nil })
+	l, err := decode(op, resp, "a customers list", func(l *CustomersList) bool {
+		return l.Customers != nil || (l.Contacts != nil && l.Contacts.Contacts != nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if l.Customers == nil {
+		l.Customers = make([]CustomerRef, len(l.Contacts.Contacts))
+		for i, r := range l.Contacts.Contacts {
+			l.Customers[i] = CustomerRef{Type: r.Type, ID: r.ID}
+		}
+	}
+	return l, nil
 }
 
 // decode reads and closes a 2xx response and decodes its body, whatever its

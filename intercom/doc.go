@@ -12,7 +12,10 @@
 // and "Intercom-Version: 2.14" (see WithVersion). Attach and detach return
 // the list of every customer now on the conversation (CustomersList, each
 // with its role "user" or "lead"); Intercom does not say whether the
-// contact was already there. ConversationContacts returns the
+// contact was already there. Intercom's official 2.14 definition declares
+// the conversation object as their answer instead: that shape is accepted
+// too, its contacts filling Customers (type "contact") and kept in
+// CustomersList.Contacts. ConversationContacts returns the
 // conversation's contacts list (ConversationContacts, each a
 // ContactReference of type "contact" with its external ID), the whole of it
 // in one call: Intercom does not paginate it. Roles and types other than
@@ -32,8 +35,9 @@
 // and any wait Intercom asked for. A bad path parameter or body value is a
 // *ParamError naming the field and "intercom", returned before any request.
 // Context errors are returned as they are. A 2xx proves only what its body
-// proves: a 2xx whose body has no "customers" array ({}, {"status":"ok"},
-// null, an array), or for ConversationContacts no "contacts" list, is a
+// proves: a 2xx whose body has neither a "customers" array nor a
+// "contacts": {"contacts": [...]} list ({}, {"status":"ok"}, null, an
+// array), or for ConversationContacts no "contacts" list, is a
 // *SuccessBodyError, never a success.
 //
 // # Retries

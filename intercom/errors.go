@@ -23,8 +23,9 @@ type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry what the
 // operation returns: AttachContact and DetachContact return it (reach it
-// with errors.As) when the body has no "customers" array, for example {},
-// {"status":"ok"}, null or an array; ConversationContacts when it has no
+// with errors.As) when the body has neither a "customers" array nor a
+// "contacts": {"contacts": [...]} list, for example {}, {"status":"ok"},
+// null or an array; ConversationContacts when it has no
 // "contacts": {"contacts": [...]} list. Error() names the operation, what is
 // missing ("a customers list", "a contacts list") and the HTTP status, never
 // the body.

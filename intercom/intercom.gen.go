@@ -150,9 +150,21 @@ type CustomerRef struct {
 	Type string `json:"type"`
 }
 
-// CustomersList Every customer now on the conversation.
+// CustomersList Every customer now on the conversation, in either of the two shapes
+// of the answer to attach and detach: the customers list Intercom
+// sends (`customers`), or the `conversation` object that Intercom's
+// official 2.14 definition declares, whose contacts are in
+// `contacts.contacts`. At least one of the two is present; for the
+// conversation shape, conversekit fills `customers` from the contacts
+// (type `contact`), so that `customers` always lists them.
 type CustomersList struct {
-	Customers []CustomerRef `json:"customers"`
+	// Contacts Every contact on the conversation (Intercom's
+	// `conversation_contacts`), in one list: it is not paginated.
+	Contacts *ConversationContacts `json:"contacts,omitempty"`
+
+	// Customers The customers (`{type: user | lead, id}`); filled from
+	// `contacts` when the answer is the conversation object.
+	Customers []CustomerRef `json:"customers,omitempty"`
 }
 
 // detachContactRequest defines model for DetachContactRequest.
@@ -200,7 +212,13 @@ type intercomVersion = string
 // contacts on it. Every other member is ignored.
 type conversationResponse = conversation
 
-// customersResponse Every customer now on the conversation.
+// customersResponse Every customer now on the conversation, in either of the two shapes
+// of the answer to attach and detach: the customers list Intercom
+// sends (`customers`), or the `conversation` object that Intercom's
+// official 2.14 definition declares, whose contacts are in
+// `contacts.contacts`. At least one of the two is present; for the
+// conversation shape, conversekit fills `customers` from the contacts
+// (type `contact`), so that `customers` always lists them.
 type customersResponse = CustomersList
 
 // errorResponse defines model for ErrorResponse.

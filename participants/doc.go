@@ -65,7 +65,8 @@
 //
 // Refusals that are about the conversation's state, not the caller's input,
 // are FailedPrecondition: Intercom keeps a conversation's last customer
-// (422), Bird may refuse a removal (403 "Deleting this participant is not
+// (422; a read tells it from a retried detach that already removed the
+// contact: AlreadyAbsent), Bird may refuse a removal (403 "Deleting this participant is not
 // allowed"), Sunshine refuses a join to a full conversation or to one that
 // is not sdkGroup. Change the conversation first; retrying does not help.
 //
@@ -96,7 +97,9 @@
 // PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 408
 // and 5xx Unavailable (501 Unimplemented), 3xx Unavailable (a redirect is
 // never followed), any other status Unknown. A 2xx whose body does not carry
-// the participant (Intercom: the customers list) is Unknown, never success.
+// the participant (Intercom: the customers list, or the conversation object
+// its official definition declares, holding the contact named by ID) is
+// Unknown, never success.
 //
 // When the vendor refuses an add as a duplicate and the lookup of the
 // existing participant then fails, the lookup's failure decides the code

@@ -2,6 +2,7 @@ package participants
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/conversekit/conversekit/intercom"
@@ -16,9 +17,13 @@ type IntercomOptions struct {
 	// admin_id.
 	AdminID string
 	// ActingContact, when AdminID is empty, is the contact on whose behalf
-	// participants are added, named by its ID, ExternalID or Email (the
-	// first set). Intercom lets only an admin detach a contact, so Remove
-	// does not use it.
+	// participants are added, named by exactly one of its ID, ExternalID
+	// or Email (its Use chooses one when several are set). Several
+	// identities without Use, or any other field set (Phone, Channel,
+	// Identifier, Attributes, Status, ParticipantID, a Kind other than
+	// contact), make Add an InvalidArgument *Error naming the field
+	// before any request. Intercom lets only an admin detach a contact,
+	// so Remove does not use it.
 	ActingContact *Participant
 	// ReportOutcome makes Add tell Added from AlreadyPresent, which
 	// Intercom's attach does not: Add first reads the conversation's
@@ -55,12 +60,20 @@ type intercomProvider struct {
 //
 // Add attaches: POST /conversations/{id}/customers. Mapping: ID →
 // customer.intercom_user_id, ExternalID → customer.user_id, Email →
-// customer.email (Intercom creates a lead for an unknown email). Phone,
+// customer.email (Intercom creates a lead for an unknown email). The
+// customer is one of the three: a Participant with several of them set is
+// an InvalidArgument *Error naming them before any request, unless
+// Participant.Use chooses the one to send. Phone,
 // Identifier, Attributes, Status, Kind user or bot and WithRole are not
 // expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
 // when the request named it (one request), unless
-// IntercomOptions.ReportOutcome is set. Result.As reaches the
+// IntercomOptions.ReportOutcome is set. Intercom answers with the
+// customers list; its official 2.14 definition declares the conversation
+// object instead (contacts.contacts): both are accepted. The answer must
+// show the contact where it can (named by ID: among the customers; by
+// ExternalID: among the conversation's contacts, when the answer is the
+// conversation), else Add is Unknown. Result.As reaches the
 // *intercom.CustomersList of the attach.
 //
 // List reads the conversation, GET /conversations/{id}, once: Intercom does
@@ -70,7 +83,9 @@ type intercomProvider struct {
 // *intercom.ContactReference. Admins (teammates) are not participants.
 //
 // Get reads the conversation (one request) and finds the contact named by
-// ParticipantID or ID (its Intercom ID) or ExternalID. The conversation
+// ParticipantID or ID (its Intercom ID) or ExternalID, the first set (or
+// the one Participant.Use chooses); the Client checks the others against
+// the contact found (an ExternalID that differs is NotFound). The conversation
 // lists no emails or phones, so Email, Phone and Identifier are
 // Unimplemented before any request. A contact that is not on the
 // conversation is NotFound, and so is a missing conversation.
@@ -84,10 +99,17 @@ type intercomProvider struct {
 // requests): missing is NotFound, present without the contact is
 // AlreadyAbsent. Named by ExternalID, Remove reads the conversation first
 // to find the contact's ID: absent is AlreadyAbsent (one request), present
-// is detached as above (two). Email, Phone and Identifier are
+// is detached as above (two). Named by several identities, the Client
+// reads first (as Get), checks them against the contact found and detaches
+// it by its ID. Email, Phone and Identifier are
 // Unimplemented. Intercom refuses to detach a conversation's last customer
 // (422 parameter_invalid "Removing the last customer is not allowed"):
-// that is FailedPrecondition. What Intercom answers to the detach of a
+// Remove then reads the conversation (two requests), because a retried
+// detach whose first answer was lost meets that rule once the contact is
+// gone: without the contact it is AlreadyAbsent, with it
+// FailedPrecondition. When a read that checks a detach fails, Remove
+// returns the read's error (Unavailable, Canceled, DeadlineExceeded, ...),
+// never NotFound or AlreadyAbsent. What Intercom answers to the detach of a
 // contact that is not on the conversation is undocumented; Remove reads
 // it as the 404 "User Not Found" its error text suggests (and the fake in
 // participantstest gives); were it a 2xx, Remove would report Removed for
@@ -134,6 +156,17 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	if err := refuse(name, o.RoleSID != "", "WithRole", "Intercom has no participant roles"); err != nil {
 		return nil, err
 	}
+	if pt.Use != "" {
+		// The facade applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(name); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
+	}
+	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+		return nil, err
+	}
 	customer, id, ok := intercomCustomer(&pt)
 	if !ok {
 		return nil, noIdentity(name, &pt)
@@ -145,9 +178,9 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	case p.o.AdminID != "":
 		body = intercom.AdminAttach(p.o.AdminID, customer)
 	case p.o.ActingContact != nil:
-		actor, _, ok := intercomCustomer(p.o.ActingContact)
-		if !ok {
-			return nil, Errorf(InvalidArgument, name, "IntercomOptions.ActingContact", "needs an ID, ExternalID or Email")
+		actor, err := actingCustomer(p.o.ActingContact)
+		if err != nil {
+			return nil, err
 		}
 		body = intercom.ContactAttach(actor, customer)
 	default:
@@ -176,11 +209,38 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 	if err != nil {
 		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField(&o)})
 	}
+	if o.BeforeAdd == nil {
+		if err := attached(list, &pt); err != nil {
+			return nil, err
+		}
+	}
 	outcome := Unreported
 	if before != nil {
 		outcome, id = newcomer(before, list, id)
 	}
 	return NewResult(name, id, KindContact, "", outcome, list), nil
+}
+
+// attached checks that the answer to an attach shows the contact pt
+// named where it can: named by ID, the contact must be among the
+// customers (either shape); named by ExternalID, among the contacts when
+// the answer is the conversation object (the customers list carries no
+// external IDs). An Email shows in neither. A 2xx that does not show the
+// contact it can show is Unknown, not a success.
+func attached(list *intercom.CustomersList, pt *Participant) error {
+	switch {
+	case pt.ID != "":
+		if !slices.ContainsFunc(list.Customers, func(c intercom.CustomerRef) bool { return c.ID == pt.ID }) {
+			return &Error{Code: Unknown, Provider: intercomName, Field: "ID",
+				Message: "Intercom answered the attach with a customers list without the contact attached"}
+		}
+	case pt.ExternalID != "" && list.Contacts != nil:
+		if !slices.ContainsFunc(list.Contacts.Contacts, func(r intercom.ContactReference) bool { return r.ExternalID == pt.ExternalID }) {
+			return &Error{Code: Unknown, Provider: intercomName, Field: "ExternalID",
+				Message: "Intercom answered the attach with a conversation whose contacts do not hold the contact attached"}
+		}
+	}
+	return nil
 }
 
 // adminField names the option that set the acting admin of a call.
@@ -217,7 +277,64 @@ func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersLi
 	return Unreported, ""
 }
 
-// intercomCustomer maps the first identity Intercom supports. id is the
+// intercomOneCustomer is why Intercom's attach takes one identity.
+const intercomOneCustomer = "Intercom's customer is one of intercom_user_id, user_id or email"
+
+// actingField is the name of IntercomOptions.ActingContact in errors.
+const actingField = "IntercomOptions.ActingContact"
+
+// actingCustomer maps IntercomOptions.ActingContact, the contact who
+// attaches, to the acting customer of the attach. Like the contact
+// attached, it is named by exactly one of ID, ExternalID or Email (its Use
+// chooses one when several are set); everything else it could carry
+// (Phone, Channel, Identifier, Attributes, Status, ParticipantID, a Kind
+// other than contact) has no place in the attach and is refused, naming
+// the field, before any request.
+func actingCustomer(a *Participant) (intercom.Customer, error) {
+	const name = intercomName
+	in := func(err error) error {
+		var e *Error
+		if errors.As(err, &e) {
+			e.Field = actingField + "." + e.Field
+		}
+		return err
+	}
+	pt := *a
+	if pt.Use != "" {
+		if err := pt.validateUse(name); err != nil {
+			return intercom.Customer{}, in(err)
+		}
+		pt = pt.only(pt.Use)
+	}
+	for _, r := range []struct {
+		cond  bool
+		field string
+	}{
+		{pt.Kind != "" && pt.Kind != KindContact, "Kind"},
+		{pt.Phone != "", "Phone"},
+		{pt.Channel != "", "Channel"},
+		{!pt.Identifier.IsZero(), "Identifier"},
+		{pt.Attributes != nil, "Attributes"},
+		{pt.Status != "", "Status"},
+		{pt.ParticipantID != "", "ParticipantID"},
+	} {
+		if r.cond {
+			return intercom.Customer{}, Errorf(InvalidArgument, name, actingField+"."+r.field,
+				"the acting contact of an attach is named by one of ID, ExternalID or Email and carries nothing else")
+		}
+	}
+	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+		return intercom.Customer{}, in(err)
+	}
+	actor, _, ok := intercomCustomer(&pt)
+	if !ok {
+		return intercom.Customer{}, Errorf(InvalidArgument, name, actingField, "needs an ID, ExternalID or Email")
+	}
+	return actor, nil
+}
+
+// intercomCustomer maps the one identity Intercom supports (the caller
+// refused several with oneIdentity). id is the
 // contact ID when the participant was named by it.
 func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) {
 	switch {

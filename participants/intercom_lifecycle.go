@@ -43,6 +43,14 @@ func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt Pa
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	if pt.Use != "" {
+		// The Client applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(intercomName); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
+	}
 	field, value, err := intercomRef(&pt, opGet)
 	if err != nil {
 		return nil, err
@@ -64,10 +72,22 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	if pt.Use != "" {
+		// The Client applied Use already; a Provider called directly
+		// gets the same rule.
+		if err := pt.validateUse(intercomName); err != nil {
+			return nil, err
+		}
+		pt = pt.only(pt.Use)
+	}
 	field, contactID, err := intercomRef(&pt, opRemove)
 	if err != nil {
 		return nil, err
 	}
+	// named is how the caller named the contact, for messages: they quote
+	// what the caller gave, never a contact ID that Intercom supplied (a
+	// lookup by ExternalID).
+	named := field + " " + pathparam.Quote(contactID)
 	admin := o.AdminID
 	if admin == "" {
 		admin = p.o.AdminID
@@ -91,8 +111,8 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 	left, err := p.c.DetachContact(ctx, conversationID, contactID, admin, opts...)
 	if err == nil {
 		if slices.ContainsFunc(left.Customers, func(c intercom.CustomerRef) bool { return c.ID == contactID }) {
-			return nil, &Error{Code: Unknown, Provider: intercomName, Message: "Intercom answered the detach of contact " +
-				pathparam.Quote(contactID) + " with a customers list that still holds it"}
+			return nil, &Error{Code: Unknown, Provider: intercomName, Message: "Intercom answered the detach of the contact with " +
+				named + " with a customers list that still holds it"}
 		}
 		return NewResult(intercomName, contactID, KindContact, "", Removed, left), nil
 	}
@@ -112,8 +132,18 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 			// (an unknown admin).
 		case http.StatusUnprocessableEntity:
 			if lastCustomer(api) {
-				return nil, &Error{Code: FailedPrecondition, Provider: intercomName, Err: err, Message: "contact " +
-					pathparam.Quote(contactID) + " is the conversation's last customer, which Intercom keeps: add another customer first, or close the conversation instead"}
+				// A retried detach whose first answer was lost meets
+				// the rule once the first removed the contact: the
+				// read tells whether the contact is still there.
+				list, rerr := p.read(ctx, conversationID, opts)
+				if rerr != nil {
+					return nil, rerr
+				}
+				if !slices.ContainsFunc(list.Contacts, func(r intercom.ContactReference) bool { return r.ID == contactID }) {
+					return NewResult(intercomName, contactID, KindContact, "", AlreadyAbsent, list), nil
+				}
+				return nil, &Error{Code: FailedPrecondition, Provider: intercomName, Err: err, Message: "the contact with " + named +
+					" is the conversation's last customer, which Intercom keeps: add another customer first, or close the conversation instead"}
 			}
 		}
 	}

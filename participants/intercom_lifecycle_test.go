@@ -168,9 +168,13 @@ func TestIntercomGet(t *testing.T) {
 		{"ParticipantID", participants.Participant{ParticipantID: f.bob.ID}, f.bob.ID},
 		{"ID", participants.Participant{ID: f.bob.ID}, f.bob.ID},
 		{"ExternalID", participants.Participant{ExternalID: "ext-alice"}, f.alice.ID},
-		{"ParticipantID before ExternalID", participants.Participant{ParticipantID: f.bob.ID, ExternalID: "ext-alice"}, f.bob.ID},
-		{"ID before ExternalID", participants.Participant{ID: f.alice.ID, ExternalID: "ext-bob"}, f.alice.ID},
-		{"ID before Email", participants.Participant{ID: f.alice.ID, Email: "bob@example.com"}, f.alice.ID},
+		// Several identities: the first finds the contact, the others
+		// are checked against it (TestIntercomGetContradiction).
+		{"ParticipantID and ExternalID", participants.Participant{ParticipantID: f.bob.ID, ExternalID: "ext-bob"}, f.bob.ID},
+		{"ID and ExternalID", participants.Participant{ID: f.alice.ID, ExternalID: "ext-alice"}, f.alice.ID},
+		{"Use ExternalID", participants.Participant{ID: f.alice.ID, ExternalID: "ext-alice", Use: participants.UseExternalID}, f.alice.ID},
+		// The conversation lists no emails: an Email is not checked.
+		{"ID and an unchecked Email", participants.Participant{ID: f.alice.ID, Email: "bob@example.com"}, f.alice.ID},
 		{"kind contact", participants.Participant{Kind: participants.KindContact, ExternalID: "ext-bob"}, f.bob.ID},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +190,41 @@ func TestIntercomGet(t *testing.T) {
 				t.Errorf("As = %+v", ref)
 			}
 			f.wantRequests(t, "GET")
+		})
+	}
+}
+
+// An identity that the contact found reports with another value
+// contradicts it: Get is NotFound naming it, Remove is FailedPrecondition
+// naming it and removes no one, each after the one read.
+func TestIntercomGetContradiction(t *testing.T) {
+	f := newICLife(t, participants.IntercomOptions{})
+	for _, tt := range []struct {
+		name  string
+		p     participants.Participant
+		field string
+	}{
+		{"ID vs ExternalID", participants.Participant{ID: f.alice.ID, ExternalID: "ext-bob"}, "ExternalID"},
+		{"ParticipantID vs ID", participants.Participant{ParticipantID: f.bob.ID, ID: f.alice.ID}, "ID"},
+		{"ParticipantID vs ExternalID", participants.Participant{ParticipantID: f.bob.ID, ExternalID: "ext-alice"}, "ExternalID"},
+		{"Use ID vs ExternalID", participants.Participant{ID: f.bob.ID, ExternalID: "ext-alice", Use: participants.UseID}, "ExternalID"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := f.c.Get(ctx, icConv, tt.p)
+			if m != nil {
+				t.Errorf("member = %+v", m)
+			}
+			intercomWantCode(t, err, participants.NotFound, tt.field)
+			f.wantRequests(t, "GET")
+			res, err := f.c.Remove(ctx, icConv, tt.p)
+			if res != nil {
+				t.Errorf("result = %+v", res)
+			}
+			intercomWantCode(t, err, participants.FailedPrecondition, tt.field)
+			f.wantRequests(t, "GET")
+			if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID, f.bob.ID}) {
+				t.Errorf("customers = %v", got)
+			}
 		})
 	}
 }
@@ -258,7 +297,12 @@ func TestIntercomGetRemoveUnimplemented(t *testing.T) {
 		}
 		_, err = f.c.Remove(ctx, icConv, tt.p)
 		pe = intercomWantCode(t, err, participants.Unimplemented, tt.field)
-		if tt.field != "Kind" && !strings.Contains(pe.Message, "Remove finds a contact") {
+		// Remove with several identities looks the contact up as Get does.
+		op := "Remove"
+		if tt.p.Phone != "" && tt.p.Email != "" || tt.p.ParticipantID != "" {
+			op = "Get"
+		}
+		if tt.field != "Kind" && !strings.Contains(pe.Message, op+" finds a contact") {
 			t.Errorf("Remove message = %q", pe.Message)
 		}
 	}
@@ -271,7 +315,7 @@ func TestIntercomRemoveByID(t *testing.T) {
 			f := newICLife(t, participants.IntercomOptions{})
 			p := participants.Participant{ID: f.bob.ID}
 			if name == "ParticipantID" {
-				p = participants.Participant{ParticipantID: f.bob.ID, ID: f.alice.ID}
+				p = participants.Participant{ParticipantID: f.bob.ID}
 			}
 			res, err := f.c.Remove(ctx, icConv, p)
 			if err != nil {
@@ -303,6 +347,48 @@ func TestIntercomRemoveByID(t *testing.T) {
 				t.Errorf("As = %+v", read)
 			}
 			f.wantRequests(t, "DELETE", "GET")
+		})
+	}
+}
+
+// Remove with several identities reads first, checks them against the
+// contact found and detaches it by ID; gone, the read's NotFound makes
+// Remove detach by the first identity, whose 404 a read settles.
+func TestIntercomRemoveSeveralIdentities(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		p     func(f *icLife) participants.Participant
+		again []string
+	}{
+		{"ParticipantID and ID", func(f *icLife) participants.Participant {
+			return participants.Participant{ParticipantID: f.bob.ID, ID: f.bob.ID}
+		}, []string{"GET", "DELETE", "GET"}},
+		{"ID and ExternalID", func(f *icLife) participants.Participant {
+			return participants.Participant{ID: f.bob.ID, ExternalID: "ext-bob"}
+		}, []string{"GET", "DELETE", "GET"}},
+		{"Use ExternalID", func(f *icLife) participants.Participant {
+			return participants.Participant{ID: f.bob.ID, ExternalID: "ext-bob", Use: participants.UseExternalID}
+		}, []string{"GET", "GET"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newICLife(t, participants.IntercomOptions{})
+			p := tt.p(f)
+			res, err := f.c.Remove(ctx, icConv, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != participants.Removed || res.ID != f.bob.ID {
+				t.Errorf("result = %+v", res)
+			}
+			f.wantRequests(t, "GET", "DELETE")
+			if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
+				t.Errorf("customers = %v", got)
+			}
+			res, err = f.c.Remove(ctx, icConv, p)
+			if err != nil || res.Outcome != participants.AlreadyAbsent {
+				t.Fatalf("again = %+v, %v", res, err)
+			}
+			f.wantRequests(t, tt.again...)
 		})
 	}
 }
@@ -363,10 +449,11 @@ func TestIntercomRemoveLastCustomer(t *testing.T) {
 	if !errors.As(err, &api) || api.StatusCode != 422 || !errors.Is(err, participants.ErrFailedPrecondition) {
 		t.Errorf("err = %v, want the 422 in the chain", err)
 	}
-	if !strings.Contains(pe.Message, "last customer") || !strings.Contains(pe.Message, "add another customer first") || !strings.Contains(pe.Message, f.alice.ID) {
+	if !strings.Contains(pe.Message, "last customer") || !strings.Contains(pe.Message, "add another customer first") || !strings.Contains(pe.Message, `ID "`+f.alice.ID+`"`) {
 		t.Errorf("message = %q", pe.Message)
 	}
-	f.wantRequests(t, "DELETE")
+	// The read after the 422 shows the contact still there.
+	f.wantRequests(t, "DELETE", "GET")
 	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
 		t.Errorf("customers = %v", got)
 	}
@@ -403,6 +490,30 @@ func TestIntercomRemoveLostResponse(t *testing.T) {
 	}
 	if res.Outcome != participants.AlreadyAbsent || res.ID != f.bob.ID {
 		t.Errorf("result = %+v", res)
+	}
+	f.wantRequests(t, "DELETE", "DELETE", "GET")
+	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
+		t.Errorf("customers = %v", got)
+	}
+}
+
+// A detach whose answer is lost removed the contact; its retry meets the
+// last-customer rule (422): the read settles it, AlreadyAbsent, as after
+// a 404 (item 7a of issue 18).
+func TestIntercomRemoveLostResponseThenLastCustomer(t *testing.T) {
+	f := newICLife(t, participants.IntercomOptions{})
+	f.fake.InjectFaults(participantstest.Fault{Method: http.MethodDelete, CommitThenDrop: true},
+		participantstest.Fault{Method: http.MethodDelete, Status: 422, Body: `{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Removing the last customer is not allowed"}]}`})
+	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != participants.AlreadyAbsent || res.ID != f.bob.ID {
+		t.Errorf("result = %+v", res)
+	}
+	var read *intercom.ConversationContacts
+	if !res.As(&read) || len(read.Contacts) != 1 || read.Contacts[0].ID != f.alice.ID {
+		t.Errorf("As = %+v", read)
 	}
 	f.wantRequests(t, "DELETE", "DELETE", "GET")
 	if got := f.customerIDs(); !slices.Equal(got, []string{f.alice.ID}) {
@@ -643,23 +754,26 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 		answer func(f *icLife) []string // the customers the attach answers
 		want   participants.Outcome
 		wantID func(f *icLife) string
+		code   participants.ErrorCode // of the error, OK for a result
 	}{
 		{"email, someone else added too",
 			func(*icLife) participants.Participant { return participants.Participant{Email: "lead@example.com"} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, f.lead.ID, "0000000000000000000000ff"} },
-			participants.Unreported, func(*icLife) string { return "" }},
+			participants.Unreported, func(*icLife) string { return "" }, participants.OK},
 		{"ID, someone else added too",
 			func(f *icLife) participants.Participant { return participants.Participant{ID: f.lead.ID} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, f.lead.ID, "0000000000000000000000ff"} },
-			participants.Added, func(f *icLife) string { return f.lead.ID }},
+			participants.Added, func(f *icLife) string { return f.lead.ID }, participants.OK},
+		// The answer does not show the contact the attach named: not a
+		// success.
 		{"ID, answer without it",
 			func(f *icLife) participants.Participant { return participants.Participant{ID: f.lead.ID} },
 			func(f *icLife) []string { return []string{f.alice.ID, f.bob.ID, "0000000000000000000000ff"} },
-			participants.Unreported, func(f *icLife) string { return f.lead.ID }},
+			0, nil, participants.Unknown},
 		{"ExternalID, removed meanwhile",
 			func(*icLife) participants.Participant { return participants.Participant{ExternalID: "ext-nobody"} },
 			func(f *icLife) []string { return []string{f.alice.ID} },
-			participants.AlreadyPresent, func(*icLife) string { return "" }},
+			participants.AlreadyPresent, func(*icLife) string { return "" }, participants.OK},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
@@ -674,6 +788,13 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 			b.WriteString("]}")
 			f.fake.InjectFaults(participantstest.Fault{}, participantstest.Fault{Status: 200, Body: b.String()})
 			res, err := f.c.Add(ctx, icConv, tt.p(f))
+			if tt.code != participants.OK {
+				if participants.Code(err) != tt.code || res != nil {
+					t.Fatalf("Add = %+v, %v; want %v", res, err, tt.code)
+				}
+				f.wantRequests(t, "GET", "POST")
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,18 @@ const DefaultIntercomToken = "fake-intercom-token"
 type IntercomOption func(*intercomConfig)
 
 type intercomConfig struct {
-	token string
+	token        string
+	conversation bool
+}
+
+// WithIntercomConversationAnswers makes the fake answer a successful attach
+// or detach with the conversation object that Intercom's official 2.14
+// definition declares ({"type":"conversation","id":...,"contacts":
+// {"type":"contact.list","contacts":[...]}}, as GET /conversations/{id}
+// answers) in place of the customers list Intercom sends. See
+// [IntercomServer.AnswerWithConversation].
+func WithIntercomConversationAnswers() IntercomOption {
+	return func(c *intercomConfig) { c.conversation = true }
 }
 
 // WithIntercomToken sets the access token the fake accepts as
@@ -65,7 +76,9 @@ type IntercomCustomer struct {
 // "contacts":[{"type":"contact","id":...,"external_id":...}]}}, every
 // customer in the order they joined, external_id null for a contact without
 // one; attach and detach answer {"customers":[{"type":"user"|"lead","id":...}]}
-// as Intercom does (the two shapes differ upstream too).
+// as Intercom does (the two shapes differ upstream too), or, with
+// [WithIntercomConversationAnswers] or [IntercomServer.AnswerWithConversation],
+// the conversation object that Intercom's official 2.14 definition declares.
 //
 // Every request needs "Authorization: Bearer <token>" ([IntercomServer.Token]).
 // An Intercom-Version header, when present, must be a version Intercom knows
@@ -102,6 +115,9 @@ type IntercomServer struct {
 	byUserID      map[string]string
 	byEmail       map[string]string // lower-cased email -> first contact with it
 	conversations map[string]*intercomConversation
+	// conversationAnswers makes attach and detach answer with the
+	// conversation object.
+	conversationAnswers bool
 }
 
 type intercomConversation struct {
@@ -125,9 +141,21 @@ func NewIntercomServer(opts ...IntercomOption) *IntercomServer {
 		byUserID:      map[string]string{},
 		byEmail:       map[string]string{},
 		conversations: map[string]*intercomConversation{},
+
+		conversationAnswers: cfg.conversation,
 	}
 	s.Server = newServer(s)
 	return s
+}
+
+// AnswerWithConversation sets the shape of the answer to a successful
+// attach or detach from now on: the conversation object of Intercom's
+// official 2.14 definition (on) or the customers list Intercom sends (off,
+// the default unless [WithIntercomConversationAnswers]).
+func (s *IntercomServer) AnswerWithConversation(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conversationAnswers = on
 }
 
 // Token returns the access token the fake accepts.
@@ -485,6 +513,16 @@ func (s *IntercomServer) attach(w http.ResponseWriter, r *http.Request, convID s
 	if !slices.Contains(conv.customers, who.ID) {
 		conv.customers = append(conv.customers, who.ID)
 	}
+	s.answerLocked(w, convID, conv)
+}
+
+// answerLocked writes the success answer of an attach or detach: the
+// customers list, or the conversation object.
+func (s *IntercomServer) answerLocked(w http.ResponseWriter, convID string, conv *intercomConversation) {
+	if s.conversationAnswers {
+		writeJSON(w, http.StatusOK, s.conversationLocked(convID, conv))
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"customers": s.customersLocked(conv)})
 }
 
@@ -520,7 +558,7 @@ func (s *IntercomServer) detach(w http.ResponseWriter, r *http.Request, convID, 
 		return
 	}
 	conv.customers = slices.Delete(conv.customers, i, i+1)
-	writeJSON(w, http.StatusOK, map[string]any{"customers": s.customersLocked(conv)})
+	s.answerLocked(w, convID, conv)
 }
 
 // intercomContactRef is one entry of a conversation's contacts list.
@@ -540,6 +578,12 @@ func (s *IntercomServer) retrieve(w http.ResponseWriter, convID string) {
 		intercomFail(w, http.StatusNotFound, "not_found", "Resource Not Found", "")
 		return
 	}
+	writeJSON(w, http.StatusOK, s.conversationLocked(convID, conv))
+}
+
+// conversationLocked is the conversation object of conv: type, id and
+// contacts.
+func (s *IntercomServer) conversationLocked(convID string, conv *intercomConversation) map[string]any {
 	refs := make([]intercomContactRef, 0, len(conv.customers))
 	for _, id := range conv.customers {
 		ref := intercomContactRef{Type: "contact", ID: id}
@@ -548,9 +592,9 @@ func (s *IntercomServer) retrieve(w http.ResponseWriter, convID string) {
 		}
 		refs = append(refs, ref)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	return map[string]any{
 		"type":     "conversation",
 		"id":       convID,
 		"contacts": map[string]any{"type": "contact.list", "contacts": refs},
-	})
+	}
 }

@@ -480,3 +480,46 @@ func TestIntercomRetrieveFaults(t *testing.T) {
 		t.Errorf("%d faults pending", n)
 	}
 }
+
+// With conversation answers, attach and detach answer with the
+// conversation object of Intercom's official 2.14 definition: the contacts
+// in contacts.contacts, no customers list; AnswerWithConversation switches.
+func TestIntercomConversationAnswers(t *testing.T) {
+	s := participantstest.NewIntercomServer(participantstest.WithIntercomConversationAnswers())
+	t.Cleanup(s.Close)
+	s.SeedAdmin("781236")
+	alice := s.SeedContact(participantstest.IntercomContact{UserID: "ext-alice"})
+	bob := s.SeedContact(participantstest.IntercomContact{})
+	f := &intercomFixture{s: s, conv: s.SeedConversation("123", alice.ID)}
+	ids := func(r resp) []string {
+		t.Helper()
+		m := r.json(t)
+		if _, ok := m["customers"]; ok || m["type"] != "conversation" || m["id"] != "123" {
+			t.Errorf("answer = %v", m)
+		}
+		var out []string
+		for _, c := range get(get(m, "contacts"), "contacts").([]any) {
+			if get(c, "type") != "contact" {
+				t.Errorf("contact = %v", c)
+			}
+			out = append(out, get(c, "id").(string))
+		}
+		return out
+	}
+	r := f.attach(t, f.conv, `{"admin_id":"781236","customer":{"intercom_user_id":"`+bob.ID+`"}}`)
+	wantStatus(t, r, http.StatusOK)
+	if got := ids(r); !slices.Equal(got, []string{alice.ID, bob.ID}) {
+		t.Errorf("contacts = %v", got)
+	}
+	r = mustSend(t, http.MethodDelete, s.URL()+"/conversations/123/customers/"+bob.ID, f.auth(), `{"admin_id":"781236"}`)
+	wantStatus(t, r, http.StatusOK)
+	if got := ids(r); !slices.Equal(got, []string{alice.ID}) {
+		t.Errorf("contacts = %v", got)
+	}
+	s.AnswerWithConversation(false)
+	r = f.attach(t, f.conv, `{"admin_id":"781236","customer":{"intercom_user_id":"`+bob.ID+`"}}`)
+	wantStatus(t, r, http.StatusOK)
+	if got := customers(t, r); len(got) != 2 || got[1].ID != bob.ID {
+		t.Errorf("customers = %v", got)
+	}
+}
