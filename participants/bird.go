@@ -102,6 +102,10 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 	if err := refuse(name, o.RoleSID != "", "WithRole", "Bird has no participant roles"); err != nil {
 		return nil, err
 	}
+	if err := oneIdentity(name, &pt, "a Bird participant is one contact ID, one contact identifier key and value, or one user or flow ID; "+
+		"the contact block Bird takes beside a contact ID is not documented to be checked against the contact"); err != nil {
+		return nil, err
+	}
 	var opts []bird.ParticipantOption
 	status := pt.Status
 	if status == "" {

@@ -3,9 +3,11 @@ package participants
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/sunshine"
 )
@@ -115,6 +117,9 @@ func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt Pa
 	if err := refuse(sunshineName, o.RoleSID != "", "WithRole", "Sunshine has no participant roles"); err != nil {
 		return nil, err
 	}
+	if err := oneIdentity(sunshineName, &pt, "a join names the user by userId or by userExternalId, not both"); err != nil {
+		return nil, err
+	}
 	var jopts []sunshine.JoinOption
 	if p.o.SubscribeSDKClient {
 		jopts = append(jopts, sunshine.WithSubscribeSDKClient())
@@ -192,9 +197,16 @@ func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string
 		return nil, &Error{Code: AlreadyExists, Provider: sunshineName, Message: "Sunshine answered 409 but the user is not a participant of this conversation", Err: err}
 	}
 	conv, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
-	if convErr == nil && conv.Type != sunshine.ConversationTypeSdkGroup {
+	switch {
+	case isStatus(convErr, http.StatusNotFound):
+		return nil, sunshineNoConversation(conversationID, convErr)
+	case convErr != nil:
+		// The read's failure decides (Unavailable, Canceled, NotFound for
+		// a conversation gone, ...): the 400 alone does not say why.
+		return nil, sunshineCheckFailed("Sunshine refused the join (400), and reading the conversation's type to tell why failed", convErr, err)
+	case conv.Type != sunshine.ConversationTypeSdkGroup:
 		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName,
-			Message: "join works only on sdkGroup conversations; this one is " + string(conv.Type), Err: err}
+			Message: "join works only on sdkGroup conversations; this one is " + pathparam.Quote(p.c.Redact(string(conv.Type))), Err: err}
 	}
 	return nil, WrapError(sunshineName, err)
 }
@@ -222,7 +234,7 @@ func (p *sunshineProvider) List(ctx context.Context, conversationID, page string
 	if err != nil {
 		return nil, wrapFields(sunshineName, err, sunshineFields)
 	}
-	next, err := sunshine.NextCursor(l)
+	next, err := p.c.NextCursor(p.o.AppID, conversationID, l)
 	if err != nil {
 		return nil, &Error{Code: Unknown, Provider: sunshineName, Err: err}
 	}
@@ -291,11 +303,31 @@ func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt
 	}
 	if api.Code != sunshine.CodeNotFound {
 		// A 404 that does not say which is missing: read the conversation.
-		if _, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...); convErr != nil {
-			return nil, WrapError(sunshineName, convErr)
+		_, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
+		switch {
+		case isStatus(convErr, http.StatusNotFound):
+			return nil, sunshineNoConversation(conversationID, convErr)
+		case convErr != nil:
+			return nil, sunshineCheckFailed("Sunshine answered 404 to the leave, and reading the conversation to tell whether it exists failed", convErr, err)
 		}
 	}
 	return NewResult(sunshineName, pt.ParticipantID, KindContact, "", AlreadyAbsent, nil), nil
+}
+
+// sunshineNoConversation is the NotFound of a conversation whose read
+// answered 404 (err).
+func sunshineNoConversation(conversationID string, err error) error {
+	return &Error{Code: NotFound, Provider: sunshineName, Field: "conversationID",
+		Message: "no conversation " + pathparam.Quote(conversationID), Err: err}
+}
+
+// sunshineCheckFailed is the error of a call refused with err whose check,
+// a read of the conversation, failed with checkErr: the check's code
+// (Unavailable, Canceled, DeadlineExceeded, NotFound for a missing
+// conversation, ...), with checkErr first in the chain and err after it.
+func sunshineCheckFailed(message string, checkErr, err error) error {
+	return &Error{Code: Code(WrapError(sunshineName, checkErr)), Provider: sunshineName, Message: message,
+		Err: fmt.Errorf("%w (after the answer: %w)", checkErr, err)}
 }
 
 func sunshineResult(sp *sunshine.Participant, outcome Outcome) *Result {
