@@ -172,3 +172,16 @@ func TestBirdAbsentCheckFails(t *testing.T) {
 		})
 	}
 }
+
+// The participant type Bird reports is quoted when it is not the Kind
+// asked for: a type that echoes the access key shows it redacted.
+func TestBirdQuotedTypeRedacted(t *testing.T) {
+	b := newBirdLife(t, option.WithMaxRetries(0))
+	key := b.srv.AccessKey()
+	b.srv.InjectFaults(participantstest.Fault{Status: 200, Body: `{"id":"` + b.user + `","type":"x-` + key + `","status":"active"}`})
+	_, err := b.c.Get(ctx, birdConversation, participants.Participant{ID: b.user, Kind: participants.KindUser})
+	e := wantCode(t, err, participants.NotFound, "Kind")
+	if msg := err.Error(); strings.Contains(msg, key) || !strings.Contains(e.Message, "is a x-[redacted], not a user") {
+		t.Errorf("error %q shows the access key, or not where it was", msg)
+	}
+}

@@ -180,8 +180,9 @@ func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *b
 	case err == nil && ref.kind != "" && bp.Type != ref.kind:
 		// Not absent: a participant has the ID; the caller named the wrong
 		// kind, and Remove must not answer AlreadyAbsent.
+		// bp.Type is Bird's: it goes through the client's redaction.
 		return nil, false, Errorf(NotFound, name, "Kind", "the participant with ID %s is a %s, not a %s: set Kind to name it",
-			pathparam.Quote(ref.id), birdKind(bp.Type), birdKind(ref.kind))
+			pathparam.Quote(ref.id), p.c.Redact(string(birdKind(bp.Type))), birdKind(ref.kind))
 	case err == nil:
 		return bp, false, nil
 	case !isStatus(err, http.StatusNotFound):
