@@ -126,7 +126,9 @@ func TestSunshineCheckFails(t *testing.T) {
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			rt := &cancelOn{rt: srv.Client().Transport, cancel: cancel,
-				match: func(r *http.Request) bool { return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/conversations/"+sunConv) }}
+				match: func(r *http.Request) bool {
+					return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/conversations/"+sunConv)
+				}}
 			sc := must(sunshine.New(srv.KeyID(), srv.Secret(), srv.ClientOptions(option.WithHTTPClient(&http.Client{Transport: rt}))...))(t)
 			err := tc.op(cctx, participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: srv.AppID()})))
 			if participants.Code(err) != participants.Canceled || !errors.Is(err, context.Canceled) {
