@@ -36,7 +36,9 @@ type sunshineProvider struct {
 // (your externalId of the user), ParticipantID → participantId (Remove) or
 // the participant's id (Get). Email, Phone, Identifier, Attributes, Status,
 // Kind user or bot, WithAdmin and WithRole are not expressible: Unimplemented
-// before any request. Participants are users of the app: join answers 404
+// before any request. A join names one user: ID and ExternalID together
+// (or with another identity) are InvalidArgument naming them before any
+// request; Participant.Use chooses one. Participants are users of the app: join answers 404
 // (NotFound, Field ID or ExternalID) for a user that does not exist.
 //
 // Ensure semantics. Sunshine does not document a join of a user who is
@@ -59,7 +61,19 @@ type sunshineProvider struct {
 // conversation). A leave answered 404 not_found ("User is not a member of
 // the conversation") is AlreadyAbsent; 404 conversation_not_found is
 // NotFound; any other 404 is settled by reading the conversation: it exists,
-// AlreadyAbsent; it does not, NotFound.
+// AlreadyAbsent; it does not, NotFound (Field "conversationID").
+//
+// A read that settles an answer and fails decides the code: the read before
+// a join, the lookup after a refused join, the read of the conversation's
+// type after a 400 and the read after an ambiguous 404 to a leave answer
+// Unavailable, Canceled, DeadlineExceeded, ... as that read failed, never
+// the code of the answer it was to settle; both errors are in the chain.
+//
+// Lists follow meta.afterCursor, or, on a page that gives only links.next,
+// that link's page[after] when the link is the same list on the client's
+// host (sunshine.Client.NextCursor); any other link is Unknown. A
+// conversation type the error of a refused join quotes is cleaned of the
+// client's credentials, as its APIErrors are.
 //
 // Result.As and Member.As reach the *sunshine.Participant (Result.ID is its
 // id). A Removed or AlreadyAbsent Result carries the ParticipantID the

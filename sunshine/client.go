@@ -214,8 +214,9 @@ func (c *Client) LeaveConversation(ctx context.Context, appID, conversationID st
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
 // values are not sent.
 type ListParticipantsParams struct {
-	// After is page[after]: a cursor (meta.afterCursor of the page before),
-	// CursorLen characters. Only records after it are listed.
+	// After is page[after]: a cursor (meta.afterCursor of the page before,
+	// or the page[after] of its links.next: see NextCursor), CursorLen
+	// characters. Only records after it are listed.
 	After string
 	// Before is page[before]: a cursor (meta.beforeCursor), CursorLen
 	// characters. Only one of After and Before may be set.
@@ -262,8 +263,8 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // GET /v2/apps/{appId}/conversations/{conversationId}/participants.
 //
 // params may be nil; a bad one is a *ParamError before any request. Pass
-// the returned Meta.AfterCursor as After for the next page while
-// Meta.HasMore. A 2xx body without a participants array is a
+// the cursor NextCursor returns as After for the next page (Meta.AfterCursor
+// while Meta.HasMore, else the page[after] of Links.Next). A 2xx body without a participants array is a
 // *SuccessBodyError. opts are per-call options, as for JoinConversation;
 // the call is idempotent.
 func (c *Client) ListParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
