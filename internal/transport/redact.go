@@ -422,3 +422,12 @@ func (rd *redactor) secretHeader(name string) bool {
 	}
 	return false
 }
+
+// Scrubber returns a function that removes r's Secrets (in every form they
+// are removed from an *apierror.Error) from a text: for the messages a
+// client writes itself that quote what the vendor sent (a next-page link,
+// an ID, a value its decoder refused), which a vendor or proxy that echoes
+// the credential it received may have filled with it.
+func (r Redaction) Scrubber() func(string) string {
+	return r.compile().scrub
+}
