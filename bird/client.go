@@ -94,6 +94,8 @@ const MaxPageTokenLen = 8000
 type Client struct {
 	gen  *rawClient
 	call clientopt.Caller
+	// redact removes the credentials from a vendor-supplied string.
+	redact func(string) string
 }
 
 // New returns a Client that authenticates with the workspace access key,
@@ -114,12 +116,25 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	header := http.Header{}
 	header.Set("Authorization", "AccessKey "+accessKey)
 	header.Set("Accept", "application/json")
-	tc := s.Transport(Vendor, header, decodeError, transport.Redaction{Secrets: []string{accessKey}})
+	redaction := transport.Redaction{Secrets: []string{accessKey}}
+	tc := s.Transport(Vendor, header, decodeError, redaction)
 	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(Vendor)}, nil
+	return &Client{gen: gen, call: s.Caller(Vendor), redact: redaction.Scrubber()}, nil
+}
+
+// Redact returns s with the client's credentials replaced by
+// "[redacted]", in every form its APIErrors are cleaned of (as they are,
+// URL- and JSON-escaped): for quoting a vendor-supplied string, which may
+// echo a credential, in a message of your own. The client's own messages
+// already do.
+func (c *Client) Redact(s string) string {
+	if c.redact == nil {
+		return s
+	}
+	return c.redact(s)
 }
 
 // AddResult is the outcome of AddParticipant.

@@ -44,7 +44,7 @@ func (c *Client) AllParticipants(ctx context.Context, workspaceID, conversationI
 		},
 		Max: maxPages,
 		Repeat: func(next ListParticipantsParams) error {
-			return fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(next.PageToken))
+			return fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(c.Redact(next.PageToken)))
 		},
 		TooMany: func() error { return fmt.Errorf("%s: ListParticipants: more than %d pages", Vendor, maxPages) },
 	}.All(params)

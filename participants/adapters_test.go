@@ -115,7 +115,7 @@ func TestBirdMapping(t *testing.T) {
 		{"user", f.Client, participants.Participant{Kind: participants.KindUser, ID: user}, `{"type":"user","id":"` + user + `"}`, participants.KindUser},
 		{"flow", f.Client, participants.Participant{Kind: participants.KindBot, ID: flow}, `{"type":"flow","id":"` + flow + `"}`, participants.KindBot},
 		{"contact by id", withSelector, participants.Participant{ID: contact.ID}, `{"type":"contact","id":"` + contact.ID + `","status":"invited","contact":{"platformAddressSelector":"identifiers.phonenumber"}}`, participants.KindContact},
-		{"email", f.Client, participants.Participant{ExternalID: "ignored-on-bird", Email: "ada@example.com", Status: participants.StatusPending}, `{"type":"contact","status":"pending","contact":{"identifierKey":"emailaddress","identifierValue":"ada@example.com"}}`, participants.KindContact},
+		{"email", f.Client, participants.Participant{ExternalID: "crm-7", Email: "ada@example.com", Use: participants.UseEmail, Status: participants.StatusPending}, `{"type":"contact","status":"pending","contact":{"identifierKey":"emailaddress","identifierValue":"ada@example.com"}}`, participants.KindContact},
 		{"phone", f.Client, participants.Participant{Phone: "+15558675310", Channel: participants.ChannelWhatsApp}, `{"type":"contact","contact":{"identifierKey":"phonenumber","identifierValue":"+15558675310"}}`, participants.KindContact},
 		{"identifier", f.Client, participants.Participant{Identifier: participants.Identifier{Key: "facebookid-1", Value: "12345"}}, `{"type":"contact","contact":{"identifierKey":"facebookid-1","identifierValue":"12345"}}`, participants.KindContact},
 	} {

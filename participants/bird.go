@@ -37,6 +37,12 @@ type birdProvider struct {
 // identifierKey emailaddress; Phone (any Channel) → identifierKey
 // phonenumber; Identifier → identifierKey/identifierValue; Status → status.
 // ExternalID, Attributes, WithAdmin and WithRole are not expressible.
+// Add sends one identity: several set (a contact ID with an identifier,
+// Email with Phone, ...) are InvalidArgument naming them before any
+// request; Participant.Use chooses one. (Bird's body for a contact by ID
+// has a contact block with an identifier key and value, but Bird does not
+// document that it checks them against the contact, so they are not sent
+// as a second identity.)
 //
 // Result.As reaches the *bird.Participant Bird returned (Result.ID is its
 // ID, Result.Status its Status).
@@ -65,7 +71,9 @@ type birdProvider struct {
 //     alone is Unimplemented. Bird answers 404 alike for a missing
 //     participant and a missing conversation: Get then lists one
 //     participant to tell which, and says it in the NotFound's message
-//     (Field "conversationID" for a missing conversation).
+//     (Field "conversationID" for a missing conversation); if that check
+//     fails, its error's code (Unavailable, Canceled, DeadlineExceeded),
+//     never NotFound, with the check's error and the 404 in the chain.
 //   - Remove: DELETE .../participants/{id}: one request by ParticipantID;
 //     by the other identities the lookup of Get first, so two. Removed on
 //     204. On a 404 (including the retry of a DELETE whose response was
@@ -100,6 +108,10 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 		return nil, err
 	}
 	if err := refuse(name, o.RoleSID != "", "WithRole", "Bird has no participant roles"); err != nil {
+		return nil, err
+	}
+	if err := oneIdentity(name, &pt, "a Bird participant is one contact ID, one contact identifier key and value, or one user or flow ID; "+
+		"the contact block Bird takes beside a contact ID is not documented to be checked against the contact"); err != nil {
 		return nil, err
 	}
 	var opts []bird.ParticipantOption

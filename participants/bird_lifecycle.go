@@ -180,8 +180,9 @@ func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *b
 	case err == nil && ref.kind != "" && bp.Type != ref.kind:
 		// Not absent: a participant has the ID; the caller named the wrong
 		// kind, and Remove must not answer AlreadyAbsent.
+		// bp.Type is Bird's: it goes through the client's redaction.
 		return nil, false, Errorf(NotFound, name, "Kind", "the participant with ID %s is a %s, not a %s: set Kind to name it",
-			pathparam.Quote(ref.id), birdKind(bp.Type), birdKind(ref.kind))
+			pathparam.Quote(ref.id), p.c.Redact(string(birdKind(bp.Type))), birdKind(ref.kind))
 	case err == nil:
 		return bp, false, nil
 	case !isStatus(err, http.StatusNotFound):
@@ -190,8 +191,11 @@ func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *b
 	exists, checkErr := p.conversationExists(ctx, conversationID, o)
 	switch {
 	case checkErr != nil:
-		return nil, false, &Error{Code: NotFound, Provider: name, Message: fmt.Sprintf("no participant with %s, or no conversation %s: Bird does not say which, and the check failed (%v)",
-			ref, pathparam.Quote(conversationID), checkErr), Err: err}
+		// The check's failure decides: NotFound would claim what no
+		// answer proved, and a 503 or a cancelled context must keep
+		// its code.
+		return nil, false, birdCheckFailed(fmt.Sprintf("Bird answered 404 to the lookup by %s, and checking whether conversation %s exists failed",
+			ref, pathparam.Quote(conversationID)), checkErr, err)
 	case !exists:
 		return nil, false, p.conversationNotFound(conversationID, err)
 	}
@@ -209,6 +213,15 @@ func (p *birdProvider) conversationExists(ctx context.Context, conversationID st
 		return false, nil
 	}
 	return false, err
+}
+
+// birdCheckFailed is the error of a 404 (err) whose check, the read that
+// tells a missing participant from a missing conversation, failed with
+// checkErr: the check's code (Unavailable, Canceled, DeadlineExceeded,
+// ...), with checkErr first in the chain and the 404 after it.
+func birdCheckFailed(message string, checkErr, err error) error {
+	return &Error{Code: Code(WrapError("bird", checkErr)), Provider: "bird", Message: message,
+		Err: fmt.Errorf("%w (after the answer: %w)", checkErr, err)}
 }
 
 // conversationNotFound is the NotFound of a conversation Bird does not
@@ -267,9 +280,7 @@ func (p *birdProvider) Remove(ctx context.Context, conversationID string, pt Par
 	exists, checkErr := p.conversationExists(ctx, conversationID, o)
 	switch {
 	case checkErr != nil:
-		return nil, &Error{Code: Code(WrapError(name, checkErr)), Provider: name,
-			Message: "Bird answered 404 to the DELETE, and checking whether the conversation exists failed",
-			Err:     fmt.Errorf("%w (after the DELETE's answer: %w)", checkErr, err)}
+		return nil, birdCheckFailed("Bird answered 404 to the DELETE, and checking whether the conversation exists failed", checkErr, err)
 	case !exists:
 		return nil, p.conversationNotFound(conversationID, err)
 	}

@@ -260,7 +260,9 @@ func TestBirdGetByEachIdentity(t *testing.T) {
 		{participants.Participant{ID: b.user, Kind: participants.KindUser}, b.user, participants.KindUser, "GET participants/" + b.user},
 		{participants.Participant{ID: b.flow, Kind: participants.KindBot}, b.flow, participants.KindBot, "GET participants/" + b.flow},
 		{participants.Participant{ExternalID: "x-1", Email: "john@example.com"}, b.john.ID, "contact", "GET participants/emailaddress/john@example.com"},
-		{participants.Participant{Phone: "+31612345678", Identifier: participants.Identifier{Key: "k", Value: "v"}}, b.john.ID, "contact", "GET participants/phonenumber/+31612345678"},
+		{participants.Participant{Phone: "+31612345678", Identifier: participants.Identifier{Key: "phonenumber", Value: "+31612345678"}}, b.john.ID, "contact", "GET participants/phonenumber/+31612345678"},
+		{participants.Participant{Phone: "+31612345678", Identifier: participants.Identifier{Key: "phonenumber", Value: "+31612345678"}, Use: participants.UseIdentifier}, b.john.ID, "contact", "GET participants/phonenumber/+31612345678"},
+		{participants.Participant{ID: fb, Identifier: participants.Identifier{Key: "facebookid-1", Value: "fb/9"}, Use: participants.UseIdentifier}, fb, "contact", "GET participants/facebookid-1/fb%2F9"},
 		{participants.Participant{Identifier: participants.Identifier{Key: "facebookid-1", Value: "fb/9"}}, fb, "contact", "GET participants/facebookid-1/fb%2F9"},
 	} {
 		m, err := b.c.Get(ctx, birdConversation, tt.p)
@@ -354,12 +356,13 @@ func TestBirdGetNotFoundSaysWhich(t *testing.T) {
 	wantCode(t, err, participants.NotFound, "conversationID")
 	wantRequests(t, b, "GET participants/"+b.user, "GET participants?limit=1")
 
-	// When the check fails, the answer is still NotFound, and says so.
+	// When the check fails, its failure decides (see
+	// TestBirdAbsentCheckFails): not NotFound, which no answer proved.
 	b2 := newBirdLife(t, option.WithMaxRetries(0))
 	b2.srv.InjectFaults(participantstest.Fault{}, participantstest.Fault{Status: 503})
 	_, err = b2.c.Get(ctx, birdConversation, participants.Participant{ID: b2.john.ID})
-	e = wantCode(t, err, participants.NotFound, "")
-	if !strings.HasPrefix(e.Message, `no participant with ID "`+b2.john.ID+`", or no conversation "`+birdConversation+`": Bird does not say which, and the check failed (bird: HTTP 503`) {
+	e = wantCode(t, err, participants.Unavailable, "")
+	if e.Message != `Bird answered 404 to the lookup by ID "`+b2.john.ID+`", and checking whether conversation "`+birdConversation+`" exists failed` {
 		t.Errorf("message %q", e.Message)
 	}
 }

@@ -105,7 +105,10 @@
 // existing participant then fails, the lookup's failure decides the code
 // (Unavailable, Canceled, DeadlineExceeded, ...): AlreadyExists means only
 // that the vendor holds this identity elsewhere. A *DuplicateLookupError in
-// the chain holds both answers.
+// the chain holds both answers. Likewise, where Bird or Sunshine reads again
+// to settle an answer (a 404 that may mean a missing conversation, a join
+// refused with a 400), a failure of that read decides the code: never
+// NotFound or InvalidArgument that no answer proved.
 //
 // # Retries
 //

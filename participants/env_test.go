@@ -12,6 +12,7 @@ import (
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -44,6 +45,7 @@ type env struct {
 	intercom *participantstest.IntercomServer
 	bird     *participantstest.BirdServer
 	twilio   *participantstest.TwilioServer
+	sunshine *participantstest.SunshineServer
 }
 
 // newEnv starts vendor's fake with one conversation (the participantstest
@@ -129,6 +131,30 @@ func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env 
 		}
 		e.count = func() int { return len(srv.Participants(twilioConversation)) }
 		e.secrets = []string{srv.AuthToken(), base64.StdEncoding.EncodeToString([]byte(srv.AccountSID() + ":" + srv.AuthToken()))}
+	case "sunshine":
+		// Not in vendors: the fault matrix runs its rows marked only
+		// "sunshine" (the multi-request paths of the Sunshine adapter).
+		var (
+			sc  *sunshine.Client
+			srv *participantstest.SunshineServer
+		)
+		if mem {
+			srv = participantstest.NewSunshineServer()
+			t.Cleanup(srv.Close)
+			srv.SeedConversation(participantstest.SunshineConversationID, "sdkGroup")
+			sc = must(sunshine.New(srv.KeyID(), srv.Secret(), srv.InMemoryClientOptions(opts...)...))(t)
+		} else {
+			sc, srv = participantstest.NewSunshine(t, opts...)
+		}
+		e.sunshine, e.srv, e.conv = srv, srv.Server, participantstest.SunshineConversationID
+		e.client = participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: srv.AppID()}))
+		e.person = func(i int) participants.Participant {
+			ext := "person-" + strconv.Itoa(i)
+			srv.EnsureUser(ext)
+			return participants.Participant{ExternalID: ext}
+		}
+		e.count = func() int { return len(srv.Participants(participantstest.SunshineConversationID)) }
+		e.secrets = []string{srv.Secret(), base64.StdEncoding.EncodeToString([]byte(srv.KeyID() + ":" + srv.Secret()))}
 	default:
 		t.Fatalf("unknown vendor %q", vendor)
 	}

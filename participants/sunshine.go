@@ -3,9 +3,11 @@ package participants
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/sunshine"
 )
@@ -34,7 +36,9 @@ type sunshineProvider struct {
 // (your externalId of the user), ParticipantID → participantId (Remove) or
 // the participant's id (Get). Email, Phone, Identifier, Attributes, Status,
 // Kind user or bot, WithAdmin and WithRole are not expressible: Unimplemented
-// before any request. Participants are users of the app: join answers 404
+// before any request. A join names one user: ID and ExternalID together
+// (or with another identity) are InvalidArgument naming them before any
+// request; Participant.Use chooses one. Participants are users of the app: join answers 404
 // (NotFound, Field ID or ExternalID) for a user that does not exist.
 //
 // Ensure semantics. Sunshine does not document a join of a user who is
@@ -57,7 +61,19 @@ type sunshineProvider struct {
 // conversation). A leave answered 404 not_found ("User is not a member of
 // the conversation") is AlreadyAbsent; 404 conversation_not_found is
 // NotFound; any other 404 is settled by reading the conversation: it exists,
-// AlreadyAbsent; it does not, NotFound.
+// AlreadyAbsent; it does not, NotFound (Field "conversationID").
+//
+// A read that settles an answer and fails decides the code: the read before
+// a join, the lookup after a refused join, the read of the conversation's
+// type after a 400 and the read after an ambiguous 404 to a leave answer
+// Unavailable, Canceled, DeadlineExceeded, ... as that read failed, never
+// the code of the answer it was to settle; both errors are in the chain.
+//
+// Lists follow meta.afterCursor, or, on a page that gives only links.next,
+// that link's page[after] when the link is the same list on the client's
+// host (sunshine.Client.NextCursor); any other link is Unknown. A
+// conversation type the error of a refused join quotes is cleaned of the
+// client's credentials, as its APIErrors are.
 //
 // Result.As and Member.As reach the *sunshine.Participant (Result.ID is its
 // id). A Removed or AlreadyAbsent Result carries the ParticipantID the
@@ -113,6 +129,9 @@ func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt Pa
 		return nil, err
 	}
 	if err := refuse(sunshineName, o.RoleSID != "", "WithRole", "Sunshine has no participant roles"); err != nil {
+		return nil, err
+	}
+	if err := oneIdentity(sunshineName, &pt, "a join names the user by userId or by userExternalId, not both"); err != nil {
 		return nil, err
 	}
 	var jopts []sunshine.JoinOption
@@ -192,9 +211,16 @@ func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string
 		return nil, &Error{Code: AlreadyExists, Provider: sunshineName, Message: "Sunshine answered 409 but the user is not a participant of this conversation", Err: err}
 	}
 	conv, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
-	if convErr == nil && conv.Type != sunshine.ConversationTypeSdkGroup {
+	switch {
+	case isStatus(convErr, http.StatusNotFound):
+		return nil, sunshineNoConversation(conversationID, convErr)
+	case convErr != nil:
+		// The read's failure decides (Unavailable, Canceled, NotFound for
+		// a conversation gone, ...): the 400 alone does not say why.
+		return nil, sunshineCheckFailed("Sunshine refused the join (400), and reading the conversation's type to tell why failed", convErr, err)
+	case conv.Type != sunshine.ConversationTypeSdkGroup:
 		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName,
-			Message: "join works only on sdkGroup conversations; this one is " + string(conv.Type), Err: err}
+			Message: "join works only on sdkGroup conversations; this one is " + pathparam.Quote(p.c.Redact(string(conv.Type))), Err: err}
 	}
 	return nil, WrapError(sunshineName, err)
 }
@@ -222,7 +248,7 @@ func (p *sunshineProvider) List(ctx context.Context, conversationID, page string
 	if err != nil {
 		return nil, wrapFields(sunshineName, err, sunshineFields)
 	}
-	next, err := sunshine.NextCursor(l)
+	next, err := p.c.NextCursor(p.o.AppID, conversationID, l)
 	if err != nil {
 		return nil, &Error{Code: Unknown, Provider: sunshineName, Err: err}
 	}
@@ -291,11 +317,31 @@ func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt
 	}
 	if api.Code != sunshine.CodeNotFound {
 		// A 404 that does not say which is missing: read the conversation.
-		if _, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...); convErr != nil {
-			return nil, WrapError(sunshineName, convErr)
+		_, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
+		switch {
+		case isStatus(convErr, http.StatusNotFound):
+			return nil, sunshineNoConversation(conversationID, convErr)
+		case convErr != nil:
+			return nil, sunshineCheckFailed("Sunshine answered 404 to the leave, and reading the conversation to tell whether it exists failed", convErr, err)
 		}
 	}
 	return NewResult(sunshineName, pt.ParticipantID, KindContact, "", AlreadyAbsent, nil), nil
+}
+
+// sunshineNoConversation is the NotFound of a conversation whose read
+// answered 404 (err).
+func sunshineNoConversation(conversationID string, err error) error {
+	return &Error{Code: NotFound, Provider: sunshineName, Field: "conversationID",
+		Message: "no conversation " + pathparam.Quote(conversationID), Err: err}
+}
+
+// sunshineCheckFailed is the error of a call refused with err whose check,
+// a read of the conversation, failed with checkErr: the check's code
+// (Unavailable, Canceled, DeadlineExceeded, NotFound for a missing
+// conversation, ...), with checkErr first in the chain and err after it.
+func sunshineCheckFailed(message string, checkErr, err error) error {
+	return &Error{Code: Code(WrapError(sunshineName, checkErr)), Provider: sunshineName, Message: message,
+		Err: fmt.Errorf("%w (after the answer: %w)", checkErr, err)}
 }
 
 func sunshineResult(sp *sunshine.Participant, outcome Outcome) *Result {

@@ -81,7 +81,7 @@ func TestSunshineAddReadsFirst(t *testing.T) {
 		t.Errorf("list query = %q", log[0].RawQuery)
 	}
 	srv.Reset()
-	for _, p := range []participants.Participant{{ExternalID: "ada"}, {ID: ada.ID}, {ID: ada.ID, ExternalID: "other"}} {
+	for _, p := range []participants.Participant{{ExternalID: "ada"}, {ID: ada.ID}, {ID: ada.ID, ExternalID: "other", Use: participants.UseID}} {
 		again, err := c.Add(ctx, sunConv, p)
 		if err != nil || again.Outcome != participants.AlreadyPresent || again.ID != res.ID {
 			t.Errorf("Add(%+v) = %v, %v", p, again, err)
@@ -350,7 +350,9 @@ func TestSunshineJoinRefusedAbsent(t *testing.T) {
 		{"409 but absent", []participantstest.Fault{emptyPage, sunFault(409, "conflict", "x")}, participants.AlreadyExists, 409, "GET participants,POST join,GET participants"},
 		{"409, read fails", []participantstest.Fault{emptyPage, sunFault(409, "conflict", "x"), sunFault(503, "unavailable", "down")}, participants.Unavailable, 503, "GET participants,POST join,GET participants"},
 		{"400 other", []participantstest.Fault{emptyPage, sunFault(400, "bad_request", "Invalid body")}, participants.InvalidArgument, 400, "GET participants,POST join,GET participants,GET " + sunConv},
-		{"400, type read fails", []participantstest.Fault{emptyPage, sunFault(400, "bad_request", "Invalid body"), {}, sunFault(500, "x", "y")}, participants.InvalidArgument, 400, "GET participants,POST join,GET participants,GET " + sunConv},
+		// The read that would tell why decides, not the 400 (both in the chain).
+		{"400, type read fails", []participantstest.Fault{emptyPage, sunFault(400, "bad_request", "Invalid body"), {}, sunFault(500, "x", "y")}, participants.Unavailable, 500, "GET participants,POST join,GET participants,GET " + sunConv},
+		{"400, conversation gone", []participantstest.Fault{emptyPage, sunFault(400, "bad_request", "Invalid body"), {}, sunFault(404, "conversation_not_found", "Conversation not found")}, participants.NotFound, 404, "GET participants,POST join,GET participants,GET " + sunConv},
 		{"503", []participantstest.Fault{emptyPage, sunFault(503, "unavailable", "down")}, participants.Unavailable, 503, "GET participants,POST join"},
 		{"403", []participantstest.Fault{emptyPage, sunFault(403, "forbidden", "no")}, participants.PermissionDenied, 403, "GET participants,POST join"},
 		{"list 503", []participantstest.Fault{sunFault(503, "unavailable", "down")}, participants.Unavailable, 503, "GET participants"},
@@ -397,8 +399,10 @@ func TestSunshineRemove(t *testing.T) {
 		body string
 		id   string
 	}{
-		{participants.Participant{ParticipantID: ps[0].ID, ExternalID: "zz"}, `{"participantId":"` + ps[0].ID + `"}`, ps[0].ID},
-		{participants.Participant{ID: bob.ID, ExternalID: "zz"}, `{"userId":"` + bob.ID + `"}`, ""},
+		// Several identities: looked up, checked, removed by the
+		// participant ID found.
+		{participants.Participant{ParticipantID: ps[0].ID, ExternalID: "ada"}, `{"participantId":"` + ps[0].ID + `"}`, ps[0].ID},
+		{participants.Participant{ID: bob.ID, ExternalID: "bob"}, `{"participantId":"` + ps[1].ID + `"}`, ps[1].ID},
 		{participants.Participant{ExternalID: "carl"}, `{"userExternalId":"carl"}`, ""},
 	} {
 		res, err := c.Remove(ctx, sunConv, tc.p)
@@ -474,7 +478,7 @@ func TestSunshineGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid := srv.Participants(sunConv)[0].ID
-	for _, p := range []participants.Participant{{ParticipantID: pid, ExternalID: "zz"}, {ID: ada.ID, ExternalID: "zz"}, {ExternalID: "ada"}, {ExternalID: "ada", Email: "a@b.co"}} {
+	for _, p := range []participants.Participant{{ParticipantID: pid, ExternalID: "ada"}, {ID: ada.ID, ExternalID: "ada"}, {ID: ada.ID, ExternalID: "ada", Use: participants.UseExternalID}, {ExternalID: "ada"}, {ExternalID: "ada", Email: "a@b.co"}} {
 		m, err := c.Get(ctx, sunConv, p)
 		if err != nil {
 			t.Fatalf("Get(%+v): %v", p, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -60,6 +61,10 @@ func ZendeskURL(subdomain string) (string, error) {
 type Client struct {
 	gen  *rawClient
 	call clientopt.Caller
+	// redact removes the credentials from a vendor-supplied string.
+	redact func(string) string
+	// base is the base URL, for checking links to next pages.
+	base string
 }
 
 // New returns a Client that authenticates with HTTP basic auth: the API key
@@ -92,12 +97,25 @@ func New(keyID, secret string, opts ...option.Option) (*Client, error) {
 	header := http.Header{}
 	header.Set("Authorization", "Basic "+basic)
 	header.Set("Accept", "application/json")
-	tc := s.Transport(Vendor, header, decodeError, transport.Redaction{Secrets: []string{secret, basic}})
+	redaction := transport.Redaction{Secrets: []string{secret, basic}}
+	tc := s.Transport(Vendor, header, decodeError, redaction)
 	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(Vendor)}, nil
+	return &Client{gen: gen, call: s.Caller(Vendor), redact: redaction.Scrubber(), base: s.BaseURL}, nil
+}
+
+// Redact returns s with the client's credentials replaced by
+// "[redacted]", in every form its APIErrors are cleaned of (as they are,
+// URL- and JSON-escaped): for quoting a vendor-supplied string, which may
+// echo a credential, in a message of your own. The client's own messages
+// already do.
+func (c *Client) Redact(s string) string {
+	if c.redact == nil {
+		return s
+	}
+	return c.redact(s)
 }
 
 func validKeyID(id string) bool {
@@ -196,8 +214,9 @@ func (c *Client) LeaveConversation(ctx context.Context, appID, conversationID st
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
 // values are not sent.
 type ListParticipantsParams struct {
-	// After is page[after]: a cursor (meta.afterCursor of the page before),
-	// CursorLen characters. Only records after it are listed.
+	// After is page[after]: a cursor (meta.afterCursor of the page before,
+	// or the page[after] of its links.next: see NextCursor), CursorLen
+	// characters. Only records after it are listed.
 	After string
 	// Before is page[before]: a cursor (meta.beforeCursor), CursorLen
 	// characters. Only one of After and Before may be set.
@@ -244,8 +263,8 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // GET /v2/apps/{appId}/conversations/{conversationId}/participants.
 //
 // params may be nil; a bad one is a *ParamError before any request. Pass
-// the returned Meta.AfterCursor as After for the next page while
-// Meta.HasMore. A 2xx body without a participants array is a
+// the cursor NextCursor returns as After for the next page (Meta.AfterCursor
+// while Meta.HasMore, else the page[after] of Links.Next). A 2xx body without a participants array is a
 // *SuccessBodyError. opts are per-call options, as for JoinConversation;
 // the call is idempotent.
 func (c *Client) ListParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
@@ -273,12 +292,12 @@ func (c *Client) ListParticipants(ctx context.Context, appID, conversationID str
 const MaxPages = 10000
 
 // AllParticipants iterates over the participants of a conversation, calling
-// ListParticipants once per page and following meta.afterCursor while
-// meta.hasMore (a Before in params applies to the first page only). params
-// may be nil. Iteration stops at the first error, which is yielded with a
-// nil participant: a page that has more but no afterCursor, or a cursor
-// that repeats one already followed, is an error too. opts are per-call
-// options given to each page's request.
+// ListParticipants once per page and following each page's next cursor
+// (see NextCursor; a Before in params applies to the first page only).
+// params may be nil. Iteration stops at the first error, which is yielded
+// with a nil participant: a page whose next page cannot be named, or a
+// cursor that repeats one already followed, is an error too. opts are
+// per-call options given to each page's request.
 func (c *Client) AllParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
 	return pager.Pages[ListParticipantsParams, Participant]{
 		Fetch: func(p ListParticipantsParams) ([]Participant, ListParticipantsParams, bool, error) {
@@ -286,28 +305,79 @@ func (c *Client) AllParticipants(ctx context.Context, appID, conversationID stri
 			if err != nil {
 				return nil, p, false, err
 			}
-			next, err := NextCursor(page)
+			next, err := c.NextCursor(appID, conversationID, page)
 			return page.Participants, ListParticipantsParams{After: next, Size: p.Size}, next != "", err
 		},
 		Max: MaxPages,
 		Repeat: func(next ListParticipantsParams) error {
-			return fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pathparam.Quote(next.After))
+			return fmt.Errorf("%s: %s: the next page's cursor %s repeats a page already read", Vendor, opList, pathparam.Quote(c.Redact(next.After)))
 		},
 		TooMany: func() error { return fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages) },
 	}.All(params)
 }
 
-// NextCursor returns the cursor of the page after l: meta.afterCursor when
-// meta.hasMore, "" on the last page. A page that has more but gives no
-// afterCursor is an error: the list cannot go on.
-func NextCursor(l *ParticipantList) (string, error) {
-	if l.Meta == nil || !l.Meta.HasMore {
+// NextCursor returns the cursor of the page after l, a page of
+// ListParticipants(appID, conversationID): "" on the last page (no
+// meta.hasMore and no links.next); else meta.afterCursor, or, when Sunshine
+// gives only links.next, that link's page[after]. The link must be a full
+// URL of this client's host and of the list's own path (an https base URL
+// takes only an https link), and carry one non-empty page[after]: anything
+// else is an error naming the link (credentials removed), and so is a page
+// that has more but names no next page. The cursor is sent back as
+// page[after]; nothing else of the link is followed.
+func (c *Client) NextCursor(appID, conversationID string, l *ParticipantList) (string, error) {
+	var next string
+	if l.Links != nil {
+		next = l.Links.Next
+	}
+	hasMore := l.Meta != nil && l.Meta.HasMore
+	switch {
+	case !hasMore && next == "":
 		return "", nil
+	case l.Meta != nil && l.Meta.AfterCursor != "":
+		return l.Meta.AfterCursor, nil
+	case next == "":
+		return "", fmt.Errorf("%s: %s: meta.hasMore without meta.afterCursor or links.next", Vendor, opList)
 	}
-	if l.Meta.AfterCursor == "" {
-		return "", fmt.Errorf("%s: %s: meta.hasMore without meta.afterCursor", Vendor, opList)
+	after, reason := c.linkCursor(appID, conversationID, next)
+	if reason != "" {
+		return "", fmt.Errorf("%s: %s: links.next %s is not followed: %s", Vendor, opList, pathparam.Quote(c.Redact(next)), reason)
 	}
-	return l.Meta.AfterCursor, nil
+	return after, nil
+}
+
+// linkCursor returns the page[after] of link, a links.next, or why it is
+// refused: not the list of appID's conversationID on the client's base
+// URL, or no single non-empty page[after].
+func (c *Client) linkCursor(appID, conversationID, link string) (after, reason string) {
+	base, err := url.Parse(c.base)
+	if err != nil || c.base == "" {
+		return "", "the client has no base URL to check it against"
+	}
+	u, err := url.Parse(link)
+	switch {
+	case err != nil:
+		return "", "not a URL"
+	case !u.IsAbs() || u.Opaque != "":
+		return "", "not a full URL"
+	case u.User != nil:
+		return "", "it carries user information"
+	case !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host):
+		return "", "not on the API's host " + pathparam.Quote(base.Scheme+"://"+base.Host)
+	}
+	want := strings.TrimSuffix(base.Path, "/") + "/v2/apps/" + appID + "/conversations/" + conversationID + "/participants"
+	if u.Path != want || strings.Contains(u.RawPath, "%2F") || strings.Contains(u.RawPath, "%2f") {
+		return "", "not the path of the conversation's participant list"
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", "its query does not parse"
+	}
+	vs := q["page[after]"]
+	if len(vs) != 1 || vs[0] == "" {
+		return "", "no single page[after] in its query"
+	}
+	return vs[0], ""
 }
 
 // CreateUserParams are the fields of CreateUser. Zero values are not sent.

@@ -476,7 +476,7 @@ func TestAllParticipantsStops(t *testing.T) {
 		want  string
 		items int
 	}{
-		{"no cursor", []func() (*http.Response, error){jsonResp(200, `{"participants":[{"id":"a"}],"meta":{"hasMore":true}}`)}, "meta.hasMore without meta.afterCursor", 1},
+		{"no cursor", []func() (*http.Response, error){jsonResp(200, `{"participants":[{"id":"a"}],"meta":{"hasMore":true}}`)}, "meta.hasMore without meta.afterCursor or links.next", 1},
 		{"repeat", []func() (*http.Response, error){jsonResp(200, page([]string{"a"}, cur1)), jsonResp(200, page([]string{"b"}, cur1))}, "repeats a page already read", 2},
 		{"error", []func() (*http.Response, error){jsonResp(200, page([]string{"a"}, cur1)), jsonResp(404, `{"errors":[{"code":"conversation_not_found","title":"Conversation not found"}]}`)}, "conversation_not_found", 1},
 	} {
@@ -511,19 +511,42 @@ func TestAllParticipantsBreakOnError(t *testing.T) {
 }
 
 func TestNextCursor(t *testing.T) {
+	c, _ := newClient(t, nil)
+	list := convBase + "/participants"
 	for _, tc := range []struct {
+		name string
 		l    ParticipantList
 		want string
-		err  bool
+		err  string // in the error; "" for none
 	}{
-		{ParticipantList{}, "", false},
-		{ParticipantList{Meta: &PageMeta{AfterCursor: cur1}}, "", false},
-		{ParticipantList{Meta: &PageMeta{HasMore: true, AfterCursor: cur1}}, cur1, false},
-		{ParticipantList{Meta: &PageMeta{HasMore: true}}, "", true},
+		{"empty", ParticipantList{}, "", ""},
+		{"no more", ParticipantList{Meta: &PageMeta{AfterCursor: cur1}}, "", ""},
+		{"afterCursor", ParticipantList{Meta: &PageMeta{HasMore: true, AfterCursor: cur1}}, cur1, ""},
+		{"afterCursor before the link", ParticipantList{Meta: &PageMeta{HasMore: true, AfterCursor: cur1}, Links: &PageLinks{Next: list + "?page%5Bafter%5D=" + cur2}}, cur1, ""},
+		{"nothing names the next page", ParticipantList{Meta: &PageMeta{HasMore: true}}, "", "meta.hasMore without meta.afterCursor or links.next"},
+		{"links.next only", ParticipantList{Meta: &PageMeta{HasMore: true}, Links: &PageLinks{Next: list + "?page%5Bafter%5D=" + cur2 + "&page%5Bsize%5D=25"}}, cur2, ""},
+		{"links.next unescaped brackets, no meta", ParticipantList{Links: &PageLinks{Next: list + "?page[size]=2&page[after]=" + cur2}}, cur2, ""},
+		{"prev only is the last page", ParticipantList{Links: &PageLinks{Prev: list + "?page%5Bbefore%5D=" + cur1}}, "", ""},
+		{"other host", ParticipantList{Meta: &PageMeta{HasMore: true}, Links: &PageLinks{Next: "https://evil.example/v2/apps/" + app + "/conversations/" + conv + "/participants?page%5Bafter%5D=" + cur2}}, "", "not on the API's host"},
+		{"other scheme", ParticipantList{Links: &PageLinks{Next: "http" + strings.TrimPrefix(list, "https") + "?page%5Bafter%5D=" + cur2}}, "", "not on the API's host"},
+		{"other port", ParticipantList{Links: &PageLinks{Next: strings.Replace(list, ".io/", ".io:8443/", 1) + "?page%5Bafter%5D=" + cur2}}, "", "not on the API's host"},
+		{"user info", ParticipantList{Links: &PageLinks{Next: strings.Replace(list, "https://", "https://u:p@", 1) + "?page%5Bafter%5D=" + cur2}}, "", "user information"},
+		{"other conversation", ParticipantList{Links: &PageLinks{Next: USBaseURL + "/v2/apps/" + app + "/conversations/" + cur1 + "/participants?page%5Bafter%5D=" + cur2}}, "", "not the path"},
+		{"other app", ParticipantList{Links: &PageLinks{Next: USBaseURL + "/v2/apps/" + cur1 + "/conversations/" + conv + "/participants?page%5Bafter%5D=" + cur2}}, "", "not the path"},
+		{"other resource", ParticipantList{Links: &PageLinks{Next: convBase + "/messages?page%5Bafter%5D=" + cur2}}, "", "not the path"},
+		{"dot segments", ParticipantList{Links: &PageLinks{Next: convBase + "/participants/../participants?page%5Bafter%5D=" + cur2}}, "", "not the path"},
+		{"relative", ParticipantList{Links: &PageLinks{Next: "/v2/apps/" + app + "/conversations/" + conv + "/participants?page%5Bafter%5D=" + cur2}}, "", "not a full URL"},
+		{"no page[after]", ParticipantList{Links: &PageLinks{Next: list + "?page%5Bbefore%5D=" + cur2}}, "", "no single page[after]"},
+		{"empty page[after]", ParticipantList{Links: &PageLinks{Next: list + "?page%5Bafter%5D="}}, "", "no single page[after]"},
+		{"two page[after]", ParticipantList{Links: &PageLinks{Next: list + "?page%5Bafter%5D=" + cur1 + "&page%5Bafter%5D=" + cur2}}, "", "no single page[after]"},
+		{"not a URL", ParticipantList{Links: &PageLinks{Next: "https://api.smooch.io/%zz"}}, "", "not a URL"},
 	} {
-		got, err := NextCursor(&tc.l)
-		if got != tc.want || (err != nil) != tc.err {
-			t.Errorf("NextCursor(%+v) = %q, %v", tc.l.Meta, got, err)
+		got, err := c.NextCursor(app, conv, &tc.l)
+		switch {
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("%s: NextCursor = %q, %v, want %q", tc.name, got, err, tc.want)
+		case tc.err != "" && (err == nil || got != "" || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: NextCursor = %q, %v, want an error saying %q", tc.name, got, err, tc.err)
 		}
 	}
 }

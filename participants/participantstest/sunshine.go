@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ type SunshineClientAssociation struct {
 //	GET  /v2/apps/{app}/conversations/{conv}                    get a conversation
 //	POST /v2/apps/{app}/conversations/{conv}/join               join (201)
 //	POST /v2/apps/{app}/conversations/{conv}/leave              leave (200 {})
-//	GET  /v2/apps/{app}/conversations/{conv}/participants       list (page[after], page[before], page[size])
+//	GET  /v2/apps/{app}/conversations/{conv}/participants       list (page[after], page[before], page[size]; meta and links)
 //
 // Every request needs HTTP basic auth with the key ID and secret
 // ([SunshineServer.KeyID], [SunshineServer.Secret]). Errors are
@@ -119,6 +120,7 @@ type SunshineServer struct {
 	mu            sync.Mutex
 	seq           uint64
 	joinExisting  int
+	omitCursors   bool
 	users         []*SunshineUser
 	conversations map[string]*sunshineConversation
 }
@@ -170,6 +172,18 @@ func (s *SunshineServer) SetJoinExistingStatus(status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.joinExisting = status
+}
+
+// OmitMetaCursors makes the list answer with meta.hasMore but without
+// meta.afterCursor and meta.beforeCursor (omit true), so that the pages
+// around are named only by links.next and links.prev, which the fake
+// always sends when there is such a page (full URLs of the list with
+// page[after] or page[before], and page[size]). Sunshine's definition
+// marks both as optional; a client must be ready for either.
+func (s *SunshineServer) OmitMetaCursors(omit bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.omitCursors = omit
 }
 
 // newIDLocked returns a new 24-hex-digit record ID, greater than every ID
@@ -605,13 +619,32 @@ func (s *SunshineServer) listLocked(w http.ResponseWriter, r *http.Request, conv
 	hi = min(hi, lo+size)
 	page := all[lo:hi]
 	meta := map[string]any{"hasMore": hi < len(all)}
+	links := map[string]string{}
+	// link is the full URL of this list with page[key]=cursor, as
+	// Sunshine's links.next and links.prev are.
+	link := func(key, cursor string) string {
+		q := url.Values{}
+		q.Set("page["+key+"]", cursor)
+		q.Set("page[size]", strconv.Itoa(size))
+		return "http://" + r.Host + r.URL.EscapedPath() + "?" + q.Encode()
+	}
 	if hi < len(all) && len(page) > 0 {
-		meta["afterCursor"] = page[len(page)-1].ID
+		if !s.omitCursors {
+			meta["afterCursor"] = page[len(page)-1].ID
+		}
+		links["next"] = link("after", page[len(page)-1].ID)
 	}
 	if lo > 0 && len(page) > 0 {
-		meta["beforeCursor"] = page[0].ID
+		if !s.omitCursors {
+			meta["beforeCursor"] = page[0].ID
+		}
+		links["prev"] = link("before", page[0].ID)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"participants": append([]*SunshineParticipant{}, page...), "meta": meta})
+	body := map[string]any{"participants": append([]*SunshineParticipant{}, page...), "meta": meta}
+	if len(links) > 0 {
+		body["links"] = links
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // sortIndex returns the index of the first participant whose ID is after

@@ -370,3 +370,46 @@ func TestSunshineHelpers(t *testing.T) {
 		t.Errorf("seeded conversation: %v", err)
 	}
 }
+
+// The list sends links.next and links.prev, full URLs of the same list with
+// page[after] or page[before] and page[size], whenever there is such a
+// page; OmitMetaCursors leaves the meta cursors out and keeps the links.
+func TestSunshinePagingLinks(t *testing.T) {
+	f := newSun(t)
+	var ids []string
+	for i := range 5 {
+		u := f.s.EnsureUser(fmt.Sprintf("p%d", i))
+		r := f.join(t, f.conv, `{"userId":"`+u.ID+`","subscribeSDKClient":false}`)
+		wantStatus(t, r, http.StatusCreated)
+		ids = append(ids, get(r.json(t), "participant", "id").(string))
+	}
+	list := f.url("/conversations/" + f.conv + "/participants")
+	page := func(q string) (links, meta map[string]any) {
+		t.Helper()
+		r := f.get(t, "/conversations/"+f.conv+"/participants?"+q)
+		wantStatus(t, r, http.StatusOK)
+		m := r.json(t)
+		links, _ = m["links"].(map[string]any)
+		return links, m["meta"].(map[string]any)
+	}
+	links, meta := page("page[size]=2")
+	if links["next"] != list+"?page%5Bafter%5D="+ids[1]+"&page%5Bsize%5D=2" || links["prev"] != nil || meta["afterCursor"] != ids[1] {
+		t.Errorf("page 1: links %v meta %v", links, meta)
+	}
+	links, _ = page("page[size]=2&page[after]=" + ids[1])
+	if links["next"] != list+"?page%5Bafter%5D="+ids[3]+"&page%5Bsize%5D=2" || links["prev"] != list+"?page%5Bbefore%5D="+ids[2]+"&page%5Bsize%5D=2" {
+		t.Errorf("page 2: links %v", links)
+	}
+	links, _ = page("page[size]=2&page[after]=" + ids[3])
+	if links["next"] != nil || links["prev"] == nil {
+		t.Errorf("last page: links %v", links)
+	}
+	if links, _ := page("page[size]=100"); links != nil {
+		t.Errorf("one page: links %v, want none", links)
+	}
+	f.s.OmitMetaCursors(true)
+	links, meta = page("page[size]=2&page[after]=" + ids[1])
+	if meta["afterCursor"] != nil || meta["beforeCursor"] != nil || meta["hasMore"] != true || links["next"] == nil || links["prev"] == nil {
+		t.Errorf("without meta cursors: links %v meta %v", links, meta)
+	}
+}
