@@ -46,8 +46,10 @@ type ParamError = pathparam.Error
 
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:
-// HTML, empty, truncated or of the wrong shape leaves the fields empty.
+// HTML, empty, truncated or of the wrong shape leaves the fields empty and
+// sets UnknownShape (no error list entry with a code or message).
 func decodeError(e *apierror.Error) {
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	var env struct {
 		RequestID json.RawMessage `json:"request_id"`
 		Errors    json.RawMessage `json:"errors"`

@@ -191,6 +191,11 @@ func classify(err error) ErrorCode {
 	}
 	var api *apierror.Error
 	if errors.As(err, &api) {
+		if api.Misrouted() {
+			// A 404 from a server that does not answer as the vendor
+			// would (a wrong base URL): nothing says what is missing.
+			return Unknown
+		}
 		return codeForStatus(api.StatusCode)
 	}
 	var pe *pathparam.Error

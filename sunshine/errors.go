@@ -79,11 +79,13 @@ func IsTooManyParticipants(err error) bool {
 // decodeError fills Code, Message, Details and RequestID of e from
 // Sunshine's error body {"errors":[{"code":"...","title":"..."}]} and the
 // response header. It never fails: HTML, empty, truncated or wrong-typed
-// bodies leave the fields they cannot read empty.
+// bodies leave the fields they cannot read empty. A body without an errors
+// entry with a code or title sets UnknownShape.
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
 	}
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	e.RequestID = strings.TrimSpace(e.Header.Get("X-Request-Id"))
 	var v struct {
 		Errors []json.RawMessage `json:"errors"`

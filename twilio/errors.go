@@ -68,11 +68,13 @@ const maxField = 2048
 // decodeError fills e's Twilio fields from its header and JSON body
 // {"code": int, "message": str, "more_info": url, "status": int,
 // "details": {...}}. Any other body (HTML, empty, truncated, wrong types)
-// leaves the fields it cannot read empty; it never fails or panics.
+// leaves the fields it cannot read empty; it never fails or panics. A body
+// without a code or message sets UnknownShape.
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
 	}
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	if e.Header != nil {
 		e.RequestID = clean(e.Header.Get("Twilio-Request-Id"))
 	}
