@@ -16,7 +16,10 @@ import (
 // "ResourceNotFound" or "InvalidPayload"; Details is Bird's free-form details
 // value as raw JSON (on 422 an object keyed by JSON path with arrays of
 // messages); RequestID comes from a request-ID response header when Bird
-// sends one. Body keeps the raw body, Header the response header.
+// sends one. Body keeps the raw body, Header the response header. A body
+// that is not Bird's error object sets UnknownShape; on a 404 Misrouted()
+// then reports that the server at Host does not answer as Bird would (most
+// often a wrong option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry the

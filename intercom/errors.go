@@ -18,7 +18,10 @@ import (
 //
 // RequestID is request_id, else the X-Request-Id header; Details holds the
 // whole "errors" array; RetryAfter is Retry-After or, on a 429,
-// X-RateLimit-Reset. Error() never contains the access token.
+// X-RateLimit-Reset. Error() never contains the access token. A body that
+// is not an Intercom error list sets UnknownShape; on a 404 Misrouted()
+// then reports that the server at Host does not answer as Intercom would
+// (most often a wrong option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry what the

@@ -17,7 +17,10 @@ import (
 // sends several entries (only on 400), Details holds the whole errors array.
 // RequestID comes from an X-Request-Id response header when one is sent
 // (Sunshine documents none). Body keeps the raw body, Header the response
-// header; neither holds the secret.
+// header; neither holds the secret. A body that is not Sunshine's errors
+// list sets UnknownShape; on a 404 Misrouted() then reports that the server
+// at Host does not answer as Sunshine would (most often a wrong
+// option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not prove the
