@@ -113,6 +113,9 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := clientopt.CheckAPIPrefix(Vendor, s.BaseURL, apiPaths...); err != nil {
+		return nil, err
+	}
 	header := http.Header{}
 	header.Set("Authorization", "AccessKey "+accessKey)
 	header.Set("Accept", "application/json")
@@ -431,3 +434,8 @@ func ok200[T any](op string, resp *http.Response, body []byte) (*T, error) {
 	}
 	return v, nil
 }
+
+// apiPaths are the leading literal segments of the API's operation paths
+// (specs/bird.yaml): option.WithBaseURL must not end with them, or they would
+// be doubled (clientopt.CheckAPIPrefix).
+var apiPaths = []string{"/workspaces"}

@@ -3,6 +3,7 @@ package bird
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -15,7 +16,10 @@ import (
 // "ResourceNotFound" or "InvalidPayload"; Details is Bird's free-form details
 // value as raw JSON (on 422 an object keyed by JSON path with arrays of
 // messages); RequestID comes from a request-ID response header when Bird
-// sends one. Body keeps the raw body, Header the response header.
+// sends one. Body keeps the raw body, Header the response header. A body
+// that is not Bird's error object sets UnknownShape; on a 404 Misrouted()
+// then reports that the server at Host does not answer as Bird would (most
+// often a wrong option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry the
@@ -54,11 +58,17 @@ const maxTextMessage = 1024
 // response header. A short plain-text body, such as the remove 403's
 // "Deleting this participant is not allowed" (Bird declares no media type
 // for it), becomes Message. It never fails: HTML, empty, truncated or
-// wrong-typed bodies leave the fields empty.
+// wrong-typed bodies leave the fields empty. UnknownShape is set unless the
+// body is Bird's JSON error with a code or message, or plain text on a 403
+// (the one plain-text answer Bird documents).
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
 	}
+	isJSON := false
+	defer func() {
+		e.UnknownShape = !(isJSON && (e.Code != "" || e.Message != "") || !isJSON && e.StatusCode == http.StatusForbidden && e.Message != "")
+	}()
 	for _, h := range requestIDHeaders {
 		if v := strings.TrimSpace(e.Header.Get(h)); v != "" {
 			e.RequestID = v
@@ -81,6 +91,7 @@ func decodeError(e *apierror.Error) {
 	if json.Unmarshal(body, &v) != nil {
 		return
 	}
+	isJSON = true
 	e.Code = jsonString(v.Code)
 	e.Message = jsonString(v.Message)
 	if d := bytes.TrimSpace(v.Details); len(d) > 0 && !bytes.Equal(d, []byte("null")) {

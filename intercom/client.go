@@ -42,6 +42,9 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := clientopt.CheckAPIPrefix(vendor, s.BaseURL, apiPaths...); err != nil {
+		return nil, err
+	}
 	version := DefaultVersion
 	if s.APIVersion != "" {
 		version = s.APIVersion
@@ -232,3 +235,8 @@ func decode[T any](op string, resp *http.Response, missing string, present func(
 	}
 	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, missing, present)
 }
+
+// apiPaths are the leading literal segments of the API's operation paths
+// (specs/intercom.yaml): option.WithBaseURL must not end with them, or they would
+// be doubled (clientopt.CheckAPIPrefix).
+var apiPaths = []string{"/conversations"}

@@ -18,7 +18,10 @@ import (
 //
 // RequestID is request_id, else the X-Request-Id header; Details holds the
 // whole "errors" array; RetryAfter is Retry-After or, on a 429,
-// X-RateLimit-Reset. Error() never contains the access token.
+// X-RateLimit-Reset. Error() never contains the access token. A body that
+// is not an Intercom error list sets UnknownShape; on a 404 Misrouted()
+// then reports that the server at Host does not answer as Intercom would
+// (most often a wrong option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry what the
@@ -47,8 +50,10 @@ type ParamError = pathparam.Error
 
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:
-// HTML, empty, truncated or of the wrong shape leaves the fields empty.
+// HTML, empty, truncated or of the wrong shape leaves the fields empty and
+// sets UnknownShape (no error list entry with a code or message).
 func decodeError(e *apierror.Error) {
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	var env struct {
 		RequestID json.RawMessage `json:"request_id"`
 		Errors    json.RawMessage `json:"errors"`

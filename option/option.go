@@ -52,7 +52,12 @@ type Doer interface {
 
 // WithBaseURL replaces the vendor's production host, for example Intercom's
 // EU host "https://api.eu.intercom.io" or a test server. It must be https
-// unless the host is loopback (localhost, 127.0.0.0/8, ::1).
+// unless the host is loopback (localhost, 127.0.0.0/8, ::1). Give the host
+// (and, for Sunshine on Zendesk, the "/sc" path), not the API's version:
+// the operation paths already start with it (Twilio "/v1/...", Sunshine
+// "/v2/apps/..."), so the constructor refuses a URL such as
+// "https://conversations.twilio.com/v1", which would send /v1/v1/..., with
+// an error naming option.WithBaseURL and the vendor.
 func WithBaseURL(u string) Option {
 	return Func(func(s *clientopt.Settings) error {
 		if u == "" {

@@ -261,6 +261,14 @@ func TestTwilioDuplicates(t *testing.T) {
 	}
 }
 
+// vendorErrorBody is an error body in each vendor's own shape, with a
+// message and no code an adapter branches on.
+var vendorErrorBody = map[string]string{
+	"intercom": `{"type":"error.list","request_id":null,"errors":[{"message":"injected"}]}`,
+	"bird":     `{"message":"injected"}`,
+	"twilio":   `{"message":"injected","more_info":"https://www.twilio.com/docs/errors"}`,
+}
+
 func TestVendorErrorsMapToCodes(t *testing.T) {
 	for _, tc := range []struct {
 		status int
@@ -284,7 +292,7 @@ func TestVendorErrorsMapToCodes(t *testing.T) {
 				f := mk(t)
 				faults := make([]participantstest.Fault, 5)
 				for i := range faults {
-					faults[i] = participantstest.Fault{Status: tc.status, Body: `{}`, Header: http.Header{"Retry-After": {"0"}}}
+					faults[i] = participantstest.Fault{Status: tc.status, Body: vendorErrorBody[name], Header: http.Header{"Retry-After": {"0"}}}
 				}
 				f.Fake.InjectFaults(faults...)
 				_, err := f.Client.Add(ctx, f.Conversation, f.Person(1))

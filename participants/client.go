@@ -269,7 +269,7 @@ func (c *Client) prepare(ctx context.Context, conversationID string, op operatio
 func (c *Client) wrap(name string, err error) error {
 	var e *Error
 	if errors.As(err, &e) {
-		return err
+		return notMisrouted(err, e)
 	}
 	code := Unknown
 	switch {

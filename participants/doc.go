@@ -96,7 +96,11 @@
 // Vendor statuses map as 400/422 InvalidArgument, 401 Unauthenticated, 403
 // PermissionDenied, 404 NotFound, 409 AlreadyExists, 429 RateLimited, 408
 // and 5xx Unavailable (501 Unimplemented), 3xx Unavailable (a redirect is
-// never followed), any other status Unknown. A 2xx whose body does not carry
+// never followed), any other status Unknown. A 404 whose body is not the
+// vendor's error shape (an HTML page, plain text, an empty body: the server
+// at that host does not answer as the vendor would, most often a wrong
+// option.WithBaseURL) is Unknown, never NotFound; its APIError's
+// Misrouted() is true and its message says so. A 2xx whose body does not carry
 // the participant (Intercom: the customers list, or the conversation object
 // its official definition declares, holding the contact named by ID) is
 // Unknown, never success.

@@ -191,6 +191,11 @@ func classify(err error) ErrorCode {
 	}
 	var api *apierror.Error
 	if errors.As(err, &api) {
+		if api.Misrouted() {
+			// A 404 from a server that does not answer as the vendor
+			// would (a wrong base URL): nothing says what is missing.
+			return Unknown
+		}
 		return codeForStatus(api.StatusCode)
 	}
 	var pe *pathparam.Error
@@ -203,6 +208,18 @@ func classify(err error) ErrorCode {
 		return Unavailable
 	}
 	return Unknown
+}
+
+// notMisrouted returns err, or, when e (err's *Error) says NotFound over a
+// vendor 404 that is Misrouted (its body is not the vendor's error shape:
+// a wrong base URL), an Unknown *Error of that 404 alone, so that neither
+// the code nor the message claims that anything is missing.
+func notMisrouted(err error, e *Error) error {
+	var api *apierror.Error
+	if e.Code != NotFound || !errors.As(err, &api) || !api.Misrouted() {
+		return err
+	}
+	return &Error{Code: Unknown, Provider: e.Provider, Err: api}
 }
 
 func codeForStatus(status int) ErrorCode {

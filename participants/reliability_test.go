@@ -113,6 +113,20 @@ func fails(code participants.ErrorCode, attempts, status int) faultWant {
 	return faultWant{code: code, attempts: attempts, apiStatus: status}
 }
 
+// anyVendorErrorBody is an error body in the shape of every vendor of the
+// matrix (Intercom's error list, Bird's and Twilio's message), with no code
+// an adapter branches on.
+const anyVendorErrorBody = `{"type":"error.list","errors":[{"message":"injected"}],"message":"injected"}`
+
+// misrouted is the failure of a 404 whose body is not the vendor's error
+// shape: Unknown (not NotFound), saying the server does not answer as the
+// vendor would.
+func misrouted(attempts int) faultWant {
+	w := fails(participants.Unknown, attempts, 404)
+	w.errHas = "does not answer as"
+	return w
+}
+
 func repeatFault(n int, f participantstest.Fault) []participantstest.Fault {
 	out := make([]participantstest.Fault, n)
 	for i := range out {
@@ -278,14 +292,15 @@ var faultMatrix = []faultCase{
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Status: 404, Body: `{"type":"error.list","errors":[{"code":"not_fo`}}
 		},
-		want: func(string) faultWant { return fails(participants.NotFound, 1, 404) },
+		// Not the vendor's error shape: nothing says what is missing.
+		want: func(string) faultWant { return misrouted(1) },
 	},
 	{
 		name: "404 with an empty body",
 		faults: func() []participantstest.Fault {
 			return []participantstest.Fault{{Status: 404}}
 		},
-		want: func(string) faultWant { return fails(participants.NotFound, 1, 404) },
+		want: func(string) faultWant { return misrouted(1) },
 	},
 	{
 		name: "404 with a JSON body sent as text/plain",
@@ -293,8 +308,11 @@ var faultMatrix = []faultCase{
 			return []participantstest.Fault{{Status: 404, Body: `{"code":20404,"message":"not found"}`, Header: http.Header{"Content-Type": {"text/plain"}}}}
 		},
 		want: func(v string) faultWant {
-			if v == "twilio" { // a 20404 to a create is settled by a read (the re-add hazard)
+			switch v {
+			case "twilio": // a 20404 to a create is settled by a read (the re-add hazard)
 				return fails(participants.NotFound, 2, 404)
+			case "intercom": // Twilio's error shape, not Intercom's
+				return misrouted(1)
 			}
 			return fails(participants.NotFound, 1, 404)
 		},
@@ -421,7 +439,7 @@ var faultMatrix = []faultCase{
 			return []participantstest.Fault{{Status: 404}}
 		},
 		want: func(string) faultWant {
-			w := fails(participants.NotFound, 1, 404)
+			w := fails(participants.Unknown, 1, 404) // not the vendor's error shape
 			w.errHas = "(body truncated)"
 			w.maxAlloc = 32 << 20
 			return w
@@ -825,7 +843,7 @@ func clientError(status int, code participants.ErrorCode) faultCase {
 	return faultCase{
 		name: fmt.Sprintf("%d: not retried", status),
 		faults: func() []participantstest.Fault {
-			return repeatFault(3, participantstest.Fault{Status: status, Body: `{}`})
+			return repeatFault(3, participantstest.Fault{Status: status, Body: anyVendorErrorBody})
 		},
 		want: func(string) faultWant { return fails(code, 1, status) },
 	}

@@ -630,7 +630,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 		t.Errorf("%d requests, want 4", n)
 	}
 	// A 404 without Twilio's code 20404 is not looked into.
-	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{}`})
+	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{"message":"Not Found","status":404}`})
 	mark := srv.Requests()
 	_, err := c.Add(ctx, twConv, participants.Participant{ExternalID: "ada"})
 	twilioWantCode(t, err, participants.NotFound, "")

@@ -93,6 +93,9 @@ func New(keyID, secret string, opts ...option.Option) (*Client, error) {
 	if s.BaseURL == "" {
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "option.WithBaseURL", Reason: "required: sunshine.USBaseURL, sunshine.EUBaseURL or sunshine.ZendeskURL(subdomain)"}
 	}
+	if err := clientopt.CheckAPIPrefix(Vendor, s.BaseURL, apiPaths...); err != nil {
+		return nil, err
+	}
 	basic := base64.StdEncoding.EncodeToString([]byte(keyID + ":" + secret))
 	header := http.Header{}
 	header.Set("Authorization", "Basic "+basic)
@@ -513,3 +516,8 @@ func checkConversation(appID, conversationID string) error {
 	}
 	return pathparam.Check(Vendor, "conversationID", conversationID)
 }
+
+// apiPaths are the leading literal segments of the API's operation paths
+// (specs/sunshine.yaml): option.WithBaseURL must not end with them, or they would
+// be doubled (clientopt.CheckAPIPrefix).
+var apiPaths = []string{"/v2/apps"}

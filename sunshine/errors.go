@@ -17,7 +17,10 @@ import (
 // sends several entries (only on 400), Details holds the whole errors array.
 // RequestID comes from an X-Request-Id response header when one is sent
 // (Sunshine documents none). Body keeps the raw body, Header the response
-// header; neither holds the secret.
+// header; neither holds the secret. A body that is not Sunshine's errors
+// list sets UnknownShape; on a 404 Misrouted() then reports that the server
+// at Host does not answer as Sunshine would (most often a wrong
+// option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not prove the
@@ -79,11 +82,13 @@ func IsTooManyParticipants(err error) bool {
 // decodeError fills Code, Message, Details and RequestID of e from
 // Sunshine's error body {"errors":[{"code":"...","title":"..."}]} and the
 // response header. It never fails: HTML, empty, truncated or wrong-typed
-// bodies leave the fields they cannot read empty.
+// bodies leave the fields they cannot read empty. A body without an errors
+// entry with a code or title sets UnknownShape.
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
 	}
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	e.RequestID = strings.TrimSpace(e.Header.Get("X-Request-Id"))
 	var v struct {
 		Errors []json.RawMessage `json:"errors"`

@@ -92,6 +92,9 @@ func newClient(user, secret string, opts []option.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := clientopt.CheckAPIPrefix(vendor, s.BaseURL, apiPaths...); err != nil {
+		return nil, err
+	}
 
 	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + secret))
 	header := http.Header{}
@@ -530,3 +533,8 @@ func decodeBytes(b []byte, op string, v any) error {
 	}
 	return nil
 }
+
+// apiPaths are the leading literal segments of the API's operation paths
+// (specs/twilio.yaml): option.WithBaseURL must not end with them, or they would
+// be doubled (clientopt.CheckAPIPrefix).
+var apiPaths = []string{"/v1/Conversations", "/v1/Services"}

@@ -15,7 +15,10 @@ import (
 // method (reach it with errors.As): StatusCode, Code (Twilio's numeric error
 // code as a decimal string, e.g. "20404", "50433"), Message, MoreInfo (the
 // more_info documentation URL), RequestID (the Twilio-Request-Id header),
-// Details (raw), RetryAfter, Header and the raw Body.
+// Details (raw), RetryAfter, Header and the raw Body. A body that is not
+// Twilio's error object sets UnknownShape; on a 404 Misrouted() then
+// reports that the server at Host does not answer as Twilio would (most
+// often a wrong option.WithBaseURL), and Error() says so.
 type APIError = apierror.Error
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -68,11 +71,13 @@ const maxField = 2048
 // decodeError fills e's Twilio fields from its header and JSON body
 // {"code": int, "message": str, "more_info": url, "status": int,
 // "details": {...}}. Any other body (HTML, empty, truncated, wrong types)
-// leaves the fields it cannot read empty; it never fails or panics.
+// leaves the fields it cannot read empty; it never fails or panics. A body
+// without a code or message sets UnknownShape.
 func decodeError(e *apierror.Error) {
 	if e == nil {
 		return
 	}
+	defer func() { e.UnknownShape = e.Code == "" && e.Message == "" }()
 	if e.Header != nil {
 		e.RequestID = clean(e.Header.Get("Twilio-Request-Id"))
 	}

@@ -38,6 +38,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"sync"
@@ -71,11 +72,13 @@ type Limiter struct {
 
 	// turn lets one Wait of this process at a time ask Redis, so that the
 	// calls to Redis grow with the processes, not with their goroutines.
+	// It is never held while a Wait sleeps.
 	turn chan struct{}
 
 	mu      sync.Mutex
 	downTil time.Time // Redis is not called before then
 	downErr *Error    // the failure that set downTil
+	nextAsk time.Time // a Wait learned from Redis not to ask before then
 	now     func() time.Time
 }
 
@@ -256,28 +259,21 @@ func (e *Error) Unwrap() error { return e.Err }
 // that wraps context.DeadlineExceeded, at once, when the wait would pass
 // ctx's deadline; an *Error when Redis fails (or, with WithFallback, what
 // the fallback's Wait returns).
+//
+// The Waits of one Limiter take turns to ask Redis, and a Wait told to
+// wait sleeps without its turn: the others sleep until the same time
+// without asking Redis, or, when their deadline comes first, return at
+// once. Redis is asked about once per slot and process, whatever the
+// number of goroutines waiting.
 func (l *Limiter) Wait(ctx context.Context) error {
-	select {
-	case l.turn <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-l.turn }()
 	for {
-		if err := ctx.Err(); err != nil {
+		d, e, err := l.ask(ctx)
+		switch {
+		case err != nil:
 			return err
-		}
-		if e := l.down(); e != nil {
-			return l.fail(ctx, e)
-		}
-		d, err := l.step(ctx)
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr // the caller left: not a failure of Redis
-			}
-			return l.fail(ctx, l.failed("rate limit", err))
-		}
-		if d <= 0 {
+		case e != nil:
+			return l.fail(ctx, e) // outside the turn: the fallback may block
+		case d <= 0:
 			return nil
 		}
 		if err := sleep(ctx, d); err != nil {
@@ -286,17 +282,69 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	}
 }
 
+// ask takes the turn and answers how long to wait before asking again (0:
+// the attempt may go): the wait another Wait of this process learned, or
+// Redis's answer. It returns a Redis failure as e, and ctx's errors as err.
+func (l *Limiter) ask(ctx context.Context) (d time.Duration, e *Error, err error) {
+	select {
+	case l.turn <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, ctx.Err()
+	}
+	defer func() { <-l.turn }()
+	if err := ctx.Err(); err != nil {
+		return 0, nil, err
+	}
+	l.mu.Lock()
+	known := l.nextAsk.Sub(l.now())
+	l.mu.Unlock()
+	if known > 0 {
+		return known, nil, nil
+	}
+	if e := l.down(); e != nil {
+		return 0, e, nil
+	}
+	d, err = l.step(ctx)
+	if err != nil {
+		if ctxErr := ctxDone(ctx); ctxErr != nil {
+			return 0, nil, ctxErr // the caller left: not a failure of Redis
+		}
+		return 0, l.failed("rate limit", err), nil
+	}
+	if d > 0 {
+		l.mu.Lock()
+		l.nextAsk = l.now().Add(d)
+		l.mu.Unlock()
+	}
+	return d, nil, nil
+}
+
+// ctxDone is ctx's error, or context.DeadlineExceeded once ctx's deadline
+// has passed (a Redis call bounded by that deadline can end a moment
+// before ctx reports it).
+func ctxDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
 // step asks Redis once: the wait before asking again (0: the attempt may
 // go), or the Redis client's error.
 func (l *Limiter) step(ctx context.Context) (time.Duration, error) {
 	rctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	pttl, err := l.rdb.PTTL(rctx, l.pauseKey).Result()
+	// PTTL in milliseconds as Redis says it: go-redis's Duration overflows
+	// past about 292 years and would read such a pause as none.
+	ms, err := l.rdb.Do(rctx, "PTTL", l.pauseKey).Int64()
 	if err != nil {
 		return 0, err
 	}
-	if pttl > 0 {
-		return pttl, nil
+	if ms > 0 {
+		return msDuration(ms), nil
 	}
 	res, err := l.gcra.Allow(rctx, l.key, l.limit)
 	if err != nil {
@@ -305,7 +353,20 @@ func (l *Limiter) step(ctx context.Context) (time.Duration, error) {
 	if res.Allowed > 0 {
 		return 0, nil
 	}
+	if res.RetryAfter <= 0 {
+		// Not allowed, but no usable wait (redis_rate's "-1"): ask again
+		// after one slot of the budget, not in a busy loop.
+		return l.limit.Period / time.Duration(l.limit.Rate), nil
+	}
 	return max(res.RetryAfter, time.Millisecond), nil
+}
+
+// msDuration is ms milliseconds, the longest Duration when more.
+func msDuration(ms int64) time.Duration {
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // sleep waits d, or returns at once when ctx's deadline comes first.

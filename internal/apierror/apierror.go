@@ -62,6 +62,15 @@ type Error struct {
 	Truncated bool
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// Host is the host the request went to (the base URL's), for saying
+	// which server answered.
+	Host string
+	// UnknownShape reports that the body is not the vendor's error shape:
+	// HTML, empty, plain text or another API's JSON, where the vendor sends
+	// its own error object. On a 404 (see Misrouted) it means the server at
+	// Host did not answer as the vendor would: the 404 says nothing about
+	// the conversation or participant.
+	UnknownShape bool
 	// Reason, when set, says why the client gave up on this response before
 	// its retry budget was spent, for example "rate limited: Retry-After 30s
 	// exceeds the context deadline".
@@ -103,10 +112,30 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(clip(e.Reason, 300))
 	}
+	if e.Misrouted() {
+		b.WriteString(": not a ")
+		b.WriteString(clip(e.Vendor, 50))
+		b.WriteString(" error: the server")
+		if e.Host != "" {
+			b.WriteString(" at ")
+			b.WriteString(clip(e.Host, 100))
+		}
+		b.WriteString(" does not answer as ")
+		b.WriteString(clip(e.Vendor, 50))
+		b.WriteString(" would (check option.WithBaseURL)")
+	}
 	if e.Truncated {
 		b.WriteString(" (body truncated)")
 	}
 	return b.String()
+}
+
+// Misrouted reports a 404 whose body is not the vendor's error shape
+// (UnknownShape): the server at Host is not answering as the vendor would,
+// most often because option.WithBaseURL names the wrong host or path, so
+// the 404 does not mean that the conversation or participant is missing.
+func (e *Error) Misrouted() bool {
+	return e != nil && e.StatusCode == http.StatusNotFound && e.UnknownShape
 }
 
 // Temporary reports whether the same request may succeed later: 408, 429 and

@@ -319,3 +319,55 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// CheckAPIPrefix refuses a base URL whose path already ends with the start
+// of the API's operation paths (apiPaths, such as "/v1/Conversations" for
+// Twilio): the client appends every operation path to the base URL, so
+// WithBaseURL("https://conversations.twilio.com/v1") would send
+// /v1/v1/Conversations/... and get the host's 404 for every call. The error
+// is a *pathparam.Error of option.WithBaseURL naming the vendor, the
+// repeated segments and the URL to give instead.
+func CheckAPIPrefix(vendor, baseURL string, apiPaths ...string) error {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return baseURLError(vendor, "not a URL: "+err.Error())
+	}
+	base := segments(u.Path)
+	for _, p := range apiPaths {
+		api := segments(p)
+		for k := min(len(base), len(api)); k >= 1; k-- {
+			if !equalFold(base[len(base)-k:], api[:k]) {
+				continue
+			}
+			fixed := *u
+			fixed.Path = "/" + strings.Join(base[:len(base)-k], "/")
+			fixed.RawPath = ""
+			dup := "/" + strings.Join(base[len(base)-k:], "/")
+			return baseURLError(vendor, fmt.Sprintf("%s ends with %s, where the %s API's paths (%s/...) start: requests would go to %s%s/...; give %s",
+				pathparam.Quote(u.Redacted()), dup, vendor, p, dup, dup, pathparam.Quote(strings.TrimSuffix(fixed.Redacted(), "/"))))
+		}
+	}
+	return nil
+}
+
+// segments splits a URL path into its non-empty segments.
+func segments(p string) []string {
+	var out []string
+	for s := range strings.SplitSeq(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// equalFold reports whether a and b hold the same segments, ignoring case
+// (a host that routes /V1 as /v1 doubles it as much).
+func equalFold(a, b []string) bool {
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}

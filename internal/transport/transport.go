@@ -927,6 +927,9 @@ func (c *Client) apiError(resp *http.Response, attempts int) *apierror.Error {
 	}
 	e.Body = body
 	e.RetryAfter, _ = responseWait(resp, time.Now())
+	if resp.Request != nil && resp.Request.URL != nil {
+		e.Host = resp.Request.URL.Host
+	}
 	if c.decode != nil {
 		c.decode(e)
 	}
