@@ -43,6 +43,11 @@ func TestFakes(t *testing.T) {
 		mb   = `MB[0-9a-f]{32}`
 	)
 	wantRows(t, out.String(),
+		// Several identities and no Use: refused before any request.
+		`intercom +add with every identity +InvalidArgument +- +1 +no request sent: intercom cannot send ExternalID and Email and Phone together`,
+		`bird +add with every identity +InvalidArgument +- +0 +no request sent: bird cannot send ExternalID and Email and Phone together`,
+		`twilio +add with every identity +Unimplemented +- +0 +no request sent: .*email`,
+		`sunshine +add with every identity +InvalidArgument +- +0 +no request sent: sunshine cannot send ExternalID and Email and Phone together`,
 		`intercom +add +Unreported +- +2 +Intercom lists 2 customer\(s\) on the conversation`,
 		`intercom +add again +Unreported +- +2 +.*`,
 		`intercom +list +Listed +- +2 +2 listed: [0-9a-f]+, [0-9a-f]+`,
@@ -65,7 +70,7 @@ func TestFakes(t *testing.T) {
 		`sunshine +add +Added +[0-9a-f]{24} +1 +Sunshine user [0-9a-f]{24}`,
 		`sunshine +add again +AlreadyPresent +[0-9a-f]{24} +1 +.*`,
 		`sunshine +list +Listed +- +1 +1 listed: [0-9a-f]{24}`,
-		`sunshine +remove +Removed +- +0 +`,
+		`sunshine +remove +Removed +[0-9a-f]{24} +0 +`, // found by the identities, removed by its ID
 		`sunshine +remove again +AlreadyAbsent +- +0 +`,
 		`sunshine +add to a missing conversation +NotFound +- +0 +\*APIError: HTTP 404, vendor code conversation_not_found`,
 	)
