@@ -44,10 +44,10 @@ func TestFakes(t *testing.T) {
 	)
 	wantRows(t, out.String(),
 		// Several identities and no Use: refused before any request.
-		`intercom +add with every identity +InvalidArgument +- +1 +no request sent: intercom cannot send ExternalID and Email and Phone together`,
-		`bird +add with every identity +InvalidArgument +- +0 +no request sent: bird cannot send ExternalID and Email and Phone together`,
-		`twilio +add with every identity +Unimplemented +- +0 +no request sent: .*email`,
-		`sunshine +add with every identity +InvalidArgument +- +0 +no request sent: sunshine cannot send ExternalID and Email and Phone together`,
+		`intercom +add with every identity +InvalidArgument +- +1 +no request sent: intercom cannot send ExternalID and Email and Phone together.*`,
+		`bird +add with every identity +InvalidArgument +- +0 +no request sent: bird cannot send ExternalID and Email and Phone together.*`,
+		`twilio +add with every identity +Unimplemented +- +0 +no request sent: .*email.*`,
+		`sunshine +add with every identity +InvalidArgument +- +0 +no request sent: sunshine cannot send ExternalID and Email and Phone together.*`,
 		`intercom +add +Unreported +- +2 +Intercom lists 2 customer\(s\) on the conversation`,
 		`intercom +add again +Unreported +- +2 +.*`,
 		`intercom +list +Listed +- +2 +2 listed: [0-9a-f]+, [0-9a-f]+`,
