@@ -269,15 +269,17 @@ func (c *Client) ListParticipants(ctx context.Context, appID, conversationID str
 		func(l *ParticipantList) bool { return l.Participants != nil })
 }
 
-// MaxPages bounds AllParticipants against a server whose cursors never end.
-const MaxPages = 10000
+// MaxPages bounds AllParticipants against a server whose cursors never end:
+// it is the module's one bound on any list (participants.MaxListPages).
+const MaxPages = pager.MaxPages
 
 // AllParticipants iterates over the participants of a conversation, calling
 // ListParticipants once per page and following meta.afterCursor while
 // meta.hasMore (a Before in params applies to the first page only). params
 // may be nil. Iteration stops at the first error, which is yielded with a
-// nil participant: a page that has more but no afterCursor, or a cursor
-// that repeats one already followed, is an error too. opts are per-call
+// nil participant: a page that has more but no afterCursor, a cursor that
+// repeats one already followed, or a page MaxPages that still has more is
+// an error too. opts are per-call
 // options given to each page's request.
 func (c *Client) AllParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
 	return pager.Pages[ListParticipantsParams, Participant]{
@@ -291,9 +293,11 @@ func (c *Client) AllParticipants(ctx context.Context, appID, conversationID stri
 		},
 		Max: MaxPages,
 		Repeat: func(next ListParticipantsParams) error {
-			return fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pathparam.Quote(next.After))
+			return fmt.Errorf("%s: %s: meta.afterCursor %s repeats a page already read", Vendor, opList, pager.Describe(next.After))
 		},
-		TooMany: func() error { return fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages) },
+		TooMany: func(max int) error {
+			return fmt.Errorf("%s: %s: more than %d pages: the list does not end", Vendor, opList, max)
+		},
 	}.All(params)
 }
 
