@@ -151,8 +151,10 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // Otherwise (Bird, Twilio, Sunshine) the bulk add learns the limit: its
 // Adds start as fast as WithConcurrency lets them until the first 429 that
 // asks for a wait; from then on their attempts are spaced at 97 % of the
-// rate the vendor let through in the second before that 429, measured
-// again (never raised) at each later one. While no 429 comes, the rate
+// rate the vendor let through (the most attempts in a second that ended
+// within the second before that 429, so that a 429 that arrives late still
+// measures the vendor's window), measured again (never raised) at each
+// later one. While no 429 comes, the rate
 // grows by 0.1 % a second for 20 seconds, hugging the limit just found,
 // then probes for a limit that rose: the growth doubles each second
 // (0.2 %, 0.4 %, ... up to 50 % a second) but stops at twice the attempts
