@@ -15,8 +15,9 @@ import (
 )
 
 // maxPages bounds AllParticipants against a server whose nextPageToken
-// never ends (a variable for the tests).
-var maxPages = 10000
+// never ends: the module's one bound, pager.MaxPages (a variable so that a
+// test can lower it).
+var maxPages = pager.MaxPages
 
 // AllParticipants iterates over every participant of a conversation,
 // calling ListParticipants
@@ -29,8 +30,9 @@ var maxPages = 10000
 // params may be nil; its Limit and Reverse apply to every page and its
 // PageToken to the first. Iteration stops at the first error, which is
 // yielded once with a nil participant: bad params (a *ParamError before any
-// request), a page's error, or a nextPageToken Bird already returned (a
-// loop). opts are per-call options given to each page's ListParticipants
+// request), a page's error, a nextPageToken Bird already returned (a
+// loop), or a page 10,000 that still has more (the module's one bound on
+// any list, participants.MaxListPages). opts are per-call options given to each page's ListParticipants
 // (option.WithResponseInto holds the last page's response).
 func (c *Client) AllParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
 	return pager.Pages[ListParticipantsParams, Participant]{
@@ -46,7 +48,9 @@ func (c *Client) AllParticipants(ctx context.Context, workspaceID, conversationI
 		Repeat: func(next ListParticipantsParams) error {
 			return fmt.Errorf("%s: ListParticipants: nextPageToken repeats a page already read: %s", Vendor, pathparam.Quote(c.Redact(next.PageToken)))
 		},
-		TooMany: func() error { return fmt.Errorf("%s: ListParticipants: more than %d pages", Vendor, maxPages) },
+		TooMany: func(max int) error {
+			return fmt.Errorf("%s: ListParticipants: more than %d pages: the list does not end", Vendor, max)
+		},
 	}.All(params)
 }
 

@@ -168,6 +168,9 @@ func TestAllParticipantsBadParamsSendNothing(t *testing.T) {
 	}
 }
 
+// echoedToken is a page token that echoes a credential.
+const echoedToken = "Bearer-AccessKey-0123456789abcdef"
+
 func TestAllParticipantsRepeatedToken(t *testing.T) {
 	for name, tt := range map[string]struct {
 		start string
@@ -178,6 +181,8 @@ func TestAllParticipantsRepeatedToken(t *testing.T) {
 		"same token again":   {"", []func() (*http.Response, error){page("t1", "p1"), page("t1", "p2"), page("", "never")}, "p1,p2", 2},
 		"earlier token":      {"", []func() (*http.Response, error){page("t1", "p1"), page("t2", "p2"), page("t1", "p3"), page("", "never")}, "p1,p2,p3", 3},
 		"the starting token": {"t0", []func() (*http.Response, error){page("t0", "p1"), page("", "never")}, "p1", 1},
+		// The token is Bird's string, and may echo a credential: never quoted.
+		"an echoed secret": {"", []func() (*http.Response, error){page(echoedToken, "p1"), page(echoedToken, "p2")}, "p1,p2", 2},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mock, _ := newClient(t, tt.resps)
@@ -185,7 +190,8 @@ func TestAllParticipantsRepeatedToken(t *testing.T) {
 			if strings.Join(ids, ",") != tt.want || len(errs) != 1 {
 				t.Fatalf("ids %v errs %v", ids, errs)
 			}
-			if msg := errs[0].Error(); !strings.HasPrefix(msg, "bird: ListParticipants: nextPageToken repeats a page already read") {
+			if msg := errs[0].Error(); !strings.HasPrefix(msg, "bird: ListParticipants: nextPageToken repeats a page already read") ||
+				strings.Contains(msg, echoedToken) || strings.Contains(msg, `"t`) {
 				t.Errorf("err = %q", msg)
 			}
 			if n := mock.GetTotalCallCount(); n != tt.reqs {
@@ -204,7 +210,7 @@ func TestAllParticipantsPageBound(t *testing.T) {
 		return page("t"+strconv.Itoa(n), "p"+strconv.Itoa(n))()
 	}})
 	ids, errs := collect(c.AllParticipants(context.Background(), ws, conv, nil))
-	if strings.Join(ids, ",") != "p1,p2,p3" || len(errs) != 1 || errs[0].Error() != "bird: ListParticipants: more than 3 pages" {
+	if strings.Join(ids, ",") != "p1,p2,p3" || len(errs) != 1 || errs[0].Error() != "bird: ListParticipants: more than 3 pages: the list does not end" {
 		t.Fatalf("ids %v errs %v", ids, errs)
 	}
 	if got := mock.GetTotalCallCount(); got != 3 {

@@ -150,12 +150,20 @@ func WithAddOptions(opts ...AddOption) BulkOption {
 // arrive out of order.
 // Otherwise (Bird, Twilio, Sunshine) the bulk add learns the limit: its
 // Adds start as fast as WithConcurrency lets them until the first 429 that
-// asks for a wait; from then on their attempts are spaced at 95 % of the
-// rate the vendor let through in the second before that 429, a rate that
-// grows by 0.2 % a second while no 429 comes and is measured again (never
-// raised) at each later one. A 429 with fewer than 20 attempts in the
-// second before it, or while an announced quota is in force, teaches
-// nothing: the pause alone handles it. The limit applies through the
+// asks for a wait; from then on their attempts are spaced at 97 % of the
+// rate the vendor let through (the most attempts in a second that ended
+// within the second before that 429, so that a 429 that arrives late still
+// measures the vendor's window), measured again (never raised) at each
+// later one. While no 429 comes, the rate
+// grows by 0.1 % a second for 20 seconds, hugging the limit just found,
+// then probes for a limit that rose: the growth doubles each second
+// (0.2 %, 0.4 %, ... up to 50 % a second) but stops at twice the attempts
+// actually made. A 429 that asks for no wait (Retry-After: 0) is no limit
+// hit: it slows nothing unless such 429s answer a quarter or more of a
+// second's attempts (then the rate is cut to 97 % of those let through,
+// once a second). A 429 with fewer than 20 attempts in the second before
+// it, or while an announced quota is in force, teaches nothing: the pause
+// alone handles it. The limit applies through the
 // vendor client's per-call option.WithLimiter, so a Provider of your own
 // that ignores CallOptions.RequestOptions is not limited.
 //

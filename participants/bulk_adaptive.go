@@ -36,8 +36,12 @@ const (
 	// 429s asking for no wait must reach to show a limit: sporadic ones
 	// below it (a vendor's hiccup, another client's burst) cut nothing.
 	adaptiveZeroWaitShare = 0.25
-	// adaptiveBuckets split the second of measure into 10ms buckets.
+	// adaptiveBuckets split a second into 10ms buckets; adaptiveHistory
+	// buckets (two seconds) are kept: the measure at a 429 is the busiest
+	// second that ended in the last one, so that the second the vendor
+	// counted is in it even when its 429 reaches the client late.
 	adaptiveBuckets = 100
+	adaptiveHistory = 2 * adaptiveBuckets
 	adaptiveBucket  = time.Second / adaptiveBuckets
 	// adaptiveQuotaBurst is the burst of the pace of a published quota.
 	adaptiveQuotaBurst = 4
@@ -58,8 +62,9 @@ const (
 //
 // Otherwise it learns the rate from the vendor's 429s: it lets attempts
 // through without limit until the first 429 that asks for a wait; then it
-// limits them to adaptiveMargin of the attempts sent in the second before
-// that 429 (the rate the vendor let through, measured), never raising the
+// limits them to adaptiveMargin of the attempts sent in the busiest second
+// that ended in the last one before that 429 (the rate the vendor let
+// through, measured, even when its 429 arrives late), never raising the
 // limit at a 429. While no 429 comes, the limit grows by adaptiveGrowth a
 // second for adaptiveHold seconds (it hugs the limit just found), then
 // faster each second (0.4 %, 0.8 %, ... up to adaptiveMaxGrowth: a probe
@@ -68,7 +73,7 @@ const (
 // (Retry-After: 0) is not a limit hit: it cuts the limit only when such
 // 429s answered at least adaptiveZeroWaitShare of the last second's
 // attempts, to adaptiveMargin of those that went through. Memory is
-// constant: counts per 10ms bucket of the last second.
+// constant: counts per 10ms bucket of the last two seconds.
 type adaptiveLimiter struct {
 	mu sync.Mutex
 	// lim is the rate learned from the 429s.
@@ -86,10 +91,10 @@ type adaptiveLimiter struct {
 	// the most that can be in flight (an attempt lost without an answer
 	// would otherwise count for ever).
 	sent, answered, workers int
-	count                   [adaptiveBuckets]int
+	count                   [adaptiveHistory]int
 	// zeroWait counts, per bucket as count, the 429s that asked for no
 	// wait.
-	zeroWait [adaptiveBuckets]int
+	zeroWait [adaptiveHistory]int
 	// epoch is the bucket number (Unix time / adaptiveBucket) of the
 	// newest bucket in count.
 	epoch int64
@@ -167,7 +172,7 @@ func (a *adaptiveLimiter) take() bool {
 	}
 	a.sent++
 	a.advance(now)
-	a.count[a.epoch%adaptiveBuckets]++
+	a.count[a.epoch%adaptiveHistory]++
 	return true
 }
 
@@ -247,13 +252,13 @@ func (a *adaptiveLimiter) advance(now time.Time) {
 	if e <= a.epoch {
 		return
 	}
-	if e-a.epoch >= adaptiveBuckets {
-		a.count = [adaptiveBuckets]int{}
-		a.zeroWait = [adaptiveBuckets]int{}
+	if e-a.epoch >= adaptiveHistory {
+		a.count = [adaptiveHistory]int{}
+		a.zeroWait = [adaptiveHistory]int{}
 	} else {
 		for b := a.epoch + 1; b <= e; b++ {
-			a.count[b%adaptiveBuckets] = 0
-			a.zeroWait[b%adaptiveBuckets] = 0
+			a.count[b%adaptiveHistory] = 0
+			a.zeroWait[b%adaptiveHistory] = 0
 		}
 	}
 	a.epoch = e
@@ -302,27 +307,43 @@ func growthOf(k int) float64 {
 // sentLastSecond is the attempts counted in the last second. a.mu is held
 // and the buckets advanced.
 func (a *adaptiveLimiter) sentLastSecond() int {
+	return lastSecond(&a.count, a.epoch)
+}
+
+// lastSecond sums the adaptiveBuckets buckets of h up to bucket e.
+func lastSecond(h *[adaptiveHistory]int, e int64) int {
 	n := 0
-	for _, c := range a.count {
-		n += c
+	for b := e - adaptiveBuckets + 1; b <= e; b++ {
+		n += h[b%adaptiveHistory]
 	}
 	return n
+}
+
+// peakSecond is the most attempts counted in any second that ended in the
+// last one (the history of two seconds, summed 100 buckets at a time). a.mu
+// is held and the buckets advanced.
+func (a *adaptiveLimiter) peakSecond() int {
+	sum := lastSecond(&a.count, a.epoch)
+	peak := sum
+	for end := a.epoch - 1; end > a.epoch-adaptiveBuckets; end-- {
+		sum += a.count[(end-adaptiveBuckets+1)%adaptiveHistory] - a.count[(end+1)%adaptiveHistory]
+		peak = max(peak, sum)
+	}
+	return peak
 }
 
 // zeroWaitLastSecond is the 429s of the last second that asked for no
 // wait. a.mu is held and the buckets advanced.
 func (a *adaptiveLimiter) zeroWaitLastSecond() int {
-	n := 0
-	for _, c := range a.zeroWait {
-		n += c
-	}
-	return n
+	return lastSecond(&a.zeroWait, a.epoch)
 }
 
 // Pause is told by the transport that the vendor answered 429 and asked
 // to wait until until: the first 429 of a pause sets the limit to
-// adaptiveMargin of the attempts of the second before it, never higher
-// than the limit already learned. A 429 that asks for no wait (until not
+// adaptiveMargin of the attempts of the busiest second that ended in the
+// last one (the vendor's count that the 429 answers may have ended before
+// the 429 reached the client), never higher than the limit already
+// learned. A 429 that asks for no wait (until not
 // after now) is counted, and cuts the limit only when such 429s answered
 // at least adaptiveZeroWaitShare of the last second's attempts, to
 // adaptiveMargin of the attempts that went through. While a published
@@ -343,9 +364,10 @@ func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 		return nil
 	}
 	a.advance(now)
-	sent := a.sentLastSecond()
+	sent := a.peakSecond()
 	if !until.After(now) {
-		a.zeroWait[a.epoch%adaptiveBuckets]++
+		sent = a.sentLastSecond()
+		a.zeroWait[a.epoch%adaptiveHistory]++
 		rejected := a.zeroWaitLastSecond()
 		if sent < adaptiveMinSamples || float64(rejected) < adaptiveZeroWaitShare*float64(sent) {
 			return nil // sporadic: no evidence of a limit

@@ -85,17 +85,31 @@ func TestAdaptiveLearnsFromTheSecondBeforeThe429(t *testing.T) {
 // clock of a testing/synctest bubble: virtual time, no real wait.
 func TestAdaptiveOldBucketsLeaveTheMeasure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
+		// The measure is the busiest second that ended in the last one:
+		// at 1.0s, the second of buckets 0..99 counts.
 		a, c := testAdaptive(t)
 		waits(t, a, 60) // bucket 0
 		c.t = c.t.Add(500 * time.Millisecond)
 		waits(t, a, 40) // bucket 50
-		// 1.0s later bucket 0 is out (the buckets of the measure are 1..100).
 		c.t = c.t.Add(500 * time.Millisecond)
 		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
+		if got := float64(a.limit()); !near(got, adaptiveMargin*100) {
+			t.Fatalf("limit %v; want the margin of the 100 of the busiest second", got)
+		}
+		// At 2.0s bucket 0 is out (the seconds of the measure end in
+		// buckets 101..200): the busiest holds bucket 50 only.
+		a, c = testAdaptive(t)
+		waits(t, a, 60)
+		c.t = c.t.Add(500 * time.Millisecond)
+		waits(t, a, 40)
+		c.t = c.t.Add(1500 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
 		if got := float64(a.limit()); !near(got, adaptiveMargin*40) {
-			t.Fatalf("limit %v; want the margin of the 40 of the last second", got)
+			t.Fatalf("limit %v; want the margin of the 40 of the busiest second", got)
 		}
 		// Long after, everything is out: too few samples, the limit stays.
 		c.t = c.t.Add(10 * time.Second)
@@ -229,27 +243,27 @@ func TestAdaptiveAdvanceInOrder(t *testing.T) {
 	e := a.epoch
 	c.t = c.t.Add(-50 * time.Millisecond) // a clock that goes back: no change
 	waits(t, a, 5)
-	if a.epoch != e || a.count[e%adaptiveBuckets] != 10 {
-		t.Errorf("epoch %d (was %d), count %d", a.epoch, e, a.count[e%adaptiveBuckets])
+	if a.epoch != e || a.count[e%adaptiveHistory] != 10 {
+		t.Errorf("epoch %d (was %d), count %d", a.epoch, e, a.count[e%adaptiveHistory])
 	}
 	c.t = c.t.Add(80 * time.Millisecond) // 3 buckets on
 	waits(t, a, 1)
-	if a.epoch != e+3 || a.count[(e+3)%adaptiveBuckets] != 1 || a.count[e%adaptiveBuckets] != 10 {
-		t.Errorf("epoch %d, counts %d and %d", a.epoch-e, a.count[(e+3)%adaptiveBuckets], a.count[e%adaptiveBuckets])
+	if a.epoch != e+3 || a.count[(e+3)%adaptiveHistory] != 1 || a.count[e%adaptiveHistory] != 10 {
+		t.Errorf("epoch %d, counts %d and %d", a.epoch-e, a.count[(e+3)%adaptiveHistory], a.count[e%adaptiveHistory])
 	}
-	c.t = c.t.Add(990 * time.Millisecond) // 99 more: bucket e+3 stays, e goes
+	c.t = c.t.Add(1990 * time.Millisecond) // 199 more: bucket e+3 stays, e goes
 	waits(t, a, 1)
-	if a.count[e%adaptiveBuckets] != 0 || a.count[(e+3)%adaptiveBuckets] != 1 {
-		t.Errorf("counts %d and %d", a.count[e%adaptiveBuckets], a.count[(e+3)%adaptiveBuckets])
+	if a.count[e%adaptiveHistory] != 0 || a.count[(e+3)%adaptiveHistory] != 1 {
+		t.Errorf("counts %d and %d", a.count[e%adaptiveHistory], a.count[(e+3)%adaptiveHistory])
 	}
-	c.t = c.t.Add(time.Second) // exactly 100 buckets on: all out
+	c.t = c.t.Add(2 * time.Second) // exactly 200 buckets on: all out
 	waits(t, a, 1)
 	total := 0
 	for _, n := range a.count {
 		total += n
 	}
 	if total != 1 {
-		t.Errorf("%d attempts counted after a full second", total)
+		t.Errorf("%d attempts counted after two full seconds", total)
 	}
 }
 
@@ -461,5 +475,5 @@ func sent(a *adaptiveLimiter, c *clock, n int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.advance(c.t)
-	a.count[a.epoch%adaptiveBuckets] += n
+	a.count[a.epoch%adaptiveHistory] += n
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -295,4 +296,159 @@ func benchAddManyLimited(b *testing.B, c *participants.Client, srv *participants
 	b.ReportMetric(secs, "s/addmany")
 	b.ReportMetric(secs/(float64(n)/float64(limit)), "x-minimum")
 	b.ReportMetric(100*float64(limited)/float64(requests), "%429")
+}
+
+// stampedBird is a participants.Client of a fresh Bird fake on loopback,
+// each request stamped by a stampRT.
+func stampedBird(b *testing.B) (*participants.Client, *participantstest.BirdServer, *stampRT, string) {
+	fake := participantstest.NewBirdServer()
+	b.Cleanup(fake.Close)
+	conv := fake.SeedConversation("")
+	rt := &stampRT{next: fake.Client().Transport}
+	bc := must(bird.New(fake.AccessKey(), fake.ClientOptions(option.WithHTTPClient(&http.Client{Transport: rt}))...))(b)
+	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()})), fake, rt, conv
+}
+
+// addAll adds ps through c and fails b on any error.
+func addAll(b *testing.B, c *participants.Client, conv string, ps []participants.Participant, opts ...participants.BulkOption) {
+	for j, r := range c.AddMany(context.Background(), conv, ps, opts...) {
+		if r.Err != nil {
+			b.Fatalf("#%d: %v", j, r.Err)
+		}
+	}
+}
+
+// BenchmarkAddManyAdaptivePace adds participants for secs seconds' worth
+// of a fake Bird's limit (one-second windows, 429 with Retry-After: 1
+// beyond; the client is not told) with no configured limit, and reports
+// the pace the bulk add learned: the median, over the second half of the
+// run's whole seconds, of the requests let through in a second, as a
+// share of the limit (pace-%limit); with the ratio to the minimum time
+// and the share of 429s. Default secs is 2 (CI); the goal (at least 95 %,
+// at most 1 % 429s):
+//
+//	CONVERSEKIT_BULK_SECONDS=30 go test -run '^$' -bench AddManyAdaptivePace -benchtime 1x -count 3 ./participants/
+//
+// The sub-benchmarks "fixed" are the control: WithRateLimit at 98 % of the
+// limit, told rather than learned, so that a pace under the goal can be
+// told apart from a machine too busy to send at the limit.
+func BenchmarkAddManyAdaptivePace(b *testing.B) {
+	secs := envInt("CONVERSEKIT_BULK_SECONDS", 2)
+	for _, tc := range []struct {
+		limit int
+		fixed bool
+	}{{100, false}, {500, false}, {100, true}, {500, true}} {
+		limit := tc.limit
+		name := strconv.Itoa(limit) + "rps"
+		var opts []participants.BulkOption
+		if tc.fixed {
+			name += "-fixed"
+			opts = append(opts, participants.WithRateLimit(0.98*float64(limit), 1))
+		}
+		b.Run(name, func(b *testing.B) {
+			n := secs * limit
+			var took time.Duration
+			var pace float64
+			var tooMany, all int
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				c, fake, rt, conv := stampedBird(b)
+				fake.SetRateLimit(limit, time.Second)
+				time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // a fresh window
+				b.StartTimer()
+				start := time.Now()
+				addAll(b, c, conv, emails(i*n, n), opts...)
+				took += time.Since(start)
+				perSec := rt.okPerSecond(start)
+				if len(perSec) > 2 {
+					pace += float64(median(slices.Clone(perSec[len(perSec)/2:len(perSec)-1]))) / float64(limit)
+				}
+				l, a := rt.limited()
+				tooMany, all = tooMany+l, all+a
+			}
+			iters := float64(b.N)
+			b.ReportMetric(100*pace/iters, "pace-%limit")
+			b.ReportMetric(took.Seconds()/iters/(float64(n)/float64(limit)), "x-minimum")
+			b.ReportMetric(100*float64(tooMany)/float64(all), "%429")
+		})
+	}
+}
+
+// BenchmarkAddManySporadicZeroWait429 adds 300 participants against a fake
+// Bird without a limit that answers one request in ten 429 with
+// Retry-After: 0, by default and with WithoutAdaptiveLimit, and reports the
+// adds a second of each (goal: the default keeps at least half):
+//
+//	go test -run '^$' -bench AddManySporadicZeroWait429 -benchtime 1x -count 3 ./participants/
+func BenchmarkAddManySporadicZeroWait429(b *testing.B) {
+	const n = 300
+	for _, mode := range []string{"adaptive", "without"} {
+		b.Run(mode, func(b *testing.B) {
+			var opts []participants.BulkOption
+			if mode == "without" {
+				opts = append(opts, participants.WithoutAdaptiveLimit())
+			}
+			var took time.Duration
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				c, fake, _, conv := stampedBird(b)
+				fs := make([]participantstest.Fault, 2*n)
+				for j := 9; j < len(fs); j += 10 {
+					fs[j] = participantstest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}},
+						Body: `{"code":"TooManyRequests","message":"Too many requests"}`}
+				}
+				fake.InjectFaults(fs...)
+				b.StartTimer()
+				start := time.Now()
+				addAll(b, c, conv, emails(i*n, n), opts...)
+				took += time.Since(start)
+			}
+			b.ReportMetric(float64(n*b.N)/took.Seconds(), "adds/s")
+		})
+	}
+}
+
+// BenchmarkAddManyAdaptiveRisingLimit adds participants against a fake
+// Bird whose limit (one-second windows, 429 with Retry-After: 1 beyond,
+// not told to the client) is 100 a second for rise seconds, then 500, and
+// reports how many seconds after the rise the first second lets through
+// at least 95 % of the new limit (follow-s; reached is 0 when none did
+// before the run ended). Default rise is 1 s with 1 s's worth at 500/s
+// (CI: too short to follow); with a longer rise, 20 s's worth at 500/s.
+// The figure of BENCHMARKS.md:
+//
+//	CONVERSEKIT_BULK_RISE=30 go test -run '^$' -bench AddManyAdaptiveRisingLimit -benchtime 1x -count 3 ./participants/
+func BenchmarkAddManyAdaptiveRisingLimit(b *testing.B) {
+	const before, after = 100, 500
+	rise := envInt("CONVERSEKIT_BULK_RISE", 1)
+	afterSecs := 1
+	if rise > 1 {
+		afterSecs = 20
+	}
+	n := before*rise + after*afterSecs
+	var follow float64
+	reached := 0
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		c, fake, rt, conv := stampedBird(b)
+		fake.SetRateLimit(before, time.Second)
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+		b.StartTimer()
+		start := time.Now()
+		t := time.AfterFunc(time.Duration(rise)*time.Second, func() { fake.SetRateLimit(after, time.Second) })
+		addAll(b, c, conv, emails(i*n, n))
+		t.Stop()
+		perSec := rt.okPerSecond(start)
+		for s := rise; s < len(perSec)-1; s++ {
+			if float64(perSec[s]) >= 0.95*after {
+				follow += float64(s - rise)
+				reached++
+				break
+			}
+		}
+	}
+	if reached > 0 {
+		b.ReportMetric(follow/float64(reached), "follow-s")
+	}
+	b.ReportMetric(float64(reached)/float64(b.N), "reached")
 }

@@ -167,9 +167,9 @@ func TestQuota429TeachesNothingWhileInForce(t *testing.T) {
 	if _, _, pace, _ := quotaState(a); !near(float64(pace), 50-adaptiveWorkers) {
 		t.Fatalf("quota pace %v; want 50 less %d in flight, a second", pace, adaptiveWorkers)
 	}
-	c.t = reset
+	c.t = reset.Add(time.Second) // the quota's attempts out of the measure's two seconds
 	waits(t, a, 40)
-	if err := a.Pause(context.Background(), reset.Add(time.Second)); err != nil {
+	if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if got := float64(a.limit()); !near(got, adaptiveMargin*40) {

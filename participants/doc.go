@@ -49,7 +49,9 @@
 // a missing conversation: where the vendor answers the same 404 for both,
 // the provider reads the conversation to find out. List is an iter.Seq2
 // that fetches pages as the loop asks for them (WithPageSize sets their
-// size), yields each participant once and ends on the first error.
+// size), yields each participant once and ends on the first error; a
+// vendor whose pages never end gets an Unknown error after MaxListPages
+// (10,000) pages, the bound of the vendor iterators too.
 //
 // What each vendor can look up, and what an operation costs in requests in
 // the common case:

@@ -2,10 +2,12 @@ package participants
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strings"
 	"unicode"
 
+	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
 )
 
@@ -169,14 +171,24 @@ func (p *Participant) validateRef(provider string, op operation) error {
 	return nil
 }
 
+// MaxListPages is the most pages List reads of one conversation, and the
+// vendor iterators (bird, twilio and sunshine AllParticipants) too: the
+// module's one bound against a vendor whose pages never end. Past it, List
+// yields an Unknown error rather than following the vendor until the
+// context ends.
+const MaxListPages = pager.MaxPages
+
 // List returns the participants of the conversation conversationID, one
 // page at a time, fetched as the loop asks for more: breaking out of the
 // loop stops the fetching. Each participant is yielded once (by Member.ID),
 // even when the vendor's pages shift under concurrent changes and list it
 // twice. An error (bad input before any request, a vendor or context
 // error, an *Error as for Add) is yielded once with a nil Member and ends
-// the sequence; a missing conversation is NotFound. Each range over the
-// sequence lists the conversation anew.
+// the sequence; a missing conversation is NotFound. A vendor whose pages
+// do not end (a next-page token it returned before, or still one after
+// MaxListPages pages) is Unknown; the message gives the token's length,
+// never the token, which is the vendor's and may echo a credential. Each
+// range over the sequence lists the conversation anew.
 //
 //	for m, err := range c.List(ctx, "CH...") {
 //		if err != nil { return err }
@@ -192,7 +204,7 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 		seen := make(map[string]struct{})
 		tokens := make(map[string]struct{})
 		token := ""
-		for {
+		for range MaxListPages {
 			page, err := c.p.List(ctx, conversationID, token, o)
 			if err == nil && page == nil {
 				err = &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a page nor an error"}
@@ -218,12 +230,14 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 				return
 			}
 			if _, again := tokens[page.Next]; again {
-				yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor returned a page token it had returned before: " + pathparam.Quote(page.Next)})
+				yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor returned a page token it had returned before " + pager.Describe(page.Next)})
 				return
 			}
 			tokens[page.Next] = struct{}{}
 			token = page.Next
 		}
+		yield(nil, &Error{Code: Unknown, Provider: name,
+			Message: fmt.Sprintf("the vendor still had more after %d pages (MaxListPages): the list does not end", MaxListPages)})
 	}
 }
 

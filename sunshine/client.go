@@ -291,8 +291,9 @@ func (c *Client) ListParticipants(ctx context.Context, appID, conversationID str
 		func(l *ParticipantList) bool { return l.Participants != nil })
 }
 
-// MaxPages bounds AllParticipants against a server whose cursors never end.
-const MaxPages = 10000
+// MaxPages bounds AllParticipants against a server whose cursors never end:
+// it is the module's one bound on any list (participants.MaxListPages).
+const MaxPages = pager.MaxPages
 
 // AllParticipants iterates over the participants of a conversation, calling
 // ListParticipants once per page and following each page's next cursor
@@ -315,7 +316,9 @@ func (c *Client) AllParticipants(ctx context.Context, appID, conversationID stri
 		Repeat: func(next ListParticipantsParams) error {
 			return fmt.Errorf("%s: %s: the next page's cursor %s repeats a page already read", Vendor, opList, pathparam.Quote(c.Redact(next.After)))
 		},
-		TooMany: func() error { return fmt.Errorf("%s: %s: more than %d pages", Vendor, opList, MaxPages) },
+		TooMany: func(max int) error {
+			return fmt.Errorf("%s: %s: more than %d pages: the list does not end", Vendor, opList, max)
+		},
 	}.All(params)
 }
 

@@ -342,16 +342,14 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	return page, nil
 }
 
-// maxPages bounds AllParticipants against a server whose next_page_url never
-// ends.
-const maxPages = 10000
-
 // AllParticipants iterates over every participant of a conversation, calling
 // GET /v1/Conversations/{ConversationSid}/Participants once per page and
 // following each page's next_page_url (only its PageSize, Page and PageToken
 // query parameters are used, so the request always goes to the client's own
 // base URL). params may be nil. Iteration stops at the first error, which is
-// yielded with a nil participant. opts are per-call options given to each
+// yielded with a nil participant: a page's error, a next_page_url that
+// repeats a page, or a page 10,000 that still has more (the module's one
+// bound on any list, participants.MaxListPages). opts are per-call options given to each
 // page's ListParticipants (option.WithResponseInto holds the last page's).
 func (c *Client) AllParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) iter.Seq2[*Participant, error] {
 	return pager.Pages[ListParticipantsParams, Participant]{
@@ -366,11 +364,11 @@ func (c *Client) AllParticipants(ctx context.Context, conversationSID string, pa
 			next, err := nextPageParams(page.Meta.NextPageURL, p)
 			return page.Participants, next, true, c.hide(err)
 		},
-		Max: maxPages,
+		// Max: pager.MaxPages, the module's bound on any list.
 		Repeat: func(ListParticipantsParams) error {
 			return fmt.Errorf("%s: next_page_url repeats a page already read", vendor)
 		},
-		TooMany: func() error { return fmt.Errorf("%s: more than %d pages", vendor, maxPages) },
+		TooMany: func(max int) error { return fmt.Errorf("%s: more than %d pages: the list does not end", vendor, max) },
 	}.All(params)
 }
 

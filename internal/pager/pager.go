@@ -5,7 +5,27 @@
 // once, a loop and a list without end refused.
 package pager
 
-import "iter"
+import (
+	"fmt"
+	"iter"
+)
+
+// MaxPages is the most pages any list of the module reads, the facade's
+// participants.Client.List (participants.MaxListPages) and every vendor
+// iterator (AllParticipants) alike: a vendor whose pages never end (a
+// next-page link that always names a new page) gets an error at page
+// MaxPages instead of being followed until the caller's deadline. At the
+// vendors' largest page sizes (Twilio and Bird 100, Sunshine 100) it is a
+// million participants, far more than a conversation holds.
+const MaxPages = 10_000
+
+// Describe stands for a vendor's page link (a token, a cursor) in an error
+// message: its length, never its value, which is the vendor's and may echo
+// a credential the client sent. Every message about a page link goes
+// through it.
+func Describe(link string) string {
+	return fmt.Sprintf("(a value of %d bytes, not shown)", len(link))
+}
 
 // Pages describes a paged list for All. P is the parameters of one page
 // request, such as a vendor's ListParticipantsParams; it is comparable
@@ -16,15 +36,17 @@ type Pages[P comparable, T any] struct {
 	// error may come with the items of a page that was read but whose link
 	// to the next one is unusable: All yields those items first.
 	Fetch func(p P) (items []T, next P, more bool, err error)
-	// Max is the most pages All reads: when page Max still has more, All
+	// Max is the most pages All reads: MaxPages when it is zero or above
+	// MaxPages (a test lowers it). When page Max still has more, All
 	// yields TooMany() instead of reading on.
 	Max int
 	// Repeat is the error for next parameters equal to those of a page
 	// already read in this iteration (the starting page included): the
-	// list loops.
+	// list loops. It must not quote a page link: see Describe.
 	Repeat func(next P) error
-	// TooMany is the error for a list longer than Max pages.
-	TooMany func() error
+	// TooMany is the error for a list longer than Max pages; given the
+	// bound in force.
+	TooMany func(max int) error
 }
 
 // All returns the items of every page, in order, starting at the page
@@ -39,8 +61,12 @@ func (ps Pages[P, T]) All(params *P) iter.Seq2[*T, error] {
 		if params != nil {
 			p = *params
 		}
+		limit := ps.Max
+		if limit <= 0 || limit > MaxPages {
+			limit = MaxPages
+		}
 		read := map[P]bool{p: true}
-		for range ps.Max {
+		for range limit {
 			items, next, more, err := ps.Fetch(p)
 			for i := range items {
 				if !yield(&items[i], nil) {
@@ -61,6 +87,6 @@ func (ps Pages[P, T]) All(params *P) iter.Seq2[*T, error] {
 			read[next] = true
 			p = next
 		}
-		yield(nil, ps.TooMany())
+		yield(nil, ps.TooMany(limit))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -35,7 +36,7 @@ func (b *book) list(max int) Pages[string, string] {
 		},
 		Max:     max,
 		Repeat:  func(next string) error { return fmt.Errorf("repeat %q", next) },
-		TooMany: func() error { return errors.New("too many") },
+		TooMany: func(max int) error { return fmt.Errorf("too many: %d", max) },
 	}
 }
 
@@ -248,12 +249,52 @@ func TestPageCap(t *testing.T) {
 
 	b = &book{pages: pages(4, false)}
 	items, errs = collect(t, b, 3, &start)
-	check(t, b, items, errs, []string{"p0", "p1", "p2"}, []string{"too many"}, []string{"0", "1", "2"})
+	check(t, b, items, errs, []string{"p0", "p1", "p2"}, []string{"too many: 3"}, []string{"0", "1", "2"})
 }
 
-// A cap below one page reads nothing and says so.
-func TestPageCapZero(t *testing.T) {
-	b := &book{pages: map[string]page{"": {items: []string{"a"}}}}
-	items, errs := collect(t, b, 0, nil)
-	check(t, b, items, errs, nil, []string{"too many"}, nil)
+// endless is a list whose every page links to a new one.
+func endless(fetched *int) Pages[int, int] {
+	return Pages[int, int]{
+		Fetch: func(p int) ([]int, int, bool, error) {
+			*fetched++
+			return []int{p}, p + 1, true, nil
+		},
+		Repeat:  func(int) error { return errors.New("repeat") },
+		TooMany: func(max int) error { return fmt.Errorf("more than %d pages", max) },
+	}
+}
+
+// Without Max, or with one above it, the bound is MaxPages: a list that
+// never ends is read to page MaxPages, then refused with TooMany's error,
+// given MaxPages.
+func TestEndlessListStopsAtMaxPages(t *testing.T) {
+	for _, max := range []int{0, -1, MaxPages + 1} {
+		fetched, items := 0, 0
+		var errs []string
+		ps := endless(&fetched)
+		ps.Max = max
+		for it, err := range ps.All(nil) {
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			if *it != items {
+				t.Fatalf("Max %d: item %d at %d", max, *it, items)
+			}
+			items++
+		}
+		if fetched != MaxPages || items != MaxPages || !reflect.DeepEqual(errs, []string{fmt.Sprintf("more than %d pages", MaxPages)}) {
+			t.Errorf("Max %d: %d pages fetched, %d items, errors %q; want %d, %d and one at the bound", max, fetched, items, errs, MaxPages, MaxPages)
+		}
+	}
+}
+
+// Describe gives a page link's length, never the link: it is the vendor's,
+// and may echo a credential.
+func TestDescribeHidesTheLink(t *testing.T) {
+	const secret = "sk_live_0123456789abcdef"
+	got := Describe(secret)
+	if strings.Contains(got, secret) || strings.Contains(got, secret[:8]) || !strings.Contains(got, fmt.Sprint(len(secret))) {
+		t.Errorf("Describe(%q) = %q", secret, got)
+	}
 }
