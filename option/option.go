@@ -15,6 +15,12 @@
 // WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
 // and WithResponseInto. An option given where it cannot apply is refused
 // with an error naming it, before any request.
+//
+// A program's own options are Funcs that apply others (a preset, options
+// chosen at run time); a program's own rate limiter is any type with
+// Wait(ctx) error (Limiter). Response, Limiter, LimiterPauser and
+// LimiterQuotaObserver are this package's; ParamError and LimiterError are
+// those of package github.com/conversekit/conversekit/apierror.
 package option
 
 import (
