@@ -7,8 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/conversekit/conversekit/internal/apierror"
-	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // APIError is the error every Client method returns for a non-2xx response
@@ -20,6 +19,12 @@ import (
 // that is not Bird's error object sets UnknownShape; on a 404 Misrouted()
 // then reports that the server at Host does not answer as Bird would (most
 // often a wrong option.WithBaseURL), and Error() says so.
+//
+// It is apierror.Error of package github.com/conversekit/conversekit/apierror,
+// whose doc lists every field and method (StatusCode, Code, Message,
+// RequestID, RetryAfter, Header, Body, Host, UnknownShape, Misrouted,
+// Temporary, ...): the same type in every vendor package, so one errors.As
+// serves the four vendors.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry the
@@ -27,6 +32,8 @@ type APIError = apierror.Error
 // UpdateParticipant and UpdateParticipantByIdentifier return it (reach it with errors.As) when the body has no non-empty "id",
 // for example {}, {"status":"ok"}, null, an array or a participant list.
 // Error() names the operation, what is missing and the HTTP status.
+//
+// It is apierror.SuccessBodyError, the same type in every vendor package.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -44,7 +51,9 @@ type SuccessBodyError = apierror.SuccessBodyError
 //	if errors.As(err, &pe) {
 //		log.Printf("fix %s: %s", pe.Field, pe.Reason)
 //	}
-type ParamError = pathparam.Error
+//
+// It is apierror.ParamError, the same type in every vendor package.
+type ParamError = apierror.ParamError
 
 // requestIDHeaders are the response headers read for APIError.RequestID, in
 // order. Bird documents none; these are the usual names.

@@ -66,7 +66,7 @@ func New(token string, opts ...option.Option) (*Client, error) {
 // one makes Intercom answer 400 intercom_version_invalid. It applies to the
 // client only: an operation refuses it.
 func WithVersion(v string) option.Option {
-	return option.Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if err := clientopt.CheckCredential("intercom.WithVersion", "version", v); err != nil {
 			return err
 		}

@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/conversekit/conversekit/internal/apierror"
-	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // APIError is a non-2xx response from Intercom, returned by every call of
@@ -22,6 +21,12 @@ import (
 // is not an Intercom error list sets UnknownShape; on a 404 Misrouted()
 // then reports that the server at Host does not answer as Intercom would
 // (most often a wrong option.WithBaseURL), and Error() says so.
+//
+// It is apierror.Error of package github.com/conversekit/conversekit/apierror,
+// whose doc lists every field and method (StatusCode, Code, Message,
+// RequestID, RetryAfter, Header, Body, Host, UnknownShape, Misrouted,
+// Temporary, ...): the same type in every vendor package, so one errors.As
+// serves the four vendors.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not carry what the
@@ -32,6 +37,8 @@ type APIError = apierror.Error
 // "contacts": {"contacts": [...]} list. Error() names the operation, what is
 // missing ("a customers list", "a contacts list") and the HTTP status, never
 // the body.
+//
+// It is apierror.SuccessBodyError, the same type in every vendor package.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -46,7 +53,9 @@ type SuccessBodyError = apierror.SuccessBodyError
 //	if errors.As(err, &pe) {
 //		log.Printf("fix %s: %s", pe.Field, pe.Reason)
 //	}
-type ParamError = pathparam.Error
+//
+// It is apierror.ParamError, the same type in every vendor package.
+type ParamError = apierror.ParamError
 
 // decodeError fills Code, Message, Field, RequestID and Details of e from an
 // Intercom error list in e.Body and from e.Header. Any body is tolerated:

@@ -15,9 +15,16 @@
 // WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
 // and WithResponseInto. An option given where it cannot apply is refused
 // with an error naming it, before any request.
+//
+// A program's own options are Funcs that apply others (a preset, options
+// chosen at run time); a program's own rate limiter is any type with
+// Wait(ctx) error (Limiter). Response, Limiter, LimiterPauser and
+// LimiterQuotaObserver are this package's; ParamError and LimiterError are
+// those of package github.com/conversekit/conversekit/apierror.
 package option
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -26,24 +33,76 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/conversekit/conversekit/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
-	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 )
 
 // Option configures a vendor client, or one call of an operation. Options
 // are validated by the constructor or the operation, which returns the
 // first error before any request.
+//
+// The options are those of this package, the vendor packages' own (such as
+// intercom.WithVersion) and the Funcs a program builds from them. Apply is
+// called by the constructors and operations; its argument is internal to
+// the module, so a type outside it cannot implement Option: use Func.
 type Option interface {
 	Apply(*clientopt.Settings) error
 }
 
-// Func is an Option made from a function; vendor packages use it for their
-// own options.
-type Func func(*clientopt.Settings) error
+// Func is an Option made from a function, for a program's own options: the
+// function applies other options to the Settings it is given, for example
+// a preset of several options, or options chosen when the client or the
+// call is made.
+//
+//	production := option.Func(func(s *option.Settings) error {
+//		return s.Apply(option.WithMaxRetries(5), option.WithAttemptTimeout(10*time.Second))
+//	})
+//	c, err := twilio.New(sid, token, production)
+//
+// The options it applies are checked as if they had been given in its
+// place: per call, an option that applies only to a constructor is refused,
+// and the other way round. An error it returns refuses the constructor or
+// the call before any request, as a *ParamError: the error of an option it
+// applied names that option, any other error is in the chain (Err) of one
+// naming the Func's index in opts. A nil Func is refused likewise.
+type Func func(*Settings) error
 
-// Apply implements Option.
-func (f Func) Apply(s *clientopt.Settings) error { return f(s) }
+// Apply implements Option: it calls f with the settings being built.
+func (f Func) Apply(s *clientopt.Settings) error {
+	if f == nil {
+		return &apierror.ParamError{Field: "option.Func", Reason: "nil func"}
+	}
+	return f(&Settings{s: s})
+}
+
+// Settings is what the options of a constructor or of one call set, as a
+// Func sees it: opaque, changed only by applying options to it.
+type Settings struct {
+	s *clientopt.Settings
+}
+
+// Apply applies opts to s in order and returns the first error, as a
+// constructor or an operation would: the *ParamError of the option that
+// refused its value, or one naming "option.Func" for a nil option.
+func (s *Settings) Apply(opts ...Option) error {
+	for _, o := range opts {
+		if o == nil {
+			return &apierror.ParamError{Field: "option.Func", Reason: "nil option given to Settings.Apply"}
+		}
+		if err := o.Apply(s.s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ParamError is the error of an option that refuses its value: Field names
+// the option ("option.WithMaxRetries", ...), Reason says why. The
+// constructor or operation that was given it adds its vendor (Vendor) and
+// returns it before any request. It is apierror.ParamError, the vendor
+// packages' ParamError.
+type ParamError = apierror.ParamError
 
 // Doer sends one HTTP request; *http.Client implements it.
 type Doer interface {
@@ -59,9 +118,9 @@ type Doer interface {
 // "https://conversations.twilio.com/v1", which would send /v1/v1/..., with
 // an error naming option.WithBaseURL and the vendor.
 func WithBaseURL(u string) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if u == "" {
-			return &pathparam.Error{Field: "option.WithBaseURL", Reason: "empty URL"}
+			return &apierror.ParamError{Field: "option.WithBaseURL", Reason: "empty URL"}
 		}
 		s.BaseURL = u
 		return nil
@@ -71,9 +130,9 @@ func WithBaseURL(u string) Option {
 // WithHTTPClient sends each attempt through c's Transport. Its Timeout is
 // replaced by the per-attempt timeout.
 func WithHTTPClient(c *http.Client) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if c == nil {
-			return &pathparam.Error{Field: "option.WithHTTPClient", Reason: "nil client"}
+			return &apierror.ParamError{Field: "option.WithHTTPClient", Reason: "nil client"}
 		}
 		s.HTTPClient = c
 		return nil
@@ -83,12 +142,12 @@ func WithHTTPClient(c *http.Client) Option {
 // WithDoer sends each attempt through d (for example a mock). Retries and
 // error decoding still happen above it.
 func WithDoer(d Doer) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if d == nil {
-			return &pathparam.Error{Field: "option.WithDoer", Reason: "nil doer"}
+			return &apierror.ParamError{Field: "option.WithDoer", Reason: "nil doer"}
 		}
 		if hc, ok := d.(*http.Client); ok && hc == nil {
-			return &pathparam.Error{Field: "option.WithDoer", Reason: "nil *http.Client"}
+			return &apierror.ParamError{Field: "option.WithDoer", Reason: "nil *http.Client"}
 		}
 		s.Doer = d
 		return nil
@@ -99,9 +158,9 @@ func WithDoer(d Doer) Option {
 // attempt (default 3); 0 disables retries. Per call it replaces the
 // client's budget for that call.
 func WithMaxRetries(n int) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if n < 0 || n > 100 {
-			return &pathparam.Error{Field: "option.WithMaxRetries", Reason: fmt.Sprintf("%d is outside 0..100", n)}
+			return &apierror.ParamError{Field: "option.WithMaxRetries", Reason: fmt.Sprintf("%d is outside 0..100", n)}
 		}
 		s.MaxRetries = n
 		return nil
@@ -112,9 +171,9 @@ func WithMaxRetries(n int) Option {
 // 30s). The context deadline bounds the whole call, retries included. Per
 // call it replaces the client's timeout for that call.
 func WithAttemptTimeout(d time.Duration) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if d <= 0 {
-			return &pathparam.Error{Field: "option.WithAttemptTimeout", Reason: fmt.Sprintf("%s is not positive", d)}
+			return &apierror.ParamError{Field: "option.WithAttemptTimeout", Reason: fmt.Sprintf("%s is not positive", d)}
 		}
 		s.AttemptTimeout = d
 		return nil
@@ -124,9 +183,9 @@ func WithAttemptTimeout(d time.Duration) Option {
 // WithRetryWait bounds the exponential backoff between attempts (default
 // 500ms to 30s). A server's Retry-After or X-RateLimit-Reset wins over it.
 func WithRetryWait(min, max time.Duration) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if min <= 0 || max < min {
-			return &pathparam.Error{Field: "option.WithRetryWait", Reason: fmt.Sprintf("need 0 < min <= max, got %s, %s", min, max)}
+			return &apierror.ParamError{Field: "option.WithRetryWait", Reason: fmt.Sprintf("need 0 < min <= max, got %s, %s", min, max)}
 		}
 		s.WaitMin, s.WaitMax = min, max
 		return nil
@@ -137,9 +196,9 @@ func WithRetryWait(min, max time.Duration) Option {
 // client honours (default 2m); a longer one ends the call at once with a
 // rate-limited *APIError.
 func WithMaxServerWait(d time.Duration) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if d <= 0 {
-			return &pathparam.Error{Field: "option.WithMaxServerWait", Reason: fmt.Sprintf("%s is not positive", d)}
+			return &apierror.ParamError{Field: "option.WithMaxServerWait", Reason: fmt.Sprintf("%s is not positive", d)}
 		}
 		s.MaxServerWait = d
 		return nil
@@ -150,9 +209,9 @@ func WithMaxServerWait(d time.Duration) Option {
 // status, attempts and duration. Headers and bodies are not logged unless
 // WithDebugBodies is also given.
 func WithLogger(l *slog.Logger) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if l == nil {
-			return &pathparam.Error{Field: "option.WithLogger", Reason: "nil logger"}
+			return &apierror.ParamError{Field: "option.WithLogger", Reason: "nil logger"}
 		}
 		s.Logger = l
 		return nil
@@ -169,7 +228,7 @@ func WithLogger(l *slog.Logger) Option {
 // header value at 1 KiB (about 16 KiB of headers at most per record).
 // Without WithLogger it does nothing.
 func WithDebugBodies() Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		s.DebugBodies = true
 		return nil
 	})
@@ -192,15 +251,15 @@ var refusedHeaders = map[string]bool{
 // Content-Length and Content-Type are refused, and so are a key that is not
 // an HTTP token and a value with a control character other than tab.
 func WithHeader(key, value string) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		k := http.CanonicalHeaderKey(key)
 		switch {
 		case !validHeaderName(key):
-			return &pathparam.Error{Field: "option.WithHeader", Reason: fmt.Sprintf("%q is not a valid header name", key)}
+			return &apierror.ParamError{Field: "option.WithHeader", Reason: fmt.Sprintf("%q is not a valid header name", key)}
 		case refusedHeaders[k]:
-			return &pathparam.Error{Field: "option.WithHeader", Reason: k + " is set by the client"}
+			return &apierror.ParamError{Field: "option.WithHeader", Reason: k + " is set by the client"}
 		case !validHeaderValue(value):
-			return &pathparam.Error{Field: "option.WithHeader", Reason: "the value of " + k + " has a control character"}
+			return &apierror.ParamError{Field: "option.WithHeader", Reason: "the value of " + k + " has a control character"}
 		}
 		if s.Header == nil {
 			s.Header = http.Header{}
@@ -245,21 +304,30 @@ func WithIdempotent() Option {
 }
 
 // Response is what the final response of a call said, filled by
-// WithResponseInto: StatusCode (0 when no response came), Header (nil when
-// none came; the request ID and rate-limit headers are there) and Attempts,
-// how many attempts were sent.
-type Response = transport.Response
+// WithResponseInto when the call ends, on success and on error alike.
+type Response struct {
+	// StatusCode is the status of the final response; 0 when no response
+	// came (a network error, a refused limiter, a canceled context).
+	StatusCode int
+	// Header is the final response's header, a copy: the vendor's request
+	// ID and rate-limit headers are there. Nil when no response came.
+	Header http.Header
+	// Attempts is how many attempts were sent, retries included.
+	Attempts int
+}
 
 // WithResponseInto fills *r when the call ends, on success and on error
 // alike, with the status, header and attempts of its final response. In
 // the participants facade, where one Add may send two requests (the add
 // and a duplicate lookup), r holds the last. Per call only.
 func WithResponseInto(r *Response) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if r == nil {
-			return &pathparam.Error{Field: "option.WithResponseInto", Reason: "nil *Response"}
+			return &apierror.ParamError{Field: "option.WithResponseInto", Reason: "nil *Response"}
 		}
-		s.Response = r
+		s.OnResponse = func(f transport.Response) {
+			*r = Response{StatusCode: f.StatusCode, Header: f.Header, Attempts: f.Attempts}
+		}
 		return nil
 	})
 }
@@ -272,27 +340,58 @@ func WithResponseInto(r *Response) Option {
 // several processes share through Redis. A limiter that also has a method
 // Pause(ctx context.Context, until time.Time) error is told of every 429
 // that asks for a wait, so that it can pause every process sharing it (see
-// LimiterPauser).
-type Limiter = transport.Limiter
+// LimiterPauser), and one that has a method ObserveQuota(limit, remaining
+// int, reset time.Time) follows the quota the vendor announces (see
+// LimiterQuotaObserver). The limiter stands for one quota, a vendor
+// account's.
+type Limiter interface {
+	// Wait blocks until one attempt may be sent and returns nil, or returns
+	// the error that stops the call unsent and unretried (the call's error
+	// then has a *LimiterError in its chain). It must return when ctx ends,
+	// and should return at once with an error rather than wait past ctx's
+	// deadline. It is called from several goroutines at once when the
+	// limiter is shared.
+	Wait(ctx context.Context) error
+}
 
 // LimiterPauser is a Limiter that shares the vendor's 429 pauses: the
 // client calls Pause with the end of the wait a 429 asked for (Retry-After,
 // X-RateLimit-Reset), for at most a second, and ignores its error.
-type LimiterPauser = transport.Pauser
+type LimiterPauser interface {
+	Limiter
+	// Pause holds back the attempts of every client sharing the limiter
+	// until the given time. The client's own pause holds back its attempts
+	// whatever Pause does.
+	Pause(ctx context.Context, until time.Time) error
+}
 
 // LimiterQuotaObserver is a Limiter that follows the quota a vendor
 // announces on its responses (X-RateLimit-Limit, -Remaining and -Reset, as
 // Intercom sends them): the client calls ObserveQuota after each response
 // that carries them, whatever its status. The participants package's bulk
 // adds use one to spread a window's remaining requests until its reset.
-type LimiterQuotaObserver = transport.QuotaObserver
+type LimiterQuotaObserver interface {
+	Limiter
+	// ObserveQuota is told of a response's quota: limit is
+	// X-RateLimit-Limit (0 when absent or malformed); remaining is
+	// X-RateLimit-Remaining (at most limit when limit is known, and at most
+	// 1,000,000); reset is X-RateLimit-Reset, moved into the interval from
+	// now to now plus the client's longest server wait (WithMaxServerWait).
+	// A response without a well-formed X-RateLimit-Remaining and
+	// X-RateLimit-Reset is not observed. Concurrent calls answer out of
+	// order: remaining may be older than one observed before. ObserveQuota
+	// must not block.
+	ObserveQuota(limit, remaining int, reset time.Time)
+}
 
 // LimiterError is the error, in the chain of a call's error (errors.As),
 // of an attempt the client's Limiter refused: the request was not sent and
 // the call was not retried. The participants facade gives it code
 // Unavailable (DeadlineExceeded when a *rate.Limiter refused a wait past
 // the context deadline).
-type LimiterError = transport.LimiterError
+//
+// It is apierror.LimiterError: Err holds what the limiter's Wait returned.
+type LimiterError = apierror.LimiterError
 
 // WithLimiter makes the client wait on l before every attempt, first or
 // retry, after its own pause for an earlier 429. Give each vendor account
@@ -301,11 +400,24 @@ type LimiterError = transport.LimiterError
 // use the account. Per call it limits that call's attempts, after the
 // client's limiter.
 func WithLimiter(l Limiter) Option {
-	return Func(func(s *clientopt.Settings) error {
+	return clientopt.Func(func(s *clientopt.Settings) error {
 		if rl, ok := l.(*rate.Limiter); l == nil || ok && rl == nil {
-			return &pathparam.Error{Field: "option.WithLimiter", Reason: "nil limiter"}
+			return &apierror.ParamError{Field: "option.WithLimiter", Reason: "nil limiter"}
 		}
 		s.Limiter = l
 		return nil
 	})
 }
+
+// The limiter interfaces the transport consults are its own; these keep
+// them and the ones above the same, so that any option.Limiter is one and
+// a limiter the transport recognises as a pauser or quota observer is one
+// by this package's interfaces too.
+var (
+	_ transport.Limiter       = Limiter(nil)
+	_ Limiter                 = transport.Limiter(nil)
+	_ transport.Pauser        = LimiterPauser(nil)
+	_ LimiterPauser           = transport.Pauser(nil)
+	_ transport.QuotaObserver = LimiterQuotaObserver(nil)
+	_ LimiterQuotaObserver    = transport.QuotaObserver(nil)
+)

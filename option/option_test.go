@@ -14,6 +14,7 @@ import (
 
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
 )
 
@@ -87,12 +88,23 @@ func TestOptions(t *testing.T) {
 		{"header value 0x1f", option.WithHeader("X-A", "\x1f"), "control character", nil},
 		{"header value DEL", option.WithHeader("X-A", "v\x7f"), "control character", nil},
 		{"idempotent", option.WithIdempotent(), "", func(s *clientopt.Settings) bool { return s.Idempotent }},
-		{"response into", option.WithResponseInto(&resp), "", func(s *clientopt.Settings) bool { return s.Response == &resp }},
+		{"response into", option.WithResponseInto(&resp), "", func(s *clientopt.Settings) bool {
+			if s.OnResponse == nil {
+				return false
+			}
+			s.OnResponse(transport.Response{StatusCode: 201, Header: http.Header{"X-Request-Id": {"r-1"}}, Attempts: 2})
+			return resp.StatusCode == 201 && resp.Header.Get("X-Request-Id") == "r-1" && resp.Attempts == 2
+		}},
 		{"nil response", option.WithResponseInto(nil), "option.WithResponseInto: nil *Response", nil},
 		{"limiter", option.WithLimiter(lim), "", func(s *clientopt.Settings) bool { return s.Limiter == lim }},
 		{"nil limiter", option.WithLimiter(nil), "option.WithLimiter: nil limiter", nil},
 		{"nil *rate.Limiter", option.WithLimiter(nilLim), "option.WithLimiter: nil limiter", nil},
-		{"func", option.Func(func(s *clientopt.Settings) error { s.APIVersion = "2.11"; return nil }), "", func(s *clientopt.Settings) bool { return s.APIVersion == "2.11" }},
+		{"func", option.Func(func(s *option.Settings) error {
+			return s.Apply(option.WithMaxRetries(7), option.WithHeader("X-A", "1"))
+		}), "", func(s *clientopt.Settings) bool {
+			return s.MaxRetries == 7 && s.Header.Get("X-A") == "1"
+		}},
+		{"func refusing an option", option.Func(func(s *option.Settings) error { return s.Apply(option.WithMaxRetries(-1)) }), "option.WithMaxRetries: -1 is outside 0..100", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

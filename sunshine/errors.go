@@ -6,8 +6,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/conversekit/conversekit/internal/apierror"
-	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // APIError is the error every Client method returns for a non-2xx response
@@ -21,6 +20,12 @@ import (
 // list sets UnknownShape; on a 404 Misrouted() then reports that the server
 // at Host does not answer as Sunshine would (most often a wrong
 // option.WithBaseURL), and Error() says so.
+//
+// It is apierror.Error of package github.com/conversekit/conversekit/apierror,
+// whose doc lists every field and method (StatusCode, Code, Message,
+// RequestID, RetryAfter, Header, Body, Host, UnknownShape, Misrouted,
+// Temporary, ...): the same type in every vendor package, so one errors.As
+// serves the four vendors.
 type APIError = apierror.Error
 
 // SuccessBodyError is a 2xx response whose body does not prove the
@@ -28,6 +33,8 @@ type APIError = apierror.Error
 // array, a leave whose body is not a JSON object, a user or conversation
 // without its id (reach it with errors.As). Error() names the operation,
 // what is missing and the HTTP status, never the body.
+//
+// It is apierror.SuccessBodyError, the same type in every vendor package.
 type SuccessBodyError = apierror.SuccessBodyError
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -47,7 +54,9 @@ type SuccessBodyError = apierror.SuccessBodyError
 //	if errors.As(err, &pe) {
 //		log.Printf("fix %s: %s", pe.Field, pe.Reason)
 //	}
-type ParamError = pathparam.Error
+//
+// It is apierror.ParamError, the same type in every vendor package.
+type ParamError = apierror.ParamError
 
 // Sunshine error codes a caller commonly branches on (APIError.Code).
 const (

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/conversekit/conversekit/internal/apierror"
-	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // APIError is a non-2xx response from Twilio, returned by every Client
@@ -19,6 +18,12 @@ import (
 // Twilio's error object sets UnknownShape; on a 404 Misrouted() then
 // reports that the server at Host does not answer as Twilio would (most
 // often a wrong option.WithBaseURL), and Error() says so.
+//
+// It is apierror.Error of package github.com/conversekit/conversekit/apierror,
+// whose doc lists every field and method (StatusCode, Code, Message,
+// RequestID, RetryAfter, Header, Body, Host, UnknownShape, Misrouted,
+// Temporary, ...): the same type in every vendor package, so one errors.As
+// serves the four vendors.
 type APIError = apierror.Error
 
 // ParamError is an argument refused before any request is sent, so nothing
@@ -36,7 +41,9 @@ type APIError = apierror.Error
 //	if errors.As(err, &pe) {
 //		log.Printf("fix %s: %s", pe.Field, pe.Reason)
 //	}
-type ParamError = pathparam.Error
+//
+// It is apierror.ParamError, the same type in every vendor package.
+type ParamError = apierror.ParamError
 
 // Twilio error codes a caller commonly branches on. Twilio does not document
 // the HTTP status of the duplicate codes: classify by APIError.Code.

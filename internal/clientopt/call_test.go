@@ -111,7 +111,7 @@ func TestCallHeaderAndResponse(t *testing.T) {
 	var info transport.Response
 	ctx, err := Call(context.Background(), e.caller, true, []Option{optFunc(func(s *Settings) error {
 		s.Header = http.Header{"X-Call": {"c"}, "X-Static": {"call"}}
-		s.Response = &info
+		s.OnResponse = func(r transport.Response) { info = r }
 		return nil
 	})})
 	if err != nil {
@@ -187,13 +187,12 @@ func TestCallRefuses(t *testing.T) {
 }
 
 func TestResolvePerCallOnly(t *testing.T) {
-	var info transport.Response
 	tests := []struct {
 		opt  Option
 		want string
 	}{
 		{optFunc(func(s *Settings) error { s.Idempotent = true; return nil }), "option.WithIdempotent"},
-		{optFunc(func(s *Settings) error { s.Response = &info; return nil }), "option.WithResponseInto"},
+		{optFunc(func(s *Settings) error { s.OnResponse = func(transport.Response) {}; return nil }), "option.WithResponseInto"},
 	}
 	for _, tt := range tests {
 		_, err := Resolve("acme", "https://api.acme.test", []Option{tt.opt})

@@ -54,9 +54,9 @@ type Settings struct {
 	// Idempotent marks one call safe to repeat (option.WithIdempotent):
 	// 408, 5xx and transport errors are then retried. Per call only.
 	Idempotent bool
-	// Response receives the final response of one call
+	// OnResponse receives the final response of one call
 	// (option.WithResponseInto). Per call only.
-	Response *transport.Response
+	OnResponse func(transport.Response)
 	// Limiter is waited on before every attempt (option.WithLimiter): on
 	// a client for all its calls, per call for that call's attempts (after
 	// the client's).
@@ -103,6 +103,13 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 type Option interface {
 	Apply(*Settings) error
 }
+
+// Func is an Option made from a function of the Settings: what the options
+// of package option and of the vendor packages are.
+type Func func(*Settings) error
+
+// Apply calls f.
+func (f Func) Apply(s *Settings) error { return f(s) }
 
 // Resolve applies opts in order to the defaults (transport.DefaultMaxRetries
 // retries) and returns the Settings they make, with BaseURL set to the
@@ -157,7 +164,7 @@ func perCallOnly(s *Settings) string {
 	switch {
 	case s.Idempotent:
 		return "option.WithIdempotent"
-	case s.Response != nil:
+	case s.OnResponse != nil:
 		return "option.WithResponseInto"
 	}
 	return ""
@@ -238,7 +245,7 @@ func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (c
 		MaxRetries:     retries,
 		AttemptTimeout: s.AttemptTimeout,
 		Idempotent:     idempotent || s.Idempotent,
-		Response:       s.Response,
+		OnResponse:     s.OnResponse,
 		Limiter:        s.Limiter,
 	}), nil
 }

@@ -11,36 +11,17 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // MaxLen is the longest path parameter accepted, in bytes.
 const MaxLen = 1024
 
-// Error is a bad argument found before any request was sent: a path
-// parameter, a request field, a credential or a client option. Each vendor
-// package re-exports it as ParamError, so that errors.As reaches it.
-type Error struct {
-	// Vendor is the vendor package's name: "intercom", "bird", "twilio" or "sunshine".
-	Vendor string
-	// Field names the argument: the Go parameter, struct field or option
-	// the caller set ("accessKey", "option.WithBaseURL", ...).
-	Field string
-	// Reason says what is wrong with it. It quotes at most a few hundred
-	// bytes of the value, and never a credential.
-	Reason string
-	// Err is the underlying error, if any (an option's own error).
-	Err error
-}
-
-// Unwrap returns the underlying error.
-func (e *Error) Unwrap() error { return e.Err }
-
-func (e *Error) Error() string {
-	if e.Vendor == "" {
-		return "invalid " + e.Field + ": " + e.Reason
-	}
-	return e.Vendor + ": invalid " + e.Field + ": " + e.Reason
-}
+// Error is the public apierror.ParamError: a bad argument found before any
+// request was sent. Each vendor package re-exports it as ParamError, so that
+// errors.As reaches it.
+type Error = apierror.ParamError
 
 // Check refuses values that would change the request path or cannot be
 // sent: empty, ".", "..", invalid UTF-8, control characters, longer than

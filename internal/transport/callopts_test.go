@@ -72,7 +72,7 @@ func TestCallOptionsMaxRetries(t *testing.T) {
 		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, _, rec := mockClient(t, Options{MaxRetries: tt.client, WaitMin: time.Microsecond, WaitMax: time.Microsecond}, step{status: 429, body: "{}"})
 			var info Response
-			_, err := postWith(t, c, &CallOptions{MaxRetries: tt.call, Response: &info})
+			_, err := postWith(t, c, &CallOptions{MaxRetries: tt.call, OnResponse: into(&info)})
 			var api *apierror.Error
 			if !errors.As(err, &api) || api.StatusCode != 429 {
 				t.Fatalf("err = %v, want the 429", err)
@@ -130,7 +130,7 @@ func TestCallOptionsResponse(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		c, _, _ := mockClient(t, Options{}, step{status: 429, hdr: []string{"Retry-After", "0"}}, step{status: 201, body: "ok", hdr: []string{"X-Request-Id", "req-2"}})
 		var info Response
-		resp, err := postWith(t, c, &CallOptions{Response: &info})
+		resp, err := postWith(t, c, &CallOptions{OnResponse: into(&info)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestCallOptionsResponse(t *testing.T) {
 	t.Run("API error", func(t *testing.T) {
 		c, _, _ := mockClient(t, Options{}, step{status: 404, body: "{}", hdr: []string{"X-Request-Id", "req-404"}})
 		var info Response
-		_, err := postWith(t, c, &CallOptions{Response: &info})
+		_, err := postWith(t, c, &CallOptions{OnResponse: into(&info)})
 		if err == nil || info.StatusCode != 404 || info.Header.Get("X-Request-Id") != "req-404" || info.Attempts != 1 {
 			t.Errorf("err = %v, Response = %+v; want the 404 with its request ID", err, info)
 		}
@@ -150,9 +150,12 @@ func TestCallOptionsResponse(t *testing.T) {
 	t.Run("no response", func(t *testing.T) {
 		c, _, _ := mockClient(t, Options{MaxRetries: -1}, step{err: resetErr()})
 		info := Response{StatusCode: -1}
-		_, err := postWith(t, c, &CallOptions{Response: &info})
+		_, err := postWith(t, c, &CallOptions{OnResponse: into(&info)})
 		if err == nil || info.StatusCode != 0 || info.Header != nil || info.Attempts != 1 {
 			t.Errorf("err = %v, Response = %+v; want no status and 1 attempt", err, info)
 		}
 	})
 }
+
+// into returns a CallOptions.OnResponse that stores the final response in *r.
+func into(r *Response) func(Response) { return func(v Response) { *r = v } }

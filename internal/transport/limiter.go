@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/conversekit/conversekit/apierror"
 )
 
 // Limiter is consulted before every attempt of a Client (Options.Limiter),
@@ -114,19 +116,10 @@ func parseCount(v string) (int, bool) {
 	return int(min(n, MaxQuota)), true
 }
 
-// LimiterError is the error of an attempt that the Client's Limiter refused
-// to let through: the request was not sent, and the call is not retried.
-type LimiterError struct {
-	// Err is what the limiter's Wait returned.
-	Err error
-}
-
-func (e *LimiterError) Error() string {
-	return fmt.Sprintf("rate limiter refused the attempt (not sent): %v", e.Err)
-}
-
-// Unwrap returns the limiter's error.
-func (e *LimiterError) Unwrap() error { return e.Err }
+// LimiterError is the public apierror.LimiterError: the error of an attempt
+// that the Client's Limiter refused to let through. The request was not
+// sent, and the call is not retried.
+type LimiterError = apierror.LimiterError
 
 // limit waits on l for one attempt of ctx. A context error is returned as
 // it is; any other error as a *LimiterError.

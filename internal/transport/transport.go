@@ -297,8 +297,9 @@ type CallOptions struct {
 	// Idempotent marks the call safe to repeat: 408, 5xx and transport
 	// errors after the request was sent are retried too.
 	Idempotent bool
-	// Response, when set, is filled with the final response of the call.
-	Response *Response
+	// OnResponse, when set, is called once when the call ends, on success
+	// and on error alike, with its final response.
+	OnResponse func(Response)
 	// Limiter, when set, is waited on before every attempt of the call,
 	// after the client's, and told of its 429 pauses and announced quotas
 	// as Options.Limiter is (limiter.go).
@@ -775,15 +776,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
 	resp, err := c.do(rreq, st)
-	if co != nil && co.Response != nil {
-		*co.Response = Response{Attempts: int(st.sent.Load())}
+	if co != nil && co.OnResponse != nil {
+		final := Response{Attempts: int(st.sent.Load())}
 		var api *apierror.Error
 		switch {
 		case resp != nil:
-			co.Response.StatusCode, co.Response.Header = resp.StatusCode, resp.Header.Clone()
+			final.StatusCode, final.Header = resp.StatusCode, resp.Header.Clone()
 		case errors.As(err, &api):
-			co.Response.StatusCode, co.Response.Header = api.StatusCode, api.Header.Clone()
+			final.StatusCode, final.Header = api.StatusCode, api.Header.Clone()
 		}
+		co.OnResponse(final)
 	}
 	return resp, err
 }
