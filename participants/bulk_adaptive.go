@@ -45,6 +45,12 @@ const (
 	adaptiveBucket  = time.Second / adaptiveBuckets
 	// adaptiveQuotaBurst is the burst of the pace of a published quota.
 	adaptiveQuotaBurst = 4
+	// adaptiveIsolated is how long after the last 429 another counts as
+	// isolated: one that answers a second in which the attempts stayed
+	// within what the vendor accepted when the limit was learned is
+	// arrival jitter (requests bunched after a stall), not a lower limit,
+	// and cuts nothing; 429s that come more often than this cut as usual.
+	adaptiveIsolated = 5 * time.Second
 )
 
 // adaptiveLimiter paces a bulk add without a configured limit. It is one
@@ -105,7 +111,11 @@ type adaptiveLimiter struct {
 	// last set by a 429 (the end of its pause), from which the seconds of
 	// growth count.
 	grown, cut time.Time
-	now        func() time.Time
+	// measured is the busiest second's attempts at the last cut: what the
+	// vendor accepted then. lastHit is when the last 429 came.
+	measured int
+	lastHit  time.Time
+	now      func() time.Time
 }
 
 func newAdaptiveLimiter() *adaptiveLimiter {
@@ -346,7 +356,10 @@ func (a *adaptiveLimiter) zeroWaitLastSecond() int {
 // learned. A 429 that asks for no wait (until not
 // after now) is counted, and cuts the limit only when such 429s answered
 // at least adaptiveZeroWaitShare of the last second's attempts, to
-// adaptiveMargin of the attempts that went through. While a published
+// adaptiveMargin of the attempts that went through. A 429 that comes
+// adaptiveIsolated after the last one and answers a second whose attempts
+// stayed within the measure of the last cut is jitter and cuts nothing,
+// so that cuts do not compound while the pace hugs the limit. While a published
 // quota is in force the 429 changes nothing here: the quota paces the
 // attempts, and the transport's pause holds them until the vendor's wait
 // is over.
@@ -377,6 +390,15 @@ func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 		until = now.Add(time.Second)
 		sent -= rejected
 	}
+	isolated := a.measured > 0 && sent <= a.measured && now.Sub(a.lastHit) >= adaptiveIsolated
+	a.lastHit = now
+	if isolated {
+		// Within what the vendor accepted, long after the last 429:
+		// jitter. The transport's pause holds the attempts; the limit
+		// stays, and so does its growth.
+		a.pausedUntil = until
+		return nil
+	}
 	a.pausedUntil, a.grown, a.cut = until, until, until
 	if sent < adaptiveMinSamples {
 		return nil
@@ -384,6 +406,7 @@ func (a *adaptiveLimiter) Pause(_ context.Context, until time.Time) error {
 	r := rate.Limit(adaptiveMargin * float64(sent))
 	if r < a.lim.Limit() {
 		a.lim.SetLimit(r)
+		a.measured = sent
 	}
 	return nil
 }

@@ -477,3 +477,58 @@ func sent(a *adaptiveLimiter, c *clock, n int) {
 	a.advance(c.t)
 	a.count[a.epoch%adaptiveHistory] += n
 }
+
+// An isolated 429 that answers a second within what the vendor accepted
+// when the limit was learned is arrival jitter: it cuts nothing, while
+// 429s that follow each other closely, or a second beyond that measure,
+// cut as usual (issue 18: cuts no longer compound at the limit).
+func TestAdaptiveIsolated429IsJitter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, c := testAdaptive(t)
+		a.lim.SetBurst(1000)
+		waits(t, a, 100)
+		c.t = c.t.Add(900 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		learned := float64(a.limit())
+		if !near(learned, adaptiveMargin*100) {
+			t.Fatalf("limit %v, want margin x 100", learned)
+		}
+		// Ten seconds on, a second of 98 attempts (under the 100 the
+		// vendor accepted) is answered 429: jitter, no cut.
+		c.t = c.t.Add(10 * time.Second)
+		a.grow()
+		before := float64(a.limit())
+		waits(t, a, 98)
+		c.t = c.t.Add(500 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); got < before {
+			t.Fatalf("limit %v after an isolated 429, was %v: cut", got, before)
+		}
+		// Another 429 two seconds later: no longer isolated, it cuts.
+		c.t = c.t.Add(2 * time.Second)
+		waits(t, a, 98)
+		c.t = c.t.Add(500 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); !near(got, adaptiveMargin*98) {
+			t.Fatalf("limit %v after close 429s, want margin x 98", got)
+		}
+		// Long after, a second beyond what the vendor accepted (a probe
+		// past the limit) cuts too.
+		a.lim.SetLimit(200)
+		c.t = c.t.Add(30 * time.Second)
+		waits(t, a, 150)
+		c.t = c.t.Add(500 * time.Millisecond)
+		if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := float64(a.limit()); !near(got, adaptiveMargin*150) {
+			t.Fatalf("limit %v after a 429 beyond the measure, want margin x 150", got)
+		}
+	})
+}
