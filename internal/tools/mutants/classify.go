@@ -173,7 +173,7 @@ func classifyPackage(ms []*mutant, root, dir string, workers int, coefficient fl
 		if m.gremlins == notViable {
 			return fmt.Errorf("%s: type-checks, yet gremlins could not build it", m.line())
 		}
-		if m.gremlins == notCovered {
+		if m.gremlins == notCovered || runAll {
 			run = append(run, m)
 			offsets[m] = [3]int{c.fset.Position(pos).Offset, int(old), int(to)}
 			if srcs[name] == nil {
@@ -263,8 +263,11 @@ func goTest(tmp, id, file string, src []byte, dir string, timeout time.Duration)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-overlay", overlay,
-		"-timeout", (2*time.Second + timeout).String(), "-failfast", "./"+filepath.ToSlash(dir))
+	args := []string{"test", "-overlay", overlay, "-timeout", (2*time.Second + timeout).String(), "-failfast"}
+	if runPattern != "" {
+		args = append(args, "-run", runPattern)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "./"+filepath.ToSlash(dir))...)
 	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

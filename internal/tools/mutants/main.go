@@ -25,7 +25,9 @@
 //	mutants -dir internal/transport [-workers 2] [-timeout-coefficient 10] <report >lines
 //
 // -dir is the directory gremlins was given (the report's file names are
-// relative to it). Positions are type-checked with the package's own files
+// relative to it). For checking a new test against mutants by hand (not
+// used by .ci/mutation): -all runs every mutant that builds, not only the
+// NOT COVERED ones, and -run passes its pattern to go test -run. Positions are type-checked with the package's own files
 // and its in-package test files; the external test package is not (it
 // imports the mutated package, whose export data would have to be rebuilt
 // for each mutant): a mutant that only changes a constant an external test
@@ -46,6 +48,8 @@ func main() {
 	dir := flag.String("dir", "", "the package directory gremlins was given, relative to the module root")
 	workers := flag.Int("workers", 2, "NOT COVERED mutants run in parallel")
 	coefficient := flag.Float64("timeout-coefficient", 10, "a mutant's tests time out after this many times the unmutated run")
+	flag.BoolVar(&runAll, "all", false, "run every mutant that builds, not only the NOT COVERED ones (by hand, not for records)")
+	flag.StringVar(&runPattern, "run", "", "go test -run pattern for the mutants' tests (by hand, not for records)")
 	flag.Parse()
 	if *dir == "" || flag.NArg() != 0 || *workers < 1 || *coefficient <= 0 {
 		fmt.Fprintln(os.Stderr, "usage: mutants -dir PKGDIR [-workers N] [-timeout-coefficient C] <gremlins-report")
@@ -56,6 +60,12 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// Flags for checking tests by hand.
+var (
+	runAll     bool
+	runPattern string
+)
 
 // run classifies the report read from r and writes the lines to w.
 func run(r io.Reader, w io.Writer, dir string, workers int, coefficient float64) error {
