@@ -94,3 +94,23 @@ func TestNonASCIISecretsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretWithSpaceAndQuoteRedacted: a space is not a control character:
+// JSON encoders write it as it is, so a secret that holds a space and a
+// character they escape is redacted in that form. Issue 18: `r < 0x20` →
+// `r <= 0x20` (a space as \u0020 in every form) lived.
+func TestSecretWithSpaceAndQuoteRedacted(t *testing.T) {
+	const secret = `pass word"42`
+	form := `pass word\"42`
+	c, _, _ := mockClient(t, Options{
+		Vendor: "acme", MaxRetries: -1, DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
+	}, step{status: 401, body: `{"error":"bad ` + form + `"}`, hdr: []string{"Content-Type", "application/json"}})
+	_, err := doGet(context.Background(), c)
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	if e.Message != `{"error":"bad `+Redacted+`"}` || strings.Contains(e.Error(), form) {
+		t.Errorf("Message = %q, Error() = %q: want the secret replaced", e.Message, e.Error())
+	}
+}
