@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -112,5 +113,36 @@ func TestSecretWithSpaceAndQuoteRedacted(t *testing.T) {
 	}
 	if e.Message != `{"error":"bad `+Redacted+`"}` || strings.Contains(e.Error(), form) {
 		t.Errorf("Message = %q, Error() = %q: want the secret replaced", e.Message, e.Error())
+	}
+}
+
+// TestLineSeparatorWithoutHTMLEscapesRedacted: Go's encoding/json escapes
+// U+2028 and U+2029 even with SetEscapeHTML(false), which leaves '<' as it
+// is, and so are non-ASCII letters: a secret holding all three, echoed
+// that way, is redacted too (no other encoder writes that form). Issue 18:
+// the survivor at the U+2028 case of jsonEscape showed no mode wrote that
+// form.
+func TestLineSeparatorWithoutHTMLEscapesRedacted(t *testing.T) {
+	const secret = "a<bé\u2028c"
+	var enc bytes.Buffer
+	e := json.NewEncoder(&enc)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(secret); err != nil {
+		t.Fatal(err)
+	}
+	form := strings.Trim(strings.TrimSpace(enc.String()), `"`)
+	if form != `a<bé\u2028c` {
+		t.Fatalf("encoding/json wrote %q", form)
+	}
+	c, _, _ := mockClient(t, Options{
+		Vendor: "acme", MaxRetries: -1, DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
+	}, step{status: 401, body: `{"error":"bad ` + form + `"}`, hdr: []string{"Content-Type", "application/json"}})
+	_, err := doGet(context.Background(), c)
+	var ae *apierror.Error
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v", err)
+	}
+	if ae.Message != `{"error":"bad `+Redacted+`"}` || strings.Contains(ae.Error(), form) {
+		t.Errorf("Message = %q, Error() = %q: want the secret replaced", ae.Message, ae.Error())
 	}
 }

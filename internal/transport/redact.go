@@ -119,12 +119,13 @@ func secretForms(known, more []string) []string {
 type jsonMode uint8
 
 const (
-	jsonSlash jsonMode = 1 << iota // "/" as "\/" (PHP, Ruby's to_json)
-	jsonHTML                       // "<", ">", "&", U+2028, U+2029 as \u escapes (Go, Rails)
-	jsonASCII                      // every non-ASCII character as \u escapes (Python, PHP)
-	jsonUpper                      // upper-case hex digits: \u003C
-	jsonLong                       // every control character as \u00XX, none as \n \t ...
-	jsonModes                      // the number of modes
+	jsonSlash   jsonMode = 1 << iota // "/" as "\/" (PHP, Ruby's to_json)
+	jsonHTML                         // "<", ">", "&", U+2028, U+2029 as \u escapes (Go, Rails)
+	jsonASCII                        // every non-ASCII character as \u escapes (Python, PHP)
+	jsonUpper                        // upper-case hex digits: \u003C
+	jsonLong                         // every control character as \u00XX, none as \n \t ...
+	jsonLineSep                      // U+2028, U+2029 as \u escapes without the HTML ones (Go with SetEscapeHTML(false))
+	jsonModes                        // the number of modes
 )
 
 // jsonEscape returns s as it appears between the quotes of a JSON string
@@ -156,7 +157,7 @@ func jsonEscape(s string, m jsonMode) string {
 				u(r)
 			}
 		case (r == '<' || r == '>' || r == '&') && m&jsonHTML != 0,
-			(r == '\u2028' || r == '\u2029') && m&(jsonHTML|jsonASCII) != 0:
+			(r == '\u2028' || r == '\u2029') && m&(jsonHTML|jsonASCII|jsonLineSep) != 0:
 			u(r)
 		case r >= 0x80 && m&jsonASCII != 0:
 			if r > 0xffff {
