@@ -34,6 +34,9 @@ var columns = []col{
 	{"kind", func(p *participants.Participant, v string) { p.Kind = participants.Kind(v) }, func(p *participants.Participant) string { return string(p.Kind) }},
 	{"id", func(p *participants.Participant, v string) { p.ID = v }, func(p *participants.Participant) string { return p.ID }},
 	{"status", func(p *participants.Participant, v string) { p.Status = participants.Status(v) }, func(p *participants.Participant) string { return string(p.Status) }},
+	// use names the identity to send when a row sets several (ID,
+	// ExternalID, Email, Phone or Identifier): Participant.Use.
+	{"use", func(p *participants.Participant, v string) { p.Use = participants.IdentityField(v) }, func(p *participants.Participant) string { return string(p.Use) }},
 }
 
 // identityColumns are the columns that name a person; a header needs one.

@@ -6,11 +6,14 @@
 // # The input
 //
 // The first row names the columns; the other rows are people. The columns,
-// in any order, are the identities of participants.Participant (each vendor
-// uses the first it supports in the order id, external_id, email, phone,
-// identifier; see the package documentation of participants):
+// in any order, are the fields of participants.Participant:
 //
-//	external_id, email, phone, channel, identifier_key, identifier_value, kind, id, status
+//	external_id, email, phone, channel, identifier_key, identifier_value, kind, id, status, use
+//
+// Add sends every identity of a row that is set, and each vendor takes one
+// identity per add: a row with several (an email and a phone, say) fails
+// with InvalidArgument unless its use cell names the one to send (ID,
+// ExternalID, Email, Phone or Identifier: participants.Participant.Use).
 //
 // An empty cell is an unset field. A header that names another column, or
 // none of the identity columns, is refused before anything is sent. A row

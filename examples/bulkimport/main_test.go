@@ -308,3 +308,27 @@ func TestCountRows(t *testing.T) {
 		t.Errorf("countRows = %d, %v; want 3", n, err)
 	}
 }
+
+// TestUseColumn: a row that sets several identities is refused before any
+// request unless its use cell names the one to send (Participant.Use).
+func TestUseColumn(t *testing.T) {
+	text := "email,phone,use\n" + // line 1
+		"ada@example.com,+15558675310,Email\n" + // 2: added by email
+		"grace@example.com,+15558675311,\n" + // 3: two identities, no use: InvalidArgument
+		"linus@example.com,+15558675312,Phone\n" + // 4: added by phone
+		"bob@example.com,,Phone\n" // 5: use names an empty identity: InvalidArgument
+	err, failures, added := importCSV(t, text)
+	if err == nil || !strings.Contains(err.Error(), "2 of 4 rows failed") {
+		t.Errorf("err = %v, want 2 of 4 rows failed", err)
+	}
+	if added != 2 {
+		t.Errorf("%d participants added, want 2", added)
+	}
+	_, codes, rows := readFailures(t, failures)
+	if len(codes) != 2 || codes[3] != "InvalidArgument" || codes[5] != "InvalidArgument" {
+		t.Fatalf("failures %q, want lines 3 and 5 InvalidArgument", rows)
+	}
+	if msg := rows[3][5]; !strings.Contains(msg, "Email") || !strings.Contains(msg, "Phone") || !strings.Contains(msg, "Use") {
+		t.Errorf("line 3 message %q does not name the identities and Use", msg)
+	}
+}
