@@ -532,3 +532,53 @@ func TestAdaptiveIsolated429IsJitter(t *testing.T) {
 		}
 	})
 }
+
+// The bounds of an isolated 429: exactly adaptiveIsolated after the last
+// one and exactly the measure of the last cut is still jitter; a moment
+// sooner, or one attempt more, is a hit.
+func TestAdaptiveIsolatedBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		sent  int
+		cut   bool
+	}{
+		{"at the bounds", adaptiveIsolated, 100, false},
+		{"sooner", adaptiveIsolated - adaptiveBucket, 100, true},
+		{"one more", adaptiveIsolated, 101, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				a, c := testAdaptive(t)
+				a.lim.SetBurst(1000)
+				waits(t, a, 100)
+				c.t = c.t.Add(900 * time.Millisecond)
+				if err := a.Pause(context.Background(), c.t); err != nil { // a 429 that asks a wait until now: a zero wait
+					t.Fatal(err)
+				}
+				// A real hit: a wait of a second.
+				if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+					t.Fatal(err)
+				}
+				if a.measured != 100 {
+					t.Fatalf("measured %d, want 100", a.measured)
+				}
+				hit := c.t
+				// The next second's attempts, then a 429 tc.after the hit,
+				// with nothing newer grown into the limit.
+				c.t = hit.Add(tc.after - 500*time.Millisecond)
+				a.lim.SetLimit(1000)
+				waits(t, a, tc.sent)
+				c.t = hit.Add(tc.after)
+				a.grown = c.t
+				before := a.limit()
+				if err := a.Pause(context.Background(), c.t.Add(time.Second)); err != nil {
+					t.Fatal(err)
+				}
+				if cut := a.limit() < before; cut != tc.cut {
+					t.Errorf("cut %v (limit %v, was %v), want %v", cut, a.limit(), before, tc.cut)
+				}
+			})
+		})
+	}
+}
