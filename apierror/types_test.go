@@ -3,6 +3,7 @@ package apierror
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -46,5 +47,36 @@ func TestSuccessBodyError(t *testing.T) {
 	got := e.Error()
 	if !strings.HasPrefix(got, strings.TrimSuffix(want, ")")+": rrr") || !strings.HasSuffix(got, ")") || len(got) > len(want)+2+200+3 {
 		t.Errorf("Error() with a long reason = %q (%d bytes): want it clipped to 200 bytes", got, len(got))
+	}
+}
+
+// Misrouted is a 404 whose body is not the vendor's error shape, and only
+// that; its message names the host when it is known.
+func TestMisrouted(t *testing.T) {
+	var nilErr *Error
+	if nilErr.Misrouted() {
+		t.Error("a nil *Error is Misrouted")
+	}
+	for _, tc := range []struct {
+		status  int
+		unknown bool
+		want    bool
+	}{{404, true, true}, {404, false, false}, {500, true, false}, {403, true, false}} {
+		e := &Error{Vendor: "twilio", StatusCode: tc.status, UnknownShape: tc.unknown}
+		if got := e.Misrouted(); got != tc.want {
+			t.Errorf("HTTP %d, UnknownShape %v: Misrouted() = %v, want %v", tc.status, tc.unknown, got, tc.want)
+		}
+		if got := strings.Contains(e.Error(), "does not answer as twilio would"); got != tc.want {
+			t.Errorf("HTTP %d, UnknownShape %v: Error() = %q", tc.status, tc.unknown, e.Error())
+		}
+	}
+	e := &Error{Vendor: "twilio", StatusCode: 404, UnknownShape: true}
+	const tail = ": not a twilio error: the server%s does not answer as twilio would (check option.WithBaseURL)"
+	if got, want := e.Error(), "twilio: HTTP 404 Not Found"+fmt.Sprintf(tail, ""); got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e.Host = "example.com"
+	if got, want := e.Error(), "twilio: HTTP 404 Not Found"+fmt.Sprintf(tail, " at example.com"); got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

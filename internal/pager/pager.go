@@ -61,8 +61,8 @@ func (ps Pages[P, T]) All(params *P) iter.Seq2[*T, error] {
 		if params != nil {
 			p = *params
 		}
-		limit := ps.Max
-		if limit <= 0 || limit > MaxPages {
+		limit := min(ps.Max, MaxPages)
+		if limit <= 0 {
 			limit = MaxPages
 		}
 		read := map[P]bool{p: true}
