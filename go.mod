@@ -3,6 +3,7 @@ module github.com/conversekit/conversekit
 go 1.25.0
 
 require (
+	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/getkin/kin-openapi v0.142.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.2
