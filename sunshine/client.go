@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -42,15 +41,26 @@ const MaxPageSize = 100
 // service-account and custom-integration keys.
 var keyPrefixes = []string{"app_", "act_", "svc_", "int_"}
 
-// subdomainRE is a Zendesk subdomain: one DNS label in lower case.
-var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+// isSubdomain reports whether s is a Zendesk subdomain: one DNS label in
+// lower case, 1 to 63 letters, digits and inner hyphens.
+func isSubdomain(s string) bool {
+	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // ZendeskURL returns the base URL of a Zendesk-licensed account,
 // "https://<subdomain>.zendesk.com/sc". subdomain is one DNS label in lower
 // case ("acme" for acme.zendesk.com); anything else, a dot or a scheme
 // included, is a *ParamError.
 func ZendeskURL(subdomain string) (string, error) {
-	if !subdomainRE.MatchString(subdomain) {
+	if !isSubdomain(subdomain) {
 		return "", &pathparam.Error{Vendor: Vendor, Field: "subdomain", Reason: pathparam.Quote(subdomain) + " is not a Zendesk subdomain (lower-case letters, digits and inner hyphens, at most 63)"}
 	}
 	return "https://" + subdomain + ".zendesk.com/sc", nil

@@ -6,7 +6,6 @@ package pathparam
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -69,17 +68,36 @@ func CheckText(vendor, field, v string, max int) error {
 	return nil
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // CheckUUID requires v to be a UUID (8-4-4-4-12 hex digits).
 func CheckUUID(vendor, field, v string) error {
 	if err := Check(vendor, field, v); err != nil {
 		return err
 	}
-	if !uuidRE.MatchString(v) {
+	if !IsUUID(v) {
 		return &Error{Vendor: vendor, Field: field, Reason: Quote(v) + " is not a UUID"}
 	}
 	return nil
+}
+
+// IsUUID reports whether v is a UUID in its text form: 8-4-4-4-12 hex
+// digits of either case (no braces, no "urn:uuid:").
+func IsUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if v[i] != '-' {
+				return false
+			}
+		default:
+			if !isHexDigit(v[i]) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CheckSID requires v to be a Twilio-style SID: prefix followed by 32 hex
@@ -101,12 +119,16 @@ func IsSID(prefix, v string) bool {
 
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if !isHexDigit(s[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// isHexDigit reports whether c is a hex digit of either case.
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // MaxQuoted is how much of a value, in bytes, an error quotes with Quote.
