@@ -93,6 +93,21 @@ func TestKeyAndTTL(t *testing.T) {
 	if ttl <= 0 || ttl > time.Minute {
 		t.Fatalf("PTTL %v, want within (0, 1m]", ttl)
 	}
+	// The default TTL: DefaultTTL, a day.
+	def, err := redisdedupe.New(rdb, redisdedupe.WithPrefix(p+"-default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !claim(t, def, "evt") {
+		t.Fatal("claim refused")
+	}
+	defKeys, err := rdb.Keys(ctx, p+"-default:*").Result()
+	if err != nil || len(defKeys) != 1 {
+		t.Fatalf("keys %q, %v", defKeys, err)
+	}
+	if ttl, err := rdb.PTTL(ctx, defKeys[0]).Result(); err != nil || ttl <= 24*time.Hour-time.Minute || ttl > 24*time.Hour || redisdedupe.DefaultTTL != 24*time.Hour {
+		t.Fatalf("default PTTL %v, %v; want about DefaultTTL, 24h", ttl, err)
+	}
 	// A short TTL: the claim can be taken again once it expired.
 	short, err := redisdedupe.New(rdb, redisdedupe.WithPrefix(p), redisdedupe.WithTTL(20*time.Millisecond))
 	if err != nil {
