@@ -10,7 +10,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -43,7 +46,7 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 	}
 	return &participantstest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Intercom(bad, participants.IntercomOptions{AdminID: intercomAdmin})),
+		BadAuth:             participants.New(intercomparticipants.New(bad, intercomparticipants.Options{AdminID: intercomAdmin})),
 		Conversation:        intercomConversation,
 		MissingConversation: "999999",
 		Person: func(i int) participants.Participant {
@@ -66,7 +69,7 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 	}
 	return &participantstest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Bird(bad, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()})),
+		BadAuth:             participants.New(birdparticipants.New(bad, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()})),
 		Conversation:        birdConversation,
 		MissingConversation: "00000000-0000-4000-8000-000000000000",
 		Person: func(i int) participants.Participant {
@@ -88,7 +91,7 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 	}
 	return &participantstest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Twilio(bad, participants.TwilioOptions{ProxyAddress: twilioProxy})),
+		BadAuth:             participants.New(twilioparticipants.New(bad, twilioparticipants.Options{ProxyAddress: twilioProxy})),
 		Conversation:        twilioConversation,
 		MissingConversation: "CH0000000000000000000000000000dead",
 		Person: func(i int) participants.Participant {

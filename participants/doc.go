@@ -4,7 +4,7 @@
 //
 //	tw, err := twilio.New(accountSID, authToken)
 //	if err != nil { ... }
-//	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+//	c := participants.New(twilioparticipants.New(tw, twilioparticipants.Options{ProxyAddress: "+15017122661"}))
 //	res, err := c.Add(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
 //	for m, err := range c.List(ctx, "CH...") { ... }
 //	res, err = c.Remove(ctx, "CH...", participants.Participant{Phone: "+15558675310"})

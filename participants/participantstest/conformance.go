@@ -81,7 +81,7 @@ type Identities struct {
 }
 
 // RunConformance runs the suite every Provider must pass (the rules in the
-// participants.Provider documentation) against h, one subtest per
+// driver.Provider documentation) against h, one subtest per
 // behaviour, each on a fresh Fixture. A Provider written outside this
 // module passes it with a fake wrapped by NewServer: see
 // external_test.go in this package for a complete one.
@@ -433,7 +433,7 @@ func testRetryOn429(t *testing.T, _ Harness, f *Fixture) {
 
 // refused checks that adding p to conv fails with want, names the provider
 // and field (when field is set), and sends nothing.
-func refused(t *testing.T, h Harness, f *Fixture, conv string, p participants.Participant, want participants.ErrorCode, field string, opts ...participants.AddOption) {
+func refused(t *testing.T, h Harness, f *Fixture, conv string, p participants.Participant, want participants.ErrorCode, field string, opts ...participants.Option) {
 	t.Helper()
 	before := f.Fake.Requests()
 	_, err := f.Client.Add(ctx, conv, p, opts...)

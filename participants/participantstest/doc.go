@@ -79,7 +79,7 @@
 //
 // # Your own provider
 //
-// [RunConformance] checks a participants.Provider against the rules of its
+// [RunConformance] checks a driver.Provider against the rules of its
 // documentation. Its [Harness] and [Fixture] ask only what any provider and
 // any fake can give: a participants.Client over the provider, a
 // conversation, people to add, a count of them, and a [Fake] (a request

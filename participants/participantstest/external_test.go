@@ -35,6 +35,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -179,20 +180,16 @@ func (*toyProvider) Name() string { return "toychat" }
 
 // refuse is the error of what toychat cannot express.
 func refuse(field string) error {
-	return participants.Errorf(participants.Unimplemented, "toychat", field, "not expressible on toychat")
+	return driver.Errorf(driver.Unimplemented, "toychat", field, "not expressible on toychat")
 }
 
 // check refuses, for every call, what would change the request path and
 // the options toychat has no use for (the Client already refuses the
 // options of other calls).
-func check(conversation string, o participants.CallOptions) error {
+func check(conversation string, o driver.CallOptions) error {
 	switch {
 	case conversation == "." || conversation == "..": // would change the request path
-		return participants.Errorf(participants.InvalidArgument, "toychat", "conversationID", "%q is not a conversation ID", conversation)
-	case o.AdminID != "":
-		return refuse("WithAdmin")
-	case o.RoleSID != "":
-		return refuse("WithRole")
+		return driver.Errorf(driver.InvalidArgument, "toychat", "conversationID", "%q is not a conversation ID", conversation)
 	case len(o.RequestOptions) > 0:
 		return refuse("WithRequestOptions")
 	}
@@ -201,9 +198,9 @@ func check(conversation string, o participants.CallOptions) error {
 
 // person returns the email of pt, or refuses the first identity set:
 // toychat knows people by email only.
-func person(pt participants.Participant) (string, error) {
+func person(pt driver.Participant) (string, error) {
 	switch {
-	case pt.Kind != "" && pt.Kind != participants.KindContact:
+	case pt.Kind != "" && pt.Kind != driver.KindContact:
 		return "", refuse("Kind")
 	case pt.Email != "":
 		return pt.Email, nil
@@ -219,7 +216,7 @@ func person(pt participants.Participant) (string, error) {
 // Add refuses, before any request, what toychat cannot express (rule 2 of
 // the Provider documentation), hands BeforeAdd the request, then ensures the
 // member. Result.As reaches the *member.
-func (p *toyProvider) Add(ctx context.Context, conversation string, pt participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (p *toyProvider) Add(ctx context.Context, conversation string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	if err := check(conversation, o); err != nil {
 		return nil, err
 	}
@@ -243,34 +240,34 @@ func (p *toyProvider) Add(ctx context.Context, conversation string, pt participa
 	req := member{Email: email} // what BeforeAdd may change
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&req); err != nil {
-			return nil, &participants.Error{Code: participants.InvalidArgument, Provider: "toychat", Field: "BeforeAdd", Err: err}
+			return nil, &driver.Error{Code: driver.InvalidArgument, Provider: "toychat", Field: "BeforeAdd", Err: err}
 		}
 	}
 	m, created, err := p.c.addMember(ctx, conversation, req.Email)
 	if err != nil {
 		return nil, err // the Client asks ErrorCode
 	}
-	outcome := participants.AlreadyPresent
+	outcome := driver.AlreadyPresent
 	if created {
-		outcome = participants.Added
+		outcome = driver.Added
 	}
-	return participants.NewResult("toychat", m.ID, participants.KindContact, "", outcome, m), nil
+	return driver.NewResult("toychat", m.ID, driver.KindContact, "", outcome, m), nil
 }
 
 // List returns one page; the page token is the vendor's "next". Member.As
 // reaches the *member.
-func (p *toyProvider) List(ctx context.Context, conversation, page string, o participants.CallOptions) (*participants.Page, error) {
+func (p *toyProvider) List(ctx context.Context, conversation, page string, o driver.CallOptions) (*driver.Page, error) {
 	if err := check(conversation, o); err != nil {
 		return nil, err
 	}
 	if o.PageSize > 100 {
-		return nil, participants.Errorf(participants.InvalidArgument, "toychat", "WithPageSize", "%d is above toychat's 100", o.PageSize)
+		return nil, driver.Errorf(driver.InvalidArgument, "toychat", "WithPageSize", "%d is above toychat's 100", o.PageSize)
 	}
 	l, err := p.c.listMembers(ctx, conversation, o.PageSize, page)
 	if err != nil {
 		return nil, err
 	}
-	out := &participants.Page{Next: l.Next}
+	out := &driver.Page{Next: l.Next}
 	for _, m := range l.Members {
 		out.Members = append(out.Members, toMember(m))
 	}
@@ -279,18 +276,18 @@ func (p *toyProvider) List(ctx context.Context, conversation, page string, o par
 
 // ref returns how toychat names the participant pt: its ParticipantID
 // first, else its email.
-func ref(pt participants.Participant) (string, error) {
+func ref(pt driver.Participant) (string, error) {
 	if pt.ParticipantID == "" {
 		return person(pt)
 	}
 	if strings.Contains(pt.ParticipantID, "@") { // toychat would take it for an email
-		return "", participants.Errorf(participants.InvalidArgument, "toychat", "ParticipantID", "%q is not a toychat member ID", pt.ParticipantID)
+		return "", driver.Errorf(driver.InvalidArgument, "toychat", "ParticipantID", "%q is not a toychat member ID", pt.ParticipantID)
 	}
 	return pt.ParticipantID, nil
 }
 
 // Get finds the member by ID or email (one request).
-func (p *toyProvider) Get(ctx context.Context, conversation string, pt participants.Participant, o participants.CallOptions) (*participants.Member, error) {
+func (p *toyProvider) Get(ctx context.Context, conversation string, pt driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	if err := check(conversation, o); err != nil {
 		return nil, err
 	}
@@ -310,7 +307,7 @@ func (p *toyProvider) Get(ctx context.Context, conversation string, pt participa
 // conversation's first page tells them apart: AlreadyAbsent only when the
 // conversation exists (rule 9). A retried delete whose first answer was
 // lost finds the member gone: AlreadyAbsent too.
-func (p *toyProvider) Remove(ctx context.Context, conversation string, pt participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (p *toyProvider) Remove(ctx context.Context, conversation string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	if err := check(conversation, o); err != nil {
 		return nil, err
 	}
@@ -322,38 +319,38 @@ func (p *toyProvider) Remove(ctx context.Context, conversation string, pt partic
 	var te *toyError
 	switch {
 	case err == nil:
-		return participants.NewResult("toychat", pt.ParticipantID, participants.KindContact, "", participants.Removed, nil), nil
+		return driver.NewResult("toychat", pt.ParticipantID, driver.KindContact, "", driver.Removed, nil), nil
 	case errors.As(err, &te) && te.Status == http.StatusNotFound:
 		if _, err := p.c.listMembers(ctx, conversation, 1, ""); err != nil {
 			return nil, err // a missing conversation is NotFound
 		}
-		return participants.NewResult("toychat", pt.ParticipantID, participants.KindContact, "", participants.AlreadyAbsent, nil), nil
+		return driver.NewResult("toychat", pt.ParticipantID, driver.KindContact, "", driver.AlreadyAbsent, nil), nil
 	}
 	return nil, err
 }
 
 // toMember is the portable view of a vendor member.
-func toMember(m *member) *participants.Member {
-	return participants.NewMember(participants.Member{Provider: "toychat", ID: m.ID, Kind: participants.KindContact, Email: m.Email}, m)
+func toMember(m *member) *driver.Member {
+	return driver.NewMember(driver.Member{Provider: "toychat", ID: m.ID, Kind: driver.KindContact, Email: m.Email}, m)
 }
 
 // ErrorCode classifies the errors of toyClient.
-func (*toyProvider) ErrorCode(err error) participants.ErrorCode {
+func (*toyProvider) ErrorCode(err error) driver.ErrorCode {
 	var te *toyError
 	var ue *url.Error
 	switch {
 	case errors.As(err, &te) && te.Status == http.StatusBadRequest:
-		return participants.InvalidArgument
+		return driver.InvalidArgument
 	case errors.As(err, &te) && te.Status == http.StatusUnauthorized:
-		return participants.Unauthenticated
+		return driver.Unauthenticated
 	case errors.As(err, &te) && te.Status == http.StatusNotFound:
-		return participants.NotFound
+		return driver.NotFound
 	case errors.As(err, &te) && te.Status == http.StatusTooManyRequests:
-		return participants.RateLimited
+		return driver.RateLimited
 	case errors.As(err, &te) && te.Status >= 500, errors.As(err, &ue):
-		return participants.Unavailable
+		return driver.Unavailable
 	}
-	return participants.Unknown
+	return driver.Unknown
 }
 
 // ---- The fake ----

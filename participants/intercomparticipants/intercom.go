@@ -1,4 +1,4 @@
-package participants
+package intercomparticipants
 
 import (
 	"context"
@@ -6,13 +6,15 @@ import (
 	"slices"
 
 	"github.com/conversekit/conversekit/intercom"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
-// IntercomOptions configure the Intercom provider. Set AdminID (the admin
+// Options configure the Intercom provider. Set AdminID (the admin
 // who adds and removes participants) or ActingContact (a contact already on
 // the conversation who adds them; Remove needs an admin); a per-call
 // WithAdmin overrides both.
-type IntercomOptions struct {
+type Options struct {
 	// AdminID is the Intercom admin who adds and removes participants:
 	// admin_id.
 	AdminID string
@@ -24,7 +26,7 @@ type IntercomOptions struct {
 	// contact), make Add an InvalidArgument *Error naming the field
 	// before any request. Intercom lets only an admin detach a contact,
 	// so Remove does not use it.
-	ActingContact *Participant
+	ActingContact *participants.Participant
 	// ReportOutcome makes Add tell Added from AlreadyPresent, which
 	// Intercom's attach does not: Add first reads the conversation's
 	// contacts (GET /conversations/{id}). A contact named by ID or
@@ -53,7 +55,7 @@ type IntercomOptions struct {
 
 type intercomProvider struct {
 	c *intercom.Client
-	o IntercomOptions
+	o Options
 }
 
 // Intercom returns the Provider for Intercom's conversation contacts over c.
@@ -68,7 +70,7 @@ type intercomProvider struct {
 // expressible. Intercom answers with the list of customers whatever
 // happened, so Result.Outcome is Unreported and Result.ID is the contact ID
 // when the request named it (one request), unless
-// IntercomOptions.ReportOutcome is set. Intercom answers with the
+// Options.ReportOutcome is set. Intercom answers with the
 // customers list; its official 2.14 definition declares the conversation
 // object instead (contacts.contacts): both are accepted. The answer must
 // show the contact where it can (named by ID: among the customers; by
@@ -91,7 +93,7 @@ type intercomProvider struct {
 // conversation is NotFound, and so is a missing conversation.
 //
 // Remove detaches, DELETE /conversations/{id}/customers/{contact_id}, as
-// the admin of WithAdmin or IntercomOptions.AdminID (an InvalidArgument
+// the admin of WithAdmin or Options.AdminID (an InvalidArgument
 // *Error before any request without one). Named by ParticipantID or ID, the
 // detach is sent first: a 2xx whose customers list no longer holds the
 // contact is Removed (one request); a 404 does not tell an absent contact
@@ -117,7 +119,7 @@ type intercomProvider struct {
 // *intercom.CustomersList of the detach (Removed) or the
 // *intercom.ConversationContacts that proved the contact absent
 // (AlreadyAbsent).
-func Intercom(c *intercom.Client, o IntercomOptions) Provider {
+func New(c *intercom.Client, o Options) driver.Provider {
 	return &intercomProvider{c: c, o: o}
 }
 
@@ -129,7 +131,7 @@ func (p *intercomProvider) Name() string { return intercomName }
 // check refuses a provider built over a nil client.
 func (p *intercomProvider) check() error {
 	if p.c == nil {
-		return Errorf(InvalidArgument, intercomName, "client", "nil *intercom.Client")
+		return driver.Errorf(driver.InvalidArgument, intercomName, "client", "nil *intercom.Client")
 	}
 	return nil
 }
@@ -137,44 +139,33 @@ func (p *intercomProvider) check() error {
 // ErrorCode classifies the errors of the Intercom client: the code of the
 // status of its *APIError, InvalidArgument for a refused path parameter,
 // Unavailable for transport errors, Unknown otherwise.
-func (p *intercomProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+func (p *intercomProvider) ErrorCode(err error) driver.ErrorCode { return driver.Classify(err) }
 
-func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	const name = intercomName
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if err := refuse(intercomName, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only contacts can be attached"); err != nil {
+	if err := driver.Refuse(intercomName, pt.Kind != "" && pt.Kind != driver.KindContact, "Kind", "only contacts can be attached"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, pt.Attributes != nil, "Attributes", "attach contact carries no attributes"); err != nil {
+	if err := driver.Refuse(name, pt.Attributes != nil, "Attributes", "attach contact carries no attributes"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, pt.Status != "", "Status", "attach contact carries no status"); err != nil {
+	if err := driver.Refuse(name, pt.Status != "", "Status", "attach contact carries no status"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, o.RoleSID != "", "WithRole", "Intercom has no participant roles"); err != nil {
-		return nil, err
-	}
-	if pt.Use != "" {
-		// The facade applied Use already; a Provider called directly
-		// gets the same rule.
-		if err := pt.validateUse(name); err != nil {
-			return nil, err
-		}
-		pt = pt.only(pt.Use)
-	}
-	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+	if err := driver.OneIdentity(name, &pt, intercomOneCustomer); err != nil {
 		return nil, err
 	}
 	customer, id, ok := intercomCustomer(&pt)
 	if !ok {
-		return nil, noIdentity(name, &pt)
+		return nil, driver.NoIdentity(name, &pt)
 	}
 	var body intercom.AttachContactBody
 	switch {
-	case o.AdminID != "":
-		body = intercom.AdminAttach(o.AdminID, customer)
+	case callAdmin(&o) != "":
+		body = intercom.AdminAttach(callAdmin(&o), customer)
 	case p.o.AdminID != "":
 		body = intercom.AdminAttach(p.o.AdminID, customer)
 	case p.o.ActingContact != nil:
@@ -184,9 +175,9 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 		}
 		body = intercom.ContactAttach(actor, customer)
 	default:
-		return nil, Errorf(InvalidArgument, name, "IntercomOptions.AdminID", "set AdminID or ActingContact, or call with WithAdmin")
+		return nil, driver.Errorf(driver.InvalidArgument, name, "intercomparticipants.Options.AdminID", "set AdminID or ActingContact, or call with WithAdmin")
 	}
-	opts := vendorOptions(&o)
+	opts := driver.RequestOptions(&o)
 	var before *intercom.ConversationContacts
 	if p.o.ReportOutcome {
 		var err error
@@ -195,30 +186,30 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 		}
 		if o.BeforeAdd == nil {
 			if ref := findContact(before, &pt); ref != nil {
-				return NewResult(name, ref.ID, KindContact, "", AlreadyPresent, before), nil
+				return driver.NewResult(name, ref.ID, driver.KindContact, "", driver.AlreadyPresent, before), nil
 			}
 		}
 	}
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&body); err != nil {
-			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
+			return nil, &driver.Error{Code: driver.InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 		id = "" // the hook may have named someone else
 	}
 	list, err := p.c.AttachContact(ctx, conversationID, body, opts...)
 	if err != nil {
-		return nil, wrapFields(name, err, map[string]string{"admin_id": adminField(&o)})
+		return nil, driver.WrapFields(name, err, map[string]string{"admin_id": adminField(&o)})
 	}
 	if o.BeforeAdd == nil {
 		if err := attached(list, &pt); err != nil {
 			return nil, err
 		}
 	}
-	outcome := Unreported
+	outcome := driver.Unreported
 	if before != nil {
 		outcome, id = newcomer(before, list, id)
 	}
-	return NewResult(name, id, KindContact, "", outcome, list), nil
+	return driver.NewResult(name, id, driver.KindContact, "", outcome, list), nil
 }
 
 // attached checks that the answer to an attach shows the contact pt
@@ -227,16 +218,16 @@ func (p *intercomProvider) Add(ctx context.Context, conversationID string, pt Pa
 // the answer is the conversation object (the customers list carries no
 // external IDs). An Email shows in neither. A 2xx that does not show the
 // contact it can show is Unknown, not a success.
-func attached(list *intercom.CustomersList, pt *Participant) error {
+func attached(list *intercom.CustomersList, pt *driver.Participant) error {
 	switch {
 	case pt.ID != "":
 		if !slices.ContainsFunc(list.Customers, func(c intercom.CustomerRef) bool { return c.ID == pt.ID }) {
-			return &Error{Code: Unknown, Provider: intercomName, Field: "ID",
+			return &driver.Error{Code: driver.Unknown, Provider: intercomName, Field: "ID",
 				Message: "Intercom answered the attach with a customers list without the contact attached"}
 		}
 	case pt.ExternalID != "" && list.Contacts != nil:
 		if !slices.ContainsFunc(list.Contacts.Contacts, func(r intercom.ContactReference) bool { return r.ExternalID == pt.ExternalID }) {
-			return &Error{Code: Unknown, Provider: intercomName, Field: "ExternalID",
+			return &driver.Error{Code: driver.Unknown, Provider: intercomName, Field: "ExternalID",
 				Message: "Intercom answered the attach with a conversation whose contacts do not hold the contact attached"}
 		}
 	}
@@ -244,11 +235,11 @@ func attached(list *intercom.CustomersList, pt *Participant) error {
 }
 
 // adminField names the option that set the acting admin of a call.
-func adminField(o *CallOptions) string {
-	if o.AdminID != "" {
+func adminField(o *driver.CallOptions) string {
+	if callAdmin(o) != "" {
 		return "WithAdmin"
 	}
-	return "IntercomOptions.AdminID"
+	return "intercomparticipants.Options.AdminID"
 }
 
 // newcomer decides the Outcome of an attach from the contacts read before
@@ -256,7 +247,7 @@ func adminField(o *CallOptions) string {
 // attach named. A named contact that is new is Added; without a name, the
 // one new customer is Added, none is AlreadyPresent (with no ID: one of
 // those already there) and several are Unreported.
-func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersList, named string) (Outcome, string) {
+func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersList, named string) (driver.Outcome, string) {
 	var fresh []string
 	for _, c := range after.Customers {
 		if !slices.ContainsFunc(before.Contacts, func(r intercom.ContactReference) bool { return r.ID == c.ID }) {
@@ -266,51 +257,48 @@ func newcomer(before *intercom.ConversationContacts, after *intercom.CustomersLi
 	switch {
 	case named != "":
 		if slices.Contains(fresh, named) {
-			return Added, named
+			return driver.Added, named
 		}
-		return Unreported, named
+		return driver.Unreported, named
 	case len(fresh) == 1:
-		return Added, fresh[0]
+		return driver.Added, fresh[0]
 	case len(fresh) == 0:
-		return AlreadyPresent, ""
+		return driver.AlreadyPresent, ""
 	}
-	return Unreported, ""
+	return driver.Unreported, ""
 }
 
 // intercomOneCustomer is why Intercom's attach takes one identity.
 const intercomOneCustomer = "Intercom's customer is one of intercom_user_id, user_id or email"
 
-// actingField is the name of IntercomOptions.ActingContact in errors.
-const actingField = "IntercomOptions.ActingContact"
+// actingField is the name of Options.ActingContact in errors.
+const actingField = "intercomparticipants.Options.ActingContact"
 
-// actingCustomer maps IntercomOptions.ActingContact, the contact who
+// actingCustomer maps Options.ActingContact, the contact who
 // attaches, to the acting customer of the attach. Like the contact
 // attached, it is named by exactly one of ID, ExternalID or Email (its Use
 // chooses one when several are set); everything else it could carry
 // (Phone, Channel, Identifier, Attributes, Status, ParticipantID, a Kind
 // other than contact) has no place in the attach and is refused, naming
 // the field, before any request.
-func actingCustomer(a *Participant) (intercom.Customer, error) {
+func actingCustomer(a *participants.Participant) (intercom.Customer, error) {
 	const name = intercomName
 	in := func(err error) error {
-		var e *Error
+		var e *driver.Error
 		if errors.As(err, &e) {
 			e.Field = actingField + "." + e.Field
 		}
 		return err
 	}
-	pt := *a
-	if pt.Use != "" {
-		if err := pt.validateUse(name); err != nil {
-			return intercom.Customer{}, in(err)
-		}
-		pt = pt.only(pt.Use)
+	pt, err := acting(a)
+	if err != nil {
+		return intercom.Customer{}, in(err)
 	}
 	for _, r := range []struct {
 		cond  bool
 		field string
 	}{
-		{pt.Kind != "" && pt.Kind != KindContact, "Kind"},
+		{pt.Kind != "" && pt.Kind != driver.KindContact, "Kind"},
 		{pt.Phone != "", "Phone"},
 		{pt.Channel != "", "Channel"},
 		{!pt.Identifier.IsZero(), "Identifier"},
@@ -319,16 +307,16 @@ func actingCustomer(a *Participant) (intercom.Customer, error) {
 		{pt.ParticipantID != "", "ParticipantID"},
 	} {
 		if r.cond {
-			return intercom.Customer{}, Errorf(InvalidArgument, name, actingField+"."+r.field,
+			return intercom.Customer{}, driver.Errorf(driver.InvalidArgument, name, actingField+"."+r.field,
 				"the acting contact of an attach is named by one of ID, ExternalID or Email and carries nothing else")
 		}
 	}
-	if err := oneIdentity(name, &pt, intercomOneCustomer); err != nil {
+	if err := driver.OneIdentity(name, &pt, intercomOneCustomer); err != nil {
 		return intercom.Customer{}, in(err)
 	}
 	actor, _, ok := intercomCustomer(&pt)
 	if !ok {
-		return intercom.Customer{}, Errorf(InvalidArgument, name, actingField, "needs an ID, ExternalID or Email")
+		return intercom.Customer{}, driver.Errorf(driver.InvalidArgument, name, actingField, "needs an ID, ExternalID or Email")
 	}
 	return actor, nil
 }
@@ -336,7 +324,7 @@ func actingCustomer(a *Participant) (intercom.Customer, error) {
 // intercomCustomer maps the one identity Intercom supports (the caller
 // refused several with oneIdentity). id is the
 // contact ID when the participant was named by it.
-func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) {
+func intercomCustomer(p *driver.Participant) (c intercom.Customer, id string, ok bool) {
 	switch {
 	case p.ID != "":
 		return intercom.CustomerByIntercomUserID(p.ID), p.ID, true
@@ -346,4 +334,39 @@ func intercomCustomer(p *Participant) (c intercom.Customer, id string, ok bool) 
 		return intercom.CustomerByEmail(p.Email), "", true
 	}
 	return intercom.Customer{}, "", false
+}
+
+// acting is the driver view of the acting contact a: the identity its Use
+// chooses alone, or all of them when Use is empty (the caller refuses
+// several).
+func acting(a *participants.Participant) (driver.Participant, error) {
+	pt := driver.Participant{
+		Kind: driver.Kind(a.Kind), ID: a.ID, ExternalID: a.ExternalID, Email: a.Email, Phone: a.Phone,
+		Channel: driver.Channel(a.Channel), Identifier: driver.Identifier(a.Identifier),
+		Attributes: a.Attributes, Status: driver.Status(a.Status), ParticipantID: a.ParticipantID,
+	}
+	var set bool
+	switch a.Use {
+	case "":
+		return pt, nil
+	case participants.UseID:
+		set, pt.ExternalID, pt.Email, pt.Phone, pt.Channel, pt.Identifier = a.ID != "", "", "", "", "", driver.Identifier{}
+	case participants.UseExternalID:
+		set, pt.ID, pt.Kind, pt.Email, pt.Phone, pt.Channel, pt.Identifier = a.ExternalID != "", "", "", "", "", "", driver.Identifier{}
+	case participants.UseEmail:
+		set, pt.ID, pt.Kind, pt.ExternalID, pt.Phone, pt.Channel, pt.Identifier = a.Email != "", "", "", "", "", "", driver.Identifier{}
+	case participants.UsePhone:
+		set, pt.ID, pt.Kind, pt.ExternalID, pt.Email, pt.Identifier = a.Phone != "", "", "", "", "", driver.Identifier{}
+	case participants.UseIdentifier:
+		set, pt.ID, pt.Kind, pt.ExternalID, pt.Email, pt.Phone, pt.Channel = !a.Identifier.IsZero(), "", "", "", "", "", ""
+	default:
+		return pt, driver.Errorf(driver.InvalidArgument, intercomName, "Use", "%q is not ID, ExternalID, Email, Phone or Identifier", string(a.Use))
+	}
+	if !set {
+		return pt, driver.Errorf(driver.InvalidArgument, intercomName, "Use", "names %s, which is empty", a.Use)
+	}
+	if a.Kind != "" && a.Kind != participants.KindContact && a.Use != participants.UseID {
+		return pt, driver.Errorf(driver.InvalidArgument, intercomName, "Use", "names %s, but Kind %s is identified by ID", a.Use, a.Kind)
+	}
+	return pt, nil
 }

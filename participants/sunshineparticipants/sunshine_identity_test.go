@@ -1,4 +1,4 @@
-package participants_test
+package sunshineparticipants_test
 
 // Sunshine: one identity per join (several are refused, Use chooses), Get
 // and Remove never answer with or remove a participant that contradicts an
@@ -16,6 +16,7 @@ import (
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
@@ -110,7 +111,7 @@ func TestSunshineCheckFails(t *testing.T) {
 			_, srv, _ := sunshineSetup(t)
 			srv.InjectFaults(append(tc.faults, sunFault(503, "unavailable", "down"))...)
 			sc := must(sunshine.New(srv.KeyID(), srv.Secret(), srv.ClientOptions(option.WithMaxRetries(0))...))(t)
-			err := tc.op(ctx, participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: srv.AppID()})))
+			err := tc.op(ctx, participants.New(sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: srv.AppID()})))
 			e := sunshineWantCode(t, err, participants.Unavailable, "")
 			if !strings.Contains(e.Message, "failed") {
 				t.Errorf("message %q", e.Message)
@@ -130,7 +131,7 @@ func TestSunshineCheckFails(t *testing.T) {
 					return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/conversations/"+sunConv)
 				}}
 			sc := must(sunshine.New(srv.KeyID(), srv.Secret(), srv.ClientOptions(option.WithHTTPClient(&http.Client{Transport: rt}))...))(t)
-			err := tc.op(cctx, participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: srv.AppID()})))
+			err := tc.op(cctx, participants.New(sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: srv.AppID()})))
 			if participants.Code(err) != participants.Canceled || !errors.Is(err, context.Canceled) {
 				t.Errorf("err = %v (code %v), want Canceled with context.Canceled in the chain", err, participants.Code(err))
 			}

@@ -1,4 +1,4 @@
-package participants
+package birdparticipants
 
 import (
 	"context"
@@ -7,16 +7,18 @@ import (
 
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
-// BirdOptions configure the Bird provider.
-type BirdOptions struct {
+// Options configure the Bird provider.
+type Options struct {
 	// WorkspaceID is the Bird workspace (a UUID). Required.
 	WorkspaceID string
 	// Status is the default status of added participants (pending, invited
 	// or active); Participant.Status overrides it. Empty means Bird's
 	// default, active.
-	Status Status
+	Status participants.Status
 	// PlatformAddressSelector chooses the contact attribute that becomes the
 	// delivery address, e.g. "identifiers.phonenumber", for contacts added by
 	// ID or identifier.
@@ -25,7 +27,7 @@ type BirdOptions struct {
 
 type birdProvider struct {
 	c *bird.Client
-	o BirdOptions
+	o Options
 }
 
 // Bird returns the Provider for Bird's conversation participants over c:
@@ -85,7 +87,7 @@ type birdProvider struct {
 //     conversation, and retrying will not help; a 403 with a JSON
 //     error code and another message is PermissionDenied. WithAdmin is Unimplemented. Result.As
 //     reaches the *bird.Participant looked up, when there was a lookup.
-func Bird(c *bird.Client, o BirdOptions) Provider {
+func New(c *bird.Client, o Options) driver.Provider {
 	return &birdProvider{c: c, o: o}
 }
 
@@ -94,30 +96,24 @@ func (p *birdProvider) Name() string { return "bird" }
 // ErrorCode classifies the errors of the Bird client: the code of the
 // status of its *APIError, InvalidArgument for a refused path parameter,
 // Unavailable for transport errors, Unknown otherwise.
-func (p *birdProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+func (p *birdProvider) ErrorCode(err error) driver.ErrorCode { return driver.Classify(err) }
 
-func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *birdProvider) Add(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	const name = "bird"
 	if p.c == nil {
-		return nil, Errorf(InvalidArgument, name, "client", "nil *bird.Client")
+		return nil, driver.Errorf(driver.InvalidArgument, name, "client", "nil *bird.Client")
 	}
-	if err := refuse(name, pt.Attributes != nil, "Attributes", "participants carry no attributes"); err != nil {
+	if err := driver.Refuse(name, pt.Attributes != nil, "Attributes", "participants carry no attributes"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, o.AdminID != "", "WithAdmin", "the access key acts, not an admin"); err != nil {
-		return nil, err
-	}
-	if err := refuse(name, o.RoleSID != "", "WithRole", "Bird has no participant roles"); err != nil {
-		return nil, err
-	}
-	if err := oneIdentity(name, &pt, "a Bird participant is one contact ID, one contact identifier key and value, or one user or flow ID; "+
+	if err := driver.OneIdentity(name, &pt, "a Bird participant is one contact ID, one contact identifier key and value, or one user or flow ID; "+
 		"the contact block Bird takes beside a contact ID is not documented to be checked against the contact"); err != nil {
 		return nil, err
 	}
 	var opts []bird.ParticipantOption
 	status := pt.Status
 	if status == "" {
-		status = p.o.Status
+		status = driver.Status(p.o.Status)
 	}
 	if status != "" {
 		opts = append(opts, bird.WithStatus(bird.ParticipantStatus(status)))
@@ -130,14 +126,14 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 	var body bird.CreateParticipantBody
 	var key, value string // the identifier, for resolving a 409
 	switch {
-	case pt.ID != "" && pt.Kind == KindUser:
+	case pt.ID != "" && pt.Kind == driver.KindUser:
 		body = bird.UserParticipant(pt.ID, opts...)
-	case pt.ID != "" && pt.Kind == KindBot:
+	case pt.ID != "" && pt.Kind == driver.KindBot:
 		body = bird.FlowParticipant(pt.ID, opts...)
 	case pt.ID != "":
 		body = bird.ContactByID(pt.ID, contactOpts...)
-	case pt.Kind != "" && pt.Kind != KindContact:
-		return nil, noIdentity(name, &pt)
+	case pt.Kind != "" && pt.Kind != driver.KindContact:
+		return nil, driver.NoIdentity(name, &pt)
 	case pt.Email != "":
 		key, value = "emailaddress", pt.Email
 	case pt.Phone != "":
@@ -145,58 +141,58 @@ func (p *birdProvider) Add(ctx context.Context, conversationID string, pt Partic
 	case pt.Identifier.Value != "":
 		key, value = pt.Identifier.Key, pt.Identifier.Value
 	default:
-		return nil, noIdentity(name, &pt)
+		return nil, driver.NoIdentity(name, &pt)
 	}
 	if value != "" {
 		body = bird.ContactByIdentifier(key, value, contactOpts...)
 	}
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&body); err != nil {
-			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
+			return nil, &driver.Error{Code: driver.InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 	}
-	res, err := p.c.AddParticipant(ctx, p.o.WorkspaceID, conversationID, body, vendorOptions(&o)...)
+	res, err := p.c.AddParticipant(ctx, p.o.WorkspaceID, conversationID, body, driver.RequestOptions(&o)...)
 	if err == nil {
-		outcome := AlreadyPresent
+		outcome := driver.AlreadyPresent
 		if res.Created {
-			outcome = Added
+			outcome = driver.Added
 		}
 		return birdResult(&res.Participant, outcome), nil
 	}
 	var api *apierror.Error
 	if !errors.As(err, &api) || api.StatusCode != http.StatusConflict {
-		return nil, wrapFields(name, err, birdFields)
+		return nil, driver.WrapFields(name, err, birdFields)
 	}
 	if key == "" {
-		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
+		return nil, &driver.Error{Code: driver.AlreadyExists, Provider: name, Message: "Bird answered 409 and the request named no identifier to look the participant up by", Err: err}
 	}
-	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value, vendorOptions(&o)...)
+	found, lookupErr := p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, key, value, driver.RequestOptions(&o)...)
 	var lookupAPI *apierror.Error
 	switch {
 	case lookupErr == nil:
 	case errors.As(lookupErr, &lookupAPI) && lookupAPI.StatusCode == http.StatusNotFound && ctx.Err() == nil:
 		// Bird holds the identifier, but not in this conversation.
-		return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Bird answered 409 but no participant of this conversation has that identifier",
-			Err: &DuplicateLookupError{Duplicate: err, Lookup: lookupErr}}
+		return nil, &driver.Error{Code: driver.AlreadyExists, Provider: name, Message: "Bird answered 409 but no participant of this conversation has that identifier",
+			Err: &driver.DuplicateLookupError{Duplicate: err, Lookup: lookupErr}}
 	default:
-		return nil, duplicateLookupFailed(name, err, lookupErr)
+		return nil, driver.DuplicateLookupFailed(name, err, lookupErr)
 	}
-	return birdResult(found, AlreadyPresent), nil
+	return birdResult(found, driver.AlreadyPresent), nil
 }
 
 // birdFields are the facade names of the bird client's arguments.
 var birdFields = map[string]string{
-	"workspaceID":                          "BirdOptions.WorkspaceID",
-	"body.contact.platformAddressSelector": "BirdOptions.PlatformAddressSelector",
-	"body.status":                          "BirdOptions.Status",
+	"workspaceID":                          "birdparticipants.Options.WorkspaceID",
+	"body.contact.platformAddressSelector": "birdparticipants.Options.PlatformAddressSelector",
+	"body.status":                          "birdparticipants.Options.Status",
 	"body.id":                              "ID",
 	"body.contact.identifierKey":           "Identifier.Key",
 }
 
-func birdResult(bp *bird.Participant, outcome Outcome) *Result {
-	kind := Kind(bp.Type)
+func birdResult(bp *bird.Participant, outcome driver.Outcome) *driver.Result {
+	kind := driver.Kind(bp.Type)
 	if bp.Type == "flow" {
-		kind = KindBot
+		kind = driver.KindBot
 	}
-	return NewResult("bird", bp.ID, kind, Status(bp.Status), outcome, bp)
+	return driver.NewResult("bird", bp.ID, kind, driver.Status(bp.Status), outcome, bp)
 }

@@ -1,10 +1,12 @@
-package participants_test
+package intercomparticipants_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -15,8 +17,8 @@ func TestIntercomAddSeveralIdentities(t *testing.T) {
 	ic, srv := participantstest.NewIntercom(t)
 	srv.SeedConversation("555")
 	alice := srv.SeedContact(participantstest.IntercomContact{UserID: "ext-alice", Email: "alice@example.com"})
-	c := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
-	direct := participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin})
+	c := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: intercomAdmin}))
+	direct := intercomparticipants.New(ic, intercomparticipants.Options{AdminID: intercomAdmin})
 	for _, tt := range []struct {
 		p     participants.Participant
 		field string
@@ -30,7 +32,7 @@ func TestIntercomAddSeveralIdentities(t *testing.T) {
 		before := srv.Requests()
 		for _, add := range []func() error{
 			func() error { _, err := c.Add(ctx, "555", tt.p); return err },
-			func() error { _, err := direct.Add(ctx, "555", tt.p, participants.CallOptions{}); return err },
+			func() error { _, err := direct.Add(ctx, "555", asDriver(tt.p), driver.CallOptions{}); return err },
 		} {
 			pe := intercomWantCode(t, add(), participants.InvalidArgument, tt.field)
 			if pe != nil && !strings.Contains(pe.Message, "intercom_user_id, user_id or email") || !strings.Contains(pe.Message, "Participant.Use") {
@@ -60,8 +62,9 @@ func TestIntercomAddSeveralIdentities(t *testing.T) {
 		if got := lastBody(t, srv.Server); got != tt.body {
 			t.Errorf("Use %s: body = %s, want %s", tt.use, got, tt.body)
 		}
-		// A Provider called directly applies Use too.
-		if _, err := direct.Add(ctx, "555", p, participants.CallOptions{}); err != nil {
+		// A Provider called directly gets the chosen identity alone, as
+		// the Client hands it over (driver.Participant has no Use).
+		if _, err := direct.Add(ctx, "555", asDriver(onlyIdentity(p)), driver.CallOptions{}); err != nil {
 			t.Fatalf("direct Use %s: %v", tt.use, err)
 		}
 		if got := lastBody(t, srv.Server); got != tt.body {
@@ -77,7 +80,7 @@ func TestIntercomActingContactIdentities(t *testing.T) {
 	actor := srv.SeedContact(participantstest.IntercomContact{UserID: "actor-1", Email: "actor@example.com"})
 	srv.SeedConversation("555", actor.ID)
 	add := func(a participants.Participant) error {
-		c := participants.New(participants.Intercom(ic, participants.IntercomOptions{ActingContact: &a}))
+		c := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{ActingContact: &a}))
 		_, err := c.Add(ctx, "555", participants.Participant{Email: "friend@example.com"})
 		return err
 	}
@@ -85,16 +88,16 @@ func TestIntercomActingContactIdentities(t *testing.T) {
 		actor participants.Participant
 		field string
 	}{
-		{participants.Participant{ID: actor.ID, ExternalID: "actor-1"}, "IntercomOptions.ActingContact.ID, ExternalID"},
-		{participants.Participant{ExternalID: "actor-1", Email: "actor@example.com"}, "IntercomOptions.ActingContact.ExternalID, Email"},
-		{participants.Participant{ExternalID: "actor-1", Phone: "+15558675310"}, "IntercomOptions.ActingContact.Phone"},
-		{participants.Participant{ExternalID: "actor-1", Identifier: participants.Identifier{Key: "k", Value: "v"}}, "IntercomOptions.ActingContact.Identifier"},
-		{participants.Participant{ExternalID: "actor-1", Attributes: []byte(`{}`)}, "IntercomOptions.ActingContact.Attributes"},
-		{participants.Participant{ExternalID: "actor-1", Status: participants.StatusActive}, "IntercomOptions.ActingContact.Status"},
-		{participants.Participant{Kind: participants.KindUser, ID: actor.ID}, "IntercomOptions.ActingContact.Kind"},
-		{participants.Participant{ExternalID: "actor-1", ParticipantID: actor.ID}, "IntercomOptions.ActingContact.ParticipantID"},
-		{participants.Participant{ExternalID: "actor-1", Use: participants.UseEmail}, "IntercomOptions.ActingContact.Use"},
-		{participants.Participant{}, "IntercomOptions.ActingContact"},
+		{participants.Participant{ID: actor.ID, ExternalID: "actor-1"}, "intercomparticipants.Options.ActingContact.ID, ExternalID"},
+		{participants.Participant{ExternalID: "actor-1", Email: "actor@example.com"}, "intercomparticipants.Options.ActingContact.ExternalID, Email"},
+		{participants.Participant{ExternalID: "actor-1", Phone: "+15558675310"}, "intercomparticipants.Options.ActingContact.Phone"},
+		{participants.Participant{ExternalID: "actor-1", Identifier: participants.Identifier{Key: "k", Value: "v"}}, "intercomparticipants.Options.ActingContact.Identifier"},
+		{participants.Participant{ExternalID: "actor-1", Attributes: []byte(`{}`)}, "intercomparticipants.Options.ActingContact.Attributes"},
+		{participants.Participant{ExternalID: "actor-1", Status: participants.StatusActive}, "intercomparticipants.Options.ActingContact.Status"},
+		{participants.Participant{Kind: participants.KindUser, ID: actor.ID}, "intercomparticipants.Options.ActingContact.Kind"},
+		{participants.Participant{ExternalID: "actor-1", ParticipantID: actor.ID}, "intercomparticipants.Options.ActingContact.ParticipantID"},
+		{participants.Participant{ExternalID: "actor-1", Use: participants.UseEmail}, "intercomparticipants.Options.ActingContact.Use"},
+		{participants.Participant{}, "intercomparticipants.Options.ActingContact"},
 	} {
 		before := srv.Requests()
 		intercomWantCode(t, add(tt.actor), participants.InvalidArgument, tt.field)
@@ -110,23 +113,27 @@ func TestIntercomActingContactIdentities(t *testing.T) {
 	}
 }
 
-// A Provider called directly applies Use in Get and Remove as the Client
-// does: the identity chosen finds the contact, not the first set.
+// Use in Get and Remove: the identity chosen finds the contact, not the
+// first set. (The Client applies Use; the driver.Participant a provider
+// gets has the chosen identity alone.)
 func TestIntercomProviderUse(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
-	p := participants.Intercom(f.vc, participants.IntercomOptions{AdminID: intercomAdmin})
-	pt := participants.Participant{ID: f.alice.ID, ExternalID: "ext-bob", Use: participants.UseExternalID}
-	m, err := p.Get(ctx, icConv, pt, participants.CallOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
+	p := participants.New(intercomparticipants.New(f.vc, intercomparticipants.Options{AdminID: intercomAdmin}))
+	// ExternalID and Email are both set; Use chooses ExternalID, which
+	// finds bob (Email is not reported by the read, so it contradicts
+	// nothing).
+	pt := participants.Participant{ExternalID: "ext-bob", Email: "alice@example.com", Use: participants.UseExternalID}
+	m, err := p.Get(ctx, icConv, pt)
 	if err != nil || m.ID != f.bob.ID {
 		t.Fatalf("Get = %+v, %v; want bob", m, err)
 	}
-	res, err := p.Remove(ctx, icConv, pt, participants.CallOptions{})
+	res, err := p.Remove(ctx, icConv, pt)
 	if err != nil || res.ID != f.bob.ID || res.Outcome != participants.Removed {
 		t.Fatalf("Remove = %+v, %v; want bob removed", res, err)
 	}
 	f.wantRequests(t, "GET", "GET", "DELETE")
-	pt.Use = participants.UseEmail
-	if _, err := p.Get(ctx, icConv, pt, participants.CallOptions{}); participants.Code(err) != participants.InvalidArgument {
+	pt = participants.Participant{ID: f.alice.ID, ExternalID: "ext-bob", Use: participants.UseEmail}
+	if _, err := p.Get(ctx, icConv, pt); participants.Code(err) != participants.InvalidArgument {
 		t.Errorf("Get with Use naming an empty identity: %v", err)
 	}
 	f.wantRequests(t)

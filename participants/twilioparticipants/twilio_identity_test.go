@@ -1,4 +1,4 @@
-package participants_test
+package twilioparticipants_test
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 )
 
 // Issue 18 item 2: a Twilio participant is a chat identity or one
@@ -32,7 +33,7 @@ func TestTwilioAddRefusesSeveralIdentities(t *testing.T) {
 		{"Email and Phone", participants.Participant{Email: "ada@example.com", Phone: "+15558675310"}, participants.Unimplemented, "Email", "not expressible on twilio"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv := twLife(t, participants.TwilioOptions{})
+			c, srv := twLife(t, twilioparticipants.Options{})
 			_, err := c.Add(ctx, twConv, tt.p)
 			pe := twilioWantCode(t, err, tt.code, tt.field)
 			if !strings.Contains(pe.Message, tt.msg) {
@@ -56,7 +57,7 @@ func TestTwilioAddUseChooses(t *testing.T) {
 		{participants.UseExternalID, "Identity=crm-42"},
 	} {
 		t.Run(string(tt.use), func(t *testing.T) {
-			c, srv := twLife(t, participants.TwilioOptions{})
+			c, srv := twLife(t, twilioparticipants.Options{})
 			p := both
 			p.Use = tt.use
 			res, err := c.Add(ctx, twConv, p)
@@ -81,7 +82,7 @@ func TestTwilioAddUseChooses(t *testing.T) {
 // participant that reports another value for one of them.
 func TestTwilioGetRemoveContradiction(t *testing.T) {
 	wa := participants.ChannelWhatsApp
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	sids := seedMixed(t, srv)
 	base := "/v1/Conversations/" + twConv + "/Participants"
 	for _, tt := range []struct {

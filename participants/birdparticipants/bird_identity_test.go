@@ -1,4 +1,4 @@
-package participants_test
+package birdparticipants_test
 
 // Bird: one identity per add (several are refused, Use chooses), Get and
 // Remove never answer with or remove a participant that contradicts an
@@ -14,6 +14,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -164,7 +165,7 @@ func TestBirdAbsentCheckFails(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+			c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()}))
 			err = op(cctx, c)
 			if participants.Code(err) != participants.Canceled || !errors.Is(err, context.Canceled) {
 				t.Errorf("err = %v (code %v), want Canceled with context.Canceled in the chain", err, participants.Code(err))

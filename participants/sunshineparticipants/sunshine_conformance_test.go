@@ -1,4 +1,4 @@
-package participants_test
+package sunshineparticipants_test
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
@@ -21,7 +22,7 @@ func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantst
 	}
 	return &participantstest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Sunshine(bad, participants.SunshineOptions{AppID: srv.AppID()})),
+		BadAuth:             participants.New(sunshineparticipants.New(bad, sunshineparticipants.Options{AppID: srv.AppID()})),
 		Conversation:        participantstest.SunshineConversationID,
 		MissingConversation: "000000000000000000000000",
 		Person: func(i int) participants.Participant {

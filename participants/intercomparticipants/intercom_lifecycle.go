@@ -1,4 +1,4 @@
-package participants
+package intercomparticipants
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // The Intercom lifecycle: List and Get read the conversation
@@ -20,67 +21,51 @@ import (
 
 // List returns the conversation's contacts, all on one page: Intercom does
 // not paginate them, so CallOptions.PageSize is ignored and Page.Next is "".
-func (p *intercomProvider) List(ctx context.Context, conversationID, page string, o CallOptions) (*Page, error) {
+func (p *intercomProvider) List(ctx context.Context, conversationID, page string, o driver.CallOptions) (*driver.Page, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
 	if page != "" {
-		return nil, Errorf(InvalidArgument, intercomName, "page", "Intercom lists a conversation's contacts in one read: there is no page %s", pathparam.Quote(page))
+		return nil, driver.Errorf(driver.InvalidArgument, intercomName, "page", "Intercom lists a conversation's contacts in one read: there is no page %s", pathparam.Quote(page))
 	}
-	list, err := p.read(ctx, conversationID, vendorOptions(&o))
+	list, err := p.read(ctx, conversationID, driver.RequestOptions(&o))
 	if err != nil {
 		return nil, err
 	}
-	members := make([]*Member, len(list.Contacts))
+	members := make([]*driver.Member, len(list.Contacts))
 	for i := range list.Contacts {
 		members[i] = intercomMember(&list.Contacts[i])
 	}
-	return &Page{Members: members}, nil
+	return &driver.Page{Members: members}, nil
 }
 
 // Get reads the conversation and returns the contact pt names.
-func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Member, error) {
+func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if pt.Use != "" {
-		// The Client applied Use already; a Provider called directly
-		// gets the same rule.
-		if err := pt.validateUse(intercomName); err != nil {
-			return nil, err
-		}
-		pt = pt.only(pt.Use)
-	}
-	field, value, err := intercomRef(&pt, opGet)
+	field, value, err := intercomRef(&pt, driver.OpGet)
 	if err != nil {
 		return nil, err
 	}
-	list, err := p.read(ctx, conversationID, vendorOptions(&o))
+	list, err := p.read(ctx, conversationID, driver.RequestOptions(&o))
 	if err != nil {
 		return nil, err
 	}
 	if ref := findContact(list, &pt); ref != nil {
 		return intercomMember(ref), nil
 	}
-	return nil, Errorf(NotFound, intercomName, field, "conversation %s exists but no contact on it has %s %s",
+	return nil, driver.Errorf(driver.NotFound, intercomName, field, "conversation %s exists but no contact on it has %s %s",
 		pathparam.Quote(conversationID), field, pathparam.Quote(value))
 }
 
 // Remove detaches the contact pt names, reading the conversation when the
 // contact is named by ExternalID or the detach answers 404.
-func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if pt.Use != "" {
-		// The Client applied Use already; a Provider called directly
-		// gets the same rule.
-		if err := pt.validateUse(intercomName); err != nil {
-			return nil, err
-		}
-		pt = pt.only(pt.Use)
-	}
-	field, contactID, err := intercomRef(&pt, opRemove)
+	field, contactID, err := intercomRef(&pt, driver.OpRemove)
 	if err != nil {
 		return nil, err
 	}
@@ -88,15 +73,15 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 	// what the caller gave, never a contact ID that Intercom supplied (a
 	// lookup by ExternalID).
 	named := field + " " + pathparam.Quote(contactID)
-	admin := o.AdminID
+	admin := callAdmin(&o)
 	if admin == "" {
 		admin = p.o.AdminID
 	}
 	if admin == "" {
-		return nil, Errorf(InvalidArgument, intercomName, "IntercomOptions.AdminID",
+		return nil, driver.Errorf(driver.InvalidArgument, intercomName, "intercomparticipants.Options.AdminID",
 			"Remove needs an admin (Intercom lets only an admin detach a contact): set AdminID or call with WithAdmin")
 	}
-	opts := vendorOptions(&o)
+	opts := driver.RequestOptions(&o)
 	if field == "ExternalID" {
 		list, err := p.read(ctx, conversationID, opts)
 		if err != nil {
@@ -104,17 +89,17 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 		}
 		ref := findContact(list, &pt)
 		if ref == nil {
-			return NewResult(intercomName, "", KindContact, "", AlreadyAbsent, list), nil
+			return driver.NewResult(intercomName, "", driver.KindContact, "", driver.AlreadyAbsent, list), nil
 		}
 		contactID = ref.ID
 	}
 	left, err := p.c.DetachContact(ctx, conversationID, contactID, admin, opts...)
 	if err == nil {
 		if slices.ContainsFunc(left.Customers, func(c intercom.CustomerRef) bool { return c.ID == contactID }) {
-			return nil, &Error{Code: Unknown, Provider: intercomName, Message: "Intercom answered the detach of the contact with " +
+			return nil, &driver.Error{Code: driver.Unknown, Provider: intercomName, Message: "Intercom answered the detach of the contact with " +
 				named + " with a customers list that still holds it"}
 		}
-		return NewResult(intercomName, contactID, KindContact, "", Removed, left), nil
+		return driver.NewResult(intercomName, contactID, driver.KindContact, "", driver.Removed, left), nil
 	}
 	var api *intercom.APIError
 	if errors.As(err, &api) {
@@ -126,7 +111,7 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 				return nil, rerr
 			}
 			if !slices.ContainsFunc(list.Contacts, func(r intercom.ContactReference) bool { return r.ID == contactID }) {
-				return NewResult(intercomName, contactID, KindContact, "", AlreadyAbsent, list), nil
+				return driver.NewResult(intercomName, contactID, driver.KindContact, "", driver.AlreadyAbsent, list), nil
 			}
 			// The contact is there: the 404 is about something else
 			// (an unknown admin).
@@ -140,14 +125,14 @@ func (p *intercomProvider) Remove(ctx context.Context, conversationID string, pt
 					return nil, rerr
 				}
 				if !slices.ContainsFunc(list.Contacts, func(r intercom.ContactReference) bool { return r.ID == contactID }) {
-					return NewResult(intercomName, contactID, KindContact, "", AlreadyAbsent, list), nil
+					return driver.NewResult(intercomName, contactID, driver.KindContact, "", driver.AlreadyAbsent, list), nil
 				}
-				return nil, &Error{Code: FailedPrecondition, Provider: intercomName, Err: err, Message: "the contact with " + named +
+				return nil, &driver.Error{Code: driver.FailedPrecondition, Provider: intercomName, Err: err, Message: "the contact with " + named +
 					" is the conversation's last customer, which Intercom keeps: add another customer first, or close the conversation instead"}
 			}
 		}
 	}
-	return nil, wrapFields(intercomName, err, map[string]string{"admin_id": adminField(&o), "contactID": field})
+	return nil, driver.WrapFields(intercomName, err, map[string]string{"admin_id": adminField(&o), "contactID": field})
 }
 
 // lastCustomer reports whether a detach was refused because the contact is
@@ -166,20 +151,20 @@ func (p *intercomProvider) read(ctx context.Context, conversationID string, opts
 	}
 	var api *intercom.APIError
 	if errors.As(err, &api) && api.StatusCode == http.StatusNotFound {
-		return nil, &Error{Code: NotFound, Provider: intercomName, Field: "conversationID", Err: err,
+		return nil, &driver.Error{Code: driver.NotFound, Provider: intercomName, Field: "conversationID", Err: err,
 			Message: "no conversation " + pathparam.Quote(conversationID)}
 	}
-	return nil, WrapError(intercomName, err)
+	return nil, driver.WrapError(intercomName, err)
 }
 
 // intercomRef returns how Get and Remove find the contact pt names: the
 // field used (ParticipantID, ID or ExternalID) and its value. What the
 // conversation's contact list cannot match (Kind user or bot, Email,
 // Phone, Identifier) is Unimplemented.
-func intercomRef(pt *Participant, op operation) (field, value string, err error) {
+func intercomRef(pt *driver.Participant, op driver.Operation) (field, value string, err error) {
 	switch {
-	case pt.Kind != "" && pt.Kind != KindContact:
-		return "", "", refuse(intercomName, true, "Kind", "Intercom conversations hold contacts only")
+	case pt.Kind != "" && pt.Kind != driver.KindContact:
+		return "", "", driver.Refuse(intercomName, true, "Kind", "Intercom conversations hold contacts only")
 	case pt.ParticipantID != "":
 		return "ParticipantID", pt.ParticipantID, nil
 	case pt.ID != "":
@@ -193,13 +178,13 @@ func intercomRef(pt *Participant, op operation) (field, value string, err error)
 	default:
 		field = "Identifier"
 	}
-	return "", "", Errorf(Unimplemented, intercomName, field,
+	return "", "", driver.Errorf(driver.Unimplemented, intercomName, field,
 		"not expressible on intercom: %s finds a contact in the conversation's contact list, which holds only contact IDs and external IDs: name it by ParticipantID, ID or ExternalID", op)
 }
 
 // findContact returns the contact of list that pt names by its
 // ParticipantID, ID or ExternalID (the first set), or nil.
-func findContact(list *intercom.ConversationContacts, pt *Participant) *intercom.ContactReference {
+func findContact(list *intercom.ConversationContacts, pt *driver.Participant) *intercom.ContactReference {
 	id, external := pt.ParticipantID, ""
 	switch {
 	case id != "":
@@ -219,6 +204,6 @@ func findContact(list *intercom.ConversationContacts, pt *Participant) *intercom
 }
 
 // intercomMember is the Member of one contact on a conversation.
-func intercomMember(r *intercom.ContactReference) *Member {
-	return NewMember(Member{Provider: intercomName, ID: r.ID, Kind: KindContact, ContactID: r.ID, ExternalID: r.ExternalID}, r)
+func intercomMember(r *intercom.ContactReference) *driver.Member {
+	return driver.NewMember(driver.Member{Provider: intercomName, ID: r.ID, Kind: driver.KindContact, ContactID: r.ID, ExternalID: r.ExternalID}, r)
 }

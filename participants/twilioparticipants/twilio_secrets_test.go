@@ -1,4 +1,4 @@
-package participants_test
+package twilioparticipants_test
 
 import (
 	"encoding/base64"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -94,7 +95,7 @@ func TestTwilioUnparsableNextPageHidesCredential(t *testing.T) {
 		return jsonResponse(200, twPage(`"https://conversations.twilio.com:`+secret+`/v1/x?PageToken=PT1"`))
 	}) {
 		t.Run(name, func(t *testing.T) {
-			c := participants.New(participants.Twilio(k.tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+			c := participants.New(twilioparticipants.New(k.tc, twilioparticipants.Options{ProxyAddress: twilioProxy}))
 			var last error
 			for _, err := range c.List(ctx, twConv) {
 				last = err
@@ -117,7 +118,7 @@ func TestTwilioRepeatedNextPageHidesCredential(t *testing.T) {
 		return jsonResponse(200, twPage(`"https://conversations.twilio.com/v1/x?PageSize=50&PageToken=`+secret+`"`))
 	}) {
 		t.Run(name, func(t *testing.T) {
-			c := participants.New(participants.Twilio(k.tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+			c := participants.New(twilioparticipants.New(k.tc, twilioparticipants.Options{ProxyAddress: twilioProxy}))
 			var last error
 			for _, err := range c.List(ctx, twConv) {
 				last = err
@@ -141,7 +142,7 @@ func TestTwilioOtherParticipantSIDHidesCredential(t *testing.T) {
 		return jsonResponse(200, `{"sid":"`+secret+`","identity":"bob"}`)
 	}) {
 		t.Run(name, func(t *testing.T) {
-			c := participants.New(participants.Twilio(k.tc, participants.TwilioOptions{}))
+			c := participants.New(twilioparticipants.New(k.tc, twilioparticipants.Options{}))
 			_, err := c.Get(ctx, twConv, participants.Participant{ExternalID: "ada"})
 			twilioWantCode(t, err, participants.Unknown, "ExternalID")
 			wantHidden(t, err, k.secrets)
@@ -172,7 +173,7 @@ func TestTwilioDecodeErrorHidesCredential(t *testing.T) {
 			wantHidden(t, err, k.secrets)
 			_, err = k.tc.ListParticipants(ctx, twConv, nil)
 			wantHidden(t, err, k.secrets)
-			c := participants.New(participants.Twilio(k.tc, participants.TwilioOptions{}))
+			c := participants.New(twilioparticipants.New(k.tc, twilioparticipants.Options{}))
 			_, err = c.Add(ctx, twConv, participants.Participant{ExternalID: "ada"})
 			wantHidden(t, err, k.secrets)
 		})

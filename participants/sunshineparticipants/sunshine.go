@@ -1,4 +1,4 @@
-package participants
+package sunshineparticipants
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
-// SunshineOptions configure the Sunshine Conversations provider.
-type SunshineOptions struct {
+// Options configure the Sunshine Conversations provider.
+type Options struct {
 	// AppID is the Sunshine app the conversations belong to. Required.
 	AppID string
 	// SubscribeSDKClient sends subscribeSDKClient: true with every join, so
@@ -24,7 +25,7 @@ type SunshineOptions struct {
 
 type sunshineProvider struct {
 	c *sunshine.Client
-	o SunshineOptions
+	o Options
 }
 
 // Sunshine returns the Provider for Sunshine Conversations v2 over c: Add
@@ -78,7 +79,7 @@ type sunshineProvider struct {
 // Result.As and Member.As reach the *sunshine.Participant (Result.ID is its
 // id). A Removed or AlreadyAbsent Result carries the ParticipantID the
 // request named, if any, and no vendor record (leave answers {}).
-func Sunshine(c *sunshine.Client, o SunshineOptions) Provider {
+func New(c *sunshine.Client, o Options) driver.Provider {
 	return &sunshineProvider{c: c, o: o}
 }
 
@@ -90,16 +91,16 @@ func (p *sunshineProvider) Name() string { return sunshineName }
 // for a join refused with "Too many participants", else the code of the
 // status of its *APIError, InvalidArgument for a refused argument,
 // Unavailable for transport errors, Unknown otherwise.
-func (p *sunshineProvider) ErrorCode(err error) ErrorCode {
+func (p *sunshineProvider) ErrorCode(err error) driver.ErrorCode {
 	if sunshine.IsTooManyParticipants(err) {
-		return FailedPrecondition
+		return driver.FailedPrecondition
 	}
-	return classify(err)
+	return driver.Classify(err)
 }
 
 // sunshineFields are the facade names of the sunshine client's arguments.
 var sunshineFields = map[string]string{
-	"appID":               "SunshineOptions.AppID",
+	"appID":               "sunshineparticipants.Options.AppID",
 	"body.userId":         "ID",
 	"body.userExternalId": "ExternalID",
 	"body.participantId":  "ParticipantID",
@@ -107,31 +108,25 @@ var sunshineFields = map[string]string{
 }
 
 // check refuses what no Sunshine call can carry: no client, a Kind other
-// than contact, WithAdmin.
-func (p *sunshineProvider) check(pt *Participant, o *CallOptions) error {
+// than contact.
+func (p *sunshineProvider) check(pt *driver.Participant, o *driver.CallOptions) error {
 	if p.c == nil {
-		return Errorf(InvalidArgument, sunshineName, "client", "nil *sunshine.Client")
+		return driver.Errorf(driver.InvalidArgument, sunshineName, "client", "nil *sunshine.Client")
 	}
-	if err := refuse(sunshineName, pt.Kind != "" && pt.Kind != KindContact, "Kind", "participants are users of the app"); err != nil {
-		return err
-	}
-	return refuse(sunshineName, o.AdminID != "", "WithAdmin", "the API key acts, not an agent")
+	return driver.Refuse(sunshineName, pt.Kind != "" && pt.Kind != driver.KindContact, "Kind", "participants are users of the app")
 }
 
-func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	if err := p.check(&pt, &o); err != nil {
 		return nil, err
 	}
-	if err := refuse(sunshineName, pt.Attributes != nil, "Attributes", "join carries no attributes"); err != nil {
+	if err := driver.Refuse(sunshineName, pt.Attributes != nil, "Attributes", "join carries no attributes"); err != nil {
 		return nil, err
 	}
-	if err := refuse(sunshineName, pt.Status != "", "Status", "participants have no status"); err != nil {
+	if err := driver.Refuse(sunshineName, pt.Status != "", "Status", "participants have no status"); err != nil {
 		return nil, err
 	}
-	if err := refuse(sunshineName, o.RoleSID != "", "WithRole", "Sunshine has no participant roles"); err != nil {
-		return nil, err
-	}
-	if err := oneIdentity(sunshineName, &pt, "a join names the user by userId or by userExternalId, not both"); err != nil {
+	if err := driver.OneIdentity(sunshineName, &pt, "a join names the user by userId or by userExternalId, not both"); err != nil {
 		return nil, err
 	}
 	var jopts []sunshine.JoinOption
@@ -145,28 +140,28 @@ func (p *sunshineProvider) Add(ctx context.Context, conversationID string, pt Pa
 	case pt.ExternalID != "":
 		body = sunshine.JoinByExternalID(pt.ExternalID, jopts...)
 	default:
-		return nil, noIdentity(sunshineName, &pt)
+		return nil, driver.NoIdentity(sunshineName, &pt)
 	}
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&body); err != nil {
-			return nil, &Error{Code: InvalidArgument, Provider: sunshineName, Field: "BeforeAdd", Err: err}
+			return nil, &driver.Error{Code: driver.InvalidArgument, Provider: sunshineName, Field: "BeforeAdd", Err: err}
 		}
 	}
 	if err := body.Validate(); err != nil {
-		return nil, wrapFields(sunshineName, err, sunshineFields)
+		return nil, driver.WrapFields(sunshineName, err, sunshineFields)
 	}
-	opts := vendorOptions(&o)
+	opts := driver.RequestOptions(&o)
 	member := joined(body)
 	found, err := p.find(ctx, conversationID, member, opts)
 	switch {
 	case err != nil:
-		return nil, wrapFields(sunshineName, err, sunshineFields)
+		return nil, driver.WrapFields(sunshineName, err, sunshineFields)
 	case found != nil:
-		return sunshineResult(found, AlreadyPresent), nil
+		return sunshineResult(found, driver.AlreadyPresent), nil
 	}
 	created, err := p.c.JoinConversation(ctx, p.o.AppID, conversationID, body, opts...)
 	if err == nil {
-		return sunshineResult(created, Added), nil
+		return sunshineResult(created, driver.Added), nil
 	}
 	return p.joinFailed(ctx, conversationID, body, member, err, opts)
 }
@@ -181,22 +176,22 @@ func joined(body sunshine.JoinBody) func(*sunshine.Participant) bool {
 }
 
 // joinFailed settles a join that Sunshine refused with err.
-func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string, body sunshine.JoinBody, member func(*sunshine.Participant) bool, err error, opts []option.Option) (*Result, error) {
+func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string, body sunshine.JoinBody, member func(*sunshine.Participant) bool, err error, opts []option.Option) (*driver.Result, error) {
 	var api *apierror.Error
 	if !errors.As(err, &api) {
-		return nil, WrapError(sunshineName, err)
+		return nil, driver.WrapError(sunshineName, err)
 	}
 	switch {
 	case sunshine.IsTooManyParticipants(err):
-		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName, Message: "the conversation is full (Sunshine: Too many participants)", Err: err}
+		return nil, &driver.Error{Code: driver.FailedPrecondition, Provider: sunshineName, Message: "the conversation is full (Sunshine: Too many participants)", Err: err}
 	case api.StatusCode == http.StatusNotFound && api.Code != sunshine.CodeConversationNotFound:
 		field := "ID"
 		if body.UserID() == "" {
 			field = "ExternalID"
 		}
-		return nil, &Error{Code: NotFound, Provider: sunshineName, Field: field, Message: "no such user in the app", Err: err}
+		return nil, &driver.Error{Code: driver.NotFound, Provider: sunshineName, Field: field, Message: "no such user in the app", Err: err}
 	case api.StatusCode != http.StatusConflict && api.StatusCode != http.StatusBadRequest:
-		return nil, WrapError(sunshineName, err)
+		return nil, driver.WrapError(sunshineName, err)
 	}
 	// A 409, or a 400 about something else than the size: the user may be
 	// there already (a racing Add, a retried join), or the conversation
@@ -204,11 +199,11 @@ func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string
 	found, lookupErr := p.find(ctx, conversationID, member, opts)
 	switch {
 	case lookupErr != nil:
-		return nil, duplicateLookupFailed(sunshineName, err, lookupErr)
+		return nil, driver.DuplicateLookupFailed(sunshineName, err, lookupErr)
 	case found != nil:
-		return sunshineResult(found, AlreadyPresent), nil
+		return sunshineResult(found, driver.AlreadyPresent), nil
 	case api.StatusCode == http.StatusConflict:
-		return nil, &Error{Code: AlreadyExists, Provider: sunshineName, Message: "Sunshine answered 409 but the user is not a participant of this conversation", Err: err}
+		return nil, &driver.Error{Code: driver.AlreadyExists, Provider: sunshineName, Message: "Sunshine answered 409 but the user is not a participant of this conversation", Err: err}
 	}
 	conv, convErr := p.c.GetConversation(ctx, p.o.AppID, conversationID, opts...)
 	switch {
@@ -219,10 +214,10 @@ func (p *sunshineProvider) joinFailed(ctx context.Context, conversationID string
 		// a conversation gone, ...): the 400 alone does not say why.
 		return nil, sunshineCheckFailed("Sunshine refused the join (400), and reading the conversation's type to tell why failed", convErr, err)
 	case conv.Type != sunshine.ConversationTypeSdkGroup:
-		return nil, &Error{Code: FailedPrecondition, Provider: sunshineName,
+		return nil, &driver.Error{Code: driver.FailedPrecondition, Provider: sunshineName,
 			Message: "join works only on sdkGroup conversations; this one is " + pathparam.Quote(p.c.Redact(string(conv.Type))), Err: err}
 	}
-	return nil, WrapError(sunshineName, err)
+	return nil, driver.WrapError(sunshineName, err)
 }
 
 // find returns the participant of the conversation for which match holds,
@@ -240,19 +235,19 @@ func (p *sunshineProvider) find(ctx context.Context, conversationID string, matc
 	return nil, nil
 }
 
-func (p *sunshineProvider) List(ctx context.Context, conversationID, page string, o CallOptions) (*Page, error) {
-	if err := p.check(&Participant{}, &o); err != nil {
+func (p *sunshineProvider) List(ctx context.Context, conversationID, page string, o driver.CallOptions) (*driver.Page, error) {
+	if err := p.check(&driver.Participant{}, &o); err != nil {
 		return nil, err
 	}
-	l, err := p.c.ListParticipants(ctx, p.o.AppID, conversationID, &sunshine.ListParticipantsParams{After: page, Size: o.PageSize}, vendorOptions(&o)...)
+	l, err := p.c.ListParticipants(ctx, p.o.AppID, conversationID, &sunshine.ListParticipantsParams{After: page, Size: o.PageSize}, driver.RequestOptions(&o)...)
 	if err != nil {
-		return nil, wrapFields(sunshineName, err, sunshineFields)
+		return nil, driver.WrapFields(sunshineName, err, sunshineFields)
 	}
 	next, err := p.c.NextCursor(p.o.AppID, conversationID, l)
 	if err != nil {
-		return nil, &Error{Code: Unknown, Provider: sunshineName, Err: err}
+		return nil, &driver.Error{Code: driver.Unknown, Provider: sunshineName, Err: err}
 	}
-	out := &Page{Members: make([]*Member, len(l.Participants)), Next: next}
+	out := &driver.Page{Members: make([]*driver.Member, len(l.Participants)), Next: next}
 	for i := range l.Participants {
 		out.Members[i] = sunshineMember(&l.Participants[i])
 	}
@@ -261,7 +256,7 @@ func (p *sunshineProvider) List(ctx context.Context, conversationID, page string
 
 // ref returns the test that a listed participant is the one pt names, and
 // the field that names it: ParticipantID, else ID, else ExternalID.
-func ref(pt *Participant) (func(*sunshine.Participant) bool, string, error) {
+func ref(pt *driver.Participant) (func(*sunshine.Participant) bool, string, error) {
 	switch {
 	case pt.ParticipantID != "":
 		return func(sp *sunshine.Participant) bool { return sp.ID == pt.ParticipantID }, "ParticipantID", nil
@@ -270,10 +265,10 @@ func ref(pt *Participant) (func(*sunshine.Participant) bool, string, error) {
 	case pt.ExternalID != "":
 		return func(sp *sunshine.Participant) bool { return sp.UserExternalID == pt.ExternalID }, "ExternalID", nil
 	}
-	return nil, "", noIdentity(sunshineName, pt)
+	return nil, "", driver.NoIdentity(sunshineName, pt)
 }
 
-func (p *sunshineProvider) Get(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Member, error) {
+func (p *sunshineProvider) Get(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	if err := p.check(&pt, &o); err != nil {
 		return nil, err
 	}
@@ -281,17 +276,17 @@ func (p *sunshineProvider) Get(ctx context.Context, conversationID string, pt Pa
 	if err != nil {
 		return nil, err
 	}
-	found, err := p.find(ctx, conversationID, match, vendorOptions(&o))
+	found, err := p.find(ctx, conversationID, match, driver.RequestOptions(&o))
 	switch {
 	case err != nil:
-		return nil, wrapFields(sunshineName, err, sunshineFields)
+		return nil, driver.WrapFields(sunshineName, err, sunshineFields)
 	case found == nil:
-		return nil, Errorf(NotFound, sunshineName, field, "no participant of the conversation has this %s", field)
+		return nil, driver.Errorf(driver.NotFound, sunshineName, field, "no participant of the conversation has this %s", field)
 	}
 	return sunshineMember(found), nil
 }
 
-func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	if err := p.check(&pt, &o); err != nil {
 		return nil, err
 	}
@@ -304,16 +299,16 @@ func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt
 	case pt.ExternalID != "":
 		body = sunshine.LeaveByExternalID(pt.ExternalID)
 	default:
-		return nil, noIdentity(sunshineName, &pt)
+		return nil, driver.NoIdentity(sunshineName, &pt)
 	}
-	opts := vendorOptions(&o)
+	opts := driver.RequestOptions(&o)
 	err := p.c.LeaveConversation(ctx, p.o.AppID, conversationID, body, opts...)
 	if err == nil {
-		return NewResult(sunshineName, pt.ParticipantID, KindContact, "", Removed, nil), nil
+		return driver.NewResult(sunshineName, pt.ParticipantID, driver.KindContact, "", driver.Removed, nil), nil
 	}
 	var api *apierror.Error
 	if !errors.As(err, &api) || api.StatusCode != http.StatusNotFound || api.Code == sunshine.CodeConversationNotFound {
-		return nil, wrapFields(sunshineName, err, sunshineFields)
+		return nil, driver.WrapFields(sunshineName, err, sunshineFields)
 	}
 	if api.Code != sunshine.CodeNotFound {
 		// A 404 that does not say which is missing: read the conversation.
@@ -325,13 +320,13 @@ func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt
 			return nil, sunshineCheckFailed("Sunshine answered 404 to the leave, and reading the conversation to tell whether it exists failed", convErr, err)
 		}
 	}
-	return NewResult(sunshineName, pt.ParticipantID, KindContact, "", AlreadyAbsent, nil), nil
+	return driver.NewResult(sunshineName, pt.ParticipantID, driver.KindContact, "", driver.AlreadyAbsent, nil), nil
 }
 
 // sunshineNoConversation is the NotFound of a conversation whose read
 // answered 404 (err).
 func sunshineNoConversation(conversationID string, err error) error {
-	return &Error{Code: NotFound, Provider: sunshineName, Field: "conversationID",
+	return &driver.Error{Code: driver.NotFound, Provider: sunshineName, Field: "conversationID",
 		Message: "no conversation " + pathparam.Quote(conversationID), Err: err}
 }
 
@@ -340,14 +335,20 @@ func sunshineNoConversation(conversationID string, err error) error {
 // (Unavailable, Canceled, DeadlineExceeded, NotFound for a missing
 // conversation, ...), with checkErr first in the chain and err after it.
 func sunshineCheckFailed(message string, checkErr, err error) error {
-	return &Error{Code: Code(WrapError(sunshineName, checkErr)), Provider: sunshineName, Message: message,
+	return &driver.Error{Code: driver.Code(driver.WrapError(sunshineName, checkErr)), Provider: sunshineName, Message: message,
 		Err: fmt.Errorf("%w (after the answer: %w)", checkErr, err)}
 }
 
-func sunshineResult(sp *sunshine.Participant, outcome Outcome) *Result {
-	return NewResult(sunshineName, sp.ID, KindContact, "", outcome, sp)
+func sunshineResult(sp *sunshine.Participant, outcome driver.Outcome) *driver.Result {
+	return driver.NewResult(sunshineName, sp.ID, driver.KindContact, "", outcome, sp)
 }
 
-func sunshineMember(sp *sunshine.Participant) *Member {
-	return NewMember(Member{Provider: sunshineName, ID: sp.ID, Kind: KindContact, ContactID: sp.UserID, ExternalID: sp.UserExternalID}, sp)
+func sunshineMember(sp *sunshine.Participant) *driver.Member {
+	return driver.NewMember(driver.Member{Provider: sunshineName, ID: sp.ID, Kind: driver.KindContact, ContactID: sp.UserID, ExternalID: sp.UserExternalID}, sp)
+}
+
+// isStatus reports whether err holds a vendor *APIError of this status.
+func isStatus(err error, status int) bool {
+	var api *apierror.Error
+	return errors.As(err, &api) && api.StatusCode == status
 }

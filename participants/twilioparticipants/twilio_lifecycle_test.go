@@ -1,4 +1,4 @@
-package participants_test
+package twilioparticipants_test
 
 import (
 	"context"
@@ -14,7 +14,9 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -26,13 +28,13 @@ const (
 
 // twLife is a Twilio participants Client over a fresh fake, with the proxy
 // address TwilioProxyAddress and the given options.
-func twLife(t *testing.T, o participants.TwilioOptions) (*participants.Client, *participantstest.TwilioServer) {
+func twLife(t *testing.T, o twilioparticipants.Options) (*participants.Client, *participantstest.TwilioServer) {
 	t.Helper()
 	tc, srv := participantstest.NewTwilio(t)
 	if o.ProxyAddress == "" {
 		o.ProxyAddress = participantstest.TwilioProxyAddress
 	}
-	return participants.New(participants.Twilio(tc, o)), srv
+	return participants.New(twilioparticipants.New(tc, o)), srv
 }
 
 // requests returns "METHOD path?query" of every request since mark.
@@ -84,7 +86,7 @@ func seedMixed(t *testing.T, srv *participantstest.TwilioServer) []string {
 }
 
 func TestTwilioListMembers(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	sids := seedMixed(t, srv)
 	mark := srv.Requests()
 	var got []*participants.Member
@@ -105,9 +107,8 @@ func TestTwilioListMembers(t *testing.T) {
 		t.Fatalf("%d members, want %d", len(got), len(want))
 	}
 	for i, m := range got {
-		w := participants.NewMember(want[i], nil)
-		m2 := *m
-		if participants.NewMember(m2, nil).String() != w.String() || m.ID != w.ID || m.Identifier != w.Identifier || m.Channel != w.Channel || m.Phone != w.Phone || m.ExternalID != w.ExternalID || m.Kind != w.Kind || m.Provider != w.Provider {
+		w := &want[i]
+		if m.String() != w.String() || m.ID != w.ID || m.Identifier != w.Identifier || m.Channel != w.Channel || m.Phone != w.Phone || m.ExternalID != w.ExternalID || m.Kind != w.Kind || m.Provider != w.Provider {
 			t.Errorf("member %d = %+v, want %+v", i, *m, want[i])
 		}
 		var tp *twilio.Participant
@@ -146,7 +147,7 @@ func TestTwilioListMembers(t *testing.T) {
 }
 
 func TestTwilioListErrors(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	for _, err := range c.List(ctx, twConv, participants.WithPageSize(101)) {
 		twilioWantCode(t, err, participants.InvalidArgument, "WithPageSize")
 	}
@@ -159,7 +160,7 @@ func TestTwilioListErrors(t *testing.T) {
 	for _, err := range c.List(ctx, "..") {
 		twilioWantCode(t, err, participants.InvalidArgument, "conversationID")
 	}
-	for _, err := range participants.New(participants.Twilio(nil, participants.TwilioOptions{})).List(ctx, twConv) {
+	for _, err := range participants.New(twilioparticipants.New(nil, twilioparticipants.Options{})).List(ctx, twConv) {
 		twilioWantCode(t, err, participants.InvalidArgument, "client")
 	}
 }
@@ -186,7 +187,7 @@ func TestTwilioListNextPageURL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+			c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 			var last error
 			n := 0
 			for m, err := range c.List(ctx, twConv) {
@@ -213,7 +214,7 @@ func TestTwilioListNextPageURL(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"participants":[],"meta":{}}`), nil
 	})
 	tc, _ := twilio.New("AC0123456789abcdef0123456789abcdef", "tok", option.WithHTTPClient(&http.Client{Transport: mock}))
-	c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+	c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 	for _, err := range c.List(ctx, twConv, participants.WithPageSize(7)) {
 		if err != nil {
 			t.Fatal(err)
@@ -225,7 +226,7 @@ func TestTwilioListNextPageURL(t *testing.T) {
 }
 
 func TestTwilioGet(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	sids := seedMixed(t, srv)
 	base := "/v1/Conversations/" + twConv + "/Participants"
 	for _, tt := range []struct {
@@ -284,13 +285,13 @@ func TestTwilioAddressPrefersProxy(t *testing.T) {
 		{"+15017122660", sids[0]},
 		{"+15017122111", sids[0]},
 	} {
-		c := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: tt.proxy}))
+		c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: tt.proxy}))
 		m, err := c.Get(ctx, twConv, participants.Participant{Phone: "+15558675310"})
 		if err != nil || m.ID != tt.want {
 			t.Errorf("proxy %s: Get = %v, %v; want %s", tt.proxy, m, err, tt.want)
 		}
 	}
-	c := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: otherProxy}))
+	c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: otherProxy}))
 	if r, err := c.Remove(ctx, twConv, participants.Participant{Phone: "+15558675310"}); err != nil || r.ID != sids[1] {
 		t.Errorf("Remove = %v, %v", r, err)
 	}
@@ -300,7 +301,7 @@ func TestTwilioAddressPrefersProxy(t *testing.T) {
 }
 
 func TestTwilioGetRefusalsAndMisses(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	seedMixed(t, srv)
 	for _, tt := range []struct {
 		name  string
@@ -360,7 +361,7 @@ func TestTwilioGetOtherParticipant(t *testing.T) {
 			mock := httpmock.NewMockTransport()
 			mock.RegisterNoResponder(httpmock.NewStringResponder(200, tt.body))
 			tc, _ := twilio.New("AC0123456789abcdef0123456789abcdef", "tok", option.WithHTTPClient(&http.Client{Transport: mock}))
-			c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+			c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 			_, err := c.Get(ctx, twConv, tt.p)
 			pe := twilioWantCode(t, err, participants.Unknown, "")
 			if !strings.Contains(pe.Message, "another participant") {
@@ -376,14 +377,14 @@ func TestTwilioGetOtherParticipant(t *testing.T) {
 	mock := httpmock.NewMockTransport()
 	mock.RegisterNoResponder(httpmock.NewStringResponder(200, `{"sid":"MB`+strings.Repeat("a", 32)+`"}`))
 	tc, _ := twilio.New("AC0123456789abcdef0123456789abcdef", "tok", option.WithHTTPClient(&http.Client{Transport: mock}))
-	c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+	c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 	if _, err := c.Get(ctx, twConv, participants.Participant{ParticipantID: "MB" + strings.Repeat("A", 32)}); err != nil {
 		t.Error(err)
 	}
 }
 
 func TestTwilioRemove(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{WebhookEnabled: true})
+	c, srv := twLife(t, twilioparticipants.Options{WebhookEnabled: true})
 	sids := seedMixed(t, srv)
 	base := "/v1/Conversations/" + twConv + "/Participants"
 	for _, tt := range []struct {
@@ -452,7 +453,7 @@ func TestTwilioRemove(t *testing.T) {
 		t.Errorf("%d participants left, want 1", n)
 	}
 	// Without WebhookEnabled no header.
-	c2, srv2 := twLife(t, participants.TwilioOptions{})
+	c2, srv2 := twLife(t, twilioparticipants.Options{})
 	sids2 := seedMixed(t, srv2)
 	if _, err := c2.Remove(ctx, twConv, participants.Participant{ParticipantID: sids2[0]}); err != nil {
 		t.Fatal(err)
@@ -466,7 +467,7 @@ func TestTwilioRemove(t *testing.T) {
 // A missing conversation is NotFound, never AlreadyAbsent, whatever names
 // the participant.
 func TestTwilioRemoveMissingConversation(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	for _, p := range []participants.Participant{
 		{ParticipantID: "MB" + strings.Repeat("0", 32)},
 		{ExternalID: "ada"},
@@ -486,7 +487,7 @@ func TestTwilioRemoveMissingConversation(t *testing.T) {
 }
 
 func TestTwilioRemoveRefusals(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	for _, tt := range []struct {
 		name  string
 		p     participants.Participant
@@ -494,7 +495,7 @@ func TestTwilioRemoveRefusals(t *testing.T) {
 		code  participants.ErrorCode
 		field string
 	}{
-		{"admin", participants.Participant{ExternalID: "ada"}, []participants.Option{participants.WithAdmin("1")}, participants.Unimplemented, "WithAdmin"},
+		{"admin", participants.Participant{ExternalID: "ada"}, []participants.Option{intercomparticipants.WithAdmin("1")}, participants.Unimplemented, "WithAdmin"},
 		{"email", participants.Participant{Email: "a@b.co"}, nil, participants.Unimplemented, "Email"},
 		{"kind bot", participants.Participant{Kind: participants.KindBot, ID: "f1"}, nil, participants.Unimplemented, "Kind"},
 		{"bad SID", participants.Participant{ParticipantID: "MB12"}, nil, participants.InvalidArgument, "ParticipantID"},
@@ -509,10 +510,10 @@ func TestTwilioRemoveRefusals(t *testing.T) {
 	if n := srv.Requests(); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
-	if _, err := participants.New(participants.Twilio(nil, participants.TwilioOptions{})).Remove(ctx, twConv, participants.Participant{ExternalID: "a"}); participants.Code(err) != participants.InvalidArgument {
+	if _, err := participants.New(twilioparticipants.New(nil, twilioparticipants.Options{})).Remove(ctx, twConv, participants.Participant{ExternalID: "a"}); participants.Code(err) != participants.InvalidArgument {
 		t.Errorf("nil client: %v", err)
 	}
-	if _, err := participants.New(participants.Twilio(nil, participants.TwilioOptions{})).Get(ctx, twConv, participants.Participant{ExternalID: "a"}); participants.Code(err) != participants.InvalidArgument {
+	if _, err := participants.New(twilioparticipants.New(nil, twilioparticipants.Options{})).Get(ctx, twConv, participants.Participant{ExternalID: "a"}); participants.Code(err) != participants.InvalidArgument {
 		t.Errorf("nil client: %v", err)
 	}
 }
@@ -521,7 +522,7 @@ func TestTwilioRemoveRefusals(t *testing.T) {
 // the transport retries (Remove is idempotent), Twilio answers 404, a read
 // proves the conversation exists: AlreadyAbsent.
 func TestTwilioRemoveLostResponse(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	sids := seedMixed(t, srv)
 	srv.InjectFaults(participantstest.Fault{CommitThenDrop: true})
 	res, err := c.Remove(ctx, twConv, participants.Participant{ParticipantID: sids[0]})
@@ -539,7 +540,7 @@ func TestTwilioRemoveLostResponse(t *testing.T) {
 // When the read that settles a 404 fails, so does Remove, with the read's
 // code and both errors in the chain.
 func TestTwilioRemoveCheckFails(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"nope","status":404}`},
 		participantstest.Fault{Status: 403, Body: `{"code":20403,"message":"forbidden","status":403}`})
 	_, err := c.Remove(ctx, twConv, participants.Participant{ParticipantID: "MB" + strings.Repeat("0", 32)})
@@ -579,7 +580,7 @@ func TestTwilioAddAfterReAdd404(t *testing.T) {
 		{"address", "+15558675310", participants.Participant{Phone: "+15558675310"}, "GET /v1/Conversations/" + twConv + "/Participants?PageSize=100"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c, srv := twLife(t, participants.TwilioOptions{})
+			c, srv := twLife(t, twilioparticipants.Options{})
 			srv.MarkStale(tt.key)
 			first := mustAdd(t, c, twConv, tt.p)
 			if _, err := c.Remove(ctx, twConv, participants.Participant{ParticipantID: first.ID}); err != nil {
@@ -608,7 +609,7 @@ func TestTwilioAddAfterReAdd404(t *testing.T) {
 func TestTwilioAdd404NotCreated(t *testing.T) {
 	notFound := participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"The requested resource was not found","status":404}`}
 	for _, p := range []participants.Participant{{ExternalID: "ada"}, {Phone: "+15558675310"}} {
-		c, srv := twLife(t, participants.TwilioOptions{})
+		c, srv := twLife(t, twilioparticipants.Options{})
 		srv.InjectFaults(notFound)
 		_, err := c.Add(ctx, twConv, p)
 		pe := twilioWantCode(t, err, participants.NotFound, "")
@@ -621,7 +622,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 		}
 	}
 	// A missing conversation: the lookup's own 404 ends it.
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	for _, p := range []participants.Participant{{ExternalID: "ada"}, {Phone: "+15558675310"}} {
 		_, err := c.Add(ctx, twMissing, p)
 		twilioWantCode(t, err, participants.NotFound, "")
@@ -652,7 +653,7 @@ func TestTwilioAdd404NotCreated(t *testing.T) {
 }
 
 func TestTwilioAdd404LookupFails(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	srv.InjectFaults(participantstest.Fault{Status: 404, Body: `{"code":20404,"message":"nf","status":404}`},
 		participantstest.Fault{Status: 401, Body: `{"code":20003,"message":"auth","status":401}`})
 	_, err := c.Add(ctx, twConv, participants.Participant{ExternalID: "ada"})
@@ -670,7 +671,7 @@ func TestTwilioLifecycleOnAService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := participants.New(participants.Twilio(svc, participants.TwilioOptions{ProxyAddress: participantstest.TwilioProxyAddress}))
+	c := participants.New(twilioparticipants.New(svc, twilioparticipants.Options{ProxyAddress: participantstest.TwilioProxyAddress}))
 	res := mustAdd(t, c, conv, participants.Participant{ExternalID: "ada"})
 	n := 0
 	for m, err := range c.List(ctx, conv) {
@@ -698,7 +699,7 @@ func TestTwilioLifecycleOnAService(t *testing.T) {
 		}
 	}
 	// The plain client does not see the service's conversation.
-	plain := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+	plain := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 	_, err = plain.Remove(ctx, conv, participants.Participant{ExternalID: "ada"})
 	twilioWantCode(t, err, participants.NotFound, "")
 	if n != 1 {
@@ -713,13 +714,13 @@ func TestTwilioLifecycleWithAPIKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := participants.New(participants.Twilio(tc, participants.TwilioOptions{}))
+	c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{}))
 	res := mustAdd(t, c, twConv, participants.Participant{ExternalID: "ada"})
 	if r, err := c.Remove(ctx, twConv, participants.Participant{ParticipantID: res.ID}); err != nil || r.Outcome != participants.Removed {
 		t.Errorf("Remove = %v, %v", r, err)
 	}
 	bad, _ := twilio.NewWithAPIKey(srv.APIKeySID(), "wrong", srv.ClientOptions()...)
-	_, err = participants.New(participants.Twilio(bad, participants.TwilioOptions{})).Get(ctx, twConv, participants.Participant{ExternalID: "ada"})
+	_, err = participants.New(twilioparticipants.New(bad, twilioparticipants.Options{})).Get(ctx, twConv, participants.Participant{ExternalID: "ada"})
 	twilioWantCode(t, err, participants.Unauthenticated, "")
 	if strings.Contains(err.Error(), "wrong") {
 		t.Errorf("the secret shows: %v", err)
@@ -729,7 +730,7 @@ func TestTwilioLifecycleWithAPIKey(t *testing.T) {
 // A canceled context is Canceled before the participant is even checked,
 // and sends nothing.
 func TestTwilioLifecycleCanceledFirst(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err := c.Get(cctx, twConv, participants.Participant{ParticipantID: "p-1"})
@@ -743,7 +744,7 @@ func TestTwilioLifecycleCanceledFirst(t *testing.T) {
 
 // WithPageSize takes Twilio's whole range, 1..100.
 func TestTwilioListPageSizeBounds(t *testing.T) {
-	c, srv := twLife(t, participants.TwilioOptions{})
+	c, srv := twLife(t, twilioparticipants.Options{})
 	seedMixed(t, srv)
 	for _, n := range []int{1, 100} {
 		mark := srv.Requests()
@@ -772,7 +773,7 @@ func TestTwilioWhatsAppPrefersProxy(t *testing.T) {
 		sids = append(sids, p.SID)
 	}
 	for _, proxy := range []string{otherProxy, "whatsapp:" + otherProxy} {
-		c := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: proxy}))
+		c := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: proxy}))
 		m, err := c.Get(ctx, twConv, participants.Participant{Phone: "+15558675310", Channel: participants.ChannelWhatsApp})
 		if err != nil || m.ID != sids[1] {
 			t.Errorf("proxy %s: Get = %v, %v; want %s", proxy, m, err, sids[1])

@@ -1,4 +1,4 @@
-package participants_test
+package sunshineparticipants_test
 
 import (
 	"context"
@@ -11,7 +11,10 @@ import (
 
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
@@ -19,14 +22,14 @@ const sunConv = participantstest.SunshineConversationID
 
 // sunshineSetup returns a participants.Client over a fresh Sunshine fake
 // with the user "ada", and the fake.
-func sunshineSetup(t *testing.T, o ...func(*participants.SunshineOptions)) (*participants.Client, *participantstest.SunshineServer, participantstest.SunshineUser) {
+func sunshineSetup(t *testing.T, o ...func(*sunshineparticipants.Options)) (*participants.Client, *participantstest.SunshineServer, participantstest.SunshineUser) {
 	t.Helper()
 	sc, srv := participantstest.NewSunshine(t)
-	opts := participants.SunshineOptions{AppID: srv.AppID()}
+	opts := sunshineparticipants.Options{AppID: srv.AppID()}
 	for _, f := range o {
 		f(&opts)
 	}
-	return participants.New(participants.Sunshine(sc, opts)), srv, srv.SeedUser("ada")
+	return participants.New(sunshineparticipants.New(sc, opts)), srv, srv.SeedUser("ada")
 }
 
 // emptyPage is a list answer that shows nobody, for faking a race.
@@ -93,7 +96,7 @@ func TestSunshineAddReadsFirst(t *testing.T) {
 }
 
 func TestSunshineAddByIDAndSubscribe(t *testing.T) {
-	c, srv, _ := sunshineSetup(t, func(o *participants.SunshineOptions) { o.SubscribeSDKClient = true })
+	c, srv, _ := sunshineSetup(t, func(o *sunshineparticipants.Options) { o.SubscribeSDKClient = true })
 	bob := srv.SeedUser("")
 	res, err := c.Add(ctx, sunConv, participants.Participant{ID: bob.ID, Kind: participants.KindContact})
 	if err != nil || res.Outcome != participants.Added {
@@ -148,11 +151,11 @@ func TestSunshineRefusals(t *testing.T) {
 			return err
 		}, participants.Unimplemented, "Status"},
 		{"admin", func() error {
-			_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, participants.WithAdmin("1"))
+			_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, intercomparticipants.WithAdmin("1"))
 			return err
 		}, participants.Unimplemented, "WithAdmin"},
 		{"role", func() error {
-			_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, participants.WithRole("RL1"))
+			_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"}, twilioparticipants.WithRole("RL1"))
 			return err
 		}, participants.Unimplemented, "WithRole"},
 		{"long id", func() error {
@@ -169,7 +172,7 @@ func TestSunshineRefusals(t *testing.T) {
 			return err
 		}, participants.Unimplemented, "Kind"},
 		{"remove admin", func() error {
-			_, err := c.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"}, participants.WithAdmin("1"))
+			_, err := c.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"}, intercomparticipants.WithAdmin("1"))
 			return err
 		}, participants.Unimplemented, "WithAdmin"},
 		{"remove long participant", func() error {
@@ -203,20 +206,20 @@ func TestSunshineRefusals(t *testing.T) {
 
 func TestSunshineProviderMisconfigured(t *testing.T) {
 	sc, srv := participantstest.NewSunshine(t)
-	c := participants.New(participants.Sunshine(sc, participants.SunshineOptions{}))
+	c := participants.New(sunshineparticipants.New(sc, sunshineparticipants.Options{}))
 	_, err := c.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "sunshineparticipants.Options.AppID")
 	_, err = c.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "sunshineparticipants.Options.AppID")
 	_, err = c.Get(ctx, sunConv, participants.Participant{ExternalID: "ada"})
-	sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+	sunshineWantCode(t, err, participants.InvalidArgument, "sunshineparticipants.Options.AppID")
 	for _, err := range c.List(ctx, sunConv) {
-		sunshineWantCode(t, err, participants.InvalidArgument, "SunshineOptions.AppID")
+		sunshineWantCode(t, err, participants.InvalidArgument, "sunshineparticipants.Options.AppID")
 	}
 	if srv.Requests() != 0 {
 		t.Error("requests sent")
 	}
-	nilc := participants.New(participants.Sunshine(nil, participants.SunshineOptions{AppID: "a"}))
+	nilc := participants.New(sunshineparticipants.New(nil, sunshineparticipants.Options{AppID: "a"}))
 	_, err = nilc.Add(ctx, sunConv, participants.Participant{ExternalID: "ada"})
 	sunshineWantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilc.Remove(ctx, sunConv, participants.Participant{ExternalID: "ada"})
@@ -546,7 +549,7 @@ func TestSunshineList(t *testing.T) {
 
 func TestSunshineErrorCode(t *testing.T) {
 	sc, _ := participantstest.NewSunshine(t)
-	p := participants.Sunshine(sc, participants.SunshineOptions{AppID: "a"})
+	p := sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: "a"})
 	if p.Name() != "sunshine" {
 		t.Errorf("Name = %q", p.Name())
 	}
@@ -561,7 +564,7 @@ func TestSunshineErrorCode(t *testing.T) {
 		{context.Canceled, participants.Canceled},
 		{errors.New("x"), participants.Unknown},
 	} {
-		if got := p.ErrorCode(tc.err); got != tc.want {
+		if got := participants.ErrorCode(p.ErrorCode(tc.err)); got != tc.want {
 			t.Errorf("ErrorCode(%v) = %v, want %v", tc.err, got, tc.want)
 		}
 	}

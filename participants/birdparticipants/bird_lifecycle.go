@@ -1,4 +1,4 @@
-package participants
+package birdparticipants
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // The Bird lifecycle. Bird's participant ID is the ID of the contact, user
@@ -32,63 +33,63 @@ import (
 const birdMaxPageSize = 100
 
 // birdNames are Bird's participant types for the portable kinds.
-var birdNames = map[Kind]bird.ParticipantType{
-	"": bird.ParticipantTypeContact, KindContact: bird.ParticipantTypeContact,
-	KindUser: bird.ParticipantTypeUser, KindBot: bird.ParticipantTypeFlow,
+var birdNames = map[driver.Kind]bird.ParticipantType{
+	"": bird.ParticipantTypeContact, driver.KindContact: bird.ParticipantTypeContact,
+	driver.KindUser: bird.ParticipantTypeUser, driver.KindBot: bird.ParticipantTypeFlow,
 }
 
 // List returns one page of GET
 // /workspaces/{workspaceId}/conversations/{conversationId}/participants,
 // with limit CallOptions.PageSize (1..100; 0 is Bird's default, 10) and
 // pageToken page.
-func (p *birdProvider) List(ctx context.Context, conversationID, page string, o CallOptions) (*Page, error) {
+func (p *birdProvider) List(ctx context.Context, conversationID, page string, o driver.CallOptions) (*driver.Page, error) {
 	const name = "bird"
 	if p.c == nil {
-		return nil, Errorf(InvalidArgument, name, "client", "nil *bird.Client")
+		return nil, driver.Errorf(driver.InvalidArgument, name, "client", "nil *bird.Client")
 	}
 	if o.PageSize > birdMaxPageSize {
-		return nil, Errorf(InvalidArgument, name, "WithPageSize", "%d is above Bird's largest page, %d", o.PageSize, birdMaxPageSize)
+		return nil, driver.Errorf(driver.InvalidArgument, name, "WithPageSize", "%d is above Bird's largest page, %d", o.PageSize, birdMaxPageSize)
 	}
-	list, err := p.c.ListParticipants(ctx, p.o.WorkspaceID, conversationID, &bird.ListParticipantsParams{Limit: o.PageSize, PageToken: page}, vendorOptions(&o)...)
+	list, err := p.c.ListParticipants(ctx, p.o.WorkspaceID, conversationID, &bird.ListParticipantsParams{Limit: o.PageSize, PageToken: page}, driver.RequestOptions(&o)...)
 	if err != nil {
 		if isStatus(err, http.StatusNotFound) {
 			return nil, p.conversationNotFound(conversationID, err)
 		}
-		return nil, wrapFields(name, err, birdFields)
+		return nil, driver.WrapFields(name, err, birdFields)
 	}
-	members := make([]*Member, len(list.Results))
+	members := make([]*driver.Member, len(list.Results))
 	for i := range list.Results {
 		members[i] = birdMember(&list.Results[i])
 	}
-	return &Page{Members: members, Next: list.NextPageToken}, nil
+	return &driver.Page{Members: members, Next: list.NextPageToken}, nil
 }
 
 // birdMember is the portable view of a Bird participant; As reaches bp.
-func birdMember(bp *bird.Participant) *Member {
-	m := Member{Provider: "bird", ID: bp.ID, Kind: birdKind(bp.Type), Status: Status(bp.Status)}
+func birdMember(bp *bird.Participant) *driver.Member {
+	m := driver.Member{Provider: "bird", ID: bp.ID, Kind: birdKind(bp.Type), Status: driver.Status(bp.Status)}
 	switch bp.Type {
 	case bird.ParticipantTypeContact, bird.ParticipantTypeUser, bird.ParticipantTypeFlow:
 		m.ContactID = bp.ID
 	}
 	if c := bp.Contact; c != nil && c.IdentifierValue != "" {
-		m.Identifier = Identifier{Key: c.IdentifierKey, Value: c.IdentifierValue}
+		m.Identifier = driver.Identifier{Key: c.IdentifierKey, Value: c.IdentifierValue}
 		switch {
-		case c.IdentifierKey == "emailaddress" && ValidEmail(c.IdentifierValue):
+		case c.IdentifierKey == "emailaddress" && driver.ValidEmail(c.IdentifierValue):
 			m.Email = c.IdentifierValue
-		case c.IdentifierKey == "phonenumber" && ValidPhone(c.IdentifierValue):
+		case c.IdentifierKey == "phonenumber" && driver.ValidPhone(c.IdentifierValue):
 			m.Phone = c.IdentifierValue
 		}
 	}
-	return NewMember(m, bp)
+	return driver.NewMember(m, bp)
 }
 
 // birdKind is the portable kind of a Bird participant type: flow is
 // KindBot; every other type is kept as Bird names it.
-func birdKind(t bird.ParticipantType) Kind {
+func birdKind(t bird.ParticipantType) driver.Kind {
 	if t == bird.ParticipantTypeFlow {
-		return KindBot
+		return driver.KindBot
 	}
-	return Kind(t)
+	return driver.Kind(t)
 }
 
 // birdRef is how a Participant names a Bird participant for Get and
@@ -121,7 +122,7 @@ func (r *birdRef) fields() map[string]string {
 // birdRefOf picks the first identity of pt Bird can look up, in the order
 // ParticipantID, ID, Email, Phone, Identifier. ExternalID alone is
 // Unimplemented: Bird participants carry no external ID.
-func birdRefOf(pt *Participant) (*birdRef, error) {
+func birdRefOf(pt *driver.Participant) (*birdRef, error) {
 	const name = "bird"
 	switch {
 	case pt.ParticipantID != "":
@@ -134,11 +135,11 @@ func birdRefOf(pt *Participant) (*birdRef, error) {
 		return &birdRef{key: "phonenumber", value: pt.Phone, field: "Phone", keyField: "Phone"}, nil
 	case pt.Identifier.Value != "":
 		if pt.Identifier.Key == "" {
-			return nil, Errorf(InvalidArgument, name, "Identifier.Key", "empty: Bird finds a participant by identifier key and value (Add alone can infer the key)")
+			return nil, driver.Errorf(driver.InvalidArgument, name, "Identifier.Key", "empty: Bird finds a participant by identifier key and value (Add alone can infer the key)")
 		}
 		return &birdRef{key: pt.Identifier.Key, value: pt.Identifier.Value, field: "Identifier.Value", keyField: "Identifier.Key"}, nil
 	}
-	return nil, noIdentity(name, pt)
+	return nil, driver.NoIdentity(name, pt)
 }
 
 // Get returns the participant pt names: GET
@@ -148,9 +149,9 @@ func birdRefOf(pt *Participant) (*birdRef, error) {
 // (emailaddress), Phone (phonenumber) or Identifier. On a 404 a list of
 // one participant tells a missing conversation from a missing participant,
 // for the message; both are NotFound.
-func (p *birdProvider) Get(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Member, error) {
+func (p *birdProvider) Get(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	if p.c == nil {
-		return nil, Errorf(InvalidArgument, "bird", "client", "nil *bird.Client")
+		return nil, driver.Errorf(driver.InvalidArgument, "bird", "client", "nil *bird.Client")
 	}
 	ref, err := birdRefOf(&pt)
 	if err != nil {
@@ -167,26 +168,26 @@ func (p *birdProvider) Get(ctx context.Context, conversationID string, pt Partic
 // NotFound error saying so, when the participant is not in the
 // conversation and the conversation exists; a missing conversation is a
 // NotFound naming conversationID; other errors are the client's.
-func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *birdRef, o CallOptions) (_ *bird.Participant, absent bool, _ error) {
+func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *birdRef, o driver.CallOptions) (_ *bird.Participant, absent bool, _ error) {
 	const name = "bird"
 	var bp *bird.Participant
 	var err error
 	if ref.id != "" {
-		bp, err = p.c.GetParticipant(ctx, p.o.WorkspaceID, conversationID, ref.id, vendorOptions(&o)...)
+		bp, err = p.c.GetParticipant(ctx, p.o.WorkspaceID, conversationID, ref.id, driver.RequestOptions(&o)...)
 	} else {
-		bp, err = p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, ref.key, ref.value, vendorOptions(&o)...)
+		bp, err = p.c.GetParticipantByIdentifier(ctx, p.o.WorkspaceID, conversationID, ref.key, ref.value, driver.RequestOptions(&o)...)
 	}
 	switch {
 	case err == nil && ref.kind != "" && bp.Type != ref.kind:
 		// Not absent: a participant has the ID; the caller named the wrong
 		// kind, and Remove must not answer AlreadyAbsent.
 		// bp.Type is Bird's: it goes through the client's redaction.
-		return nil, false, Errorf(NotFound, name, "Kind", "the participant with ID %s is a %s, not a %s: set Kind to name it",
+		return nil, false, driver.Errorf(driver.NotFound, name, "Kind", "the participant with ID %s is a %s, not a %s: set Kind to name it",
 			pathparam.Quote(ref.id), p.c.Redact(string(birdKind(bp.Type))), birdKind(ref.kind))
 	case err == nil:
 		return bp, false, nil
 	case !isStatus(err, http.StatusNotFound):
-		return nil, false, wrapFields(name, err, ref.fields())
+		return nil, false, driver.WrapFields(name, err, ref.fields())
 	}
 	exists, checkErr := p.conversationExists(ctx, conversationID, o)
 	switch {
@@ -199,13 +200,13 @@ func (p *birdProvider) lookup(ctx context.Context, conversationID string, ref *b
 	case !exists:
 		return nil, false, p.conversationNotFound(conversationID, err)
 	}
-	return nil, true, &Error{Code: NotFound, Provider: name, Message: fmt.Sprintf("no participant with %s in conversation %s", ref, pathparam.Quote(conversationID)), Err: err}
+	return nil, true, &driver.Error{Code: driver.NotFound, Provider: name, Message: fmt.Sprintf("no participant with %s in conversation %s", ref, pathparam.Quote(conversationID)), Err: err}
 }
 
 // conversationExists reads one participant of the conversation: Bird's
 // list answers 404 only when the conversation does not exist.
-func (p *birdProvider) conversationExists(ctx context.Context, conversationID string, o CallOptions) (bool, error) {
-	_, err := p.c.ListParticipants(ctx, p.o.WorkspaceID, conversationID, &bird.ListParticipantsParams{Limit: 1}, vendorOptions(&o)...)
+func (p *birdProvider) conversationExists(ctx context.Context, conversationID string, o driver.CallOptions) (bool, error) {
+	_, err := p.c.ListParticipants(ctx, p.o.WorkspaceID, conversationID, &bird.ListParticipantsParams{Limit: 1}, driver.RequestOptions(&o)...)
 	switch {
 	case err == nil:
 		return true, nil
@@ -220,14 +221,14 @@ func (p *birdProvider) conversationExists(ctx context.Context, conversationID st
 // checkErr: the check's code (Unavailable, Canceled, DeadlineExceeded,
 // ...), with checkErr first in the chain and the 404 after it.
 func birdCheckFailed(message string, checkErr, err error) error {
-	return &Error{Code: Code(WrapError("bird", checkErr)), Provider: "bird", Message: message,
+	return &driver.Error{Code: driver.Code(driver.WrapError("bird", checkErr)), Provider: "bird", Message: message,
 		Err: fmt.Errorf("%w (after the answer: %w)", checkErr, err)}
 }
 
 // conversationNotFound is the NotFound of a conversation Bird does not
 // know (err is its 404).
 func (p *birdProvider) conversationNotFound(conversationID string, err error) error {
-	return &Error{Code: NotFound, Provider: "bird", Field: "conversationID",
+	return &driver.Error{Code: driver.NotFound, Provider: "bird", Field: "conversationID",
 		Message: fmt.Sprintf("no conversation %s in workspace %s", pathparam.Quote(conversationID), pathparam.Quote(p.o.WorkspaceID)), Err: err}
 }
 
@@ -238,13 +239,10 @@ func (p *birdProvider) conversationNotFound(conversationID string, err error) er
 // was lost) is AlreadyAbsent when a list of one participant shows that the
 // conversation exists, NotFound when it does not. Bird's 403 "Deleting this
 // participant is not allowed" is FailedPrecondition.
-func (p *birdProvider) Remove(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *birdProvider) Remove(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	const name = "bird"
 	if p.c == nil {
-		return nil, Errorf(InvalidArgument, name, "client", "nil *bird.Client")
-	}
-	if err := refuse(name, o.AdminID != "", "WithAdmin", "the access key acts, not an admin"); err != nil {
-		return nil, err
+		return nil, driver.Errorf(driver.InvalidArgument, name, "client", "nil *bird.Client")
 	}
 	ref, err := birdRefOf(&pt)
 	if err != nil {
@@ -256,26 +254,26 @@ func (p *birdProvider) Remove(ctx context.Context, conversationID string, pt Par
 		bp, absent, err = p.lookup(ctx, conversationID, ref, o)
 		switch {
 		case absent:
-			return NewResult(name, ref.id, "", "", AlreadyAbsent, nil), nil
+			return driver.NewResult(name, ref.id, "", "", driver.AlreadyAbsent, nil), nil
 		case err != nil:
 			return nil, err
 		}
 		ref = &birdRef{id: bp.ID, field: ref.field}
 	}
-	err = p.c.RemoveParticipant(ctx, p.o.WorkspaceID, conversationID, ref.id, vendorOptions(&o)...)
-	res := NewResult(name, ref.id, "", "", Removed, nil)
+	err = p.c.RemoveParticipant(ctx, p.o.WorkspaceID, conversationID, ref.id, driver.RequestOptions(&o)...)
+	res := driver.NewResult(name, ref.id, "", "", driver.Removed, nil)
 	if bp != nil {
-		res = birdResult(bp, Removed)
+		res = birdResult(bp, driver.Removed)
 	}
 	switch {
 	case err == nil:
 		return res, nil
 	case isStatus(err, http.StatusForbidden) && birdRemovalRefused(err):
-		return nil, &Error{Code: FailedPrecondition, Provider: name, Message: fmt.Sprintf(
+		return nil, &driver.Error{Code: driver.FailedPrecondition, Provider: name, Message: fmt.Sprintf(
 			"Bird does not allow removing participant %s from this conversation (403); this depends on the participant and the conversation, not on the request, so retrying will not help",
 			pathparam.Quote(ref.id)), Err: err}
 	case !isStatus(err, http.StatusNotFound):
-		return nil, wrapFields(name, err, ref.fields())
+		return nil, driver.WrapFields(name, err, ref.fields())
 	}
 	exists, checkErr := p.conversationExists(ctx, conversationID, o)
 	switch {
@@ -284,7 +282,7 @@ func (p *birdProvider) Remove(ctx context.Context, conversationID string, pt Par
 	case !exists:
 		return nil, p.conversationNotFound(conversationID, err)
 	}
-	res.Outcome = AlreadyAbsent
+	res.Outcome = driver.AlreadyAbsent
 	return res, nil
 }
 

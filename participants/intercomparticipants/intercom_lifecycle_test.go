@@ -1,4 +1,4 @@
-package participants_test
+package intercomparticipants_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -25,7 +27,7 @@ type icLife struct {
 
 const icConv = "123"
 
-func newICLife(t *testing.T, o participants.IntercomOptions) *icLife {
+func newICLife(t *testing.T, o intercomparticipants.Options) *icLife {
 	t.Helper()
 	vc, fake := participantstest.NewIntercom(t)
 	f := &icLife{fake: fake, vc: vc}
@@ -41,7 +43,7 @@ func newICLife(t *testing.T, o participants.IntercomOptions) *icLife {
 	if o.AdminID == "" && o.ActingContact == nil {
 		o.AdminID = intercomAdmin
 	}
-	f.c = participants.New(participants.Intercom(vc, o))
+	f.c = participants.New(intercomparticipants.New(vc, o))
 	fake.Reset()
 	return f
 }
@@ -74,8 +76,13 @@ func (f *icLife) customerIDs() []string {
 func intercomWantCode(t *testing.T, err error, code participants.ErrorCode, field string) *participants.Error {
 	t.Helper()
 	var pe *participants.Error
-	if !errors.As(err, &pe) {
-		t.Fatalf("err = %v (%T), want a *participants.Error", err, err)
+	var de *driver.Error
+	switch {
+	case errors.As(err, &pe):
+	case errors.As(err, &de): // from the provider called directly
+		pe = &participants.Error{Code: participants.ErrorCode(de.Code), Provider: de.Provider, Field: de.Field, Message: de.Message, Err: de.Err}
+	default:
+		t.Fatalf("err = %v (%T), want a *participants.Error or *driver.Error", err, err)
 	}
 	if pe.Code != code || pe.Field != field || pe.Provider != "intercom" {
 		t.Errorf("err = %v: code %v field %q, want %v %q", err, pe.Code, pe.Field, code, field)
@@ -84,7 +91,7 @@ func intercomWantCode(t *testing.T, err error, code participants.ErrorCode, fiel
 }
 
 func TestIntercomList(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	if _, err := f.vc.AttachContact(ctx, icConv, intercom.AdminAttach(intercomAdmin, intercom.CustomerByEmail("lead@example.com"))); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +126,7 @@ func TestIntercomList(t *testing.T) {
 }
 
 func TestIntercomListEmptyAndMissing(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.SeedConversation("empty")
 	for m, err := range f.c.List(ctx, "empty") {
 		t.Fatalf("empty conversation yielded %v, %v", m, err)
@@ -144,14 +151,14 @@ func TestIntercomListEmptyAndMissing(t *testing.T) {
 
 // Intercom has one page: a Provider asked for another refuses it unsent.
 func TestIntercomListPageToken(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
-	p := participants.Intercom(f.vc, participants.IntercomOptions{AdminID: intercomAdmin})
-	page, err := p.List(ctx, icConv, "next", participants.CallOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
+	p := intercomparticipants.New(f.vc, intercomparticipants.Options{AdminID: intercomAdmin})
+	page, err := p.List(ctx, icConv, "next", driver.CallOptions{})
 	if page != nil {
 		t.Errorf("page = %+v", page)
 	}
 	intercomWantCode(t, err, participants.InvalidArgument, "page")
-	page, err = p.List(ctx, icConv, "", participants.CallOptions{})
+	page, err = p.List(ctx, icConv, "", driver.CallOptions{})
 	if err != nil || page.Next != "" || len(page.Members) != 2 {
 		t.Fatalf("first page = %+v, %v", page, err)
 	}
@@ -159,7 +166,7 @@ func TestIntercomListPageToken(t *testing.T) {
 }
 
 func TestIntercomGet(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	for _, tt := range []struct {
 		name string
 		p    participants.Participant
@@ -198,7 +205,7 @@ func TestIntercomGet(t *testing.T) {
 // contradicts it: Get is NotFound naming it, Remove is FailedPrecondition
 // naming it and removes no one, each after the one read.
 func TestIntercomGetContradiction(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	for _, tt := range []struct {
 		name  string
 		p     participants.Participant
@@ -230,7 +237,7 @@ func TestIntercomGetContradiction(t *testing.T) {
 }
 
 func TestIntercomGetNotFound(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	for _, tt := range []struct {
 		p     participants.Participant
 		field string
@@ -274,7 +281,7 @@ func TestIntercomGetNotFound(t *testing.T) {
 
 // What the contact list cannot match is Unimplemented, unsent.
 func TestIntercomGetRemoveUnimplemented(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	for _, tt := range []struct {
 		p     participants.Participant
 		field string
@@ -312,7 +319,7 @@ func TestIntercomGetRemoveUnimplemented(t *testing.T) {
 func TestIntercomRemoveByID(t *testing.T) {
 	for _, name := range []string{"ID", "ParticipantID"} {
 		t.Run(name, func(t *testing.T) {
-			f := newICLife(t, participants.IntercomOptions{})
+			f := newICLife(t, intercomparticipants.Options{})
 			p := participants.Participant{ID: f.bob.ID}
 			if name == "ParticipantID" {
 				p = participants.Participant{ParticipantID: f.bob.ID}
@@ -371,7 +378,7 @@ func TestIntercomRemoveSeveralIdentities(t *testing.T) {
 		}, []string{"GET", "GET"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newICLife(t, participants.IntercomOptions{})
+			f := newICLife(t, intercomparticipants.Options{})
 			p := tt.p(f)
 			res, err := f.c.Remove(ctx, icConv, p)
 			if err != nil {
@@ -394,7 +401,7 @@ func TestIntercomRemoveSeveralIdentities(t *testing.T) {
 }
 
 func TestIntercomRemoveByExternalID(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	res, err := f.c.Remove(ctx, icConv, participants.Participant{ExternalID: "ext-bob"})
 	if err != nil {
 		t.Fatal(err)
@@ -422,7 +429,7 @@ func TestIntercomRemoveByExternalID(t *testing.T) {
 
 // A missing conversation is NotFound, never AlreadyAbsent.
 func TestIntercomRemoveMissingConversation(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	res, err := f.c.Remove(ctx, "999", participants.Participant{ID: f.bob.ID})
 	if res != nil {
 		t.Errorf("result = %+v", res)
@@ -438,7 +445,7 @@ func TestIntercomRemoveMissingConversation(t *testing.T) {
 }
 
 func TestIntercomRemoveLastCustomer(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	if _, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -465,14 +472,14 @@ func TestIntercomRemoveOther422(t *testing.T) {
 		`{"type":"error.list","errors":[{"code":"parameter_invalid","message":"admin_id is invalid"}]}`,
 		`{"type":"error.list","errors":[{"code":"other","message":"Removing the last customer is not allowed"}]}`,
 	} {
-		f := newICLife(t, participants.IntercomOptions{})
+		f := newICLife(t, intercomparticipants.Options{})
 		f.fake.InjectFaults(participantstest.Fault{Status: 422, Body: body})
 		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
 		intercomWantCode(t, err, participants.InvalidArgument, "")
 		f.wantRequests(t, "DELETE")
 	}
 	// Intercom's message in another case still reads as the last customer.
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{Status: 422, Body: `{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Removing the LAST CUSTOMER is not allowed"}]}`})
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
 	intercomWantCode(t, err, participants.FailedPrecondition, "")
@@ -482,7 +489,7 @@ func TestIntercomRemoveOther422(t *testing.T) {
 // transport retries the DELETE (Remove is idempotent), which answers 404,
 // and the read proves the contact gone.
 func TestIntercomRemoveLostResponse(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{CommitThenDrop: true})
 	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
 	if err != nil {
@@ -501,7 +508,7 @@ func TestIntercomRemoveLostResponse(t *testing.T) {
 // last-customer rule (422): the read settles it, AlreadyAbsent, as after
 // a 404 (item 7a of issue 18).
 func TestIntercomRemoveLostResponseThenLastCustomer(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{Method: http.MethodDelete, CommitThenDrop: true},
 		participantstest.Fault{Method: http.MethodDelete, Status: 422, Body: `{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Removing the last customer is not allowed"}]}`})
 	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
@@ -522,7 +529,7 @@ func TestIntercomRemoveLostResponseThenLastCustomer(t *testing.T) {
 }
 
 func TestIntercomRemoveRetries(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{Status: 503}, participantstest.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}})
 	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
 	if err != nil || res.Outcome != participants.Removed {
@@ -533,7 +540,7 @@ func TestIntercomRemoveRetries(t *testing.T) {
 
 // A 2xx proves only what its body proves.
 func TestIntercomRemove2xxStillListing(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{Status: 200, Body: `{"customers":[{"type":"user","id":"` + f.alice.ID + `"},{"type":"user","id":"` + f.bob.ID + `"}]}`})
 	res, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
 	if res != nil {
@@ -554,8 +561,8 @@ func TestIntercomRemove2xxStillListing(t *testing.T) {
 // A 404 while the contact is on the conversation is about something else
 // (the admin): the detach's error, not AlreadyAbsent.
 func TestIntercomRemoveUnknownAdmin(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
-	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin("424242"))
+	f := newICLife(t, intercomparticipants.Options{})
+	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, intercomparticipants.WithAdmin("424242"))
 	intercomWantCode(t, err, participants.NotFound, "")
 	var api *intercom.APIError
 	if !errors.As(err, &api) || api.Message != "Admin Not Found" {
@@ -570,16 +577,16 @@ func TestIntercomRemoveUnknownAdmin(t *testing.T) {
 func TestIntercomRemoveAdmin(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
 		alice := participants.Participant{ExternalID: "ext-alice"}
-		f := newICLife(t, participants.IntercomOptions{ActingContact: &alice})
+		f := newICLife(t, intercomparticipants.Options{ActingContact: &alice})
 		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-		pe := intercomWantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
+		pe := intercomWantCode(t, err, participants.InvalidArgument, "intercomparticipants.Options.AdminID")
 		if !strings.Contains(pe.Message, "WithAdmin") {
 			t.Errorf("message = %q", pe.Message)
 		}
 		f.wantRequests(t)
 		// WithAdmin is enough.
 		f.fake.SeedAdmin("99")
-		if _, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin("99")); err != nil {
+		if _, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, intercomparticipants.WithAdmin("99")); err != nil {
 			t.Fatal(err)
 		}
 		if log := f.fake.RequestLog(); len(log) != 1 || string(log[0].Body) != `{"admin_id":"99"}` {
@@ -587,16 +594,16 @@ func TestIntercomRemoveAdmin(t *testing.T) {
 		}
 	})
 	t.Run("bad admin named by its source", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{})
-		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithAdmin(" "))
+		f := newICLife(t, intercomparticipants.Options{})
+		_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, intercomparticipants.WithAdmin(" "))
 		intercomWantCode(t, err, participants.InvalidArgument, "WithAdmin")
-		f.c = participants.New(participants.Intercom(f.vc, participants.IntercomOptions{AdminID: "7\n"}))
+		f.c = participants.New(intercomparticipants.New(f.vc, intercomparticipants.Options{AdminID: "7\n"}))
 		_, err = f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID})
-		intercomWantCode(t, err, participants.InvalidArgument, "IntercomOptions.AdminID")
+		intercomWantCode(t, err, participants.InvalidArgument, "intercomparticipants.Options.AdminID")
 		f.wantRequests(t)
 	})
 	t.Run("options and override", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{})
+		f := newICLife(t, intercomparticipants.Options{})
 		if _, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -608,7 +615,7 @@ func TestIntercomRemoveAdmin(t *testing.T) {
 
 // Failures of the read that follows a 404 are the read's.
 func TestIntercomRemoveReadFails(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.InjectFaults(participantstest.Fault{Status: 404, Body: `{"type":"error.list","errors":[{"code":"not_found","message":"User Not Found"}]}`},
 		participantstest.Fault{Status: 503})
 	_, err := f.c.Remove(ctx, icConv, participants.Participant{ID: f.bob.ID}, participants.WithRequestOptions(option.WithMaxRetries(0)))
@@ -628,7 +635,7 @@ func TestIntercomRemoveReadFails(t *testing.T) {
 }
 
 func TestIntercomLifecycleRefusedUnsent(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
 	_, err := f.c.Get(canceled, icConv, participants.Participant{ID: f.bob.ID})
@@ -655,7 +662,7 @@ func TestIntercomLifecycleRefusedUnsent(t *testing.T) {
 	intercomWantCode(t, err, participants.InvalidArgument, "ID")
 	f.wantRequests(t)
 	// A nil vendor client is refused by every call.
-	nilc := participants.New(participants.Intercom(nil, participants.IntercomOptions{AdminID: "1"}))
+	nilc := participants.New(intercomparticipants.New(nil, intercomparticipants.Options{AdminID: "1"}))
 	_, err = nilc.Get(ctx, icConv, participants.Participant{ID: "x"})
 	intercomWantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilc.Remove(ctx, icConv, participants.Participant{ID: "x"})
@@ -667,7 +674,7 @@ func TestIntercomLifecycleRefusedUnsent(t *testing.T) {
 
 func TestIntercomReportOutcome(t *testing.T) {
 	t.Run("ID", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+		f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 		res, err := f.c.Add(ctx, icConv, participants.Participant{ID: f.lead.ID})
 		if err != nil || res.Outcome != participants.Added || res.ID != f.lead.ID {
 			t.Fatalf("first Add = %+v, %v", res, err)
@@ -688,7 +695,7 @@ func TestIntercomReportOutcome(t *testing.T) {
 		f.wantRequests(t, "GET")
 	})
 	t.Run("ExternalID", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+		f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 		carol := f.fake.SeedContact(participantstest.IntercomContact{UserID: "ext-carol"})
 		res, err := f.c.Add(ctx, icConv, participants.Participant{ExternalID: "ext-carol"})
 		if err != nil || res.Outcome != participants.Added || res.ID != carol.ID {
@@ -702,7 +709,7 @@ func TestIntercomReportOutcome(t *testing.T) {
 		f.wantRequests(t, "GET")
 	})
 	t.Run("Email", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+		f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 		res, err := f.c.Add(ctx, icConv, participants.Participant{Email: "new@example.com"})
 		if err != nil || res.Outcome != participants.Added {
 			t.Fatalf("first Add = %+v, %v", res, err)
@@ -721,20 +728,20 @@ func TestIntercomReportOutcome(t *testing.T) {
 		f.wantRequests(t, "GET", "POST")
 	})
 	t.Run("missing conversation", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+		f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 		_, err := f.c.Add(ctx, "999", participants.Participant{ID: f.lead.ID})
 		intercomWantCode(t, err, participants.NotFound, "conversationID")
 		f.wantRequests(t, "GET")
 	})
 	t.Run("read fails", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+		f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 		f.fake.InjectFaults(participantstest.Fault{Status: 401})
 		_, err := f.c.Add(ctx, icConv, participants.Participant{ID: f.lead.ID})
 		intercomWantCode(t, err, participants.Unauthenticated, "")
 		f.wantRequests(t, "GET")
 	})
 	t.Run("default stays one request", func(t *testing.T) {
-		f := newICLife(t, participants.IntercomOptions{})
+		f := newICLife(t, intercomparticipants.Options{})
 		for range 2 {
 			res, err := f.c.Add(ctx, icConv, participants.Participant{ID: f.bob.ID})
 			if err != nil || res.Outcome != participants.Unreported || res.ID != f.bob.ID {
@@ -776,7 +783,7 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 			participants.AlreadyPresent, func(*icLife) string { return "" }, participants.OK},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+			f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 			var b strings.Builder
 			b.WriteString(`{"customers":[`)
 			for i, id := range tt.answer(f) {
@@ -809,7 +816,7 @@ func TestIntercomReportOutcomeRace(t *testing.T) {
 // A BeforeAdd hook may name someone else: the attach is always sent and
 // the comparison alone decides.
 func TestIntercomReportOutcomeBeforeAdd(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{ReportOutcome: true})
+	f := newICLife(t, intercomparticipants.Options{ReportOutcome: true})
 	hook := participants.BeforeAdd(func(body any) error {
 		*body.(*intercom.AttachContactBody) = intercom.AdminAttach(intercomAdmin, intercom.CustomerByEmail("lead@example.com"))
 		return nil

@@ -1,4 +1,4 @@
-package participants_test
+package intercomparticipants_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -43,7 +44,7 @@ func convBody(contacts ...[2]string) string {
 // when it shows what the request did, in either shape, and Unknown when it
 // shows otherwise.
 func TestIntercomConversationAnswers(t *testing.T) {
-	f := newICLife(t, participants.IntercomOptions{})
+	f := newICLife(t, intercomparticipants.Options{})
 	f.fake.AnswerWithConversation(true)
 	res, err := f.c.Add(ctx, icConv, participants.Participant{ID: f.lead.ID})
 	if err != nil {

@@ -1,4 +1,4 @@
-package participants_test
+package birdparticipants_test
 
 // The Bird lifecycle (List, Get, Remove) against the stateful fake: what
 // each identity reaches, how many requests each call costs, and how a 404
@@ -15,6 +15,8 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -299,13 +301,13 @@ func TestBirdGetRefusals(t *testing.T) {
 		_, err = b.c.Remove(ctx, birdConversation, tt.p)
 		wantCode(t, err, tt.code, tt.field)
 	}
-	_, err := b.c.Remove(ctx, birdConversation, participants.Participant{ParticipantID: b.user}, participants.WithAdmin("a-1"))
+	_, err := b.c.Remove(ctx, birdConversation, participants.Participant{ParticipantID: b.user}, intercomparticipants.WithAdmin("a-1"))
 	wantCode(t, err, participants.Unimplemented, "WithAdmin")
 	_, err = b.c.Get(ctx, "not-a-uuid", participants.Participant{ParticipantID: b.user})
 	wantCode(t, err, participants.InvalidArgument, "conversationID")
 	wantRequests(t, b)
 
-	nilClient := participants.New(participants.Bird(nil, participants.BirdOptions{WorkspaceID: b.srv.WorkspaceID()}))
+	nilClient := participants.New(birdparticipants.New(nil, birdparticipants.Options{WorkspaceID: b.srv.WorkspaceID()}))
 	_, err = nilClient.Get(ctx, birdConversation, participants.Participant{ParticipantID: b.user})
 	wantCode(t, err, participants.InvalidArgument, "client")
 	_, err = nilClient.Remove(ctx, birdConversation, participants.Participant{ParticipantID: b.user})

@@ -1,10 +1,10 @@
-package participants
+package birdparticipants
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/conversekit/conversekit/bird"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // TestBirdMemberIdentifierKinds: a Bird member's identifier becomes its
@@ -31,35 +31,8 @@ func TestBirdMemberIdentifierKinds(t *testing.T) {
 		if m.Email != tc.email || m.Phone != tc.phone {
 			t.Errorf("member with %s %q: Email %q, Phone %q; want %q, %q", tc.key, tc.value, m.Email, m.Phone, tc.email, tc.phone)
 		}
-		if m.Identifier != (Identifier{Key: tc.key, Value: tc.value}) {
+		if m.Identifier != (driver.Identifier{Key: tc.key, Value: tc.value}) {
 			t.Errorf("member with %s %q: Identifier %+v", tc.key, tc.value, m.Identifier)
-		}
-	}
-}
-
-// TestSimpleEmailTakesTheCommonCase: ValidEmail's fast path accepts every
-// address whose local part and domain are dot-atoms of ASCII letters,
-// digits and "!#$%&'*+-/=?^_`{|}~", each of them in every place, without
-// net/mail (a stricter fast path would give the same answers, only slower:
-// this pins what it is for). What it accepts net/mail accepts too
-// (FuzzSimpleEmail).
-func TestSimpleEmailTakesTheCommonCase(t *testing.T) {
-	const atext = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~"
-	for _, c := range strings.Split(atext, "") {
-		for _, s := range []string{c + "@x", "x@" + c, c + c + "." + c + "@" + c + "." + c, "a." + c + "@b." + c} {
-			if !simpleEmail(s) {
-				t.Errorf("simpleEmail(%q) = false, want the fast path to accept it", s)
-			}
-		}
-	}
-	for _, s := range []string{"a@b", "ada.lovelace@example.com", "a.b.c@d.e.f"} {
-		if !simpleEmail(s) {
-			t.Errorf("simpleEmail(%q) = false", s)
-		}
-	}
-	for _, s := range []string{"", "@", "a@", "@b", "a@b@c", ".a@b", "a.@b", "a..b@c", "a@.b", "a@b.", "a@b..c", "a b@c", "é@x", "a@[1.2.3.4]", `"a"@b`} {
-		if simpleEmail(s) {
-			t.Errorf("simpleEmail(%q) = true, want it left to net/mail", s)
 		}
 	}
 }

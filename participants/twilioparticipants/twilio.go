@@ -1,4 +1,4 @@
-package participants
+package twilioparticipants
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/option"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/twilio"
 )
 
-// TwilioOptions configure the Twilio provider.
-type TwilioOptions struct {
+// Options configure the Twilio provider.
+type Options struct {
 	// ProxyAddress is the Twilio number (MessagingBinding.ProxyAddress) that
 	// participants added by Phone talk to, e.g. "+15017122661". For
 	// ChannelWhatsApp it is sent with the "whatsapp:" prefix.
@@ -29,7 +30,7 @@ type TwilioOptions struct {
 
 type twilioProvider struct {
 	c *twilio.Client
-	o TwilioOptions
+	o Options
 }
 
 // Twilio returns the Provider for Twilio Conversations' create participant,
@@ -38,7 +39,7 @@ type twilioProvider struct {
 //
 // Mapping: ExternalID → Identity (a chat participant); Phone →
 // MessagingBinding.Address ("whatsapp:+..." for ChannelWhatsApp) with
-// TwilioOptions.ProxyAddress, which is then required; Identifier.Value →
+// Options.ProxyAddress, which is then required; Identifier.Value →
 // MessagingBinding.Address as it is (with ProxyAddress when set; Key must be
 // empty); Attributes → Attributes; WithRole → RoleSid. ID, Email, Kind user
 // or bot, Status and WithAdmin are not expressible. A participant is either
@@ -94,7 +95,7 @@ type twilioProvider struct {
 // nothing when one is contradicted). ID, Email, Kind user or bot and an
 // Identifier with a Key are Unimplemented for Get and Remove as for Add,
 // and so is WithAdmin for Remove. An address found by Phone or Identifier is the
-// participant whose binding has that address and TwilioOptions.ProxyAddress
+// participant whose binding has that address and Options.ProxyAddress
 // (for Phone with ChannelWhatsApp both with "whatsapp:"), else the first
 // with that address. Result.As of a Remove reaches the *twilio.Participant
 // it looked up (none when named by ParticipantID, or already absent).
@@ -102,7 +103,7 @@ type twilioProvider struct {
 // For a Conversation Service other than the account's default, give
 // Twilio the view c.Service("IS..."): every request then uses the
 // /v1/Services/{ChatServiceSid}/... paths.
-func Twilio(c *twilio.Client, o TwilioOptions) Provider {
+func New(c *twilio.Client, o Options) driver.Provider {
 	return &twilioProvider{c: c, o: o}
 }
 
@@ -111,53 +112,47 @@ func (p *twilioProvider) Name() string { return "twilio" }
 // ErrorCode classifies the errors of the Twilio client: the code of the
 // status of its *APIError, InvalidArgument for a refused path parameter,
 // Unavailable for transport errors, Unknown otherwise.
-func (p *twilioProvider) ErrorCode(err error) ErrorCode { return classify(err) }
+func (p *twilioProvider) ErrorCode(err error) driver.ErrorCode { return driver.Classify(err) }
 
-func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Participant, o CallOptions) (*Result, error) {
+func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	const name = "twilio"
 	if p.c == nil {
-		return nil, Errorf(InvalidArgument, name, "client", "nil *twilio.Client")
+		return nil, driver.Errorf(driver.InvalidArgument, name, "client", "nil *twilio.Client")
 	}
-	if err := refuse(name, pt.Status != "", "Status", "participants have no status"); err != nil {
+	if err := driver.Refuse(name, pt.Status != "", "Status", "participants have no status"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, o.AdminID != "", "WithAdmin", "the account acts, not an admin"); err != nil {
-		return nil, err
-	}
-	if err := refuse(name, pt.Kind != "" && pt.Kind != KindContact, "Kind", "only people reached by identity or address can be added"); err != nil {
+	if err := driver.Refuse(name, pt.Kind != "" && pt.Kind != driver.KindContact, "Kind", "only people reached by identity or address can be added"); err != nil {
 		return nil, err
 	}
 	// The conversation ID first, as the client checks it: an ID that
 	// would change the request path is refused whatever the participant.
 	if err := pathparam.Check("twilio", "conversationSID", conversationID); err != nil {
-		return nil, wrapFields(name, err, twilioFields)
+		return nil, driver.WrapFields(name, err, twilioFields)
 	}
-	if err := refuse(name, pt.ID != "", "ID", "a participant is an identity or a messaging binding, not a contact ID"); err != nil {
+	if err := driver.Refuse(name, pt.ID != "", "ID", "a participant is an identity or a messaging binding, not a contact ID"); err != nil {
 		return nil, err
 	}
-	if err := refuse(name, pt.Email != "", "Email", "a participant is an identity or a messaging binding, not an email address"); err != nil {
+	if err := driver.Refuse(name, pt.Email != "", "Email", "a participant is an identity or a messaging binding, not an email address"); err != nil {
 		return nil, err
 	}
-	if err := oneIdentity(name, &pt, "Twilio's Identity (a chat participant) cannot be combined with a messaging binding, and a binding has one address"); err != nil {
+	if err := driver.OneIdentity(name, &pt, "Twilio's Identity (a chat participant) cannot be combined with a messaging binding, and a binding has one address"); err != nil {
 		return nil, err
 	}
 	params := twilio.CreateParticipantParams{
 		Attributes:     string(pt.Attributes),
-		RoleSID:        p.o.RoleSID,
-		WebhookEnabled: p.o.WebhookEnabled,
-	}
-	if o.RoleSID != "" {
-		params.RoleSID = o.RoleSID
+		RoleSID:        callRole(&o, p.o.RoleSID),
+		WebhookEnabled: callWebhooks(&o, p.o.WebhookEnabled),
 	}
 	switch {
 	case pt.ExternalID != "":
 		params.Identity = pt.ExternalID
 	case pt.Phone != "":
 		if p.o.ProxyAddress == "" {
-			return nil, Errorf(InvalidArgument, name, "TwilioOptions.ProxyAddress", "a participant added by Phone needs the Twilio number it talks to")
+			return nil, driver.Errorf(driver.InvalidArgument, name, "twilioparticipants.Options.ProxyAddress", "a participant added by Phone needs the Twilio number it talks to")
 		}
 		params.Address, params.ProxyAddress = pt.Phone, p.o.ProxyAddress
-		if pt.Channel == ChannelWhatsApp {
+		if pt.Channel == driver.ChannelWhatsApp {
 			params.Address = "whatsapp:" + pt.Phone
 			if !strings.HasPrefix(params.ProxyAddress, "whatsapp:") {
 				params.ProxyAddress = "whatsapp:" + params.ProxyAddress
@@ -165,47 +160,47 @@ func (p *twilioProvider) Add(ctx context.Context, conversationID string, pt Part
 		}
 	case pt.Identifier.Value != "":
 		if pt.Identifier.Key != "" {
-			return nil, Errorf(Unimplemented, name, "Identifier.Key", "not expressible on twilio: an identifier is a messaging-binding address; leave Key empty")
+			return nil, driver.Errorf(driver.Unimplemented, name, "Identifier.Key", "not expressible on twilio: an identifier is a messaging-binding address; leave Key empty")
 		}
 		params.Address, params.ProxyAddress = pt.Identifier.Value, p.o.ProxyAddress
 	default:
-		return nil, noIdentity(name, &pt)
+		return nil, driver.NoIdentity(name, &pt)
 	}
 	if o.BeforeAdd != nil {
 		if err := o.BeforeAdd(&params); err != nil {
-			return nil, &Error{Code: InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
+			return nil, &driver.Error{Code: driver.InvalidArgument, Provider: name, Field: "BeforeAdd", Err: err}
 		}
 	}
-	created, err := p.c.CreateParticipant(ctx, conversationID, params, vendorOptions(&o)...)
+	created, err := p.c.CreateParticipant(ctx, conversationID, params, driver.RequestOptions(&o)...)
 	if err == nil {
-		return twilioResult(created, Added), nil
+		return twilioResult(created, driver.Added), nil
 	}
 	var api *apierror.Error
 	if !errors.As(err, &api) {
 		fields := twilioFields
-		if o.RoleSID != "" {
+		if callRole(&o, "") != "" {
 			fields = twilioFieldsWithRole
 		}
-		return nil, wrapFields(name, err, fields)
+		return nil, driver.WrapFields(name, err, fields)
 	}
 	switch {
 	case api.StatusCode == http.StatusNotFound && api.Code == twilio.CodeNotFound:
-		return p.createNotFound(ctx, conversationID, &params, err, vendorOptions(&o))
+		return p.createNotFound(ctx, conversationID, &params, err, driver.RequestOptions(&o))
 	case api.Code == twilio.CodeIdentityExists, api.Code == twilio.CodeGroupAddressExists, api.Code == twilio.CodeBindingInUse:
 	default:
-		return nil, WrapError(name, err)
+		return nil, driver.WrapError(name, err)
 	}
-	existing, lookupErr := p.find(ctx, conversationID, &params, vendorOptions(&o))
+	existing, lookupErr := p.find(ctx, conversationID, &params, driver.RequestOptions(&o))
 	switch {
 	case lookupErr != nil:
-		return nil, duplicateLookupFailed(name, err, lookupErr)
+		return nil, driver.DuplicateLookupFailed(name, err, lookupErr)
 	case existing != nil:
-		return twilioResult(existing, AlreadyPresent), nil
+		return twilioResult(existing, driver.AlreadyPresent), nil
 	case api.Code == twilio.CodeBindingInUse:
-		return nil, &Error{Code: AlreadyExists, Provider: name, Field: "Phone",
+		return nil, &driver.Error{Code: driver.AlreadyExists, Provider: name, Field: "Phone",
 			Message: "the address " + params.Address + " with proxy " + params.ProxyAddress + " is bound to another active conversation", Err: err}
 	}
-	return nil, &Error{Code: AlreadyExists, Provider: name, Message: "Twilio answered duplicate code " + api.Code + " but the participant is not in this conversation", Err: err}
+	return nil, &driver.Error{Code: driver.AlreadyExists, Provider: name, Message: "Twilio answered duplicate code " + api.Code + " but the participant is not in this conversation", Err: err}
 }
 
 // find returns the participant of the conversation that params names, or
@@ -233,8 +228,8 @@ func (p *twilioProvider) find(ctx context.Context, conversationID string, params
 var twilioFields = map[string]string{
 	"conversationSID":               "conversationID",
 	"Identity":                      "ExternalID",
-	"MessagingBinding.ProxyAddress": "TwilioOptions.ProxyAddress",
-	"RoleSid":                       "TwilioOptions.RoleSID",
+	"MessagingBinding.ProxyAddress": "twilioparticipants.Options.ProxyAddress",
+	"RoleSid":                       "twilioparticipants.Options.RoleSID",
 	"Attributes":                    "Attributes",
 }
 
@@ -245,6 +240,6 @@ var twilioFieldsWithRole = func() map[string]string {
 	return m
 }()
 
-func twilioResult(tp *twilio.Participant, outcome Outcome) *Result {
-	return NewResult("twilio", tp.SID, KindContact, "", outcome, tp)
+func twilioResult(tp *twilio.Participant, outcome driver.Outcome) *driver.Result {
+	return driver.NewResult("twilio", tp.SID, driver.KindContact, "", outcome, tp)
 }
