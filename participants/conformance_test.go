@@ -2,7 +2,9 @@ package participants_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -79,7 +81,10 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 		Fake:  srv,
 		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 			Identifier: true, Status: true,
-			Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true}},
+			Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true},
+			// Bird updates the status alone; the fake adds as active.
+			Update: participants.Update{Status: participants.StatusInvited}},
+		Updated: func(m *participants.Member, u participants.Update) bool { return m.Status == u.Status },
 	}, srv
 }
 
@@ -106,7 +111,11 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 			// without Key (a binding address such as "rcs:+1..."), but
 			// the suite's Identifier carries a Key (another vendor's
 			// identifierKey), which Twilio refuses.
-			Lookup: participantstest.Identities{ExternalID: true, Phone: true}},
+			Lookup: participantstest.Identities{ExternalID: true, Phone: true},
+			// Twilio updates the role and the attributes; participants
+			// have no status.
+			Update: participants.Update{Role: "RL0123456789abcdef0123456789abcdef", Attributes: json.RawMessage(`{"tier":"gold"}`)}},
+		Updated: twilioUpdated,
 	}, srv
 }
 
@@ -132,4 +141,18 @@ func TestConformance(t *testing.T) {
 	} {
 		t.Run(h.Name, func(t *testing.T) { participantstest.RunConformance(t, h) })
 	}
+}
+
+// twilioUpdated reports whether the Twilio participant behind m has the
+// role and the attributes u sets.
+func twilioUpdated(m *participants.Member, u participants.Update) bool {
+	var tp *twilio.Participant
+	if !m.As(&tp) {
+		return false
+	}
+	var got, want any
+	if json.Unmarshal([]byte(tp.Attributes), &got) != nil || json.Unmarshal(u.Attributes, &want) != nil {
+		return false
+	}
+	return tp.RoleSID == u.Role && reflect.DeepEqual(got, want)
 }

@@ -45,6 +45,10 @@ type Fixture struct {
 	Fake Fake
 	// Caps says what the vendor can express and report.
 	Caps Capabilities
+	// Updated reports whether m, a participant as Get returns it, shows
+	// the change u (through Member.As for what the portable view does not
+	// hold, such as a Twilio role). Required when Caps.Update is set.
+	Updated func(m *participants.Member, u participants.Update) bool
 }
 
 // Capabilities say what a vendor can express and report, so that
@@ -69,6 +73,12 @@ type Capabilities struct {
 	// it when Add may read before it adds. "" aims them at Add's first
 	// request, whatever its method.
 	AddMethod string
+	// Update is a change the provider can make with Client.Update (it
+	// implements driver.Updater), each field it leaves zero one the vendor
+	// cannot carry (Unimplemented naming it); the zero Update means that
+	// the provider cannot update participants, and Update is Unimplemented
+	// before any request.
+	Update participants.Update
 	// RemoveMethod is the HTTP method of the request that removes a
 	// participant ("" means DELETE), at which the Remove faults are aimed
 	// with Fault.Method, since a Remove may read before it removes.
@@ -146,6 +156,13 @@ func RunConformance(t *testing.T, h Harness) {
 	run("List/CanceledMidway", testListCanceledMidway)
 	run("Remove/RetryOn503", testRemoveRetryOn503)
 	run("Remove/RetryAfterLostResponse", testRemoveRetryAfterLostResponse)
+	// Update, an optional operation (driver.Updater).
+	run("Update/Unimplemented", testUpdateUnimplemented)
+	run("Update/Changes", testUpdateChanges)
+	run("Update/ByIdentity", testUpdateByIdentity)
+	run("Update/Refusals", testUpdateRefusals)
+	run("Update/Absent", testUpdateAbsent)
+	run("Update/MissingConversation", testUpdateMissingConversation)
 	// Refusals before any request.
 	run("Refuse/EmptyConversation", testRefuseEmptyConversation)
 	run("Refuse/DotConversation", testRefuseDotConversation)
