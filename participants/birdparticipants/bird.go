@@ -30,7 +30,7 @@ type birdProvider struct {
 	o Options
 }
 
-// Bird returns the Provider for Bird's conversation participants over c:
+// New returns the driver.Provider for Bird's conversation participants over c:
 // add (POST /workspaces/{workspaceId}/conversations/{conversationId}/participants),
 // list, get and remove. conversationID must be a UUID.
 //

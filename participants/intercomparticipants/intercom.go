@@ -58,7 +58,7 @@ type intercomProvider struct {
 	o Options
 }
 
-// Intercom returns the Provider for Intercom's conversation contacts over c.
+// New returns the driver.Provider for Intercom's conversation contacts over c.
 //
 // Add attaches: POST /conversations/{id}/customers. Mapping: ID →
 // customer.intercom_user_id, ExternalID → customer.user_id, Email →

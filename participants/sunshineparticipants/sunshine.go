@@ -28,7 +28,7 @@ type sunshineProvider struct {
 	o Options
 }
 
-// Sunshine returns the Provider for Sunshine Conversations v2 over c: Add
+// New returns the driver.Provider for Sunshine Conversations v2 over c: Add
 // joins (POST /v2/apps/{appId}/conversations/{conversationId}/join), Remove
 // leaves (POST …/leave), List, Get and the ensure checks list
 // (GET …/participants, cursor pages of up to 100).

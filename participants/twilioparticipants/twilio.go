@@ -33,7 +33,7 @@ type twilioProvider struct {
 	o Options
 }
 
-// Twilio returns the Provider for Twilio Conversations' create participant,
+// New returns the driver.Provider for Twilio Conversations' create participant,
 // POST /v1/Conversations/{ConversationSid}/Participants, over c.
 // conversationID is a CH SID or the conversation's unique name.
 //
@@ -101,7 +101,7 @@ type twilioProvider struct {
 // it looked up (none when named by ParticipantID, or already absent).
 //
 // For a Conversation Service other than the account's default, give
-// Twilio the view c.Service("IS..."): every request then uses the
+// New the view c.Service("IS..."): every request then uses the
 // /v1/Services/{ChatServiceSid}/... paths.
 func New(c *twilio.Client, o Options) driver.Provider {
 	return &twilioProvider{c: c, o: o}
