@@ -13,6 +13,7 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/twilioparticipants"
@@ -286,10 +287,10 @@ func TestVendorErrorsMapToCodes(t *testing.T) {
 		{500, participants.Unavailable},
 		{503, participants.Unavailable},
 	} {
-		for name, mk := range map[string]func(*testing.T) *participantstest.Fixture{
-			"intercom": func(t *testing.T) *participantstest.Fixture { f, _ := newIntercomFixture(t); return f },
-			"bird":     func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f },
-			"twilio":   func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f },
+		for name, mk := range map[string]func(*testing.T) *drivertest.Fixture{
+			"intercom": func(t *testing.T) *drivertest.Fixture { f, _ := newIntercomFixture(t); return f },
+			"bird":     func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f },
+			"twilio":   func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f },
 		} {
 			t.Run(name+"/"+http.StatusText(tc.status), func(t *testing.T) {
 				f := mk(t)

@@ -21,6 +21,7 @@ import (
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
@@ -234,10 +235,10 @@ func TestVendorOtherStatusesMapToCodes(t *testing.T) {
 		{410, participants.Unknown, 1},
 		{418, participants.Unknown, 1},
 	} {
-		for name, mk := range map[string]func(*testing.T) *participantstest.Fixture{
-			"intercom": func(t *testing.T) *participantstest.Fixture { f, _ := newIntercomFixture(t); return f },
-			"bird":     func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f },
-			"twilio":   func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f },
+		for name, mk := range map[string]func(*testing.T) *drivertest.Fixture{
+			"intercom": func(t *testing.T) *drivertest.Fixture { f, _ := newIntercomFixture(t); return f },
+			"bird":     func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f },
+			"twilio":   func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f },
 		} {
 			t.Run(fmt.Sprintf("%s/%d", name, tc.status), func(t *testing.T) {
 				f := mk(t)

@@ -153,11 +153,11 @@
 // package participants/driver, apart from what a user calls. An operation
 // added later arrives as an optional interface (driver.Updater for
 // Update): a provider that does not implement it keeps compiling, and the
-// Client answers Unimplemented for it. participantstest.RunConformance
+// Client answers Unimplemented for it. drivertest.RunConformanceTests (package participants/drivertest)
 // checks every rule of the driver.Provider documentation against a fake of
 // the vendor, which can be a plain http.Handler wrapped by
 // participantstest.NewServer for fault injection;
-// participants/participantstest/external_test.go is a complete toy
+// participants/drivertest/external_test.go is a complete toy
 // provider that passes it.
 //
 // # As

@@ -8,6 +8,7 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
@@ -70,13 +71,13 @@ func onlyIdentity(p participants.Participant) participants.Participant {
 
 // newIntercomFixture is the conformance fixture of the Intercom provider
 // over a fresh fake.
-func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantstest.IntercomServer) {
+func newIntercomFixture(t *testing.T) (*drivertest.Fixture, *participantstest.IntercomServer) {
 	c, srv := participantstest.NewIntercomParticipants(t)
 	bad, err := intercom.New("wrong-token", srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &participantstest.Fixture{
+	return &drivertest.Fixture{
 		Client:              c,
 		BadAuth:             participants.New(intercomparticipants.New(bad, intercomparticipants.Options{AdminID: intercomAdmin})),
 		Conversation:        participantstest.IntercomConversationID,
@@ -88,14 +89,14 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		Fake:  srv,
 		// Intercom lists a conversation's contacts in one read (no pages)
 		// and finds a contact on it by ID or ExternalID, not by email.
-		Caps: participantstest.Capabilities{ID: true, ExternalID: true, Email: true,
-			Lookup: participantstest.Identities{ID: true, ExternalID: true}},
+		Caps: drivertest.Capabilities{ID: true, ExternalID: true, Email: true,
+			Lookup: drivertest.Identities{ID: true, ExternalID: true}},
 	}, srv
 }
 
 // newIntercomConformance is newIntercomFixture with a first customer on
 // the conversation, whom Intercom keeps: Remove of the others can succeed.
-func newIntercomConformance(t *testing.T) *participantstest.Fixture {
+func newIntercomConformance(t *testing.T) *drivertest.Fixture {
 	f, srv := newIntercomFixture(t)
 	opener := srv.SeedContact(participantstest.IntercomContact{UserID: "opener", Email: "opener@example.com"})
 	if _, err := f.Client.Add(context.Background(), f.Conversation, participants.Participant{ID: opener.ID}); err != nil {

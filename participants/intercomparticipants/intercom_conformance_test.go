@@ -6,6 +6,7 @@ import (
 
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
@@ -15,9 +16,9 @@ import (
 // Intercom sends) with a fake that answers every attach and detach with
 // the conversation object of Intercom's official 2.14 definition.
 func TestIntercomConformanceConversationAnswers(t *testing.T) {
-	participantstest.RunConformance(t, participantstest.Harness{
+	drivertest.RunConformanceTests(t, drivertest.Harness{
 		Name: "intercom",
-		New: func(t *testing.T) *participantstest.Fixture {
+		New: func(t *testing.T) *drivertest.Fixture {
 			f := newIntercomConformance(t)
 			f.Fake.(*participantstest.IntercomServer).AnswerWithConversation(true)
 			return f

@@ -124,7 +124,7 @@ func NewTwilio(t testing.TB, opts ...option.Option) (*twilio.Client, *TwilioServ
 // NewIntercomParticipants is [NewIntercom] with a participants.Client over
 // the Intercom client, acting as the admin [IntercomAdminID]. For other
 // [intercomparticipants.Options], pass the client of NewIntercom to
-// participants.Intercom.
+// intercomparticipants.New.
 func NewIntercomParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *IntercomServer) {
 	t.Helper()
 	c, fake := NewIntercom(t, opts...)
@@ -133,7 +133,7 @@ func NewIntercomParticipants(t testing.TB, opts ...option.Option) (*participants
 
 // NewBirdParticipants is [NewBird] with a participants.Client over the Bird
 // client, in the fake's workspace. For other [birdparticipants.Options],
-// pass the client of NewBird to participants.Bird.
+// pass the client of NewBird to birdparticipants.New.
 func NewBirdParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *BirdServer) {
 	t.Helper()
 	c, fake := NewBird(t, opts...)
@@ -143,7 +143,7 @@ func NewBirdParticipants(t testing.TB, opts ...option.Option) (*participants.Cli
 // NewTwilioParticipants is [NewTwilio] with a participants.Client over the
 // Twilio client, with the proxy address [TwilioProxyAddress]. For other
 // [twilioparticipants.Options], pass the client of NewTwilio to
-// participants.Twilio.
+// twilioparticipants.New.
 func NewTwilioParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *TwilioServer) {
 	t.Helper()
 	c, fake := NewTwilio(t, opts...)

@@ -31,7 +31,7 @@ func NewSunshine(t testing.TB, opts ...option.Option) (*sunshine.Client, *Sunshi
 // NewSunshineParticipants is [NewSunshine] with a participants.Client over
 // the Sunshine client, in the fake's app. For other
 // [sunshineparticipants.Options], pass the client of NewSunshine to
-// participants.Sunshine.
+// sunshineparticipants.New.
 func NewSunshineParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *SunshineServer) {
 	t.Helper()
 	c, fake := NewSunshine(t, opts...)

@@ -6,21 +6,22 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/sunshineparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
-// newSunshineFixture is the Sunshine fixture of RunConformance: Person(i)
+// newSunshineFixture is the Sunshine fixture of RunConformanceTests: Person(i)
 // is the user with externalId "person-<i>", created on the fake when first
 // named (Sunshine joins only existing users).
-func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantstest.SunshineServer) {
+func newSunshineFixture(t *testing.T) (*drivertest.Fixture, *participantstest.SunshineServer) {
 	c, srv := participantstest.NewSunshineParticipants(t)
 	bad, err := sunshine.New(srv.KeyID(), "wrong-secret", srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &participantstest.Fixture{
+	return &drivertest.Fixture{
 		Client:              c,
 		BadAuth:             participants.New(sunshineparticipants.New(bad, sunshineparticipants.Options{AppID: srv.AppID()})),
 		Conversation:        participantstest.SunshineConversationID,
@@ -32,15 +33,15 @@ func newSunshineFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
-			Pages: true, Lookup: participantstest.Identities{ID: true, ExternalID: true},
+		Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
+			Pages: true, Lookup: drivertest.Identities{ID: true, ExternalID: true},
 			AddMethod: http.MethodPost, RemoveMethod: http.MethodPost},
 	}, srv
 }
 
 func TestSunshineConformance(t *testing.T) {
-	participantstest.RunConformance(t, participantstest.Harness{
+	drivertest.RunConformanceTests(t, drivertest.Harness{
 		Name: "sunshine",
-		New:  func(t *testing.T) *participantstest.Fixture { f, _ := newSunshineFixture(t); return f },
+		New:  func(t *testing.T) *drivertest.Fixture { f, _ := newSunshineFixture(t); return f },
 	})
 }

@@ -1,4 +1,4 @@
-package participantstest
+package drivertest
 
 import (
 	"context"
@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
-// Harness connects RunConformance to one Provider and a fake of its vendor.
+// Harness connects RunConformanceTests to one Provider and a fake of its vendor.
 // It asks only what any Provider and any fake can give: a Client over the
 // Provider, a conversation that exists, participants the Provider can add,
 // a count of them, and a Fake for request counts and faults.
@@ -42,7 +43,7 @@ type Fixture struct {
 	Count func(conversation string) int
 	// Fake is the fake vendor, for request counts and fault injection: a
 	// fake of this package, a handler wrapped by NewServer, or any Fake.
-	Fake Fake
+	Fake participantstest.Fake
 	// Caps says what the vendor can express and report.
 	Caps Capabilities
 	// Updated reports whether m, a participant as Get returns it, shows
@@ -52,7 +53,7 @@ type Fixture struct {
 }
 
 // Capabilities say what a vendor can express and report, so that
-// RunConformance expects Unimplemented for the rest.
+// RunConformanceTests expects Unimplemented for the rest.
 type Capabilities struct {
 	// ReportsOutcome: the vendor tells Added from AlreadyPresent; otherwise
 	// every success is Unreported.
@@ -90,12 +91,12 @@ type Identities struct {
 	ID, ExternalID, Email, Phone, Identifier bool
 }
 
-// RunConformance runs the suite every Provider must pass (the rules in the
+// RunConformanceTests runs the suite every Provider must pass (the rules in the
 // driver.Provider documentation) against h, one subtest per
 // behaviour, each on a fresh Fixture. A Provider written outside this
 // module passes it with a fake wrapped by NewServer: see
 // external_test.go in this package for a complete one.
-func RunConformance(t *testing.T, h Harness) {
+func RunConformanceTests(t *testing.T, h Harness) {
 	t.Helper()
 	run := func(name string, test func(*testing.T, Harness, *Fixture)) {
 		t.Run(name, func(t *testing.T) { test(t, h, h.New(t)) })
@@ -402,7 +403,7 @@ func testFieldStatus(t *testing.T, h Harness, f *Fixture) {
 // second one.
 func testRetryAfterLostResponse(t *testing.T, h Harness, f *Fixture) {
 	before := f.Count(f.Conversation)
-	f.Fake.InjectFaults(Fault{Method: f.Caps.AddMethod, CommitThenDrop: true})
+	f.Fake.InjectFaults(participantstest.Fault{Method: f.Caps.AddMethod, CommitThenDrop: true})
 	res, err := f.Client.Add(ctx, f.Conversation, f.Person(8))
 	if err != nil {
 		t.Fatalf("Add: %v", err)
@@ -438,7 +439,7 @@ func testRetryOn429(t *testing.T, _ Harness, f *Fixture) {
 	}
 	plain := f.Fake.Requests() - before
 	before = f.Fake.Requests()
-	f.Fake.InjectFaults(Fault{Method: f.Caps.AddMethod, Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
+	f.Fake.InjectFaults(participantstest.Fault{Method: f.Caps.AddMethod, Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
 	if _, err := f.Client.Add(ctx, f.Conversation, f.Person(10)); err != nil {
 		t.Fatalf("Add: %v", err)
 	}

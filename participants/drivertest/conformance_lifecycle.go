@@ -1,4 +1,4 @@
-package participantstest
+package drivertest
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/twilioparticipants"
 )
 
-// The lifecycle rules of RunConformance: List, Get and Remove (rules 9 and
+// The lifecycle rules of RunConformanceTests: List, Get and Remove (rules 9 and
 // 10 of the driver.Provider documentation).
 
 // testListContainsAddedOnce: a participant added is listed exactly once,
@@ -210,7 +211,7 @@ func testMissingConversationRemove(t *testing.T, h Harness, f *Fixture) {
 
 // testListRetryOn429: a 429 on List is retried, once.
 func testListRetryOn429(t *testing.T, _ Harness, f *Fixture) {
-	listRetried(t, f, Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
+	listRetried(t, f, participantstest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
 }
 
 // testListRetryOn503: a 503 (with an HTML body) on List is retried, once.
@@ -276,7 +277,7 @@ func testRemoveRetryAfterLostResponse(t *testing.T, h Harness, f *Fixture) {
 	keepOne(t, f)
 	m := addMember(t, h, f, 58)
 	before := f.Count(f.Conversation)
-	f.Fake.InjectFaults(Fault{Method: removeMethod(f), CommitThenDrop: true})
+	f.Fake.InjectFaults(participantstest.Fault{Method: removeMethod(f), CommitThenDrop: true})
 	res, err := f.Client.Remove(ctx, f.Conversation, m.Participant())
 	if err != nil {
 		t.Fatalf("Remove after a lost response: %v", err)
@@ -697,7 +698,7 @@ func checkNotFound(t *testing.T, h Harness, err error, vendorErr bool) {
 
 // listRetried checks that List, with fault on its first request, retries
 // once and shows every participant.
-func listRetried(t *testing.T, f *Fixture, fault Fault) {
+func listRetried(t *testing.T, f *Fixture, fault participantstest.Fault) {
 	t.Helper()
 	addPeople(t, f, 60, 1)
 	before := f.Fake.Requests()
@@ -712,8 +713,8 @@ func listRetried(t *testing.T, f *Fixture, fault Fault) {
 }
 
 // unavailable is a 503 with an HTML body, aimed at method ("" for any).
-func unavailable(method string) Fault {
-	return Fault{Method: method, Status: http.StatusServiceUnavailable, Body: "<html><body>503 Service Unavailable</body></html>",
+func unavailable(method string) participantstest.Fault {
+	return participantstest.Fault{Method: method, Status: http.StatusServiceUnavailable, Body: "<html><body>503 Service Unavailable</body></html>",
 		Header: http.Header{"Content-Type": {"text/html"}}}
 }
 

@@ -1,10 +1,10 @@
-package participantstest_test
+package drivertest_test
 
 // This file is a complete Provider for a toy vendor, "toychat", written the
 // way a provider outside this module is: it imports participants,
-// participantstest and go-retryablehttp, nothing under internal/. Its fake is
-// a plain http.Handler that NewServer wraps with fault injection, and it
-// passes RunConformance, the lifecycle included. Copy it as the starting
+// participantstest, drivertest and go-retryablehttp, nothing under internal/. Its fake is
+// a plain http.Handler that participantstest.NewServer wraps with fault injection, and it
+// passes RunConformanceTests, the lifecycle included. Copy it as the starting
 // point of your own provider.
 //
 // The toy vendor knows people by email; every call has Authorization:
@@ -36,6 +36,7 @@ import (
 
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -504,16 +505,16 @@ func reply(w http.ResponseWriter, status int, v any) {
 // ---- The conformance run ----
 
 func TestExternalProviderConformance(t *testing.T) {
-	participantstest.RunConformance(t, participantstest.Harness{
+	drivertest.RunConformanceTests(t, drivertest.Harness{
 		Name: "toychat",
-		New: func(t *testing.T) *participantstest.Fixture {
+		New: func(t *testing.T) *drivertest.Fixture {
 			fake := newToyFake("secret", "general")
 			srv := participantstest.NewServer(fake)
 			t.Cleanup(srv.Close)
 			client := func(token string) *participants.Client {
 				return participants.New(&toyProvider{newToyClient(srv.URL(), token, srv.Client())})
 			}
-			return &participantstest.Fixture{
+			return &drivertest.Fixture{
 				Client:              client("secret"),
 				BadAuth:             client("wrong"),
 				Conversation:        "general",
@@ -523,8 +524,8 @@ func TestExternalProviderConformance(t *testing.T) {
 				},
 				Count: fake.count,
 				Fake:  srv,
-				Caps: participantstest.Capabilities{ReportsOutcome: true, Email: true,
-					Pages: true, Lookup: participantstest.Identities{Email: true}},
+				Caps: drivertest.Capabilities{ReportsOutcome: true, Email: true,
+					Pages: true, Lookup: drivertest.Identities{Email: true}},
 			}
 		},
 	})

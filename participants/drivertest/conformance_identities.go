@@ -1,4 +1,4 @@
-package participantstest
+package drivertest
 
 import (
 	"fmt"
