@@ -19,6 +19,7 @@ import (
 	"github.com/conversekit/conversekit/contrib/redislimit"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -51,7 +52,7 @@ func birdClient(t testing.TB, url, key, workspace string, l option.Limiter) *par
 	if err != nil {
 		t.Fatal(err)
 	}
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: workspace}))
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: workspace}))
 }
 
 // runChild is the body of a child process: AddMany of its 500 against
