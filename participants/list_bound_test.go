@@ -1,17 +1,10 @@
 package participants_test
 
 import (
-	"context"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/jarcoal/httpmock"
-
-	"github.com/conversekit/conversekit/bird"
-	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/driver"
 )
@@ -58,39 +51,5 @@ func TestListRepeatedPageTokenNotQuoted(t *testing.T) {
 	wantErr(t, got.errs[0], participants.Unknown, "", "page token it had returned before")
 	if strings.Contains(msg, echoed) || strings.Contains(msg, echoed[:12]) || !strings.Contains(msg, strconv.Itoa(len(echoed))+" bytes") {
 		t.Errorf("err = %q: quotes the vendor's token, or not its length", msg)
-	}
-}
-
-// The vendor iterators have the same bound: Bird's AllParticipants over a
-// list whose every page links to a new one reads MaxListPages pages, then
-// yields one error, Unknown to the facade, that names the bound.
-func TestVendorIteratorEndlessStopsAtTheBound(t *testing.T) {
-	mock := httpmock.NewMockTransport()
-	var n atomic.Int64
-	mock.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
-		i := n.Add(1)
-		resp := httpmock.NewStringResponse(200, `{"results":[{"id":"p`+strconv.FormatInt(i, 10)+
-			`","type":"contact","status":"active"}],"nextPageToken":"t`+strconv.FormatInt(i, 10)+`"}`)
-		resp.Header.Set("Content-Type", "application/json")
-		return resp, nil
-	})
-	bc := must(bird.New(benchBirdKey, option.WithHTTPClient(&http.Client{Transport: mock})))(t)
-	items := 0
-	var errs []error
-	for p, err := range bc.AllParticipants(context.Background(), benchBirdWorkspace, birdConversation, nil) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if p.ID != "p"+strconv.Itoa(items+1) {
-			t.Fatalf("participant %q at %d", p.ID, items)
-		}
-		items++
-	}
-	if items != participants.MaxListPages || n.Load() != participants.MaxListPages || len(errs) != 1 {
-		t.Fatalf("%d participants, %d requests, errors %v; want %d, %d and one", items, n.Load(), errs, participants.MaxListPages, participants.MaxListPages)
-	}
-	if participants.Code(errs[0]) != participants.Unknown || !strings.Contains(errs[0].Error(), "more than 10000 pages") {
-		t.Errorf("err = %v (code %v)", errs[0], participants.Code(errs[0]))
 	}
 }
