@@ -48,6 +48,9 @@ var (
 // WithMaxBody changes it.
 const DefaultWebhookMaxBody = webhook.DefaultMaxBody
 
+// webhookVendor names Twilio in webhook errors.
+const webhookVendor = "twilio"
+
 // SignatureHeader is the header in which Twilio sends its signature.
 const SignatureHeader = "X-Twilio-Signature"
 
@@ -85,7 +88,7 @@ func NewWebhookVerifier(authToken string, opts ...WebhookOption) (*WebhookVerifi
 	for i, o := range opts {
 		fs[i] = o.apply
 	}
-	cfg, err := webhook.Build(vendor, "authToken", authToken, fs)
+	cfg, err := webhook.Build(webhookVendor, "authToken", authToken, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -118,17 +121,17 @@ func NewWebhookVerifier(authToken string, opts ...WebhookOption) (*WebhookVerifi
 func (v *WebhookVerifier) Verify(r *http.Request) ([]byte, error) {
 	h := r.Header.Get(SignatureHeader)
 	if h == "" {
-		return nil, webhook.Error(vendor, ErrWebhookMissingHeader, SignatureHeader, "absent or empty", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMissingHeader, SignatureHeader, "absent or empty", nil)
 	}
 	// 28 base64 characters, of which the last is padding: 20 bytes.
 	var want [sha1.Size + 1]byte
 	if len(h) != base64.StdEncoding.EncodedLen(sha1.Size) {
-		return nil, webhook.Error(vendor, ErrWebhookMalformed, SignatureHeader, "not the base64 of a 20-byte HMAC-SHA1", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, SignatureHeader, "not the base64 of a 20-byte HMAC-SHA1", nil)
 	}
 	if n, err := base64.StdEncoding.Decode(want[:], []byte(h)); err != nil || n != sha1.Size {
-		return nil, webhook.Error(vendor, ErrWebhookMalformed, SignatureHeader, "not the base64 of a 20-byte HMAC-SHA1", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, SignatureHeader, "not the base64 of a 20-byte HMAC-SHA1", nil)
 	}
-	body, err := webhook.ReadBody(r, v.cfg.MaxBody, vendor)
+	body, err := webhook.ReadBody(r, v.cfg.MaxBody, webhookVendor)
 	if err != nil {
 		return nil, err
 	}
@@ -142,14 +145,14 @@ func (v *WebhookVerifier) Verify(r *http.Request) ([]byte, error) {
 	if strings.Contains(rawQuery, "SHA256") || strings.Contains(rawQuery, "%") {
 		q, err := url.ParseQuery(rawQuery)
 		if err != nil {
-			return nil, webhook.Error(vendor, ErrWebhookMalformed, "", "the query does not parse", err)
+			return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, "", "the query does not parse", err)
 		}
 		bodyHash = q["bodySHA256"]
 	}
 	var params []byte
 	switch {
 	case len(bodyHash) > 1:
-		return nil, webhook.Error(vendor, ErrWebhookMalformed, "bodySHA256", "repeated in the query", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, "bodySHA256", "repeated in the query", nil)
 	case len(bodyHash) == 1:
 		// The signature covers the URL only; the body is covered by its hash.
 	case len(body) == 0:
@@ -157,10 +160,10 @@ func (v *WebhookVerifier) Verify(r *http.Request) ([]byte, error) {
 	case isForm(r.Header.Get("Content-Type")):
 		params, err = signedParams(string(body))
 		if err != nil {
-			return nil, webhook.Error(vendor, ErrWebhookMalformed, "", "the form body does not parse", err)
+			return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, "", "the form body does not parse", err)
 		}
 	default:
-		return nil, webhook.Error(vendor, ErrWebhookSignature, "",
+		return nil, webhook.Error(webhookVendor, ErrWebhookSignature, "",
 			"the body is neither form-encoded nor hashed in the URL's bodySHA256, so the signature does not cover it", nil)
 	}
 
@@ -170,13 +173,13 @@ func (v *WebhookVerifier) Verify(r *http.Request) ([]byte, error) {
 		ok = v.matches(mac, alt, params, want[:sha1.Size])
 	}
 	if !ok {
-		return nil, webhook.Error(vendor, ErrWebhookSignature, SignatureHeader, "does not match the URL and parameters", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookSignature, SignatureHeader, "does not match the URL and parameters", nil)
 	}
 	if len(bodyHash) == 1 {
 		sum := sha256.Sum256(body)
 		got, err := hex.DecodeString(bodyHash[0])
 		if err != nil || !hmac.Equal(got, sum[:]) {
-			return nil, webhook.Error(vendor, ErrWebhookSignature, "bodySHA256", "the body's SHA-256 is not the signed bodySHA256", nil)
+			return nil, webhook.Error(webhookVendor, ErrWebhookSignature, "bodySHA256", "the body's SHA-256 is not the signed bodySHA256", nil)
 		}
 	}
 	if len(body) == 0 {
@@ -282,18 +285,18 @@ func portVariant(u string) string {
 func DecodeWebhook(payload []byte) (*ParticipantEvent, error) {
 	ev := new(ParticipantEvent)
 	if err := webhook.BindForm(ev, string(payload)); err != nil {
-		return nil, webhook.Error(vendor, ErrWebhookMalformed, "", "not a form-encoded event: "+err.Error(), nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, "", "not a form-encoded event: "+err.Error(), nil)
 	}
 	switch et := ev.EventType; et {
 	case "":
-		return nil, webhook.Error(vendor, ErrWebhookMalformed, "", "no EventType", nil)
+		return nil, webhook.Error(webhookVendor, ErrWebhookMalformed, "", "no EventType", nil)
 	case ParticipantEventTypeAdded, ParticipantEventTypeRemoved, ParticipantEventTypeUpdated:
 		return ev, nil
 	case ParticipantEventTypeAdd, ParticipantEventTypeRemove, ParticipantEventTypeUpdate:
-		return nil, webhook.Error(vendor, ErrWebhookUnsupported, "",
+		return nil, webhook.Error(webhookVendor, ErrWebhookUnsupported, "",
 			"EventType "+string(et)+" is a pre-action event, whose veto conversekit does not answer", nil)
 	default:
-		return nil, webhook.Error(vendor, ErrWebhookUnsupported, "",
+		return nil, webhook.Error(webhookVendor, ErrWebhookUnsupported, "",
 			"EventType "+clip(string(et))+" is not a participant event", nil)
 	}
 }
