@@ -47,13 +47,13 @@ var (
 // Webhook defaults; WithMaxBody and WithReplayWindow change them.
 const (
 	// DefaultWebhookMaxBody is the default cap on a webhook body, 1 MiB.
-	DefaultWebhookMaxBody = webhook.DefaultMaxBody
+	DefaultWebhookMaxBody = 1 << 20
 	// DefaultReplayWindow is how far, by default, the signed timestamp may
 	// be from the verifier's clock, in the past or the future: 5 minutes.
 	// Bird documents no window; 5 minutes is the common choice of signed
 	// webhooks with timestamps, long enough for clock skew and slow
 	// deliveries, short enough that a captured request soon stops working.
-	DefaultReplayWindow = webhook.DefaultWindow
+	DefaultReplayWindow = 5 * time.Minute
 )
 
 // The headers of a signed Bird webhook.

@@ -42,7 +42,7 @@ var (
 
 // DefaultWebhookMaxBody is the default cap on a webhook body (1 MiB);
 // WithMaxBody changes it.
-const DefaultWebhookMaxBody = webhook.DefaultMaxBody
+const DefaultWebhookMaxBody = 1 << 20
 
 // SignatureHeader is the header in which Intercom sends its signature:
 // "sha1=" and the lowercase hex HMAC-SHA1 of the body.

@@ -39,7 +39,7 @@ var (
 
 // DefaultWebhookMaxBody is the default cap on a webhook body (1 MiB);
 // WithMaxBody changes it.
-const DefaultWebhookMaxBody = webhook.DefaultMaxBody
+const DefaultWebhookMaxBody = 1 << 20
 
 // APIKeyHeader is the header in which Sunshine Conversations sends the
 // webhook's secret.

@@ -46,7 +46,7 @@ var (
 
 // DefaultWebhookMaxBody is the default cap on a webhook body (1 MiB);
 // WithMaxBody changes it.
-const DefaultWebhookMaxBody = webhook.DefaultMaxBody
+const DefaultWebhookMaxBody = 1 << 20
 
 // webhookVendor names Twilio in webhook errors.
 const webhookVendor = "twilio"

@@ -592,3 +592,28 @@ func slicesSort(s []string) {
 		}
 	}
 }
+
+func TestWebhookFormVariants(t *testing.T) {
+	v := mustVerifier(t, vecToken)
+	r := twilioRequest(http.MethodPost, vecURL, "", "property=value&boolean=true", "NBdBDr/T/lgjI+tlgpXjKZQZs/k=")
+	r.Header.Set("Content-Type", "Application/X-WWW-Form-Urlencoded; charset=UTF-8")
+	if _, err := v.Verify(r); err != nil {
+		t.Fatalf("form with charset: %v", err)
+	}
+	// A POST without a body is signed by its URL alone; the payload is the query.
+	target := "https://mycompany.com/myapp.php?EventType=onParticipantRemoved&ConversationSid=CH2"
+	got, err := v.Verify(twilioRequest(http.MethodPost, target, "form", "", sign(vecToken, target)))
+	if err != nil || string(got) != "EventType=onParticipantRemoved&ConversationSid=CH2" {
+		t.Fatalf("empty POST = %q, %v", got, err)
+	}
+	// With a public URL, the default port variant is tried too.
+	pv := mustVerifier(t, vecToken, WithPublicURL("https://mycompany.com:443/myapp.php"))
+	if _, err := pv.Verify(twilioRequest(http.MethodPost, "http://10.0.0.1/x?foo=1&bar=2", "form", vecParams.Encode(), "vOEb5UThFn24KEfnOFLQY2AE5FY=")); err != nil {
+		t.Fatalf("public URL with :443: %v", err)
+	}
+	// A GET with a body that nothing covers is refused.
+	r = twilioRequest(http.MethodGet, vecURL, "", "EventType=onParticipantAdded", sign(vecToken, vecURL))
+	if _, err := v.Verify(r); !errors.Is(err, ErrWebhookSignature) {
+		t.Fatalf("GET with an unsigned body: %v", err)
+	}
+}

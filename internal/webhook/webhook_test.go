@@ -171,3 +171,11 @@ func FuzzScanForm(f *testing.F) {
 		}
 	})
 }
+
+// TestDefaultsMatchVendors: the vendor packages spell the defaults out for
+// go doc; they must be these.
+func TestDefaultsMatchVendors(t *testing.T) {
+	if DefaultMaxBody != 1<<20 || DefaultWindow != 5*time.Minute {
+		t.Fatalf("defaults %d, %v: the vendor packages' DefaultWebhookMaxBody and bird.DefaultReplayWindow say 1 MiB and 5 minutes", DefaultMaxBody, DefaultWindow)
+	}
+}
