@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -347,57 +346,4 @@ func FuzzDecodeWebhook(f *testing.F) {
 			t.Fatalf("accepted %+v", ev)
 		}
 	})
-}
-
-// BenchmarkWebhookVerifyDecode: Verify then DecodeWebhook of the facts
-// file's conversation.updated example.
-func BenchmarkWebhookVerifyDecode(b *testing.B) {
-	v := mustVerifier(b)
-	body := []byte(factsExample)
-	r := birdRequest(vecURL, "", signBird(vecKey, vecTS, vecURL, factsExample), vecTS)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		p, err := v.Verify(r)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := DecodeWebhook(p); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkWebhookFloor is the hand-written floor for the same request:
-// read the body, SHA-256 it, HMAC-SHA256 the signed string, compare,
-// check the timestamp, json.Unmarshal into the model.
-func BenchmarkWebhookFloor(b *testing.B) {
-	body := []byte(factsExample)
-	sig := signBird(vecKey, vecTS, vecURL, factsExample)
-	want, _ := base64.StdEncoding.DecodeString(sig)
-	r := birdRequest(vecURL, "", sig, vecTS)
-	key := []byte(vecKey)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		raw, _ := io.ReadAll(r.Body)
-		h := sha256.Sum256(raw)
-		ts := r.Header.Get(TimestampHeader)
-		m := hmac.New(sha256.New, key)
-		m.Write([]byte(ts + "\n" + "https://" + r.Host + r.URL.RequestURI() + "\n"))
-		m.Write(h[:])
-		if !hmac.Equal(m.Sum(nil), want) {
-			b.Fatal("signature")
-		}
-		if n, _ := strconv.ParseInt(ts, 10, 64); vecTime.Sub(time.Unix(n, 0)) > 5*time.Minute {
-			b.Fatal("stale")
-		}
-		var ev WebhookEvent
-		if err := json.Unmarshal(raw, &ev); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

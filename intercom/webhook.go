@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/apierror"
 	"github.com/conversekit/conversekit/internal/webhook"
@@ -187,26 +188,26 @@ func (e *NotificationEvent) ContactID() string {
 // rawID returns a JSON string's value or a JSON integer's digits, or "".
 func rawID(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+	n := len(raw)
+	switch {
+	case n == 0:
 		return ""
-	}
-	if raw[0] == '"' {
+	case n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 && utf8.Valid(raw[1:n-1]):
+		// A string without escapes: its bytes are its value.
+		return string(raw[1 : n-1])
+	case raw[0] == '"':
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return ""
 		}
 		return s
 	}
-	var n json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if dec.Decode(&n) != nil {
-		return ""
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return "" // not an integer ID: a float, an object, null, ...
+		}
 	}
-	if _, err := n.Int64(); err != nil {
-		return ""
-	}
-	return n.String()
+	return string(raw)
 }
 
 // clipTopic bounds a topic for an error message and replaces its control

@@ -2,8 +2,6 @@ package sunshine
 
 import (
 	"bytes"
-	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -265,45 +263,4 @@ func FuzzDecodeWebhook(f *testing.F) {
 			}
 		}
 	})
-}
-
-// BenchmarkWebhookVerifyDecode: Verify then DecodeWebhook of the facts
-// file's conversation:join example.
-func BenchmarkWebhookVerifyDecode(b *testing.B) {
-	v := mustWebhookVerifier(b)
-	body := []byte(joinEvent)
-	r := webhookRequest("", hookSecret)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		p, err := v.Verify(r)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := DecodeWebhook(p); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkWebhookFloor is the hand-written floor for the same request:
-// compare the key in constant time, read the body, json.Unmarshal it.
-func BenchmarkWebhookFloor(b *testing.B) {
-	body := []byte(joinEvent)
-	r := webhookRequest("", hookSecret)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get(APIKeyHeader)), []byte(hookSecret)) != 1 {
-			b.Fatal("key")
-		}
-		raw, _ := io.ReadAll(r.Body)
-		var p WebhookPayload
-		if err := json.Unmarshal(raw, &p); err != nil {
-			b.Fatal(err)
-		}
-	}
 }

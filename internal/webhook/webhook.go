@@ -149,7 +149,7 @@ func ReadBody(r *http.Request, max int64, vendor string) ([]byte, error) {
 		return nil, Error(vendor, apierror.ErrWebhookTooLarge, "",
 			fmt.Sprintf("Content-Length %d is over the limit of %d bytes", r.ContentLength, max), nil)
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	b, err := readAll(io.LimitReader(r.Body, max+1), r.ContentLength)
 	_ = r.Body.Close()
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -164,6 +164,29 @@ func ReadBody(r *http.Request, max int64, vendor string) ([]byte, error) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
+}
+
+// readAll is io.ReadAll with a first buffer sized for the declared length
+// (plus one byte, to see the end without growing), when there is one.
+func readAll(rd io.Reader, declared int64) ([]byte, error) {
+	size := int64(512)
+	if declared >= 0 && declared < 1<<20 {
+		size = declared + 1
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // RequestURL returns the URL the vendor called: public (when set) followed

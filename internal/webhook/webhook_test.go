@@ -179,3 +179,24 @@ func TestDefaultsMatchVendors(t *testing.T) {
 		t.Fatalf("defaults %d, %v: the vendor packages' DefaultWebhookMaxBody and bird.DefaultReplayWindow say 1 MiB and 5 minutes", DefaultMaxBody, DefaultWindow)
 	}
 }
+
+func TestReadBodyDeclaredLength(t *testing.T) {
+	for _, declared := range []int64{-1, 0, 2, 5, 100} {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("hello"))
+		r.ContentLength = declared
+		b, err := ReadBody(r, 200, "bird")
+		if err != nil || string(b) != "hello" {
+			t.Errorf("declared %d: %q, %v", declared, b, err)
+		}
+	}
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 3000)))
+	r.ContentLength = -1
+	if b, err := ReadBody(r, 5000, "bird"); err != nil || len(b) != 3000 {
+		t.Fatalf("unknown length: %d bytes, %v", len(b), err)
+	}
+	r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", 3000)))
+	r.ContentLength = 10 // a lie: the limit still holds
+	if _, err := ReadBody(r, 2000, "bird"); !errors.Is(err, apierror.ErrWebhookTooLarge) {
+		t.Fatalf("declared 10, sent 3000: %v", err)
+	}
+}
