@@ -12,7 +12,11 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/drivertest"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -48,7 +52,7 @@ func TestIntercomAdminAndOverride(t *testing.T) {
 		t.Errorf("As(*intercom.CustomersList) = %v, %+v", res.As(&list), list)
 	}
 
-	if _, err := f.Client.Add(ctx, f.Conversation, participants.Participant{ExternalID: "u-1"}, participants.WithAdmin("999")); err != nil {
+	if _, err := f.Client.Add(ctx, f.Conversation, participants.Participant{ExternalID: "u-1"}, intercomparticipants.WithAdmin("999")); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := lastBody(t, srv.Server), `{"admin_id":"999","customer":{"user_id":"u-1"}}`; got != want {
@@ -58,7 +62,7 @@ func TestIntercomAdminAndOverride(t *testing.T) {
 		t.Errorf("customers = %d, want 1", n)
 	}
 
-	_, err = f.Client.Add(ctx, f.Conversation, participants.Participant{Email: "x@example.com"}, participants.WithAdmin("404404"))
+	_, err = f.Client.Add(ctx, f.Conversation, participants.Participant{Email: "x@example.com"}, intercomparticipants.WithAdmin("404404"))
 	if participants.Code(err) != participants.NotFound {
 		t.Errorf("unknown admin: Code = %v (%v), want NotFound", participants.Code(err), err)
 	}
@@ -68,7 +72,7 @@ func TestIntercomContactActing(t *testing.T) {
 	ic, srv := participantstest.NewIntercom(t)
 	actor := srv.SeedContact(participantstest.IntercomContact{UserID: "actor-1", Email: "actor@example.com"})
 	srv.SeedConversation("555", actor.ID)
-	c := participants.New(participants.Intercom(ic, participants.IntercomOptions{
+	c := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{
 		ActingContact: &participants.Participant{ExternalID: "actor-1"},
 	}))
 	if _, err := c.Add(ctx, "555", participants.Participant{Email: "friend@example.com"}); err != nil {
@@ -81,11 +85,11 @@ func TestIntercomContactActing(t *testing.T) {
 		t.Errorf("customers = %d, want 2", n)
 	}
 
-	none := participants.New(participants.Intercom(ic, participants.IntercomOptions{}))
+	none := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{}))
 	before := srv.Requests()
 	_, err := none.Add(ctx, "555", participants.Participant{Email: "friend@example.com"})
 	var pe *participants.Error
-	if participants.Code(err) != participants.InvalidArgument || !errors.As(err, &pe) || pe.Field != "IntercomOptions.AdminID" {
+	if participants.Code(err) != participants.InvalidArgument || !errors.As(err, &pe) || pe.Field != "intercomparticipants.Options.AdminID" {
 		t.Errorf("no actor: %v", err)
 	}
 	if srv.Requests() != before {
@@ -102,7 +106,7 @@ func TestBirdMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withSelector := participants.New(participants.Bird(bc, participants.BirdOptions{
+	withSelector := participants.New(birdparticipants.New(bc, birdparticipants.Options{
 		WorkspaceID: srv.WorkspaceID(), Status: participants.StatusInvited, PlatformAddressSelector: "identifiers.phonenumber",
 	}))
 	for _, tc := range []struct {
@@ -175,10 +179,10 @@ func TestTwilioMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	const role = "RL00000000000000000000000000000001"
-	hooked := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy, WebhookEnabled: true}))
+	hooked := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: twilioProxy, WebhookEnabled: true}))
 
 	res, err := hooked.Add(ctx, f.Conversation, participants.Participant{Phone: "+15558675310", Channel: participants.ChannelWhatsApp, Attributes: json.RawMessage(`{"tier":"gold"}`)},
-		participants.WithRole(role))
+		twilioparticipants.WithRole(role))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,10 +287,10 @@ func TestVendorErrorsMapToCodes(t *testing.T) {
 		{500, participants.Unavailable},
 		{503, participants.Unavailable},
 	} {
-		for name, mk := range map[string]func(*testing.T) *participantstest.Fixture{
-			"intercom": func(t *testing.T) *participantstest.Fixture { f, _ := newIntercomFixture(t); return f },
-			"bird":     func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f },
-			"twilio":   func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f },
+		for name, mk := range map[string]func(*testing.T) *drivertest.Fixture{
+			"intercom": func(t *testing.T) *drivertest.Fixture { f, _ := newIntercomFixture(t); return f },
+			"bird":     func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f },
+			"twilio":   func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f },
 		} {
 			t.Run(name+"/"+http.StatusText(tc.status), func(t *testing.T) {
 				f := mk(t)

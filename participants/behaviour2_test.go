@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -68,7 +69,7 @@ func TestBareNetworkErrorIsUnavailable(t *testing.T) {
 		&net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")},
 		&net.DNSError{Err: "no such host", Name: "api.example.test"},
 	} {
-		if got := participants.Code(participants.WrapError("twilio", err)); got != participants.Unavailable {
+		if got := participants.Code(driver.WrapError("twilio", err)); got != participants.Unavailable {
 			t.Errorf("Code(%v) = %v, want Unavailable", err, got)
 		}
 		if got := participants.Code(err); got != participants.Unavailable {
@@ -84,7 +85,7 @@ func TestBareNetworkErrorIsUnavailable(t *testing.T) {
 // response and for a target that is not a non-nil pointer of the right type.
 func TestResultAsTargets(t *testing.T) {
 	tp := &twilio.Participant{}
-	r := participants.NewResult("twilio", "MB1", participants.KindContact, "", participants.Added, tp)
+	r := participants.ResultOf(driver.NewResult("twilio", "MB1", driver.KindContact, "", driver.Added, tp))
 	var got *twilio.Participant
 	if !r.As(&got) || got != tp {
 		t.Errorf("As(**twilio.Participant) = %v, %p", got, got)
@@ -102,7 +103,7 @@ func TestResultAsTargets(t *testing.T) {
 			t.Errorf("As(%s) = true", name)
 		}
 	}
-	empty := participants.NewResult("twilio", "MB1", participants.KindContact, "", participants.Added, nil)
+	empty := participants.ResultOf(driver.NewResult("twilio", "MB1", driver.KindContact, "", driver.Added, nil))
 	if empty.As(&got) {
 		t.Error("As on a result without a vendor response = true")
 	}
@@ -122,7 +123,7 @@ func TestValidEmailEdges(t *testing.T) {
 		"Ada <ada@example.com>": false,
 		"<ada@example.com>":     false,
 	} {
-		if got := participants.ValidEmail(s); got != want {
+		if got := driver.ValidEmail(s); got != want {
 			t.Errorf("ValidEmail(%.40q…) = %v, want %v", s, got, want)
 		}
 	}
@@ -131,12 +132,12 @@ func TestValidEmailEdges(t *testing.T) {
 // The fast path of ValidEmail agrees with net/mail on dots and empty sides.
 func TestValidEmailDots(t *testing.T) {
 	for _, s := range []string{"ada@", "ada.@example.com", ".ada@example.com", "ada@example.com.", "ada@.example.com", "a..b@example.com", "ada.@example."} {
-		if participants.ValidEmail(s) {
+		if driver.ValidEmail(s) {
 			t.Errorf("ValidEmail(%q) = true", s)
 		}
 	}
 	for _, s := range []string{"a.b@example.com", "a@b.c.d", "a!#$%&'*+-/=?^_`{|}~@example.com"} {
-		if !participants.ValidEmail(s) {
+		if !driver.ValidEmail(s) {
 			t.Errorf("ValidEmail(%q) = false", s)
 		}
 	}

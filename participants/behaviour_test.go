@@ -19,7 +19,11 @@ import (
 	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -33,7 +37,7 @@ func twilioWithProxy(t *testing.T, srv *participantstest.TwilioServer, proxy str
 	if err != nil {
 		t.Fatal(err)
 	}
-	return participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: proxy}))
+	return participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: proxy}))
 }
 
 func mustAdd(t *testing.T, c *participants.Client, conv string, p participants.Participant) *participants.Result {
@@ -212,7 +216,7 @@ func TestStatusCodeTable(t *testing.T) {
 		if got := participants.Code(err); got != tc.want {
 			t.Errorf("Code(%d) = %v, want %v", tc.status, got, tc.want)
 		}
-		wrapped := participants.WrapError("intercom", err)
+		wrapped := driver.WrapError("intercom", err)
 		if got := participants.Code(wrapped); got != tc.want || !errors.Is(wrapped, err) {
 			t.Errorf("Code(WrapError(%d)) = %v, want %v", tc.status, got, tc.want)
 		}
@@ -231,10 +235,10 @@ func TestVendorOtherStatusesMapToCodes(t *testing.T) {
 		{410, participants.Unknown, 1},
 		{418, participants.Unknown, 1},
 	} {
-		for name, mk := range map[string]func(*testing.T) *participantstest.Fixture{
-			"intercom": func(t *testing.T) *participantstest.Fixture { f, _ := newIntercomFixture(t); return f },
-			"bird":     func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f },
-			"twilio":   func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f },
+		for name, mk := range map[string]func(*testing.T) *drivertest.Fixture{
+			"intercom": func(t *testing.T) *drivertest.Fixture { f, _ := newIntercomFixture(t); return f },
+			"bird":     func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f },
+			"twilio":   func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f },
 		} {
 			t.Run(fmt.Sprintf("%s/%d", name, tc.status), func(t *testing.T) {
 				f := mk(t)
@@ -292,7 +296,7 @@ func TestAttemptTimeoutIsUnavailable(t *testing.T) {
 			t.Cleanup(srv.Close)
 			conv := srv.SeedConversation(twilioConversation, "")
 			tc := must(twilio.New(srv.AccountSID(), srv.AuthToken(), srv.InMemoryClientOptions(short...)...))(t)
-			return participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy})),
+			return participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: twilioProxy})),
 				srv.Server, conv, participants.Participant{ExternalID: "ada"}
 		},
 		"bird": func(t *testing.T) (*participants.Client, *participantstest.Server, string, participants.Participant) {
@@ -300,7 +304,7 @@ func TestAttemptTimeoutIsUnavailable(t *testing.T) {
 			t.Cleanup(srv.Close)
 			srv.SeedConversation(birdConversation)
 			bc := must(bird.New(srv.AccessKey(), srv.InMemoryClientOptions(short...)...))(t)
-			return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()})),
+			return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()})),
 				srv.Server, birdConversation, participants.Participant{Email: "ada@example.com"}
 		},
 	} {

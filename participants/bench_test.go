@@ -25,6 +25,9 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -105,7 +108,7 @@ func benchIntercom(tb testing.TB) benchVendor {
 	rt := newCannedRT(200, "application/json; charset=utf-8", benchIntercomResponse)
 	hc := &http.Client{Transport: rt}
 	ic := must(intercom.New(benchIntercomToken, option.WithHTTPClient(hc)))(tb)
-	pc := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
+	pc := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: intercomAdmin}))
 	p := participants.Participant{Email: "ada@example.com"}
 
 	// The floor: what a careful hand-written client would do.
@@ -170,7 +173,7 @@ func benchBird(tb testing.TB) benchVendor {
 	rt := newCannedRT(201, "application/json", benchBirdResponse)
 	hc := &http.Client{Transport: rt}
 	bc := must(bird.New(benchBirdKey, option.WithHTTPClient(hc)))(tb)
-	pc := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	pc := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 	p := participants.Participant{Email: "ada@example.com"}
 
 	plain := &http.Client{Transport: rt}
@@ -241,7 +244,7 @@ func benchTwilio(tb testing.TB) benchVendor {
 	rt := newCannedRT(201, "application/json", benchTwilioResponse)
 	hc := &http.Client{Transport: rt}
 	tc := must(twilio.New(benchTwilioSID, benchTwilioToken, option.WithHTTPClient(hc)))(tb)
-	pc := participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+	pc := participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: twilioProxy}))
 	p := participants.Participant{Phone: "+15558675310"}
 
 	plain := &http.Client{Transport: rt}
@@ -398,7 +401,7 @@ func loopbackServer(tb testing.TB) (*httptest.Server, *atomic.Int64) {
 
 func loopbackClient(tb testing.TB, url string) *participants.Client {
 	bc := must(bird.New(benchBirdKey, option.WithBaseURL(url)))(tb)
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 }
 
 // BenchmarkAddLoopbackParallel runs Client.Add from GOMAXPROCS*parallelism

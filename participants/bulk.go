@@ -41,7 +41,7 @@ type bulkOptions struct {
 	concurrency int
 	limiter     Limiter
 	fixed       bool // WithoutAdaptiveLimit
-	add         []AddOption
+	add         []Option
 }
 
 // WithConcurrency sets how many Adds run at once (default
@@ -107,7 +107,7 @@ func WithoutAdaptiveLimit() BulkOption {
 }
 
 // WithAddOptions passes opts to every Add of AddMany.
-func WithAddOptions(opts ...AddOption) BulkOption {
+func WithAddOptions(opts ...Option) BulkOption {
 	return func(o *bulkOptions) error {
 		o.add = append(o.add, opts...)
 		return nil
@@ -248,11 +248,11 @@ func (c *Client) bulkOptions(ctx context.Context, opts []BulkOption) (bulkOption
 			err = opt(&o)
 		}
 		if err != nil {
-			return bulkOptions{}, Errorf(InvalidArgument, c.Provider(), "opts", "%v", err)
+			return bulkOptions{}, errorf(InvalidArgument, c.Provider(), "opts", "%v", err)
 		}
 	}
 	if ctx == nil {
-		return bulkOptions{}, Errorf(InvalidArgument, c.Provider(), "ctx", "nil context")
+		return bulkOptions{}, errorf(InvalidArgument, c.Provider(), "ctx", "nil context")
 	}
 	return o, nil
 }
@@ -352,12 +352,12 @@ func (c *Client) addEach(parent context.Context, conversationID string, ps iter.
 // sent; ctx is the context of the Add.
 func (c *Client) addOne(ctx, parent context.Context, conversationID string, p *Participant, o *bulkOptions) BulkResult {
 	if err := parent.Err(); err != nil {
-		return BulkResult{Participant: *p, Err: WrapError(c.Provider(), err)}
+		return BulkResult{Participant: *p, Err: wrapError(c.Provider(), err)}
 	}
 	if o.limiter != nil {
 		if err := o.limiter.Wait(ctx); err != nil {
 			if ctxErr := parent.Err(); ctxErr != nil {
-				return BulkResult{Participant: *p, Err: WrapError(c.Provider(), ctxErr)}
+				return BulkResult{Participant: *p, Err: wrapError(c.Provider(), ctxErr)}
 			}
 			if _, ok := o.limiter.(*rate.Limiter); ok {
 				// It refuses a wait that would pass the deadline.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/conversekit/conversekit/internal/clientopt"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // clock is a settable time for the adaptive limiter's measure.
@@ -271,10 +272,10 @@ func TestAdaptiveAdvanceInOrder(t *testing.T) {
 type recordingProvider struct {
 	stubProvider
 	mu   sync.Mutex
-	opts []CallOptions
+	opts []driver.CallOptions
 }
 
-func (p *recordingProvider) Add(ctx context.Context, conv string, pt Participant, o CallOptions) (*Result, error) {
+func (p *recordingProvider) Add(ctx context.Context, conv string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.opts = append(p.opts, o)
@@ -282,7 +283,7 @@ func (p *recordingProvider) Add(ctx context.Context, conv string, pt Participant
 }
 
 // limiterOf is the per-call limiter the Add's request options set.
-func limiterOf(t *testing.T, o CallOptions) Limiter {
+func limiterOf(t *testing.T, o driver.CallOptions) Limiter {
 	t.Helper()
 	var s clientopt.Settings
 	for _, ro := range o.RequestOptions {

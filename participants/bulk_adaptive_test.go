@@ -13,6 +13,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -75,7 +76,7 @@ func birdInMemory(t *testing.T) (*participants.Client, *participantstest.BirdSer
 	conv := fake.SeedConversation("")
 	rt := &stampRT{next: fake.Transport()}
 	bc := must(bird.New(fake.AccessKey(), fake.InMemoryClientOptions(option.WithHTTPClient(&http.Client{Transport: rt}))...))(t)
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()})), fake, rt, conv
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()})), fake, rt, conv
 }
 
 // sporadic429s queues n faults on fake: every request takes 10ms, and every

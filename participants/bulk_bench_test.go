@@ -15,6 +15,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -89,7 +90,7 @@ func BenchmarkAddManyMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 	ps := emails(0, n)
 	var peakMax, afterMax, baseMax uint64
 	for b.Loop() {
@@ -197,7 +198,7 @@ func BenchmarkAddEachMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 	input := func(yield func(participants.Participant) bool) {
 		for i := range n {
 			if !yield(participants.Participant{Email: "bulk" + strconv.Itoa(i) + "@example.com"}) {
@@ -306,7 +307,7 @@ func stampedBird(b *testing.B) (*participants.Client, *participantstest.BirdServ
 	conv := fake.SeedConversation("")
 	rt := &stampRT{next: fake.Client().Transport}
 	bc := must(bird.New(fake.AccessKey(), fake.ClientOptions(option.WithHTTPClient(&http.Client{Transport: rt}))...))(b)
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()})), fake, rt, conv
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()})), fake, rt, conv
 }
 
 // addAll adds ps through c and fails b on any error.

@@ -20,6 +20,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 )
 
 // echoRT answers Bird's add participant in memory with a participant whose
@@ -69,7 +70,7 @@ func echoClient(t testing.TB, rt http.RoundTripper, extra ...option.Option) *par
 	if err != nil {
 		t.Fatal(err)
 	}
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 }
 
 // source yields n participants (n < 0: without end), counting those read

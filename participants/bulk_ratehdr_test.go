@@ -11,6 +11,7 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -38,7 +39,7 @@ func TestAddManyFollowsIntercomQuota(t *testing.T) {
 		fake.SeedAdmin(participantstest.IntercomAdminID)
 		conv := fake.SeedConversation(participantstest.IntercomConversationID)
 		ic := must(intercom.New(fake.Token(), fake.InMemoryClientOptions()...))(t)
-		c := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: participantstest.IntercomAdminID}))
+		c := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: participantstest.IntercomAdminID}))
 		fake.SetRateLimit(limit, time.Second)
 		start := time.Now()
 		for i, r := range c.AddMany(context.Background(), conv, quotaEmails(0, n)) {

@@ -20,6 +20,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -182,7 +183,7 @@ func newInflightClient(t *testing.T, delay time.Duration) (*inflightServer, *par
 	fake := participantstest.NewServer(s)
 	t.Cleanup(fake.Close)
 	bc := must(bird.New(benchBirdKey, fake.InMemoryClientOptions()...))(t)
-	return s, participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	return s, participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 }
 
 func birdClientFor(t testing.TB, url string, extra ...option.Option) *participants.Client {
@@ -190,7 +191,7 @@ func birdClientFor(t testing.TB, url string, extra ...option.Option) *participan
 	if err != nil {
 		t.Fatal(err)
 	}
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: benchBirdWorkspace}))
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: benchBirdWorkspace}))
 }
 
 // The server's 20ms answers pass on virtual time (testing/synctest).
@@ -335,7 +336,7 @@ func testAddManySharedPause(t *testing.T) {
 	srv.SeedConversation(birdConversation)
 	log := &attemptLog{rt: srv.Transport()}
 	bc := must(bird.New(srv.AccessKey(), srv.InMemoryClientOptions(option.WithHTTPClient(&http.Client{Transport: log}))...))(t)
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()}))
 	// The very first request is answered 429 with Retry-After: 1.
 	srv.InjectFaults(participantstest.Fault{
 		Status: http.StatusTooManyRequests,

@@ -2,7 +2,9 @@ package participants_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -10,7 +12,11 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/drivertest"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -35,15 +41,15 @@ const (
 	twilioProxy          = participantstest.TwilioProxyAddress
 )
 
-func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantstest.IntercomServer) {
+func newIntercomFixture(t *testing.T) (*drivertest.Fixture, *participantstest.IntercomServer) {
 	c, srv := participantstest.NewIntercomParticipants(t)
 	bad, err := intercom.New("wrong-token", srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &participantstest.Fixture{
+	return &drivertest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Intercom(bad, participants.IntercomOptions{AdminID: intercomAdmin})),
+		BadAuth:             participants.New(intercomparticipants.New(bad, intercomparticipants.Options{AdminID: intercomAdmin})),
 		Conversation:        intercomConversation,
 		MissingConversation: "999999",
 		Person: func(i int) participants.Participant {
@@ -53,20 +59,20 @@ func newIntercomFixture(t *testing.T) (*participantstest.Fixture, *participantst
 		Fake:  srv,
 		// Intercom lists a conversation's contacts in one read (no pages)
 		// and finds a contact on it by ID or ExternalID, not by email.
-		Caps: participantstest.Capabilities{ID: true, ExternalID: true, Email: true,
-			Lookup: participantstest.Identities{ID: true, ExternalID: true}},
+		Caps: drivertest.Capabilities{ID: true, ExternalID: true, Email: true,
+			Lookup: drivertest.Identities{ID: true, ExternalID: true}},
 	}, srv
 }
 
-func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.BirdServer) {
+func newBirdFixture(t *testing.T) (*drivertest.Fixture, *participantstest.BirdServer) {
 	c, srv := participantstest.NewBirdParticipants(t)
 	bad, err := bird.New("wrong-key", srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &participantstest.Fixture{
+	return &drivertest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Bird(bad, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()})),
+		BadAuth:             participants.New(birdparticipants.New(bad, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()})),
 		Conversation:        birdConversation,
 		MissingConversation: "00000000-0000-4000-8000-000000000000",
 		Person: func(i int) participants.Participant {
@@ -74,21 +80,24 @@ func newBirdFixture(t *testing.T) (*participantstest.Fixture, *participantstest.
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Caps: participantstest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
+		Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 			Identifier: true, Status: true,
-			Pages: true, Lookup: participantstest.Identities{ID: true, Email: true, Phone: true, Identifier: true}},
+			Pages: true, Lookup: drivertest.Identities{ID: true, Email: true, Phone: true, Identifier: true},
+			// Bird updates the status alone; the fake adds as active.
+			Update: participants.Update{Status: participants.StatusInvited}},
+		Updated: func(m *participants.Member, u participants.Update) bool { return m.Status == u.Status },
 	}, srv
 }
 
-func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstest.TwilioServer) {
+func newTwilioFixture(t *testing.T) (*drivertest.Fixture, *participantstest.TwilioServer) {
 	c, srv := participantstest.NewTwilioParticipants(t)
 	bad, err := twilio.New(srv.AccountSID(), "wrong-token", srv.ClientOptions()...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &participantstest.Fixture{
+	return &drivertest.Fixture{
 		Client:              c,
-		BadAuth:             participants.New(participants.Twilio(bad, participants.TwilioOptions{ProxyAddress: twilioProxy})),
+		BadAuth:             participants.New(twilioparticipants.New(bad, twilioparticipants.Options{ProxyAddress: twilioProxy})),
 		Conversation:        twilioConversation,
 		MissingConversation: "CH0000000000000000000000000000dead",
 		Person: func(i int) participants.Participant {
@@ -96,14 +105,18 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Caps: participantstest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
+		Caps: drivertest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
 			Identifier: true, Attributes: true,
 			Pages: true,
 			// Get and Remove also find a participant by an Identifier
 			// without Key (a binding address such as "rcs:+1..."), but
 			// the suite's Identifier carries a Key (another vendor's
 			// identifierKey), which Twilio refuses.
-			Lookup: participantstest.Identities{ExternalID: true, Phone: true}},
+			Lookup: drivertest.Identities{ExternalID: true, Phone: true},
+			// Twilio updates the role and the attributes; participants
+			// have no status.
+			Update: participants.Update{Role: "RL0123456789abcdef0123456789abcdef", Attributes: json.RawMessage(`{"tier":"gold"}`)}},
+		Updated: twilioUpdated,
 	}, srv
 }
 
@@ -111,7 +124,7 @@ func newTwilioFixture(t *testing.T) (*participantstest.Fixture, *participantstes
 // with one customer of its own (the one who opened it), as every Intercom
 // conversation has. Intercom refuses to detach the last customer, so the
 // lifecycle rules add and remove people beside that one.
-func newIntercomConformance(t *testing.T) *participantstest.Fixture {
+func newIntercomConformance(t *testing.T) *drivertest.Fixture {
 	f, srv := newIntercomFixture(t)
 	opener := srv.SeedContact(participantstest.IntercomContact{UserID: "opener", Email: "opener@example.com"})
 	if _, err := f.Client.Add(context.Background(), f.Conversation, participants.Participant{ID: opener.ID}); err != nil {
@@ -122,11 +135,25 @@ func newIntercomConformance(t *testing.T) *participantstest.Fixture {
 }
 
 func TestConformance(t *testing.T) {
-	for _, h := range []participantstest.Harness{
+	for _, h := range []drivertest.Harness{
 		{Name: "intercom", New: newIntercomConformance},
-		{Name: "bird", New: func(t *testing.T) *participantstest.Fixture { f, _ := newBirdFixture(t); return f }},
-		{Name: "twilio", New: func(t *testing.T) *participantstest.Fixture { f, _ := newTwilioFixture(t); return f }},
+		{Name: "bird", New: func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f }},
+		{Name: "twilio", New: func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f }},
 	} {
-		t.Run(h.Name, func(t *testing.T) { participantstest.RunConformance(t, h) })
+		t.Run(h.Name, func(t *testing.T) { drivertest.RunConformanceTests(t, h) })
 	}
+}
+
+// twilioUpdated reports whether the Twilio participant behind m has the
+// role and the attributes u sets.
+func twilioUpdated(m *participants.Member, u participants.Update) bool {
+	var tp *twilio.Participant
+	if !m.As(&tp) {
+		return false
+	}
+	var got, want any
+	if json.Unmarshal([]byte(tp.Attributes), &got) != nil || json.Unmarshal(u.Attributes, &want) != nil {
+		return false
+	}
+	return tp.RoleSID == u.Role && reflect.DeepEqual(got, want)
 }

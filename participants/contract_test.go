@@ -5,42 +5,47 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
 // stub is a Provider whose Add returns err (and res) and whose ErrorCode
 // returns code, recording what it was asked to classify.
 type stub struct {
-	res   *participants.Result
+	res   *driver.Result
 	err   error
-	code  participants.ErrorCode
+	code  driver.ErrorCode
 	asked []error
 }
 
 func (s *stub) Name() string { return "stub" }
 
-func (s *stub) Add(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Result, error) {
+func (s *stub) Add(context.Context, string, driver.Participant, driver.CallOptions) (*driver.Result, error) {
 	return s.res, s.err
 }
 
-func (s *stub) List(context.Context, string, string, participants.CallOptions) (*participants.Page, error) {
+func (s *stub) List(context.Context, string, string, driver.CallOptions) (*driver.Page, error) {
 	return nil, s.err
 }
 
-func (s *stub) Get(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Member, error) {
+func (s *stub) Get(context.Context, string, driver.Participant, driver.CallOptions) (*driver.Member, error) {
 	return nil, s.err
 }
 
-func (s *stub) Remove(context.Context, string, participants.Participant, participants.CallOptions) (*participants.Result, error) {
+func (s *stub) Remove(context.Context, string, driver.Participant, driver.CallOptions) (*driver.Result, error) {
 	return s.res, s.err
 }
 
-func (s *stub) ErrorCode(err error) participants.ErrorCode {
+func (s *stub) ErrorCode(err error) driver.ErrorCode {
 	s.asked = append(s.asked, err)
 	return s.code
 }
@@ -61,7 +66,7 @@ func TestClientAsksProviderErrorCode(t *testing.T) {
 	for _, code := range []participants.ErrorCode{participants.PermissionDenied, participants.NotFound, participants.Unavailable} {
 		t.Run(code.String(), func(t *testing.T) {
 			wrapped := fmt.Errorf("add: %w", errVendor)
-			s := &stub{err: wrapped, code: code}
+			s := &stub{err: wrapped, code: driver.ErrorCode(code)}
 			res, err := addWith(t, s)
 			if res != nil {
 				t.Errorf("res = %v, want nil", res)
@@ -92,7 +97,7 @@ func TestClientAsksProviderErrorCode(t *testing.T) {
 // TestClientErrorCodeOKIsUnknown: a Provider that calls an error OK gets
 // Unknown, never a non-nil error with code OK.
 func TestClientErrorCodeOKIsUnknown(t *testing.T) {
-	s := &stub{err: errVendor, code: participants.OK}
+	s := &stub{err: errVendor, code: driver.OK}
 	_, err := addWith(t, s)
 	if got := participants.Code(err); got != participants.Unknown {
 		t.Errorf("Code(err) = %v, want Unknown", got)
@@ -116,7 +121,7 @@ func TestClientDecidesContextErrors(t *testing.T) {
 		{fmt.Errorf("post: %w", context.DeadlineExceeded), participants.DeadlineExceeded},
 	} {
 		t.Run(c.err.Error(), func(t *testing.T) {
-			s := &stub{err: c.err, code: participants.Unavailable}
+			s := &stub{err: c.err, code: driver.Unavailable}
 			_, err := addWith(t, s)
 			if got := participants.Code(err); got != c.want {
 				t.Errorf("Code(err) = %v, want %v", got, c.want)
@@ -132,15 +137,22 @@ func TestClientDecidesContextErrors(t *testing.T) {
 	}
 }
 
-// TestClientPassesProviderErrors: an *Error (also wrapped) is returned as it
-// is, without asking ErrorCode.
+// TestClientPassesProviderErrors: a *driver.Error (also wrapped) keeps its
+// code, provider and words, and stays reachable, without asking ErrorCode.
 func TestClientPassesProviderErrors(t *testing.T) {
-	own := participants.Errorf(participants.AlreadyExists, "stub", "Email", "taken")
+	own := driver.Errorf(driver.AlreadyExists, "stub", "Email", "taken")
 	for _, in := range []error{own, fmt.Errorf("context: %w", own)} {
-		s := &stub{err: in, code: participants.Unavailable}
+		s := &stub{err: in, code: driver.Unavailable}
 		_, err := addWith(t, s)
-		if err != in {
-			t.Errorf("err = %v, want %v as it is", err, in)
+		var pe *participants.Error
+		if !errors.As(err, &pe) || pe.Code != participants.AlreadyExists || pe.Provider != "stub" || !strings.HasSuffix(err.Error(), in.Error()) {
+			t.Errorf("err = %v, want %v with its code", err, in)
+		}
+		if in == error(own) && (pe.Field != "Email" || pe.Message != "taken") {
+			t.Errorf("err = %+v, want the provider's field and message", pe)
+		}
+		if in != error(own) && !errors.Is(err, in) {
+			t.Errorf("err = %v: the provider's wrapped error is not in the chain", err)
 		}
 		if len(s.asked) != 0 {
 			t.Errorf("ErrorCode asked about %v, want never", s.asked)
@@ -151,7 +163,7 @@ func TestClientPassesProviderErrors(t *testing.T) {
 // TestClientNeitherResultNorError: a Provider that returns neither is an
 // Unknown *Error of the Provider, without asking ErrorCode.
 func TestClientNeitherResultNorError(t *testing.T) {
-	s := &stub{code: participants.Unavailable}
+	s := &stub{code: driver.Unavailable}
 	res, err := addWith(t, s)
 	var pe *participants.Error
 	if res != nil || !errors.As(err, &pe) || pe.Code != participants.Unknown || pe.Provider != "stub" || pe.Err != nil {
@@ -165,11 +177,14 @@ func TestClientNeitherResultNorError(t *testing.T) {
 	}
 }
 
-// TestClientReturnsProviderResult: a Result is returned as it is.
+// TestClientReturnsProviderResult: a Result says what the provider's says.
 func TestClientReturnsProviderResult(t *testing.T) {
-	want := participants.NewResult("stub", "p-1", participants.KindContact, "", participants.Added, nil)
+	raw := &struct{ n int }{1}
+	want := driver.NewResult("stub", "p-1", driver.KindContact, driver.StatusActive, driver.Added, raw)
 	res, err := addWith(t, &stub{res: want})
-	if err != nil || res != want {
+	var got *struct{ n int }
+	if err != nil || res.Provider != want.Provider || res.ID != want.ID || string(res.Kind) != string(want.Kind) ||
+		string(res.Status) != string(want.Status) || int(res.Outcome) != int(want.Outcome) || !res.As(&got) || got != raw {
 		t.Errorf("Add = %v, %v; want %v, nil", res, err, want)
 	}
 }
@@ -177,10 +192,10 @@ func TestClientReturnsProviderResult(t *testing.T) {
 // TestAdaptersErrorCode: the three adapters classify their vendor client's
 // errors as Code does.
 func TestAdaptersErrorCode(t *testing.T) {
-	providers := []participants.Provider{
-		participants.Intercom(nil, participants.IntercomOptions{}),
-		participants.Bird(nil, participants.BirdOptions{}),
-		participants.Twilio(nil, participants.TwilioOptions{}),
+	providers := []driver.Provider{
+		intercomparticipants.New(nil, intercomparticipants.Options{}),
+		birdparticipants.New(nil, birdparticipants.Options{}),
+		twilioparticipants.New(nil, twilioparticipants.Options{}),
 	}
 	bc, err := bird.New("key")
 	if err != nil {
@@ -202,7 +217,7 @@ func TestAdaptersErrorCode(t *testing.T) {
 		{errVendor, participants.Unknown},
 	} {
 		for _, p := range providers {
-			if got := p.ErrorCode(c.err); got != c.want {
+			if got := participants.ErrorCode(p.ErrorCode(c.err)); got != c.want {
 				t.Errorf("%s.ErrorCode(%v) = %v, want %v", p.Name(), c.err, got, c.want)
 			}
 		}

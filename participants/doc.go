@@ -1,13 +1,26 @@
 // Package participants manages the participants of a conversation on
 // Intercom, Bird, Twilio and Sunshine Conversations through one API: Add,
-// List, Get and Remove, with the same rules on every vendor.
+// List, Get, Update and Remove, with the same rules on every vendor.
+//
+// A Client works over one provider, which a provider package builds from
+// its vendor client and options:
 //
 //	tw, err := twilio.New(accountSID, authToken)
 //	if err != nil { ... }
-//	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+//	c := participants.New(twilioparticipants.New(tw, twilioparticipants.Options{ProxyAddress: "+15017122661"}))
 //	res, err := c.Add(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
 //	for m, err := range c.List(ctx, "CH...") { ... }
+//	res, err = c.Update(ctx, "CH...", participants.Participant{Phone: "+15558675310"}, participants.Update{Role: "RL..."})
 //	res, err = c.Remove(ctx, "CH...", participants.Participant{Phone: "+15558675310"})
+//
+// The provider packages are intercomparticipants, birdparticipants,
+// twilioparticipants and sunshineparticipants (in this module's
+// participants directory). Each documents its mapping, its Options and the
+// per-call options of its vendor (intercomparticipants.WithAdmin,
+// twilioparticipants.WithRole and WithWebhooks), which the Client passes
+// to its provider alone: given to a Client over another provider, such an
+// option is Unimplemented before any request. This package imports no
+// vendor package: a program that uses Twilio alone links Twilio alone.
 //
 // # Mapping
 //
@@ -34,7 +47,10 @@
 //
 // # Lifecycle
 //
-// List, Get and Remove follow the same rules as Add. Get and Remove name the
+// List, Get, Update and Remove follow the same rules as Add. Update
+// changes a participant's role and attributes (Twilio) or status (Bird);
+// Intercom and Sunshine cannot update a participant, and Update answers
+// Unimplemented before any request there. Get and Remove name the
 // participant by Participant.ParticipantID (the Result.ID or Member.ID the
 // vendor gave) or by the identities Add takes: Participant.Use when set,
 // else the first the vendor can look up in the order ID, ExternalID,
@@ -78,9 +94,10 @@
 // Result.Outcome is AlreadyPresent only where the vendor said so (Bird
 // answered 200 instead of 201; Twilio answered a duplicate code 50433, 50437,
 // or 50416 for an address found in this conversation) or a read proved it
-// (Sunshine, Intercom with IntercomOptions.ReportOutcome), Added where it
+// (Sunshine, Intercom with intercomparticipants.Options.ReportOutcome), Added where it
 // said the participant is new, and Unreported where the vendor does not tell
-// (Intercom by default). Remove reports Removed or AlreadyAbsent.
+// (Intercom by default). Remove reports Removed or AlreadyAbsent, Update
+// Updated.
 //
 // # Errors
 //
@@ -129,18 +146,19 @@
 // reachable with errors.As. Configure retries on the vendor client
 // (option.WithMaxRetries, option.WithAttemptTimeout, ...).
 //
-// # Your own Provider
+// # Your own provider
 //
-// New accepts any Provider. The contract asks nothing of this module's
-// internals: Add returns an *Error (Errorf) for what it refuses before any
-// request, and for the rest any error with the vendor's error in its chain;
-// the Client makes context errors Canceled or DeadlineExceeded and asks the
-// Provider's ErrorCode for the code of any other error, as gocloud's
-// driver.ErrorCode. participantstest.RunConformance checks every rule of the
-// Provider documentation, against a fake of the vendor that can be a plain
-// http.Handler wrapped by participantstest.NewServer for fault injection;
-// participants/participantstest/external_test.go is a complete toy provider
-// that passes it.
+// New accepts any driver.Provider: the contract, the types a provider
+// exchanges with the Client and the helpers for provider authors are in
+// package participants/driver, apart from what a user calls. An operation
+// added later arrives as an optional interface (driver.Updater for
+// Update): a provider that does not implement it keeps compiling, and the
+// Client answers Unimplemented for it. drivertest.RunConformanceTests (package participants/drivertest)
+// checks every rule of the driver.Provider documentation against a fake of
+// the vendor, which can be a plain http.Handler wrapped by
+// participantstest.NewServer for fault injection;
+// participants/drivertest/external_test.go is a complete toy
+// provider that passes it.
 //
 // # As
 //

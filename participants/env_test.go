@@ -11,7 +11,11 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -85,7 +89,7 @@ func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env 
 			ic, srv = participantstest.NewIntercom(t, opts...)
 		}
 		e.intercom, e.srv, e.conv = srv, srv.Server, intercomConversation
-		e.client = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
+		e.client = participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: intercomAdmin}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Email: personEmail(i)}
 		}
@@ -105,7 +109,7 @@ func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env 
 			bc, srv = participantstest.NewBird(t, opts...)
 		}
 		e.bird, e.srv, e.conv = srv, srv.Server, birdConversation
-		e.client = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: srv.WorkspaceID()}))
+		e.client = participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: srv.WorkspaceID()}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Email: personEmail(i)}
 		}
@@ -125,7 +129,7 @@ func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env 
 			tc, srv = participantstest.NewTwilio(t, opts...)
 		}
 		e.twilio, e.srv, e.conv = srv, srv.Server, twilioConversation
-		e.client = participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+		e.client = participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: twilioProxy}))
 		e.person = func(i int) participants.Participant {
 			return participants.Participant{Phone: personPhone(i)}
 		}
@@ -147,7 +151,7 @@ func newEnvOf(t testing.TB, vendor string, mem bool, opts []option.Option) *env 
 			sc, srv = participantstest.NewSunshine(t, opts...)
 		}
 		e.sunshine, e.srv, e.conv = srv, srv.Server, participantstest.SunshineConversationID
-		e.client = participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: srv.AppID()}))
+		e.client = participants.New(sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: srv.AppID()}))
 		e.person = func(i int) participants.Participant {
 			ext := "person-" + strconv.Itoa(i)
 			srv.EnsureUser(ext)

@@ -1,20 +1,16 @@
 package participants
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
 
 	"github.com/conversekit/conversekit/internal/apierror"
-	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // ErrorCode is the portable kind of a failure, whatever the vendor. Code
-// reads it from an error, and a Provider gives it for its own errors
-// (Provider.ErrorCode).
+// reads it from an error. Its values are those of driver.ErrorCode, in
+// which a provider gives the code of its own errors.
 type ErrorCode int
 
 // Error codes returned by Code.
@@ -106,10 +102,6 @@ type Error struct {
 	Message string
 	// Err is the underlying error, if any.
 	Err error
-
-	// errInMessage is set when Message already says what Err says (a
-	// *pathparam.Error's reason), so that Error() names the vendor once.
-	errInMessage bool
 }
 
 func (e *Error) Error() string {
@@ -120,7 +112,7 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
-	if e.Err != nil && !e.errInMessage {
+	if e.Err != nil && !driver.ErrInMessage(e.Message, e.Err) {
 		s += ": " + e.Err.Error()
 	}
 	return s
@@ -136,10 +128,11 @@ func (e *Error) Is(target error) bool {
 }
 
 // Code returns the portable code of err: OK for nil, the code of a
-// participants *Error, Canceled or DeadlineExceeded for context errors, the
-// code of the status of an error of this module's vendor clients (intercom,
-// bird, twilio) used directly, InvalidArgument for their refusals of a path
-// parameter, Unavailable for transport errors, and Unknown otherwise.
+// participants *Error (or of a provider's *driver.Error), Canceled or
+// DeadlineExceeded for context errors, the code of the status of an error
+// of this module's vendor clients (intercom, bird, twilio, sunshine) used
+// directly, InvalidArgument for their refusals of a path parameter,
+// Unavailable for transport errors, and Unknown otherwise.
 func Code(err error) ErrorCode {
 	if err == nil {
 		return OK
@@ -148,26 +141,18 @@ func Code(err error) ErrorCode {
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	return classify(err)
+	return ErrorCode(driver.Code(err))
 }
 
-// Errorf returns an *Error for a Provider implementation.
-func Errorf(code ErrorCode, provider, field, format string, args ...any) *Error {
+// errorf returns an *Error of the Client's own refusals.
+func errorf(code ErrorCode, provider, field, format string, args ...any) *Error {
 	return &Error{Code: code, Provider: provider, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// WrapError returns err as an *Error of provider, keeping err in the chain,
-// with the code Code(err) gives: an *Error is returned as it is; context
-// errors are Canceled or DeadlineExceeded; errors of this module's vendor
-// clients (intercom, bird, twilio, sunshine) get the code of their status, and
-// transport errors Unavailable; any other error is Unknown.
-//
-// A Provider need not call it: the Client wraps whatever error Add returns,
-// asking Provider.ErrorCode for the code of errors it does not know. It is
-// for Provider implementations that build their errors over this module's
-// vendor clients, or that want an *Error at hand (with Errorf for errors of
-// their own).
-func WrapError(provider string, err error) error {
+// wrapError returns err as an *Error of provider with the code Code(err)
+// gives, keeping err in the chain; an *Error as it is, a *driver.Error
+// converted.
+func wrapError(provider string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -175,39 +160,31 @@ func WrapError(provider string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	var pe *pathparam.Error
-	if errors.As(err, &pe) {
-		return &Error{Code: InvalidArgument, Provider: provider, Field: pe.Field, Message: pe.Reason, Err: err, errInMessage: err == error(pe)}
+	var de *driver.Error
+	if errors.As(err, &de) {
+		return fromDriver(provider, err, de)
 	}
-	return &Error{Code: classify(err), Provider: provider, Err: err}
+	dw := driver.WrapError(provider, err).(*driver.Error)
+	return fromDriver(provider, dw, dw)
 }
 
-func classify(err error) ErrorCode {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return Canceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return DeadlineExceeded
+// fromDriver is the *Error of err, whose chain holds de: de's code,
+// provider, field and message with de's Err in the chain when err is de,
+// else de's code with err in the chain. A *driver.DuplicateLookupError
+// under de becomes a *DuplicateLookupError.
+func fromDriver(provider string, err error, de *driver.Error) *Error {
+	p := de.Provider
+	if p == "" {
+		p = provider
 	}
-	var api *apierror.Error
-	if errors.As(err, &api) {
-		if api.Misrouted() {
-			// A 404 from a server that does not answer as the vendor
-			// would (a wrong base URL): nothing says what is missing.
-			return Unknown
-		}
-		return codeForStatus(api.StatusCode)
+	if err != error(de) {
+		return &Error{Code: ErrorCode(de.Code), Provider: p, Err: err}
 	}
-	var pe *pathparam.Error
-	if errors.As(err, &pe) {
-		return InvalidArgument
+	inner := de.Err
+	if dl, ok := inner.(*driver.DuplicateLookupError); ok {
+		inner = &DuplicateLookupError{Duplicate: dl.Duplicate, Lookup: dl.Lookup}
 	}
-	var ue *url.Error
-	var ne net.Error
-	if errors.As(err, &ue) || errors.As(err, &ne) {
-		return Unavailable
-	}
-	return Unknown
+	return &Error{Code: ErrorCode(de.Code), Provider: p, Field: de.Field, Message: de.Message, Err: inner}
 }
 
 // notMisrouted returns err, or, when e (err's *Error) says NotFound over a
@@ -222,51 +199,14 @@ func notMisrouted(err error, e *Error) error {
 	return &Error{Code: Unknown, Provider: e.Provider, Err: api}
 }
 
-func codeForStatus(status int) ErrorCode {
-	switch {
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		return InvalidArgument
-	case status == http.StatusUnauthorized:
-		return Unauthenticated
-	case status == http.StatusForbidden:
-		return PermissionDenied
-	case status == http.StatusNotFound:
-		return NotFound
-	case status == http.StatusConflict:
-		return AlreadyExists
-	case status == http.StatusTooManyRequests:
-		return RateLimited
-	case status == http.StatusNotImplemented:
-		return Unimplemented
-	case status == http.StatusRequestTimeout || status >= 500:
-		return Unavailable
-	case status >= 300 && status <= 399:
-		return Unavailable // a redirect, not followed: the call did not happen
-	}
-	return Unknown
-}
-
-// wrapFields is WrapError for an adapter whose vendor client names its
-// arguments differently from the facade: the Field of a bad-argument error
-// becomes the name the facade's caller set (names maps vendor-client field
-// names to facade names, e.g. "workspaceID" → "BirdOptions.WorkspaceID").
-func wrapFields(provider string, err error, names map[string]string) error {
-	w := WrapError(provider, err)
-	if e, ok := w.(*Error); ok && e.errInMessage {
-		if n, ok := names[e.Field]; ok {
-			e.Field = n
-		}
-	}
-	return w
-}
-
 // DuplicateLookupError is the error of an Add that the vendor refused as a
 // duplicate (Bird 409, Twilio 50433/50437/50416) and whose lookup of the
 // existing participant then failed: whether the person is in the
 // conversation is not known. The code of the *Error that holds it is the
 // lookup's (Unavailable, Canceled, DeadlineExceeded, ...), never
 // AlreadyExists; errors.Is and errors.As reach both errors, the lookup's
-// first.
+// first. (A provider returns a driver.DuplicateLookupError, which the
+// Client turns into this.)
 type DuplicateLookupError struct {
 	// Duplicate is the vendor's duplicate answer (an *APIError).
 	Duplicate error
@@ -280,9 +220,3 @@ func (e *DuplicateLookupError) Error() string {
 
 // Unwrap returns the lookup's error and the duplicate answer.
 func (e *DuplicateLookupError) Unwrap() []error { return []error{e.Lookup, e.Duplicate} }
-
-// duplicateLookupFailed is the *Error of a duplicate answer dup whose
-// lookup failed with lookup: the lookup's code, both errors in the chain.
-func duplicateLookupFailed(provider string, dup, lookup error) *Error {
-	return &Error{Code: Code(WrapError(provider, lookup)), Provider: provider, Err: &DuplicateLookupError{Duplicate: dup, Lookup: lookup}}
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -26,7 +27,7 @@ func ExampleClient_AddEach() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()}))
 
 	// A sequence read lazily, as from a file: one email address a line.
 	lines := "ada@example.com\ngrace@example.com\nnot an email\n+15558675310\n"
@@ -71,7 +72,7 @@ func ExampleClient_Get() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()}))
 	ctx := context.Background()
 	added, err := c.Add(ctx, conversation, participants.Participant{Email: "ada@example.com"})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -22,7 +23,7 @@ func ExampleClient_List() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+	c := participants.New(twilioparticipants.New(tw, twilioparticipants.Options{ProxyAddress: "+15017122661"}))
 	ctx := context.Background()
 	for _, p := range []participants.Participant{{ExternalID: "ada"}, {ExternalID: "grace"}, {Phone: "+15558675310"}} {
 		if _, err := c.Add(ctx, conversation, p); err != nil {
@@ -55,7 +56,7 @@ func ExampleClient_Remove() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+	c := participants.New(twilioparticipants.New(tw, twilioparticipants.Options{ProxyAddress: "+15017122661"}))
 	ctx := context.Background()
 	added, err := c.Add(ctx, conversation, participants.Participant{ExternalID: "ada"})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -21,7 +22,7 @@ func ExampleWithRequestOptions() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()}))
 
 	var resp option.Response
 	res, err := c.Add(context.Background(), conversation, participants.Participant{Email: "ada@example.com"},

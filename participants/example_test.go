@@ -10,7 +10,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -24,7 +27,7 @@ func ExampleClient_Add() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()}))
 
 	ada := participants.Participant{Email: "ada@example.com"}
 	for i := 0; i < 2; i++ {
@@ -49,7 +52,7 @@ func ExampleCode() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
+	c := participants.New(twilioparticipants.New(tw, twilioparticipants.Options{ProxyAddress: "+15017122661"}))
 
 	_, err = c.Add(context.Background(), "CH00000000000000000000000000000404", participants.Participant{Phone: "+15558675310"})
 	fmt.Println(participants.Code(err), errors.Is(err, participants.ErrNotFound))
@@ -80,7 +83,7 @@ func ExampleResult_As() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: "781236"}))
+	c := participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: "781236"}))
 
 	res, err := c.Add(context.Background(), "123", participants.Participant{Email: "ada@example.com"},
 		participants.BeforeAdd(func(body any) error {
@@ -113,7 +116,7 @@ func ExampleClient_AddMany() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()}))
 	// One at a time, so that the output is in order; the default is 8 at once.
 	results := c.AddMany(context.Background(), fake.SeedConversation(""), people, participants.WithConcurrency(1))
 	for _, r := range results { // each result carries the participant it is for
@@ -128,83 +131,4 @@ func ExampleClient_AddMany() {
 	// grace@example.com Added
 	// not an email InvalidArgument
 	// ada@example.com AlreadyPresent
-}
-
-// The Intercom adapter attaches contacts as an admin. Intercom does not say
-// whether a contact was new, so a success is Unreported; a phone number it
-// cannot match on fails before any request.
-func ExampleIntercom() {
-	fake := participantstest.NewIntercomServer() // stands in for https://api.intercom.io
-	defer fake.Close()
-	fake.SeedAdmin("781236")
-	conversation := fake.SeedConversation("")
-
-	ic, err := intercom.New(fake.Token(), option.WithBaseURL(fake.URL()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	c := participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: "781236"}))
-
-	res, err := c.Add(context.Background(), conversation, participants.Participant{Email: "ada@example.com"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.Outcome, len(fake.Customers(conversation)))
-	_, err = c.Add(context.Background(), conversation, participants.Participant{Phone: "+15558675310"})
-	fmt.Println(participants.Code(err))
-	// Output:
-	// Unreported 1
-	// Unimplemented
-}
-
-// The Bird adapter works in one workspace; its options set a default
-// status for the participants it adds.
-func ExampleBird() {
-	fake := participantstest.NewBirdServer() // stands in for https://api.bird.com
-	defer fake.Close()
-
-	bc, err := bird.New(fake.AccessKey(), option.WithBaseURL(fake.URL()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{
-		WorkspaceID: fake.WorkspaceID(),
-		Status:      participants.StatusInvited,
-	}))
-
-	res, err := c.Add(context.Background(), fake.SeedConversation(""),
-		participants.Participant{Phone: "+31612345678", Channel: participants.ChannelWhatsApp})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(res.Outcome, res.Kind, res.Status)
-	// Output:
-	// Added contact invited
-}
-
-// The Twilio adapter adds an SMS or WhatsApp participant that the proxy
-// address (a number of the account) talks to.
-func ExampleTwilio() {
-	fake := participantstest.NewTwilioServer() // stands in for https://conversations.twilio.com
-	defer fake.Close()
-	conversation := fake.SeedConversation("", "support")
-
-	tw, err := twilio.New(fake.AccountSID(), fake.AuthToken(), option.WithBaseURL(fake.URL()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	c := participants.New(participants.Twilio(tw, participants.TwilioOptions{ProxyAddress: "+15017122661"}))
-
-	p := participants.Participant{Phone: "+15558675310", Channel: participants.ChannelWhatsApp}
-	if _, err := c.Add(context.Background(), "support", p); err != nil {
-		log.Fatal(err)
-	}
-	res, err := c.Add(context.Background(), "support", p)
-	if err != nil {
-		log.Fatal(err)
-	}
-	b := fake.Participants(conversation)[0].MessagingBinding
-	fmt.Println(res.Outcome, b.Address, b.ProxyAddress)
-	// Output:
-	// AlreadyPresent whatsapp:+15558675310 whatsapp:+15017122661
 }

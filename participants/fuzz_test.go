@@ -18,6 +18,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -28,7 +32,7 @@ func FuzzValidEmail(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if !participants.ValidEmail(s) {
+		if !driver.ValidEmail(s) {
 			return
 		}
 		switch {
@@ -65,7 +69,7 @@ func FuzzValidPhone(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := participants.ValidPhone(s), validPhone(s); got != want {
+		if got, want := driver.ValidPhone(s), validPhone(s); got != want {
 			t.Fatalf("ValidPhone(%q) = %v, want %v", s, got, want)
 		}
 	})
@@ -76,47 +80,47 @@ type recorder struct {
 	mu    sync.Mutex
 	calls int
 	conv  string
-	p     participants.Participant
-	o     participants.CallOptions
+	p     driver.Participant
+	o     driver.CallOptions
 }
 
 func (r *recorder) Name() string { return "recorder" }
 
-func (r *recorder) ErrorCode(error) participants.ErrorCode { return participants.Unknown }
+func (r *recorder) ErrorCode(error) driver.ErrorCode { return driver.Unknown }
 
-func (r *recorder) List(_ context.Context, conv, _ string, o participants.CallOptions) (*participants.Page, error) {
-	r.record(conv, participants.Participant{}, o)
-	return &participants.Page{}, nil
+func (r *recorder) List(_ context.Context, conv, _ string, o driver.CallOptions) (*driver.Page, error) {
+	r.record(conv, driver.Participant{}, o)
+	return &driver.Page{}, nil
 }
 
-func (r *recorder) Get(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Member, error) {
+func (r *recorder) Get(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	r.record(conv, p, o)
-	return participants.NewMember(participants.Member{Provider: "recorder", ID: "id"}, nil), nil
+	return driver.NewMember(driver.Member{Provider: "recorder", ID: "id"}, nil), nil
 }
 
-func (r *recorder) Remove(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (r *recorder) Remove(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	r.record(conv, p, o)
-	return participants.NewResult("recorder", "id", participants.KindContact, "", participants.Removed, nil), nil
+	return driver.NewResult("recorder", "id", driver.KindContact, "", driver.Removed, nil), nil
 }
 
-func (r *recorder) record(conv string, p participants.Participant, o participants.CallOptions) {
+func (r *recorder) record(conv string, p driver.Participant, o driver.CallOptions) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
 	r.conv, r.p, r.o = conv, p, o
 }
 
-func (r *recorder) Add(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (r *recorder) Add(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
 	r.conv, r.p, r.o = conv, p, o
-	return participants.NewResult("recorder", "id", participants.KindContact, "", participants.Added, nil), nil
+	return driver.NewResult("recorder", "id", driver.KindContact, "", driver.Added, nil), nil
 }
 
 // checkReached fails t unless the participant a provider received is valid:
 // the invariants Client.Add promises every provider.
-func checkReached(t *testing.T, conv string, p participants.Participant) {
+func checkReached(t *testing.T, conv string, p driver.Participant) {
 	t.Helper()
 	clean := func(name, v string) {
 		if strings.TrimSpace(v) != v || strings.IndexFunc(v, unicode.IsControl) >= 0 {
@@ -134,15 +138,15 @@ func checkReached(t *testing.T, conv string, p participants.Participant) {
 	if p.ID == "" && p.ExternalID == "" && p.Email == "" && p.Phone == "" && p.Identifier.Value == "" {
 		t.Fatalf("a participant without identity reached the provider: %+v", p)
 	}
-	if p.Email != "" && !participants.ValidEmail(p.Email) {
+	if p.Email != "" && !driver.ValidEmail(p.Email) {
 		t.Fatalf("Email %q reached the provider", p.Email)
 	}
 	if p.Phone != "" && !validPhone(p.Phone) {
 		t.Fatalf("Phone %q reached the provider", p.Phone)
 	}
 	switch p.Kind {
-	case "", participants.KindContact:
-	case participants.KindUser, participants.KindBot:
+	case "", driver.KindContact:
+	case driver.KindUser, driver.KindBot:
 		if p.ID == "" {
 			t.Fatalf("Kind %s without ID reached the provider", p.Kind)
 		}
@@ -151,7 +155,7 @@ func checkReached(t *testing.T, conv string, p participants.Participant) {
 	}
 	switch p.Channel {
 	case "":
-	case participants.ChannelSMS, participants.ChannelWhatsApp:
+	case driver.ChannelSMS, driver.ChannelWhatsApp:
 		if p.Phone == "" {
 			t.Fatalf("Channel %q without Phone reached the provider", p.Channel)
 		}
@@ -159,7 +163,7 @@ func checkReached(t *testing.T, conv string, p participants.Participant) {
 		t.Fatalf("Channel %q reached the provider", p.Channel)
 	}
 	switch p.Status {
-	case "", participants.StatusActive, participants.StatusInvited, participants.StatusPending:
+	case "", driver.StatusActive, driver.StatusInvited, driver.StatusPending:
 	default:
 		t.Fatalf("Status %q reached the provider", p.Status)
 	}
@@ -267,9 +271,9 @@ func FuzzAddRequests(f *testing.F) {
 		c     *participants.Client
 		shape []string
 	}{
-		{participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: "1"})), []string{"conversations", "*", "customers"}},
-		{participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: ws})), []string{"workspaces", ws, "conversations", "*", "participants"}},
-		{participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: "+15017122661"})), []string{"v1", "Conversations", "*", "Participants"}},
+		{participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: "1"})), []string{"conversations", "*", "customers"}},
+		{participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: ws})), []string{"workspaces", ws, "conversations", "*", "participants"}},
+		{participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: "+15017122661"})), []string{"v1", "Conversations", "*", "Participants"}},
 	}
 	f.Fuzz(func(t *testing.T, conv, kind, id, ext, email, phone, channel, key, value, attrs, status string) {
 		p := participants.Participant{
@@ -301,7 +305,7 @@ func FuzzAddRequests(f *testing.F) {
 				}
 			}
 			for j, r := range sent {
-				checkReached(t, conv, p) // anything sent was valid input
+				checkReached(t, conv, asDriver(p)) // anything sent was valid input
 				segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
 				if len(segs) != len(c.shape) {
 					t.Fatalf("%s: path %q for conversation %q", vendors[i], r.URL.EscapedPath(), conv)

@@ -86,32 +86,15 @@ func (p *Participant) validateUse(provider string) error {
 	switch p.Use {
 	case UseID, UseExternalID, UseEmail, UsePhone, UseIdentifier:
 	default:
-		return Errorf(InvalidArgument, provider, "Use", "%q is not ID, ExternalID, Email, Phone or Identifier", string(p.Use))
+		return errorf(InvalidArgument, provider, "Use", "%q is not ID, ExternalID, Email, Phone or Identifier", string(p.Use))
 	}
 	if !p.has(p.Use) {
-		return Errorf(InvalidArgument, provider, "Use", "names %s, which is empty", p.Use)
+		return errorf(InvalidArgument, provider, "Use", "names %s, which is empty", p.Use)
 	}
 	if p.Kind != "" && p.Kind != KindContact && p.Use != UseID {
-		return Errorf(InvalidArgument, provider, "Use", "names %s, but Kind %s is identified by ID", p.Use, p.Kind)
+		return errorf(InvalidArgument, provider, "Use", "names %s, but Kind %s is identified by ID", p.Use, p.Kind)
 	}
 	return nil
-}
-
-// oneIdentity is the refusal of a provider whose vendor takes one identity
-// per add: InvalidArgument naming the identities set in p when there are
-// several, with why the vendor cannot send them together. Add sends every
-// identity that is set or none: Participant.Use chooses the one to send.
-func oneIdentity(provider string, p *Participant, why string) error {
-	set := p.identities()
-	if len(set) < 2 {
-		return nil
-	}
-	names := make([]string, len(set))
-	for i, f := range set {
-		names[i] = string(f)
-	}
-	field := strings.Join(names, ", ")
-	return Errorf(InvalidArgument, provider, field, "%s cannot send %s together (%s); set Participant.Use to the one to send", provider, strings.Join(names, " and "), why)
 }
 
 // contradiction returns the first identity of p that m reports with

@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // useStub records the Participants its Add got.
 type useStub struct {
 	lifeStub
-	added []participants.Participant
+	added []driver.Participant
 }
 
-func (s *useStub) Add(ctx context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (s *useStub) Add(ctx context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	s.added = append(s.added, p)
 	return s.lifeStub.Add(ctx, conv, p, o)
 }
@@ -84,33 +85,33 @@ func TestUseRefusals(t *testing.T) {
 }
 
 // reported is a member that reports these identities.
-func reported(m participants.Member) *participants.Member {
+func reported(m driver.Member) *driver.Member {
 	m.Provider = "stub"
-	return participants.NewMember(m, nil)
+	return driver.NewMember(m, nil)
 }
 
 func TestGetRefusesAContradictingMember(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		p     participants.Participant
-		m     participants.Member
+		m     driver.Member
 		field string // "" when the member is the one p describes
 	}{
-		{"same", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, participants.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15558675310"}, ""},
-		{"not reported", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, participants.Member{ID: "MB1", ExternalID: "crm-42"}, ""},
-		{"email case", participants.Participant{ID: "c1", Email: "Ada@Example.com"}, participants.Member{ID: "c1", ContactID: "c1", Email: "ada@example.com"}, ""},
-		{"sms by default", participants.Participant{Phone: "+15558675310", ExternalID: "x"}, participants.Member{ID: "MB1", Phone: "+15558675310", Channel: participants.ChannelSMS}, ""},
-		{"phone", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, participants.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15550000000"}, "Phone"},
-		{"channel", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, participants.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15558675310", Channel: participants.ChannelWhatsApp}, "Phone"},
-		{"external ID", participants.Participant{Email: "ada@example.com", ExternalID: "crm-42"}, participants.Member{ID: "c1", Email: "ada@example.com", ExternalID: "crm-7"}, "ExternalID"},
-		{"email", participants.Participant{ExternalID: "crm-42", Email: "ada@example.com"}, participants.Member{ID: "c1", ExternalID: "crm-42", Email: "bob@example.com"}, "Email"},
-		{"contact ID", participants.Participant{ID: "c1", ExternalID: "crm-42"}, participants.Member{ID: "c2", ContactID: "c2", ExternalID: "crm-42"}, "ID"},
-		{"identifier", participants.Participant{ExternalID: "crm-42", Identifier: participants.Identifier{Key: "k", Value: "v"}}, participants.Member{ID: "c1", ExternalID: "crm-42", Identifier: participants.Identifier{Key: "k", Value: "w"}}, "Identifier"},
-		{"identifier key", participants.Participant{ExternalID: "crm-42", Identifier: participants.Identifier{Key: "k", Value: "v"}}, participants.Member{ID: "c1", ExternalID: "crm-42", Identifier: participants.Identifier{Key: "j", Value: "v"}}, "Identifier"},
-		{"participant ID and identity", participants.Participant{ParticipantID: "MB1", ExternalID: "crm-42"}, participants.Member{ID: "MB1", ExternalID: "crm-7"}, "ExternalID"},
+		{"same", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, driver.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15558675310"}, ""},
+		{"not reported", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, driver.Member{ID: "MB1", ExternalID: "crm-42"}, ""},
+		{"email case", participants.Participant{ID: "c1", Email: "Ada@Example.com"}, driver.Member{ID: "c1", ContactID: "c1", Email: "ada@example.com"}, ""},
+		{"sms by default", participants.Participant{Phone: "+15558675310", ExternalID: "x"}, driver.Member{ID: "MB1", Phone: "+15558675310", Channel: driver.ChannelSMS}, ""},
+		{"phone", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, driver.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15550000000"}, "Phone"},
+		{"channel", participants.Participant{ExternalID: "crm-42", Phone: "+15558675310"}, driver.Member{ID: "MB1", ExternalID: "crm-42", Phone: "+15558675310", Channel: driver.ChannelWhatsApp}, "Phone"},
+		{"external ID", participants.Participant{Email: "ada@example.com", ExternalID: "crm-42"}, driver.Member{ID: "c1", Email: "ada@example.com", ExternalID: "crm-7"}, "ExternalID"},
+		{"email", participants.Participant{ExternalID: "crm-42", Email: "ada@example.com"}, driver.Member{ID: "c1", ExternalID: "crm-42", Email: "bob@example.com"}, "Email"},
+		{"contact ID", participants.Participant{ID: "c1", ExternalID: "crm-42"}, driver.Member{ID: "c2", ContactID: "c2", ExternalID: "crm-42"}, "ID"},
+		{"identifier", participants.Participant{ExternalID: "crm-42", Identifier: participants.Identifier{Key: "k", Value: "v"}}, driver.Member{ID: "c1", ExternalID: "crm-42", Identifier: driver.Identifier{Key: "k", Value: "w"}}, "Identifier"},
+		{"identifier key", participants.Participant{ExternalID: "crm-42", Identifier: participants.Identifier{Key: "k", Value: "v"}}, driver.Member{ID: "c1", ExternalID: "crm-42", Identifier: driver.Identifier{Key: "j", Value: "v"}}, "Identifier"},
+		{"participant ID and identity", participants.Participant{ParticipantID: "MB1", ExternalID: "crm-42"}, driver.Member{ID: "MB1", ExternalID: "crm-7"}, "ExternalID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &lifeStub{member: reported(tc.m), res: participants.NewResult("stub", tc.m.ID, "", "", participants.Removed, nil)}
+			s := &lifeStub{member: reported(tc.m), res: driver.NewResult("stub", tc.m.ID, "", "", driver.Removed, nil)}
 			c := participants.New(s)
 			m, err := c.Get(bg, "conv-1", tc.p)
 			if tc.field == "" {
@@ -148,8 +149,8 @@ func TestGetRefusesAContradictingMember(t *testing.T) {
 
 func TestGetAndRemoveLookUpByUse(t *testing.T) {
 	p := participants.Participant{ExternalID: "crm-42", Phone: "+15558675310", Use: participants.UsePhone}
-	s := &lifeStub{member: reported(participants.Member{ID: "MB1", Phone: "+15558675310"}),
-		res: participants.NewResult("stub", "MB1", "", "", participants.Removed, nil)}
+	s := &lifeStub{member: reported(driver.Member{ID: "MB1", Phone: "+15558675310"}),
+		res: driver.NewResult("stub", "MB1", "", "", driver.Removed, nil)}
 	c := participants.New(s)
 	if _, err := c.Get(bg, "conv-1", p); err != nil {
 		t.Fatal(err)
@@ -177,7 +178,7 @@ func TestRemoveOfSeveralIdentitiesWhenAbsent(t *testing.T) {
 		t.Errorf("the Provider got %+v", s.refs)
 	}
 	// Any other error of the lookup is the answer, with its code.
-	s2 := &lifeStub{err: errors.New("boom"), code: participants.Unavailable}
+	s2 := &lifeStub{err: errors.New("boom"), code: driver.Unavailable}
 	_, err = participants.New(s2).Remove(bg, "conv-1", p)
 	wantErr(t, err, participants.Unavailable, "", "")
 	if len(s2.refs) != 1 {
@@ -188,12 +189,12 @@ func TestRemoveOfSeveralIdentitiesWhenAbsent(t *testing.T) {
 // absentStub answers Get with NotFound and Remove with AlreadyAbsent.
 type absentStub struct{ lifeStub }
 
-func (s *absentStub) Get(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Member, error) {
+func (s *absentStub) Get(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	s.refs = append(s.refs, p)
-	return nil, participants.Errorf(participants.NotFound, "stub", "", "no such participant")
+	return nil, driver.Errorf(driver.NotFound, "stub", "", "no such participant")
 }
 
-func (s *absentStub) Remove(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (s *absentStub) Remove(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	s.refs = append(s.refs, p)
-	return participants.NewResult("stub", "", "", "", participants.AlreadyAbsent, nil), nil
+	return driver.NewResult("stub", "", "", "", driver.AlreadyAbsent, nil), nil
 }

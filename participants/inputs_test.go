@@ -12,6 +12,9 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -24,7 +27,7 @@ type badInput struct {
 	// conv replaces the env's conversation when set.
 	conv func(e *env) string
 	p    participants.Participant
-	opts []participants.AddOption
+	opts []participants.Option
 	// client replaces the env's client (a provider with other options).
 	client func(t *testing.T, e *env) *participants.Client
 	code   participants.ErrorCode
@@ -64,7 +67,7 @@ func badInputs() []badInput {
 		{name: "conversationID with NUL", conv: convIs("12\x003"), p: adaAny, code: participants.InvalidArgument, field: "conversationID"},
 		{name: "conversationID over-long", conv: convIs(long), p: adaAny, code: participants.InvalidArgument},
 		{name: "conversationID with surrounding space", conv: convIs(" 123"), p: adaAny, code: participants.InvalidArgument, field: "conversationID"},
-		{name: "nil AddOption", p: adaAny, opts: []participants.AddOption{nil}, code: participants.InvalidArgument, field: "opts"},
+		{name: "nil AddOption", p: adaAny, opts: []participants.Option{nil}, code: participants.InvalidArgument, field: "opts"},
 		{name: "Attributes too long (4 KB)", only: []string{"twilio"}, p: participants.Participant{ExternalID: "ada", Attributes: json.RawMessage(`{"a":"` + long + `"}`)}, code: participants.InvalidArgument, field: "Attributes"},
 		{name: "ExternalID over-long", only: []string{"intercom", "twilio"}, p: participants.Participant{ExternalID: long}, code: participants.InvalidArgument},
 		{name: "ExternalID not UTF-8", only: []string{"intercom", "twilio"}, p: participants.Participant{ExternalID: "ada\xff"}, code: participants.InvalidArgument},
@@ -77,45 +80,45 @@ func badInputs() []badInput {
 		{name: "Status on Twilio", only: []string{"twilio"}, p: participants.Participant{ExternalID: "a", Status: participants.StatusActive}, code: participants.Unimplemented, field: "Status"},
 		{name: "Kind user on Intercom", only: []string{"intercom", "twilio"}, p: participants.Participant{Kind: participants.KindUser, ID: "u1"}, code: participants.Unimplemented, field: "Kind"},
 		{name: "Identifier with a Key on Twilio", only: []string{"twilio"}, p: participants.Participant{Identifier: participants.Identifier{Key: "phonenumber", Value: "+15558675310"}}, code: participants.Unimplemented, field: "Identifier.Key"},
-		{name: "WithRole on Intercom", only: []string{"intercom"}, p: ada, opts: []participants.AddOption{participants.WithRole(twilioRole)}, code: participants.Unimplemented, field: "WithRole"},
-		{name: "WithRole on Bird", only: []string{"bird"}, p: ada, opts: []participants.AddOption{participants.WithRole(twilioRole)}, code: participants.Unimplemented, field: "WithRole"},
-		{name: "WithAdmin on Bird", only: []string{"bird"}, p: ada, opts: []participants.AddOption{participants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
-		{name: "WithAdmin on Twilio", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
-		{name: "WithAdmin with a control character", only: []string{"intercom"}, p: ada, opts: []participants.AddOption{participants.WithAdmin("78\r\n1")}, code: participants.InvalidArgument, field: "WithAdmin"},
-		{name: "IntercomOptions.AdminID with a control character", only: []string{"intercom"}, p: ada, code: participants.InvalidArgument, field: "IntercomOptions.AdminID",
+		{name: "WithRole on Intercom", only: []string{"intercom"}, p: ada, opts: []participants.Option{twilioparticipants.WithRole(twilioRole)}, code: participants.Unimplemented, field: "WithRole"},
+		{name: "WithRole on Bird", only: []string{"bird"}, p: ada, opts: []participants.Option{twilioparticipants.WithRole(twilioRole)}, code: participants.Unimplemented, field: "WithRole"},
+		{name: "WithAdmin on Bird", only: []string{"bird"}, p: ada, opts: []participants.Option{intercomparticipants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
+		{name: "WithAdmin on Twilio", only: []string{"twilio"}, p: adaPhone, opts: []participants.Option{intercomparticipants.WithAdmin("781236")}, code: participants.Unimplemented, field: "WithAdmin"},
+		{name: "WithAdmin with a control character", only: []string{"intercom"}, p: ada, opts: []participants.Option{intercomparticipants.WithAdmin("78\r\n1")}, code: participants.InvalidArgument, field: "WithAdmin"},
+		{name: "intercomparticipants.Options.AdminID with a control character", only: []string{"intercom"}, p: ada, code: participants.InvalidArgument, field: "intercomparticipants.Options.AdminID",
 			client: func(t *testing.T, e *env) *participants.Client {
-				return participants.New(participants.Intercom(intercomClient(t, e), participants.IntercomOptions{AdminID: "78\u00851"}))
+				return participants.New(intercomparticipants.New(intercomClient(t, e), intercomparticipants.Options{AdminID: "78\u00851"}))
 			}},
-		{name: "WithRole not an RL SID", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("RL123")}, code: participants.InvalidArgument, field: "WithRole"},
-		{name: "WithRole of another SID type", only: []string{"twilio"}, p: adaPhone, opts: []participants.AddOption{participants.WithRole("MB00000000000000000000000000000001")}, code: participants.InvalidArgument, field: "WithRole"},
-		{name: "TwilioOptions.RoleSID not an RL SID", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "TwilioOptions.RoleSID",
+		{name: "WithRole not an RL SID", only: []string{"twilio"}, p: adaPhone, opts: []participants.Option{twilioparticipants.WithRole("RL123")}, code: participants.InvalidArgument, field: "WithRole"},
+		{name: "WithRole of another SID type", only: []string{"twilio"}, p: adaPhone, opts: []participants.Option{twilioparticipants.WithRole("MB00000000000000000000000000000001")}, code: participants.InvalidArgument, field: "WithRole"},
+		{name: "twilioparticipants.Options.RoleSID not an RL SID", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "twilioparticipants.Options.RoleSID",
 			client: func(t *testing.T, e *env) *participants.Client {
-				return participants.New(participants.Twilio(twilioClient(t, e), participants.TwilioOptions{ProxyAddress: twilioProxy, RoleSID: "RL../x"}))
+				return participants.New(twilioparticipants.New(twilioClient(t, e), twilioparticipants.Options{ProxyAddress: twilioProxy, RoleSID: "RL../x"}))
 			}},
-		{name: "Twilio phone without ProxyAddress", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "TwilioOptions.ProxyAddress",
+		{name: "Twilio phone without ProxyAddress", only: []string{"twilio"}, p: adaPhone, code: participants.InvalidArgument, field: "twilioparticipants.Options.ProxyAddress",
 			client: func(t *testing.T, e *env) *participants.Client {
-				return participants.New(participants.Twilio(twilioClient(t, e), participants.TwilioOptions{}))
+				return participants.New(twilioparticipants.New(twilioClient(t, e), twilioparticipants.Options{}))
 			}},
 		{name: "Twilio conversation ..", only: []string{"twilio"}, conv: convIs(".."), p: adaPhone, code: participants.InvalidArgument, field: "conversationID"},
-		{name: "Bird workspace not a UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
+		{name: "Bird workspace not a UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "birdparticipants.Options.WorkspaceID",
 			client: birdWorkspace("not-a-uuid")},
-		{name: "Bird workspace ..", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
+		{name: "Bird workspace ..", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "birdparticipants.Options.WorkspaceID",
 			client: birdWorkspace("..")},
-		{name: "Bird workspace empty", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
+		{name: "Bird workspace empty", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "birdparticipants.Options.WorkspaceID",
 			client: birdWorkspace("")},
-		{name: "Bird workspace UUID/../UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.WorkspaceID",
+		{name: "Bird workspace UUID/../UUID", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "birdparticipants.Options.WorkspaceID",
 			client: birdWorkspace(birdConversation + "/../" + birdConversation)},
 		{name: "Bird conversation %2e%2e", only: []string{"bird"}, conv: convIs("%2e%2e"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
 		{name: "Bird conversation a/b", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687/91de4d452bfa"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
 		{name: "Bird conversation UUID too short", only: []string{"bird"}, conv: convIs("c9c60caa-eaf5-4628-9687-91de4d452bf"), p: ada, code: participants.InvalidArgument, field: "conversationID"},
 		{name: "Bird conversation UUID with a suffix", only: []string{"bird"}, conv: convIs(birdConversation + "%2F.."), p: ada, code: participants.InvalidArgument, field: "conversationID"},
-		{name: "Bird PlatformAddressSelector with a newline", only: []string{"bird"}, p: participants.Participant{ID: "c1"}, code: participants.InvalidArgument, field: "BirdOptions.PlatformAddressSelector",
+		{name: "Bird PlatformAddressSelector with a newline", only: []string{"bird"}, p: participants.Participant{ID: "c1"}, code: participants.InvalidArgument, field: "birdparticipants.Options.PlatformAddressSelector",
 			client: func(t *testing.T, e *env) *participants.Client {
-				return participants.New(participants.Bird(birdClient(t, e), participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID(), PlatformAddressSelector: "a\nb"}))
+				return participants.New(birdparticipants.New(birdClient(t, e), birdparticipants.Options{WorkspaceID: e.bird.WorkspaceID(), PlatformAddressSelector: "a\nb"}))
 			}},
-		{name: "Bird BirdOptions.Status unknown", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "BirdOptions.Status",
+		{name: "Bird BirdOptions.Status unknown", only: []string{"bird"}, p: ada, code: participants.InvalidArgument, field: "birdparticipants.Options.Status",
 			client: func(t *testing.T, e *env) *participants.Client {
-				return participants.New(participants.Bird(birdClient(t, e), participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID(), Status: "asleep"}))
+				return participants.New(birdparticipants.New(birdClient(t, e), birdparticipants.Options{WorkspaceID: e.bird.WorkspaceID(), Status: "asleep"}))
 			}},
 	}
 	for _, email := range []string{"not-an-email", "a@", "@example.com", "Ada <ada@example.com>", "ada@example.com ",
@@ -167,7 +170,7 @@ func birdClient(t *testing.T, e *env) *bird.Client {
 
 func birdWorkspace(ws string) func(t *testing.T, e *env) *participants.Client {
 	return func(t *testing.T, e *env) *participants.Client {
-		return participants.New(participants.Bird(birdClient(t, e), participants.BirdOptions{WorkspaceID: ws}))
+		return participants.New(birdparticipants.New(birdClient(t, e), birdparticipants.Options{WorkspaceID: ws}))
 	}
 }
 

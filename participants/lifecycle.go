@@ -9,6 +9,7 @@ import (
 
 	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // Member is a participant of a conversation as the vendor lists it: the
@@ -48,13 +49,6 @@ type Member struct {
 	raw any
 }
 
-// NewMember returns m with As reaching raw, the decoded vendor record. It
-// is for Provider implementations.
-func NewMember(m Member, raw any) *Member {
-	m.raw = raw
-	return &m
-}
-
 // As sets target, a pointer to the vendor's participant type, to the
 // decoded vendor record and reports whether it could: a **bird.Participant
 // for Bird, a **twilio.Participant for Twilio, a
@@ -90,50 +84,46 @@ func (m *Member) String() string {
 	return s
 }
 
-// Page is one page of a conversation's participants, as a Provider's List
-// returns it.
-type Page struct {
-	// Members are the participants on this page.
-	Members []*Member
-	// Next is the vendor's token of the next page, "" on the last page.
-	Next string
-}
-
 // WithPageSize asks List to fetch n participants per request (the vendor's
 // limits apply: Bird and Twilio 1..100). Intercom lists every participant
 // in one read and ignores it. List only.
 func WithPageSize(n int) Option {
-	return func(o *CallOptions) { o.PageSize = n }
+	return func(o *driver.CallOptions) { o.PageSize = n }
 }
 
-// operation is a Client call, for the options that apply to some only.
-type operation string
-
-const (
-	opAdd    operation = "Add"
-	opList   operation = "List"
-	opGet    operation = "Get"
-	opRemove operation = "Remove"
-)
-
-// only refuses an option set for an operation it does not apply to.
-func (o *CallOptions) only(provider string, op operation) error {
+// only refuses an option set for an operation it does not apply to, and
+// a provider package's option given to another provider.
+func only(o *driver.CallOptions, provider string, op driver.Operation) error {
 	for _, f := range []struct {
 		name string
 		set  bool
 		ops  string
 	}{
-		{"WithAdmin", o.AdminID != "", "Add Remove"},
-		{"WithRole", o.RoleSID != "", "Add"},
 		{"BeforeAdd", o.BeforeAdd != nil, "Add"},
 		{"WithPageSize", o.PageSize != 0, "List"},
 	} {
 		if f.set && !strings.Contains(f.ops, string(op)) {
-			return Errorf(InvalidArgument, provider, f.name, "applies to %s, not to %s", f.ops, op)
+			return errorf(InvalidArgument, provider, f.name, "applies to %s, not to %s", f.ops, op)
 		}
 	}
 	if o.PageSize < 0 {
-		return Errorf(InvalidArgument, provider, "WithPageSize", "%d is negative", o.PageSize)
+		return errorf(InvalidArgument, provider, "WithPageSize", "%d is negative", o.PageSize)
+	}
+	// An option of another call is refused as such, whatever the
+	// provider; then an option of another provider.
+	for i := range o.Vendor {
+		if v := &o.Vendor[i]; !v.AppliesTo(op) {
+			ops := make([]string, len(v.Ops))
+			for j, o := range v.Ops {
+				ops[j] = string(o)
+			}
+			return errorf(InvalidArgument, provider, v.Name, "applies to %s, not to %s", strings.Join(ops, " "), op)
+		}
+	}
+	for i := range o.Vendor {
+		if v := &o.Vendor[i]; v.Provider != provider {
+			return errorf(Unimplemented, provider, v.Name, "not expressible on %s: %s is an option of %s", provider, v.Name, v.Provider)
+		}
 	}
 	return nil
 }
@@ -141,21 +131,25 @@ func (o *CallOptions) only(provider string, op operation) error {
 // validateRef checks a Participant that names an existing participant for
 // Get or Remove: its ParticipantID, or the identities Add takes. Fields
 // that describe a participant to add (Attributes, Status) are refused.
-func (p *Participant) validateRef(provider string, op operation) error {
+func (p *Participant) validateRef(provider string, op driver.Operation) error {
+	where := "is for Add"
+	if op == driver.OpUpdate {
+		where = "goes in the Update"
+	}
 	if p.Attributes != nil {
-		return Errorf(InvalidArgument, provider, "Attributes", "%s names a participant by its identities; Attributes is for Add", op)
+		return errorf(InvalidArgument, provider, "Attributes", "%s names a participant by its identities; Attributes %s", op, where)
 	}
 	if p.Status != "" {
-		return Errorf(InvalidArgument, provider, "Status", "%s names a participant by its identities; Status is for Add", op)
+		return errorf(InvalidArgument, provider, "Status", "%s names a participant by its identities; Status %s", op, where)
 	}
 	if p.ParticipantID == "" {
 		return p.validate(provider)
 	}
 	if strings.TrimSpace(p.ParticipantID) != p.ParticipantID || strings.IndexFunc(p.ParticipantID, unicode.IsControl) >= 0 {
-		return Errorf(InvalidArgument, provider, "ParticipantID", "%s has surrounding space or control characters", pathparam.Quote(p.ParticipantID))
+		return errorf(InvalidArgument, provider, "ParticipantID", "%s has surrounding space or control characters", pathparam.Quote(p.ParticipantID))
 	}
 	if p.Use != "" {
-		return Errorf(InvalidArgument, provider, "Use", "chooses among identities; the ParticipantID names the participant")
+		return errorf(InvalidArgument, provider, "Use", "chooses among identities; the ParticipantID names the participant")
 	}
 	q := *p
 	q.ParticipantID = ""
@@ -163,10 +157,10 @@ func (p *Participant) validateRef(provider string, op operation) error {
 		return q.validate(provider)
 	}
 	if q.Kind != "" {
-		return Errorf(InvalidArgument, provider, "Kind", "qualifies the identity ID; the ParticipantID alone names the participant")
+		return errorf(InvalidArgument, provider, "Kind", "qualifies the identity ID; the ParticipantID alone names the participant")
 	}
 	if q.Channel != "" {
-		return Errorf(InvalidArgument, provider, "Channel", "set only with Phone")
+		return errorf(InvalidArgument, provider, "Channel", "set only with Phone")
 	}
 	return nil
 }
@@ -196,7 +190,7 @@ const MaxListPages = pager.MaxPages
 //	}
 func (c *Client) List(ctx context.Context, conversationID string, opts ...Option) iter.Seq2[*Member, error] {
 	return func(yield func(*Member, error) bool) {
-		name, o, err := c.prepare(ctx, conversationID, opList, opts)
+		name, o, err := c.prepare(ctx, conversationID, driver.OpList, opts)
 		if err != nil {
 			yield(nil, err)
 			return
@@ -213,15 +207,18 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 				yield(nil, c.wrap(name, err))
 				return
 			}
-			for _, m := range page.Members {
-				if m == nil || m.ID == "" {
+			members := make([]Member, len(page.Members))
+			for i, dm := range page.Members {
+				if dm == nil || dm.ID == "" {
 					yield(nil, &Error{Code: Unknown, Provider: name, Message: "the vendor listed a participant without an ID"})
 					return
 				}
-				if _, dup := seen[m.ID]; dup {
+				if _, dup := seen[dm.ID]; dup {
 					continue
 				}
-				seen[m.ID] = struct{}{}
+				seen[dm.ID] = struct{}{}
+				m := &members[i]
+				setMember(m, dm)
 				if !yield(m, nil) {
 					return
 				}
@@ -250,11 +247,11 @@ func (c *Client) List(ctx context.Context, conversationID string, opts ...Option
 // reports: a participant that reports another value for one of them is
 // not the one p describes, and Get answers NotFound naming that identity.
 func (c *Client) Get(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Member, error) {
-	name, o, err := c.prepare(ctx, conversationID, opGet, opts)
+	name, o, err := c.prepare(ctx, conversationID, driver.OpGet, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.validateRef(name, opGet); err != nil {
+	if err := p.validateRef(name, driver.OpGet); err != nil {
 		return nil, err
 	}
 	m, f, err := c.get(ctx, name, conversationID, &p, o)
@@ -268,18 +265,19 @@ func (c *Client) Get(ctx context.Context, conversationID string, p Participant, 
 // get looks up the participant p names (p valid). When the member found
 // reports another value for an identity set in p, it returns that
 // identity and no member.
-func (c *Client) get(ctx context.Context, name, conversationID string, p *Participant, o CallOptions) (*Member, IdentityField, error) {
+func (c *Client) get(ctx context.Context, name, conversationID string, p *Participant, o driver.CallOptions) (*Member, IdentityField, error) {
 	lookup := *p
 	if p.Use != "" {
 		lookup = p.only(p.Use)
 	}
-	m, err := c.p.Get(ctx, conversationID, lookup, o)
+	dm, err := c.p.Get(ctx, conversationID, lookup.driver(), o)
 	if err != nil {
 		return nil, "", c.wrap(name, err)
 	}
-	if m == nil {
+	if dm == nil {
 		return nil, "", &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a participant nor an error"}
 	}
+	m := fromDriverMember(dm)
 	if f := contradiction(p, m); f != "" {
 		return nil, f, nil
 	}
@@ -300,11 +298,11 @@ func (c *Client) get(ctx context.Context, name, conversationID string, p *Partic
 // is FailedPrecondition naming the identity, and nothing is removed.
 // Errors are as for Add.
 func (c *Client) Remove(ctx context.Context, conversationID string, p Participant, opts ...Option) (*Result, error) {
-	name, o, err := c.prepare(ctx, conversationID, opRemove, opts)
+	name, o, err := c.prepare(ctx, conversationID, driver.OpRemove, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.validateRef(name, opRemove); err != nil {
+	if err := p.validateRef(name, driver.OpRemove); err != nil {
 		return nil, err
 	}
 	n := len(p.identities())
@@ -317,7 +315,7 @@ func (c *Client) Remove(ctx context.Context, conversationID string, p Participan
 		// so that a participant who is not the one described is never
 		// removed. Absent: the provider's Remove tells AlreadyAbsent from
 		// a missing conversation.
-		m, f, err := c.get(ctx, name, conversationID, &p, CallOptions{RequestOptions: o.RequestOptions})
+		m, f, err := c.get(ctx, name, conversationID, &p, driver.CallOptions{RequestOptions: o.RequestOptions})
 		switch {
 		case f != "":
 			return nil, &Error{Code: FailedPrecondition, Provider: name, Field: string(f),
@@ -332,12 +330,6 @@ func (c *Client) Remove(ctx context.Context, conversationID string, p Participan
 			return nil, err
 		}
 	}
-	res, err := c.p.Remove(ctx, conversationID, p, o)
-	if err != nil {
-		return nil, c.wrap(name, err)
-	}
-	if res == nil {
-		return nil, &Error{Code: Unknown, Provider: name, Message: "the provider returned neither a result nor an error"}
-	}
-	return res, nil
+	res, err := c.p.Remove(ctx, conversationID, p.driver(), o)
+	return c.result(name, res, err)
 }

@@ -9,60 +9,61 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // lifeStub is a Provider for the facade's List, Get and Remove: List
 // answers from pages (by token) or errs (by token), Get and Remove return
 // member, res and err; every call is recorded.
 type lifeStub struct {
-	pages  map[string]*participants.Page
+	pages  map[string]*driver.Page
 	errs   map[string]error
-	member *participants.Member
-	res    *participants.Result
+	member *driver.Member
+	res    *driver.Result
 	err    error
-	code   participants.ErrorCode
+	code   driver.ErrorCode
 
-	tokens []string                   // the page tokens List was asked for, in order
-	convs  []string                   // the conversation IDs of every call
-	refs   []participants.Participant // the Participants Get and Remove got
-	opts   []participants.CallOptions // the options of every call
+	tokens []string             // the page tokens List was asked for, in order
+	convs  []string             // the conversation IDs of every call
+	refs   []driver.Participant // the Participants Get and Remove got
+	opts   []driver.CallOptions // the options of every call
 }
 
 func (s *lifeStub) Name() string { return "stub" }
 
-func (s *lifeStub) Add(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (s *lifeStub) Add(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	s.convs, s.opts = append(s.convs, conv), append(s.opts, o)
-	return participants.NewResult("stub", "p-1", "", "", participants.Added, nil), nil
+	return driver.NewResult("stub", "p-1", "", "", driver.Added, nil), nil
 }
 
-func (s *lifeStub) List(_ context.Context, conv, page string, o participants.CallOptions) (*participants.Page, error) {
+func (s *lifeStub) List(_ context.Context, conv, page string, o driver.CallOptions) (*driver.Page, error) {
 	s.tokens, s.convs, s.opts = append(s.tokens, page), append(s.convs, conv), append(s.opts, o)
 	return s.pages[page], s.errs[page]
 }
 
-func (s *lifeStub) Get(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Member, error) {
+func (s *lifeStub) Get(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Member, error) {
 	s.convs, s.refs, s.opts = append(s.convs, conv), append(s.refs, p), append(s.opts, o)
 	return s.member, s.err
 }
 
-func (s *lifeStub) Remove(_ context.Context, conv string, p participants.Participant, o participants.CallOptions) (*participants.Result, error) {
+func (s *lifeStub) Remove(_ context.Context, conv string, p driver.Participant, o driver.CallOptions) (*driver.Result, error) {
 	s.convs, s.refs, s.opts = append(s.convs, conv), append(s.refs, p), append(s.opts, o)
 	return s.res, s.err
 }
 
-func (s *lifeStub) ErrorCode(error) participants.ErrorCode { return s.code }
+func (s *lifeStub) ErrorCode(error) driver.ErrorCode { return s.code }
 
 // calls is how many times the Provider was called.
 func (s *lifeStub) calls() int { return len(s.convs) }
 
 // mem is a Member with id.
-func mem(id string) *participants.Member {
-	return participants.NewMember(participants.Member{Provider: "stub", ID: id}, id)
+func mem(id string) *driver.Member {
+	return driver.NewMember(driver.Member{Provider: "stub", ID: id}, id)
 }
 
 // page is a Page of members with these ids.
-func page(next string, ids ...string) *participants.Page {
-	p := &participants.Page{Next: next}
+func page(next string, ids ...string) *driver.Page {
+	p := &driver.Page{Next: next}
 	for _, id := range ids {
 		p.Members = append(p.Members, mem(id))
 	}
@@ -115,7 +116,7 @@ func wantErr(t *testing.T, err error, code participants.ErrorCode, field, msg st
 var bg = context.Background()
 
 func TestListYieldsEveryPageOnceByID(t *testing.T) {
-	s := &lifeStub{pages: map[string]*participants.Page{
+	s := &lifeStub{pages: map[string]*driver.Page{
 		"":   page("t1", "a", "b"),
 		"t1": page("t2", "b", "c"), // b again: the vendor's pages shifted
 		"t2": page("", "a", "d"),
@@ -135,7 +136,7 @@ func TestListYieldsEveryPageOnceByID(t *testing.T) {
 }
 
 func TestListEmptyPages(t *testing.T) {
-	s := &lifeStub{pages: map[string]*participants.Page{"": page("t1"), "t1": page("", "a")}}
+	s := &lifeStub{pages: map[string]*driver.Page{"": page("t1"), "t1": page("", "a")}}
 	if got := collect(bg, participants.New(s), "conv-1"); !slices.Equal(got.ids, []string{"a"}) {
 		t.Errorf("List yielded %v, want [a]", got.ids)
 	}
@@ -143,7 +144,7 @@ func TestListEmptyPages(t *testing.T) {
 
 // Each range over the sequence lists the conversation anew.
 func TestListRangesAnew(t *testing.T) {
-	s := &lifeStub{pages: map[string]*participants.Page{"": page("t1", "a"), "t1": page("", "b")}}
+	s := &lifeStub{pages: map[string]*driver.Page{"": page("t1", "a"), "t1": page("", "b")}}
 	seq := participants.New(s).List(bg, "conv-1")
 	for range 2 {
 		var ids []string
@@ -165,7 +166,7 @@ func TestListRangesAnew(t *testing.T) {
 // A page token the vendor returned before would loop for ever: Unknown,
 // after the members of the page that returned it.
 func TestListRepeatedPageToken(t *testing.T) {
-	for name, pages := range map[string]map[string]*participants.Page{
+	for name, pages := range map[string]map[string]*driver.Page{
 		"same as asked": {"": page("t1", "a"), "t1": page("t1", "b")},
 		"seen earlier":  {"": page("t1", "a"), "t1": page("t2", "b"), "t2": page("t1", "c")},
 	} {
@@ -184,11 +185,11 @@ func TestListRepeatedPageToken(t *testing.T) {
 }
 
 func TestListMemberWithoutID(t *testing.T) {
-	for name, bad := range map[string]*participants.Member{"empty ID": mem(""), "nil": nil} {
+	for name, bad := range map[string]*driver.Member{"empty ID": mem(""), "nil": nil} {
 		t.Run(name, func(t *testing.T) {
 			p := page("t1", "a")
 			p.Members = append(p.Members, bad, mem("b"))
-			s := &lifeStub{pages: map[string]*participants.Page{"": p, "t1": page("", "c")}}
+			s := &lifeStub{pages: map[string]*driver.Page{"": p, "t1": page("", "c")}}
 			got := collect(bg, participants.New(s), "conv-1")
 			if want := []string{"a", "error"}; !slices.Equal(got.ids, want) {
 				t.Fatalf("List yielded %v, want %v", got.ids, want)
@@ -202,7 +203,7 @@ func TestListMemberWithoutID(t *testing.T) {
 }
 
 func TestListNilPage(t *testing.T) {
-	s := &lifeStub{pages: map[string]*participants.Page{"": page("t1", "a")}} // "t1" has no page
+	s := &lifeStub{pages: map[string]*driver.Page{"": page("t1", "a")}} // "t1" has no page
 	got := collect(bg, participants.New(s), "conv-1")
 	if want := []string{"a", "error"}; !slices.Equal(got.ids, want) {
 		t.Fatalf("List yielded %v, want %v", got.ids, want)
@@ -212,7 +213,7 @@ func TestListNilPage(t *testing.T) {
 
 // Breaking out of the loop stops calling the Provider.
 func TestListBreakStopsCallingProvider(t *testing.T) {
-	s := &lifeStub{pages: map[string]*participants.Page{"": page("t1", "a", "b"), "t1": page("", "c")}}
+	s := &lifeStub{pages: map[string]*driver.Page{"": page("t1", "a", "b"), "t1": page("", "c")}}
 	for _, stopAfter := range []int{1, 2} {
 		s.tokens = nil
 		n := 0
@@ -242,7 +243,7 @@ func TestListBreakStopsCallingProvider(t *testing.T) {
 // as for Add.
 func TestListErrorsWrapped(t *testing.T) {
 	vendorErr := fmt.Errorf("list: %w", errVendor)
-	mine := participants.Errorf(participants.PermissionDenied, "stub", "", "no")
+	mine := driver.Errorf(driver.PermissionDenied, "stub", "", "no")
 	for _, tc := range []struct {
 		name string
 		err  error
@@ -256,20 +257,20 @@ func TestListErrorsWrapped(t *testing.T) {
 		{"*Error as it is", mine, participants.PermissionDenied, participants.ErrPermissionDenied},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code := participants.Unavailable
+			code := driver.Unavailable
 			if tc.name == "provider code OK" {
-				code = participants.OK
+				code = driver.OK
 			}
 			s := &lifeStub{code: code,
-				pages: map[string]*participants.Page{"": page("t1", "a")},
+				pages: map[string]*driver.Page{"": page("t1", "a")},
 				errs:  map[string]error{"t1": tc.err}}
 			got := collect(bg, participants.New(s), "conv-1")
 			if want := []string{"a", "error"}; !slices.Equal(got.ids, want) {
 				t.Fatalf("List yielded %v, want %v", got.ids, want)
 			}
 			pe := wantErr(t, got.errs[0], tc.code, "", "")
-			if tc.err == mine && got.errs[0] != mine {
-				t.Errorf("the Provider's *Error was not passed on as it is: %v", got.errs[0])
+			if tc.err == mine && (pe.Message != mine.Message || pe.Provider != mine.Provider || pe.Err != nil) {
+				t.Errorf("the Provider's *Error was not passed on with its message: %v", got.errs[0])
 			}
 			if tc.err != mine && pe.Err != tc.err {
 				t.Errorf("Err = %v, want the Provider's error", pe.Err)
@@ -369,19 +370,19 @@ func TestOptionsPerOperation(t *testing.T) {
 		name  string
 		opt   participants.Option
 		takes string // the operations that take it
-		check func(participants.CallOptions) bool
+		check func(driver.CallOptions) bool
 	}{
-		{"WithAdmin", participants.WithAdmin("7"), "Add Remove", func(o participants.CallOptions) bool { return o.AdminID == "7" }},
-		{"WithRole", participants.WithRole("RL1"), "Add", func(o participants.CallOptions) bool { return o.RoleSID == "RL1" }},
-		{"BeforeAdd", participants.BeforeAdd(func(any) error { return nil }), "Add", func(o participants.CallOptions) bool { return o.BeforeAdd != nil }},
-		{"WithPageSize", participants.WithPageSize(7), "List", func(o participants.CallOptions) bool { return o.PageSize == 7 }},
-		{"WithRequestOptions", participants.WithRequestOptions(), "Add List Get Remove", func(participants.CallOptions) bool { return true }},
-		{"WithPageSize(0)", participants.WithPageSize(0), "Add List Get Remove", func(o participants.CallOptions) bool { return o.PageSize == 0 }},
+		{"WithAdmin", stubOption("WithAdmin", "7", driver.OpAdd, driver.OpRemove), "Add Remove", func(o driver.CallOptions) bool { return stubValue(o, "WithAdmin") == "7" }},
+		{"WithRole", stubOption("WithRole", "RL1", driver.OpAdd), "Add", func(o driver.CallOptions) bool { return stubValue(o, "WithRole") == "RL1" }},
+		{"BeforeAdd", participants.BeforeAdd(func(any) error { return nil }), "Add", func(o driver.CallOptions) bool { return o.BeforeAdd != nil }},
+		{"WithPageSize", participants.WithPageSize(7), "List", func(o driver.CallOptions) bool { return o.PageSize == 7 }},
+		{"WithRequestOptions", participants.WithRequestOptions(), "Add List Get Remove", func(driver.CallOptions) bool { return true }},
+		{"WithPageSize(0)", participants.WithPageSize(0), "Add List Get Remove", func(o driver.CallOptions) bool { return o.PageSize == 0 }},
 	} {
 		for op, do := range ops {
 			t.Run(tc.name+"/"+op, func(t *testing.T) {
-				s := &lifeStub{member: mem("p-1"), res: participants.NewResult("stub", "p-1", "", "", participants.Removed, nil),
-					pages: map[string]*participants.Page{"": page("")}}
+				s := &lifeStub{member: mem("p-1"), res: driver.NewResult("stub", "p-1", "", "", driver.Removed, nil),
+					pages: map[string]*driver.Page{"": page("")}}
 				err := do(participants.New(s), tc.opt)
 				if !strings.Contains(tc.takes, op) {
 					wantErr(t, err, participants.InvalidArgument, strings.TrimSuffix(tc.name, "(0)"), "applies to "+tc.takes+", not to "+op)
@@ -443,7 +444,7 @@ func TestRefRules(t *testing.T) {
 		{"leading control character", participants.Participant{ParticipantID: "\x7fMB1"}, "ParticipantID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &lifeStub{member: mem("MB1"), res: participants.NewResult("stub", "MB1", "", "", participants.Removed, nil)}
+			s := &lifeStub{member: mem("MB1"), res: driver.NewResult("stub", "MB1", "", "", driver.Removed, nil)}
 			c := participants.New(s)
 			_, gerr := c.Get(bg, "conv-1", tc.p)
 			_, rerr := c.Remove(bg, "conv-1", tc.p)
@@ -482,8 +483,65 @@ func TestRefRules(t *testing.T) {
 	}
 }
 
-func sameParticipant(a, b participants.Participant) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b)
+// sameParticipant reports whether a and b, each a participants.Participant
+// or the driver.Participant a provider got, describe the same participant.
+func sameParticipant(a, b any) bool {
+	return fmt.Sprint(asDriver(a)) == fmt.Sprint(asDriver(b))
+}
+
+// asDriver is p as a driver.Participant (without Use, which the Client
+// applies before a provider sees the participant).
+func asDriver(p any) driver.Participant {
+	switch p := p.(type) {
+	case driver.Participant:
+		return p
+	case participants.Participant:
+		return driver.Participant{Kind: driver.Kind(p.Kind), ID: p.ID, ExternalID: p.ExternalID, Email: p.Email, Phone: p.Phone,
+			Channel: driver.Channel(p.Channel), Identifier: driver.Identifier(p.Identifier), Attributes: p.Attributes,
+			Status: driver.Status(p.Status), ParticipantID: p.ParticipantID}
+	}
+	panic(fmt.Sprintf("asDriver(%T)", p))
+}
+
+// onlyIdentity is p with its Use identity alone, as the Client hands it to
+// a provider.
+func onlyIdentity(p participants.Participant) participants.Participant {
+	q := participants.Participant{Kind: p.Kind, Attributes: p.Attributes, Status: p.Status, ParticipantID: p.ParticipantID}
+	switch p.Use {
+	case participants.UseID:
+		q.ID = p.ID
+	case participants.UseExternalID:
+		q.ExternalID, q.Kind = p.ExternalID, ""
+	case participants.UseEmail:
+		q.Email, q.Kind = p.Email, ""
+	case participants.UsePhone:
+		q.Phone, q.Channel, q.Kind = p.Phone, p.Channel, ""
+	case participants.UseIdentifier:
+		q.Identifier, q.Kind = p.Identifier, ""
+	default:
+		return p
+	}
+	return q
+}
+
+// stubOption is a provider package's option as the stub provider's
+// package would make it: a driver.VendorOption named name of the provider
+// "stub" with value v, applying to ops.
+func stubOption(name, v string, ops ...driver.Operation) participants.Option {
+	return func(o *driver.CallOptions) {
+		o.Vendor = append(o.Vendor, driver.VendorOption{Provider: "stub", Name: name, Ops: ops, Value: v})
+	}
+}
+
+// stubValue is the value of the last stubOption named name in o.
+func stubValue(o driver.CallOptions, name string) string {
+	v := ""
+	for _, vo := range o.Vendor {
+		if vo.Name == name {
+			v = vo.Value.(string)
+		}
+	}
+	return v
 }
 
 func TestAddRefusesParticipantID(t *testing.T) {
@@ -499,7 +557,8 @@ func TestGetReturnsProviderMember(t *testing.T) {
 	m := mem("MB1")
 	s := &lifeStub{member: m}
 	got, err := participants.New(s).Get(bg, "conv-1", participants.Participant{ParticipantID: "MB1"})
-	if err != nil || got != m {
+	var raw string
+	if err != nil || got.ID != m.ID || got.Provider != m.Provider || !got.As(&raw) || raw != "MB1" {
 		t.Fatalf("Get = %v, %v; want the Provider's member", got, err)
 	}
 	if !slices.Equal(s.convs, []string{"conv-1"}) {
@@ -508,13 +567,13 @@ func TestGetReturnsProviderMember(t *testing.T) {
 }
 
 func TestRemoveReturnsProviderResult(t *testing.T) {
-	res := participants.NewResult("stub", "MB1", "", "", participants.AlreadyAbsent, nil)
+	res := driver.NewResult("stub", "MB1", "", "", driver.AlreadyAbsent, nil)
 	s := &lifeStub{res: res}
-	got, err := participants.New(s).Remove(bg, "conv-1", participants.Participant{ParticipantID: "MB1"}, participants.WithAdmin("7"))
-	if err != nil || got != res {
+	got, err := participants.New(s).Remove(bg, "conv-1", participants.Participant{ParticipantID: "MB1"}, stubOption("WithAdmin", "7", driver.OpRemove))
+	if err != nil || got.String() != "stub: AlreadyAbsent participant MB1" || got.Outcome != participants.AlreadyAbsent {
 		t.Fatalf("Remove = %v, %v; want the Provider's result", got, err)
 	}
-	if !slices.Equal(s.convs, []string{"conv-1"}) || s.opts[0].AdminID != "7" {
+	if !slices.Equal(s.convs, []string{"conv-1"}) || stubValue(s.opts[0], "WithAdmin") != "7" {
 		t.Errorf("conversations = %q, options %+v", s.convs, s.opts)
 	}
 }
@@ -546,7 +605,7 @@ func TestGetRemoveErrors(t *testing.T) {
 			wantErr(t, err, participants.Unknown, "", "the provider returned neither a")
 
 			vendorErr := fmt.Errorf("x: %w", errVendor)
-			v, err = do(participants.New(&lifeStub{err: vendorErr, code: participants.NotFound}))
+			v, err = do(participants.New(&lifeStub{err: vendorErr, code: driver.NotFound}))
 			if v != nil {
 				t.Errorf("got %v", v)
 			}
@@ -555,15 +614,16 @@ func TestGetRemoveErrors(t *testing.T) {
 				t.Errorf("err = %v: the vendor error is not in the chain", err)
 			}
 
-			_, err = do(participants.New(&lifeStub{err: context.Canceled, code: participants.Unavailable}))
+			_, err = do(participants.New(&lifeStub{err: context.Canceled, code: driver.Unavailable}))
 			wantErr(t, err, participants.Canceled, "", "")
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("errors.Is(err, context.Canceled) = false: %v", err)
 			}
 
-			mine := participants.Errorf(participants.FailedPrecondition, "stub", "", "the last customer stays")
+			mine := driver.Errorf(driver.FailedPrecondition, "stub", "", "the last customer stays")
 			_, err = do(participants.New(&lifeStub{err: mine}))
-			if err != mine || !errors.Is(err, participants.ErrFailedPrecondition) {
+			var got *participants.Error
+			if !errors.As(err, &got) || got.Code != participants.FailedPrecondition || got.Message != mine.Message || got.Provider != mine.Provider || !errors.Is(err, participants.ErrFailedPrecondition) {
 				t.Errorf("err = %v, want the Provider's *Error as it is", err)
 			}
 		})
@@ -606,8 +666,8 @@ type vendorRecord struct{ SID string }
 
 func TestMemberAsAndParticipant(t *testing.T) {
 	rec := &vendorRecord{SID: "MB1"}
-	in := participants.Member{Provider: "twilio", ID: "MB1", Email: "ada@example.com"}
-	m := participants.NewMember(in, rec)
+	in := driver.Member{Provider: "twilio", ID: "MB1", Email: "ada@example.com"}
+	m := participants.MemberOf(driver.NewMember(in, rec))
 	in.ID = "changed" // NewMember copies
 	if m.ID != "MB1" || m.Email != "ada@example.com" || m.Provider != "twilio" {
 		t.Errorf("NewMember = %+v", m)

@@ -13,13 +13,14 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 )
 
 // A vendor whose pages never end (each links to a new one) is read to
 // page MaxListPages, every member yielded, then refused with one Unknown
 // error that names the bound: not followed until the context ends.
 func TestListEndlessVendorStopsAtTheBound(t *testing.T) {
-	pages := map[string]*participants.Page{}
+	pages := map[string]*driver.Page{}
 	for i := range participants.MaxListPages + 1 {
 		tok := ""
 		if i > 0 {
@@ -48,7 +49,7 @@ func TestListEndlessVendorStopsAtTheBound(t *testing.T) {
 // the client sent: the error gives its length, never the token.
 func TestListRepeatedPageTokenNotQuoted(t *testing.T) {
 	const echoed = "sk_live_51HxEchoedCredential"
-	s := &lifeStub{pages: map[string]*participants.Page{"": page(echoed, "a"), echoed: page(echoed, "b")}}
+	s := &lifeStub{pages: map[string]*driver.Page{"": page(echoed, "a"), echoed: page(echoed, "b")}}
 	got := collect(bg, participants.New(s), "conv-1")
 	if len(got.errs) != 1 {
 		t.Fatalf("List yielded %v", got.ids)

@@ -13,6 +13,9 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -37,9 +40,9 @@ func TestLongInputQuotedClipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	clients := map[string]*participants.Client{
-		"intercom": participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: "1"})),
-		"bird":     participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: "0b6e1a57-3b5e-4a8a-9a4e-2f1c3d4e5f60"})),
-		"twilio":   participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: "+15017122661"})),
+		"intercom": participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: "1"})),
+		"bird":     participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: "0b6e1a57-3b5e-4a8a-9a4e-2f1c3d4e5f60"})),
+		"twilio":   participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: "+15017122661"})),
 	}
 	const conv = "1c7f2b68-4c6f-4b9b-8b5f-3a2d4e5f6071"
 	ok := participants.Participant{Email: "ada@example.com"}

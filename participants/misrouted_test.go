@@ -13,6 +13,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -47,10 +51,10 @@ func misroutedClients(t *testing.T, mock *httpmock.MockTransport) map[string]str
 		p    participants.Participant
 	}
 	return map[string]entry{
-		"intercom": {participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: "991"})), "123", participants.Participant{ExternalID: "ada"}},
-		"bird":     {participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: "2b6a9f3c-0c1d-4e5f-8a9b-0c1d2e3f4a5b"})), "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", participants.Participant{Email: "ada@example.com"}},
-		"twilio":   {participants.New(participants.Twilio(tc, participants.TwilioOptions{})), "CH0123456789abcdef0123456789abcdef", participants.Participant{ExternalID: "ada"}},
-		"sunshine": {participants.New(participants.Sunshine(sc, participants.SunshineOptions{AppID: "app1"})), "conv1", participants.Participant{ExternalID: "ada"}},
+		"intercom": {participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: "991"})), "123", participants.Participant{ExternalID: "ada"}},
+		"bird":     {participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: "2b6a9f3c-0c1d-4e5f-8a9b-0c1d2e3f4a5b"})), "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", participants.Participant{Email: "ada@example.com"}},
+		"twilio":   {participants.New(twilioparticipants.New(tc, twilioparticipants.Options{})), "CH0123456789abcdef0123456789abcdef", participants.Participant{ExternalID: "ada"}},
+		"sunshine": {participants.New(sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: "app1"})), "conv1", participants.Participant{ExternalID: "ada"}},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -29,7 +30,7 @@ func TestRedirectStatusEnds(t *testing.T) {
 		if got := participants.Code(err); got != want {
 			t.Errorf("Code(%d) = %v, want %v", status, got, want)
 		}
-		if got := participants.Code(participants.WrapError("intercom", err)); got != want {
+		if got := participants.Code(driver.WrapError("intercom", err)); got != want {
 			t.Errorf("Code(WrapError(%d)) = %v, want %v", status, got, want)
 		}
 	}
@@ -50,12 +51,12 @@ func TestValidEmailAgreesWithNetMail(t *testing.T) {
 	for _, s := range cases {
 		a, err := mail.ParseAddress(s)
 		want := err == nil && a.Name == "" && a.Address == s && strings.TrimSpace(s) == s
-		if got := participants.ValidEmail(s); got != want {
+		if got := driver.ValidEmail(s); got != want {
 			t.Errorf("ValidEmail(%q) = %v, net/mail says %v (%v)", s, got, want, err)
 		}
 	}
 	for _, s := range []string{"\u0080@example.com", "\u009f@example.com", "a\u0085b@example.com", "ab@example.com\u0080"} {
-		if participants.ValidEmail(s) {
+		if driver.ValidEmail(s) {
 			t.Errorf("ValidEmail(%q) = true, want false (a C1 control)", s)
 		}
 	}

@@ -120,6 +120,8 @@ const (
 	// AlreadyAbsent: the participant was not in the conversation, which
 	// exists (Remove).
 	AlreadyAbsent
+	// Updated: the vendor changed the participant (Update).
+	Updated
 )
 
 func (o Outcome) String() string {
@@ -134,12 +136,14 @@ func (o Outcome) String() string {
 		return "Removed"
 	case AlreadyAbsent:
 		return "AlreadyAbsent"
+	case Updated:
+		return "Updated"
 	}
 	return fmt.Sprintf("Outcome(%d)", int(o))
 }
 
-// Result is what the vendor said about a successful add or remove, and
-// nothing more.
+// Result is what the vendor said about a successful add, update or remove,
+// and nothing more.
 type Result struct {
 	// Provider is the vendor: "intercom", "bird", "twilio", "sunshine", ...
 	Provider string
@@ -150,17 +154,11 @@ type Result struct {
 	Kind Kind
 	// Status is the vendor's participant status as reported, if any.
 	Status Status
-	// Outcome says whether the participant was added or already there, or
-	// removed or already absent.
+	// Outcome says whether the participant was added or already there,
+	// updated, or removed or already absent.
 	Outcome Outcome
 
 	raw any
-}
-
-// NewResult returns a Result whose As reaches raw, the decoded vendor
-// response. It is for Provider implementations.
-func NewResult(provider, id string, kind Kind, status Status, outcome Outcome, raw any) *Result {
-	return &Result{Provider: provider, ID: id, Kind: kind, Status: status, Outcome: outcome, raw: raw}
 }
 
 // String describes r for a person: "bird: Added participant 0511f314-...
@@ -191,7 +189,8 @@ func (r *Result) String() string {
 // Bird, a **twilio.Participant for Twilio, a **intercom.CustomersList for
 // Intercom (a **intercom.ConversationContacts when a read of the
 // conversation alone decided the Outcome: Remove's AlreadyAbsent, Add's
-// AlreadyPresent with IntercomOptions.ReportOutcome).
+// AlreadyPresent with intercomparticipants.Options.ReportOutcome); each
+// provider package documents its type.
 func (r *Result) As(target any) bool {
 	return assign(r.raw, target)
 }

@@ -21,7 +21,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -163,19 +166,19 @@ func TestNoSecretsInOutput(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			bad = participants.New(participants.Intercom(ic, participants.IntercomOptions{AdminID: intercomAdmin}))
+			bad = participants.New(intercomparticipants.New(ic, intercomparticipants.Options{AdminID: intercomAdmin}))
 		case "bird":
 			bc, err := bird.New(wrongSecret, e.srv.ClientOptions(debug...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			bad = participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: e.bird.WorkspaceID()}))
+			bad = participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: e.bird.WorkspaceID()}))
 		case "twilio":
 			tc, err := twilio.New(e.twilio.AccountSID(), wrongSecret, e.srv.ClientOptions(debug...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			bad = participants.New(participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: twilioProxy}))
+			bad = participants.New(twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: twilioProxy}))
 		}
 		_, err := bad.Add(ctx, e.conv, person(e, 8))
 		if participants.Code(err) != participants.Unauthenticated {

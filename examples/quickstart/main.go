@@ -23,7 +23,7 @@
 //     InvalidArgument naming the identities the vendor cannot send together
 //     (Unimplemented on Twilio, which cannot express an email at all);
 //   - add: Bird, Twilio and Sunshine say Added; Intercom does not tell
-//     (Unreported; participants.IntercomOptions{ReportOutcome: true} reads
+//     (Unreported; intercomparticipants.Options{ReportOutcome: true} reads
 //     the conversation before each add to report Added or AlreadyPresent, at the cost
 //     of a second request);
 //   - add again: AlreadyPresent; Intercom Unreported;
@@ -363,7 +363,7 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 	fmt.Fprintln(out, "\nEvery step went as expected.")
 	for _, t := range targets {
 		if t.name == "intercom" {
-			fmt.Fprintln(out, "Intercom does not say whether the person was new (Unreported): participants.IntercomOptions{ReportOutcome: true} reports Added or AlreadyPresent, reading the conversation before each add.")
+			fmt.Fprintln(out, "Intercom does not say whether the person was new (Unreported): intercomparticipants.Options{ReportOutcome: true} reports Added or AlreadyPresent, reading the conversation before each add.")
 		}
 	}
 	return nil

@@ -9,6 +9,10 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -23,7 +27,7 @@ func intercomTarget(token, adminID, conversation string, opts ...option.Option) 
 	if err != nil {
 		return target{}, err
 	}
-	p := participants.Intercom(ic, participants.IntercomOptions{AdminID: adminID})
+	p := intercomparticipants.New(ic, intercomparticipants.Options{AdminID: adminID})
 	return target{name: "intercom", client: participants.New(p), conversation: conversation}, nil
 }
 
@@ -34,7 +38,7 @@ func birdTarget(accessKey, workspaceID, conversation string, opts ...option.Opti
 	if err != nil {
 		return target{}, err
 	}
-	p := participants.Bird(bc, participants.BirdOptions{WorkspaceID: workspaceID})
+	p := birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: workspaceID})
 	return target{name: "bird", client: participants.New(p), conversation: conversation}, nil
 }
 
@@ -45,7 +49,7 @@ func twilioTarget(accountSID, authToken, proxyAddress, conversation string, opts
 	if err != nil {
 		return target{}, err
 	}
-	p := participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: proxyAddress})
+	p := twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: proxyAddress})
 	return target{name: "twilio", client: participants.New(p), conversation: conversation}, nil
 }
 
@@ -56,7 +60,7 @@ func sunshineTarget(keyID, secret, appID, conversation string, opts ...option.Op
 	if err != nil {
 		return target{}, err
 	}
-	p := participants.Sunshine(sc, participants.SunshineOptions{AppID: appID})
+	p := sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: appID})
 	return target{name: "sunshine", client: participants.New(p), conversation: conversation}, nil
 }
 

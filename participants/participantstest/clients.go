@@ -9,6 +9,9 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/twilio"
 )
 
@@ -120,31 +123,31 @@ func NewTwilio(t testing.TB, opts ...option.Option) (*twilio.Client, *TwilioServ
 
 // NewIntercomParticipants is [NewIntercom] with a participants.Client over
 // the Intercom client, acting as the admin [IntercomAdminID]. For other
-// [participants.IntercomOptions], pass the client of NewIntercom to
-// participants.Intercom.
+// [intercomparticipants.Options], pass the client of NewIntercom to
+// intercomparticipants.New.
 func NewIntercomParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *IntercomServer) {
 	t.Helper()
 	c, fake := NewIntercom(t, opts...)
-	return participants.New(participants.Intercom(c, participants.IntercomOptions{AdminID: IntercomAdminID})), fake
+	return participants.New(intercomparticipants.New(c, intercomparticipants.Options{AdminID: IntercomAdminID})), fake
 }
 
 // NewBirdParticipants is [NewBird] with a participants.Client over the Bird
-// client, in the fake's workspace. For other [participants.BirdOptions],
-// pass the client of NewBird to participants.Bird.
+// client, in the fake's workspace. For other [birdparticipants.Options],
+// pass the client of NewBird to birdparticipants.New.
 func NewBirdParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *BirdServer) {
 	t.Helper()
 	c, fake := NewBird(t, opts...)
-	return participants.New(participants.Bird(c, participants.BirdOptions{WorkspaceID: fake.WorkspaceID()})), fake
+	return participants.New(birdparticipants.New(c, birdparticipants.Options{WorkspaceID: fake.WorkspaceID()})), fake
 }
 
 // NewTwilioParticipants is [NewTwilio] with a participants.Client over the
 // Twilio client, with the proxy address [TwilioProxyAddress]. For other
-// [participants.TwilioOptions], pass the client of NewTwilio to
-// participants.Twilio.
+// [twilioparticipants.Options], pass the client of NewTwilio to
+// twilioparticipants.New.
 func NewTwilioParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *TwilioServer) {
 	t.Helper()
 	c, fake := NewTwilio(t, opts...)
-	return participants.New(participants.Twilio(c, participants.TwilioOptions{ProxyAddress: TwilioProxyAddress})), fake
+	return participants.New(twilioparticipants.New(c, twilioparticipants.Options{ProxyAddress: TwilioProxyAddress})), fake
 }
 
 // must returns a constructor's client, failing the test of its argument

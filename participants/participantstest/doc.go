@@ -1,5 +1,6 @@
-// Package participantstest provides stateful, in-memory fakes of the three
-// vendor APIs behind package participants (Intercom, Bird and Twilio), built
+// Package participantstest provides stateful, in-memory fakes of the four
+// vendor APIs behind package participants (Intercom, Bird, Twilio and
+// Sunshine Conversations), built
 // on net/http/httptest, for tests and for examples that run without
 // credentials.
 //
@@ -79,16 +80,11 @@
 //
 // # Your own provider
 //
-// [RunConformance] checks a participants.Provider against the rules of its
-// documentation. Its [Harness] and [Fixture] ask only what any provider and
-// any fake can give: a participants.Client over the provider, a
-// conversation, people to add, a count of them, and a [Fake] (a request
-// count and fault injection), and [Capabilities] saying what the vendor can
-// express, look up and page. The lifecycle rules (List, Get, Remove: ensure
-// semantics both ways, NotFound for a missing conversation, pages, faults)
-// run for every provider. [NewServer] wraps a fake of any vendor,
-// written as a plain http.Handler, with the same core as the fakes here, so
-// it is such a Fake. external_test.go in this package is a complete
-// provider of a toy vendor, outside the module's internals, that passes the
-// suite this way.
+// drivertest.RunConformanceTests (package participants/drivertest) checks
+// a driver.Provider against the rules of its documentation, talking to a
+// [Fake] (a request count and fault injection): every fake here is one.
+// [NewServer] wraps a fake of any vendor, written as a plain http.Handler,
+// with the same core as the fakes here, so it is such a Fake.
+// participants/drivertest/external_test.go is a complete provider of a toy
+// vendor, outside the module's internals, that passes the suite this way.
 package participantstest

@@ -90,9 +90,9 @@ func ExampleFault_commitThenDrop() {
 
 // NewServer gives a fake of any vendor, written as a plain http.Handler,
 // the fault injection, request log and rate limit of the fakes of this
-// package, so that it can serve as the Fake of a conformance Fixture. See
-// external_test.go in this package for a complete provider of a toy vendor
-// that passes RunConformance this way.
+// package, so that it can serve as the Fake of a drivertest.Fixture. See
+// participants/drivertest/external_test.go for a complete provider of a toy
+// vendor that passes drivertest.RunConformanceTests this way.
 func ExampleNewServer() {
 	vendor := http.NewServeMux()
 	vendor.HandleFunc("PUT /conversations/{id}/members/{email}", func(w http.ResponseWriter, r *http.Request) {

@@ -456,7 +456,7 @@ func setRetryAfter(h http.Header, rl rateInfo) {
 	}
 }
 
-// Fake is what RunConformance needs of a fake vendor besides its state: a
+// Fake is what drivertest.RunConformanceTests needs of a fake vendor besides its state: a
 // count of the requests that reached it and fault injection with the
 // semantics of [Fault]. *Server satisfies it, and so does every fake of this
 // package and any http.Handler wrapped by [NewServer].

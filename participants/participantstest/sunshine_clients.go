@@ -5,6 +5,7 @@ import (
 
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 )
 
@@ -29,10 +30,10 @@ func NewSunshine(t testing.TB, opts ...option.Option) (*sunshine.Client, *Sunshi
 
 // NewSunshineParticipants is [NewSunshine] with a participants.Client over
 // the Sunshine client, in the fake's app. For other
-// [participants.SunshineOptions], pass the client of NewSunshine to
-// participants.Sunshine.
+// [sunshineparticipants.Options], pass the client of NewSunshine to
+// sunshineparticipants.New.
 func NewSunshineParticipants(t testing.TB, opts ...option.Option) (*participants.Client, *SunshineServer) {
 	t.Helper()
 	c, fake := NewSunshine(t, opts...)
-	return participants.New(participants.Sunshine(c, participants.SunshineOptions{AppID: fake.AppID()})), fake
+	return participants.New(sunshineparticipants.New(c, sunshineparticipants.Options{AppID: fake.AppID()})), fake
 }

@@ -1,0 +1,62 @@
+package sunshineparticipants_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/participantstest"
+)
+
+// The helpers of this package's tests, as the participants package's tests
+// have them.
+
+var ctx = context.Background()
+
+// lastBody is the body of the last request that reached s.
+func lastBody(t *testing.T, s *participantstest.Server) string {
+	t.Helper()
+	log := s.RequestLog()
+	if len(log) == 0 {
+		t.Fatal("no request reached the fake")
+	}
+	return string(log[len(log)-1].Body)
+}
+
+// mustAdd adds p, failing t unless the vendor added them.
+func mustAdd(t *testing.T, c *participants.Client, conv string, p participants.Participant) *participants.Result {
+	t.Helper()
+	res, err := c.Add(ctx, conv, p)
+	if err != nil || res.Outcome != participants.Added {
+		t.Fatalf("Add %+v: %+v, %v", p, res, err)
+	}
+	return res
+}
+
+// must returns v, failing tb with err: must(f())(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(tb testing.TB) T {
+		tb.Helper()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return v
+	}
+}
+
+// cancelOn is a RoundTripper that cancels a context when it sees a request
+// match, then sends it on (with its context cancelled, so it fails).
+type cancelOn struct {
+	rt     http.RoundTripper
+	match  func(*http.Request) bool
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.match(r) {
+		c.cancel()
+		<-r.Context().Done()
+	}
+	return c.rt.RoundTrip(r)
+}
