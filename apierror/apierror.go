@@ -9,7 +9,9 @@
 //   - ParamError, an argument or option refused before any request was sent
 //     (the vendor packages' ParamError);
 //   - LimiterError, an attempt the client's rate limiter refused, unsent
-//     (option.LimiterError).
+//     (option.LimiterError);
+//   - WebhookError, a webhook request refused by a vendor package's
+//     WebhookVerifier or decoder, with the ErrWebhook* kinds for errors.Is.
 //
 // The vendor packages name each of them; most code reaches them through
 // those names:

@@ -149,6 +149,27 @@ func (e updateParticipantStatus) Valid() bool {
 	}
 }
 
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeConversationCreated WebhookEventType = "conversation.created"
+	WebhookEventTypeConversationDeleted WebhookEventType = "conversation.deleted"
+	WebhookEventTypeConversationUpdated WebhookEventType = "conversation.updated"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeConversationCreated:
+		return true
+	case WebhookEventTypeConversationDeleted:
+		return true
+	case WebhookEventTypeConversationUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // conflictError defines model for ConflictError.
 type conflictError struct {
 	// Code A unique code that identifies the error. This code can be used to programmatically identify the error.
@@ -327,6 +348,67 @@ type validationError struct {
 	// Message A human-readable message that describes the error.
 	Message string `json:"message"`
 }
+
+// WebhookConversation The conversation in a conversation event. featuredParticipants is
+// a selection that Bird does not promise to be every participant: to
+// know who joined or left, list the participants and compare.
+// Unknown members are ignored.
+type WebhookConversation struct {
+	// ActiveParticipantCount How many participants are active.
+	ActiveParticipantCount int `json:"activeParticipantCount,omitempty"`
+
+	// ChannelID The channel of the conversation, if it has one.
+	ChannelID string `json:"channelId,omitempty"`
+
+	// CreatedAt When the conversation was created, RFC 3339 as sent.
+	CreatedAt string `json:"createdAt,omitempty"`
+
+	// FeaturedParticipants Some of the conversation's participants; not guaranteed to be all.
+	FeaturedParticipants []Participant `json:"featuredParticipants,omitempty"`
+
+	// ID The conversation's ID.
+	ID string `json:"id"`
+
+	// Name The conversation's name, if it has one.
+	Name string `json:"name,omitempty"`
+
+	// PendingParticipantCount How many participants are pending.
+	PendingParticipantCount int `json:"pendingParticipantCount,omitempty"`
+
+	// Status The conversation's status, e.g. `active` or `closed`, as sent.
+	Status string `json:"status,omitempty"`
+
+	// UpdatedAt When the conversation was last updated, RFC 3339 as sent.
+	UpdatedAt string `json:"updatedAt,omitempty"`
+}
+
+// WebhookEvent A Conversations webhook notification, as Bird POSTs it to a
+// webhook subscription's URL (signed in messagebird-signature when the
+// subscription has a signing key). Bird has no participant event:
+// conversation.updated fires when the attributes, participants or
+// status of a conversation change, and carries the conversation.
+type WebhookEvent struct {
+	// Event The event of a Conversations webhook subscription. Not a closed set
+	// (other services and events decode as sent); the constants name the
+	// conversation events bird.DecodeWebhook accepts.
+	Event WebhookEventType `json:"event"`
+
+	// Payload The conversation in a conversation event. featuredParticipants is
+	// a selection that Bird does not promise to be every participant: to
+	// know who joined or left, list the participants and compare.
+	// Unknown members are ignored.
+	Payload WebhookConversation `json:"payload"`
+
+	// Service The service that sent it, `conversations`.
+	//
+	// Example: conversations
+	Service string `json:"service"`
+}
+
+// WebhookEventType The event of a Conversations webhook subscription. Not a closed set
+// (other services and events decode as sent); the constants name the
+// conversation events bird.DecodeWebhook accepts.
+type WebhookEventType string
 
 // conversationID defines model for conversationId.
 type conversationID = string

@@ -19,6 +19,27 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for NotificationTopic.
+const (
+	NotificationTopicContactAttached NotificationTopic = "conversation.contact.attached"
+	NotificationTopicContactDetached NotificationTopic = "conversation.contact.detached"
+	NotificationTopicPing            NotificationTopic = "ping"
+)
+
+// Valid indicates whether the value is a known member of the NotificationTopic enum.
+func (e NotificationTopic) Valid() bool {
+	switch e {
+	case NotificationTopicContactAttached:
+		return true
+	case NotificationTopicContactDetached:
+		return true
+	case NotificationTopicPing:
+		return true
+	default:
+		return false
+	}
+}
+
 // adminAttachRequest An admin adds the contact.
 type adminAttachRequest struct {
 	// AdminID The `id` of the admin who is adding the new participant.
@@ -201,6 +222,119 @@ type errorList struct {
 	// Example: error.list
 	Type string `json:"type"`
 }
+
+// NotificationContact The contact attached to or detached from the conversation.
+type NotificationContact struct {
+	// Email The contact's email. Personal data; never log it.
+	Email string `json:"email,omitempty"`
+
+	// ExternalID The external ID you gave the contact (`user_id` of attach).
+	ExternalID string `json:"external_id,omitempty"`
+
+	// ID The contact's Intercom ID (`intercom_user_id` of attach).
+	ID string `json:"id,omitempty"`
+
+	// Role `user` or `lead`.
+	Role string `json:"role,omitempty"`
+
+	// Type Always `contact`.
+	Type string `json:"type,omitempty"`
+}
+
+// NotificationConversation The conversation of a contact notification: its `id`, or, in the
+// internal model some deliveries carry, `model.id`. Either may be a
+// JSON string or number, so both are kept raw;
+// NotificationEvent.ConversationID reads them.
+type NotificationConversation struct {
+	// ID The conversation's ID, a string or a number, raw.
+	ID    json.RawMessage                `json:"id,omitempty"`
+	Model *NotificationConversationModel `json:"model,omitempty"`
+}
+
+// NotificationConversationModel defines model for NotificationConversationModel.
+type NotificationConversationModel struct {
+	// ID The conversation's ID, a string or a number, raw.
+	ID json.RawMessage `json:"id,omitempty"`
+}
+
+// NotificationData defines model for NotificationData.
+type NotificationData struct {
+	// Item The object of a notification. Intercom's documentation names the
+	// objects of the contact topics (Conversation, Contact) but not their
+	// layout; a real capture holds `{"conversation": {...}, "contact":
+	// {...}}` without a `type`, and other topics send the object itself
+	// (`type` and `id` at the top). Both layouts decode here:
+	// NotificationEvent.ConversationID and ContactID find the IDs in
+	// either.
+	Item NotificationItem `json:"item"`
+
+	// Type Always `notification_event_data`.
+	Type string `json:"type,omitempty"`
+}
+
+// NotificationEvent A webhook notification (`notification_event`), as Intercom POSTs it
+// to the app's endpoint, signed in X-Hub-Signature. For the topics
+// `conversation.contact.attached` and `conversation.contact.detached`
+// the item holds the conversation and the contact; see
+// NotificationItem for the two shapes met.
+type NotificationEvent struct {
+	// AppID The workspace (app) the event happened in.
+	AppID string `json:"app_id,omitempty"`
+
+	// CreatedAt When the notification was created, Unix seconds.
+	CreatedAt int64            `json:"created_at,omitempty"`
+	Data      NotificationData `json:"data"`
+
+	// DeliveryAttempts How many times Intercom has tried to deliver it, this one included.
+	DeliveryAttempts int `json:"delivery_attempts,omitempty"`
+
+	// FirstSentAt When Intercom first tried to deliver it, Unix seconds.
+	FirstSentAt int64 `json:"first_sent_at,omitempty"`
+
+	// ID The notification's ID (`notif_...`). Intercom does not document
+	// whether a retried delivery keeps it.
+	//
+	//
+	// Example: notif_ccd8a4d0-f965-11e3-a367-c779cae3e1b3
+	ID string `json:"id,omitempty"`
+
+	// Topic The topic of a notification. Not a closed set: every topic Intercom
+	// has decodes as sent; the constants name those conversekit handles.
+	Topic NotificationTopic `json:"topic"`
+
+	// Type Always `notification_event`.
+	//
+	// Example: notification_event
+	Type string `json:"type"`
+}
+
+// NotificationItem The object of a notification. Intercom's documentation names the
+// objects of the contact topics (Conversation, Contact) but not their
+// layout; a real capture holds `{"conversation": {...}, "contact":
+// {...}}` without a `type`, and other topics send the object itself
+// (`type` and `id` at the top). Both layouts decode here:
+// NotificationEvent.ConversationID and ContactID find the IDs in
+// either.
+type NotificationItem struct {
+	// Contact The contact attached to or detached from the conversation.
+	Contact *NotificationContact `json:"contact,omitempty"`
+
+	// Conversation The conversation of a contact notification: its `id`, or, in the
+	// internal model some deliveries carry, `model.id`. Either may be a
+	// JSON string or number, so both are kept raw;
+	// NotificationEvent.ConversationID reads them.
+	Conversation *NotificationConversation `json:"conversation,omitempty"`
+
+	// ID The object's ID when the item is the object itself.
+	ID string `json:"id,omitempty"`
+
+	// Type The object's type when the item is the object itself (`conversation`, ...).
+	Type string `json:"type,omitempty"`
+}
+
+// NotificationTopic The topic of a notification. Not a closed set: every topic Intercom
+// has decodes as sent; the constants name those conversekit handles.
+type NotificationTopic string
 
 // conversationID Example: 123456789
 type conversationID = string

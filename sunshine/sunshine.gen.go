@@ -38,6 +38,24 @@ func (e ConversationType) Valid() bool {
 	}
 }
 
+// Defines values for WebhookEventType.
+const (
+	WebhookEventTypeConversationJoin  WebhookEventType = "conversation:join"
+	WebhookEventTypeConversationLeave WebhookEventType = "conversation:leave"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case WebhookEventTypeConversationJoin:
+		return true
+	case WebhookEventTypeConversationLeave:
+		return true
+	default:
+		return false
+	}
+}
+
 // ClientAssociation A client of the user associated with the conversation.
 type ClientAssociation struct {
 	// ClientID The client id.
@@ -270,6 +288,91 @@ type UserProfile struct {
 type userResponse struct {
 	// User A user of the app.
 	User *User `json:"user,omitempty"`
+}
+
+// WebhookApp The app the events belong to.
+type WebhookApp struct {
+	ID string `json:"id,omitempty"`
+}
+
+// WebhookEvent One event of a webhook request. Its id is documented for
+// de-duplication ("to ensure that an event is not processed twice").
+// The payload models the members of the participant events
+// (conversation:join, conversation:leave); other events decode with
+// the members they share, and theirs are ignored.
+type WebhookEvent struct {
+	// CreatedAt When the event happened (RFC 3339, as sent).
+	CreatedAt string `json:"createdAt,omitempty"`
+
+	// ID The event's ID, the same in every delivery of the event.
+	ID string `json:"id"`
+
+	// Payload What a participant event is about: the conversation and the user
+	// who joined or left. It carries no participant ID.
+	Payload *WebhookEventPayload `json:"payload,omitempty"`
+
+	// Type The trigger of an event (case sensitive). Not a closed set: every
+	// trigger decodes as sent; the constants name the participant events,
+	// which Sunshine sends for sdkGroup conversations only.
+	Type WebhookEventType `json:"type"`
+}
+
+// WebhookEventPayload What a participant event is about: the conversation and the user
+// who joined or left. It carries no participant ID.
+type WebhookEventPayload struct {
+	// Conversation A conversation of the app.
+	Conversation *Conversation `json:"conversation,omitempty"`
+
+	// User The user of an event: id, externalId and authenticated, and more
+	// (profile, signedUpAt) when the webhook has includeFullUser.
+	User *WebhookUser `json:"user,omitempty"`
+}
+
+// WebhookEventType The trigger of an event (case sensitive). Not a closed set: every
+// trigger decodes as sent; the constants name the participant events,
+// which Sunshine sends for sdkGroup conversations only.
+type WebhookEventType string
+
+// WebhookPayload The body of a v2 webhook request (x-webhooks of the Sunshine
+// Conversations spec), sent with the webhook's secret in X-API-Key.
+// Requests are batched: one may carry several events, of several
+// types and conversations.
+type WebhookPayload struct {
+	// App The app the events belong to.
+	App *WebhookApp `json:"app,omitempty"`
+
+	// Events The events, in the order Sunshine sent them.
+	Events []WebhookEvent `json:"events"`
+
+	// Webhook The webhook that sent the request.
+	Webhook *WebhookRef `json:"webhook,omitempty"`
+}
+
+// WebhookRef The webhook that sent the request.
+type WebhookRef struct {
+	ID string `json:"id,omitempty"`
+
+	// Version The payload version, `v2`.
+	Version string `json:"version,omitempty"`
+}
+
+// WebhookUser The user of an event: id, externalId and authenticated, and more
+// (profile, signedUpAt) when the webhook has includeFullUser.
+type WebhookUser struct {
+	// Authenticated Whether the user authenticated with a JWT (has an externalId of your own).
+	Authenticated bool `json:"authenticated,omitempty"`
+
+	// ExternalID Your own id of the user; "" when null or absent.
+	ExternalID string `json:"externalId,omitempty"`
+
+	// ID The user id.
+	ID string `json:"id,omitempty"`
+
+	// Profile The user's profile.
+	Profile *UserProfile `json:"profile,omitempty"`
+
+	// SignedUpAt When the user signed up (RFC 3339), with includeFullUser.
+	SignedUpAt string `json:"signedUpAt,omitempty"`
 }
 
 // appID defines model for appId.

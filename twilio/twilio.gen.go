@@ -40,6 +40,36 @@ func (e MessagingBindingType) Valid() bool {
 	}
 }
 
+// Defines values for ParticipantEventType.
+const (
+	ParticipantEventTypeAdd     ParticipantEventType = "onParticipantAdd"
+	ParticipantEventTypeAdded   ParticipantEventType = "onParticipantAdded"
+	ParticipantEventTypeRemove  ParticipantEventType = "onParticipantRemove"
+	ParticipantEventTypeRemoved ParticipantEventType = "onParticipantRemoved"
+	ParticipantEventTypeUpdate  ParticipantEventType = "onParticipantUpdate"
+	ParticipantEventTypeUpdated ParticipantEventType = "onParticipantUpdated"
+)
+
+// Valid indicates whether the value is a known member of the ParticipantEventType enum.
+func (e ParticipantEventType) Valid() bool {
+	switch e {
+	case ParticipantEventTypeAdd:
+		return true
+	case ParticipantEventTypeAdded:
+		return true
+	case ParticipantEventTypeRemove:
+		return true
+	case ParticipantEventTypeRemoved:
+		return true
+	case ParticipantEventTypeUpdate:
+		return true
+	case ParticipantEventTypeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for webhookEnabled.
 const (
 	webhookEnabledFalse webhookEnabled = "false"
@@ -165,6 +195,69 @@ type Participant struct {
 	// URL An absolute API resource URL for this participant.
 	URL string `json:"url,omitempty"`
 }
+
+// ParticipantEvent The participant event of a Conversations webhook (classic form webhook, application/x-www-form-urlencoded POST, or the query of a GET when the webhook's Method is GET): EventType and the participant. Twilio does not publish a schema; the fields are those the facts list from third-party DTOs. Any field may be absent (it decodes as "" or 0) and unknown fields are ignored; DecodeWebhook requires EventType.
+type ParticipantEvent struct {
+	// AccountSID The account (AC...) the conversation belongs to.
+	AccountSID string `json:"AccountSid,omitempty"`
+
+	// Attributes The participant's attributes, JSON text. Sensitive; never log it.
+	Attributes string `json:"Attributes,omitempty"`
+
+	// ChatServiceSID The Conversation Service (IS...) of the conversation.
+	ChatServiceSID string `json:"ChatServiceSid,omitempty"`
+
+	// ClientIdentity The identity of the SDK user who made the change, if one did.
+	ClientIdentity string `json:"ClientIdentity,omitempty"`
+
+	// ConversationSID The conversation (CH...).
+	ConversationSID string `json:"ConversationSid,omitempty"`
+
+	// DateCreated When the participant was created, ISO 8601 as sent.
+	DateCreated string `json:"DateCreated,omitempty"`
+
+	// DateUpdated When the participant was last updated, ISO 8601 as sent (removed and updated events).
+	DateUpdated string `json:"DateUpdated,omitempty"`
+
+	// EventType The EventType of a participant webhook. The post-action events (onParticipantAdded, onParticipantRemoved, onParticipantUpdated) report a change made; the pre-action ones (onParticipantAdd, onParticipantRemove, onParticipantUpdate) ask for a veto, which twilio.DecodeWebhook refuses (ErrWebhookUnsupported).
+	EventType ParticipantEventType `json:"EventType"`
+
+	// Identity The identity of a chat participant.
+	Identity string `json:"Identity,omitempty"`
+
+	// MessagingBindingAddress The address of an SMS or WhatsApp participant.
+	MessagingBindingAddress string `json:"MessagingBinding.Address,omitempty"`
+
+	// MessagingBindingProjectedAddress The Twilio number that represents a chat participant in Group MMS.
+	MessagingBindingProjectedAddress string `json:"MessagingBinding.ProjectedAddress,omitempty"`
+
+	// MessagingBindingProxyAddress The Twilio address the participant talks to.
+	MessagingBindingProxyAddress string `json:"MessagingBinding.ProxyAddress,omitempty"`
+
+	// MessagingBindingType The channel of the binding, e.g. "sms" or "whatsapp".
+	MessagingBindingType string `json:"MessagingBinding.Type,omitempty"`
+
+	// ParticipantSID The participant (MB...); absent from pre-action onParticipantAdd.
+	ParticipantSID string `json:"ParticipantSid,omitempty"`
+
+	// RetryCount How many times Twilio has retried this delivery.
+	RetryCount int `json:"RetryCount,omitempty"`
+
+	// RoleSID The conversation-level role (RL...) of the participant.
+	RoleSID string `json:"RoleSid,omitempty"`
+
+	// Source Where the change came from, e.g. "API", "SDK", "SMS", "WHATSAPP".
+	Source string `json:"Source,omitempty"`
+
+	// WebhookSID The conversation-scoped webhook (WH...) that sent the event, if it was one.
+	WebhookSID string `json:"WebhookSid,omitempty"`
+
+	// WebhookType The kind of webhook that sent the event, e.g. "webhook" or "studio".
+	WebhookType string `json:"WebhookType,omitempty"`
+}
+
+// ParticipantEventType The EventType of a participant webhook. The post-action events (onParticipantAdded, onParticipantRemoved, onParticipantUpdated) report a change made; the pre-action ones (onParticipantAdd, onParticipantRemove, onParticipantUpdate) ask for a veto, which twilio.DecodeWebhook refuses (ErrWebhookUnsupported).
+type ParticipantEventType string
 
 // ParticipantPage One page of participants.
 type ParticipantPage struct {
