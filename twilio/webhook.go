@@ -51,8 +51,15 @@ const DefaultWebhookMaxBody = 1 << 20
 // webhookVendor names Twilio in webhook errors.
 const webhookVendor = "twilio"
 
-// SignatureHeader is the header in which Twilio sends its signature.
-const SignatureHeader = "X-Twilio-Signature"
+// The headers of a Twilio webhook.
+const (
+	// SignatureHeader holds Twilio's signature.
+	SignatureHeader = "X-Twilio-Signature"
+	// IdempotencyTokenHeader holds a token that identifies the delivery,
+	// for de-duplication (a secondary source reports it; Twilio's
+	// participant event docs do not list it).
+	IdempotencyTokenHeader = "I-Twilio-Idempotency-Token"
+)
 
 // WebhookOption is a setting of NewWebhookVerifier.
 type WebhookOption struct{ apply webhook.Option }
