@@ -9,6 +9,7 @@ import (
 	"github.com/conversekit/conversekit/contrib/redislimit"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 )
 
 // Every process that calls Bird with the same workspace shares one budget
@@ -29,6 +30,6 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: workspaceID}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: workspaceID}))
 	_ = c // c.AddEach(ctx, conversationID, people) now keeps every process under 490/s together
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/conversekit/conversekit/contrib/redislimit"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
 
@@ -51,7 +52,7 @@ func birdClient(t testing.TB, url, key, workspace string, l option.Limiter) *par
 	if err != nil {
 		t.Fatal(err)
 	}
-	return participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: workspace}))
+	return participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: workspace}))
 }
 
 // runChild is the body of a child process: AddMany of its 500 against
@@ -85,13 +86,34 @@ func runChild(t *testing.T) {
 
 // Four OS processes (this test binary, run again) each add 500 participants
 // against one fake that lets 500 requests a second through, sharing one
-// 490/s budget through Redis: together they take about the minimum time,
-// with almost no 429, and every participant is there exactly once.
+// 490/s budget through Redis: every participant is there exactly once,
+// with almost no 429. How close to the minimum time they come is
+// BenchmarkManyProcesses's figure (a timed assertion would fail on a
+// loaded machine).
 func TestManyProcesses(t *testing.T) {
 	if os.Getenv(childEnv) != "" {
 		runChild(t)
 		return
 	}
+	manyProcesses(t)
+}
+
+// BenchmarkManyProcesses runs TestManyProcesses's four processes and
+// reports the time they took together as a multiple of the minimum
+// (x-minimum; the goal is 1.15) and the share of requests answered 429.
+func BenchmarkManyProcesses(b *testing.B) {
+	var ratio, pct float64
+	for b.Loop() {
+		ratio, pct = manyProcesses(b)
+	}
+	b.ReportMetric(ratio, "x-minimum")
+	b.ReportMetric(pct, "%429")
+}
+
+// manyProcesses runs the four processes and checks their results; it
+// returns the time they took as a multiple of the minimum, and the
+// percentage of requests answered 429.
+func manyProcesses(t testing.TB) (ratio, pct float64) {
 	sharedRedis(t) // skip or fail here, not in the children
 	srv := participantstest.NewBirdServer()
 	t.Cleanup(srv.Close)
@@ -137,22 +159,19 @@ func TestManyProcesses(t *testing.T) {
 			limited++
 		}
 	}
-	ratio := elapsed.Seconds() / minimum.Seconds()
-	pct := 100 * float64(limited) / float64(requests)
+	ratio = elapsed.Seconds() / minimum.Seconds()
+	pct = 100 * float64(limited) / float64(requests)
 	t.Logf("%d processes x %d: %v (%.3fx the minimum %v); %d requests, %d answered 429 (%.2f%%)",
 		processes, perProcess, elapsed.Round(time.Millisecond), ratio, minimum, requests, limited, pct)
-	// The goal is 1.15x; the bound here is generous, for a loaded machine.
-	if ratio > 1.6 {
-		t.Errorf("%.3fx the minimum time", ratio)
-	}
 	if limited*100 > requests {
 		t.Errorf("%d of %d requests answered 429, more than 1%%", limited, requests)
 	}
 	checkExactlyOnce(t, srv, processes, perProcess, nil)
+	return ratio, pct
 }
 
 // report parses a child's REPORT line.
-func report(t *testing.T, out string) childReport {
+func report(t testing.TB, out string) childReport {
 	t.Helper()
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
@@ -170,7 +189,7 @@ func report(t *testing.T, out string) childReport {
 
 // checkExactlyOnce checks that the fake has each participant of children
 // 0..n-1 (m each) once, but those of absent, and nobody else.
-func checkExactlyOnce(t *testing.T, srv *participantstest.BirdServer, n, m int, absent map[string]bool) {
+func checkExactlyOnce(t testing.TB, srv *participantstest.BirdServer, n, m int, absent map[string]bool) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, p := range srv.Participants(participantstest.BirdConversationID) {

@@ -296,10 +296,10 @@ func (l *Limiter) ask(ctx context.Context) (d time.Duration, e *Error, err error
 		return 0, nil, err
 	}
 	l.mu.Lock()
-	known := l.nextAsk.Sub(l.now())
+	now, next := l.now(), l.nextAsk
 	l.mu.Unlock()
-	if known > 0 {
-		return known, nil, nil
+	if now.Before(next) {
+		return next.Sub(now), nil, nil
 	}
 	if e := l.down(); e != nil {
 		return 0, e, nil
@@ -311,11 +311,11 @@ func (l *Limiter) ask(ctx context.Context) (d time.Duration, e *Error, err error
 		}
 		return 0, l.failed("rate limit", err), nil
 	}
-	if d > 0 {
-		l.mu.Lock()
-		l.nextAsk = l.now().Add(d)
-		l.mu.Unlock()
-	}
+	// The other Waits sleep until then without asking (a d of 0 sets a
+	// time already past: they ask).
+	l.mu.Lock()
+	l.nextAsk = l.now().Add(d)
+	l.mu.Unlock()
 	return d, nil, nil
 }
 
@@ -371,7 +371,7 @@ func msDuration(ms int64) time.Duration {
 
 // sleep waits d, or returns at once when ctx's deadline comes first.
 func sleep(ctx context.Context, d time.Duration) error {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
 		return fmt.Errorf("%w: the shared rate limit would delay the attempt %s, past the context deadline", context.DeadlineExceeded, d.Round(time.Millisecond))
 	}
 	t := time.NewTimer(d)

@@ -14,7 +14,12 @@ import (
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
+	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
+	"github.com/conversekit/conversekit/participants/sunshineparticipants"
+	"github.com/conversekit/conversekit/participants/twilioparticipants"
 	"github.com/conversekit/conversekit/sunshine"
 	"github.com/conversekit/conversekit/twilio"
 )
@@ -89,32 +94,32 @@ func fromEnv(env func(string) string, f *flags, p *pauses) (*target, error) {
 	if u := env(strings.ToUpper(name) + "_BASE_URL"); u != "" {
 		opts = append(opts, option.WithBaseURL(u))
 	}
-	var prov participants.Provider
+	var prov driver.Provider
 	switch name {
 	case "intercom":
 		ic, err := intercom.New(env("INTERCOM_TOKEN"), opts...)
 		if err != nil {
 			return nil, err
 		}
-		prov = participants.Intercom(ic, participants.IntercomOptions{AdminID: env("INTERCOM_ADMIN_ID")})
+		prov = intercomparticipants.New(ic, intercomparticipants.Options{AdminID: env("INTERCOM_ADMIN_ID")})
 	case "bird":
 		bc, err := bird.New(env("BIRD_ACCESS_KEY"), opts...)
 		if err != nil {
 			return nil, err
 		}
-		prov = participants.Bird(bc, participants.BirdOptions{WorkspaceID: env("BIRD_WORKSPACE_ID")})
+		prov = birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: env("BIRD_WORKSPACE_ID")})
 	case "twilio":
 		tc, err := twilio.New(env("TWILIO_ACCOUNT_SID"), env("TWILIO_AUTH_TOKEN"), opts...)
 		if err != nil {
 			return nil, err
 		}
-		prov = participants.Twilio(tc, participants.TwilioOptions{ProxyAddress: env("TWILIO_PROXY_ADDRESS")})
+		prov = twilioparticipants.New(tc, twilioparticipants.Options{ProxyAddress: env("TWILIO_PROXY_ADDRESS")})
 	case "sunshine":
 		sc, err := sunshine.New(env("SUNSHINE_KEY_ID"), env("SUNSHINE_SECRET"), opts...)
 		if err != nil {
 			return nil, err
 		}
-		prov = participants.Sunshine(sc, participants.SunshineOptions{AppID: env("SUNSHINE_APP_ID")})
+		prov = sunshineparticipants.New(sc, sunshineparticipants.Options{AppID: env("SUNSHINE_APP_ID")})
 	}
 	return &target{name: name, client: participants.New(prov), conversation: f.conversation}, nil
 }
@@ -149,7 +154,7 @@ func startFake(p *pauses) (*fake, error) {
 		s.Close()
 		return nil, err
 	}
-	c := participants.New(participants.Bird(bc, participants.BirdOptions{WorkspaceID: s.WorkspaceID()}))
+	c := participants.New(birdparticipants.New(bc, birdparticipants.Options{WorkspaceID: s.WorkspaceID()}))
 	return &fake{
 		target: target{name: "bird", client: c, conversation: conv},
 		server: s,
