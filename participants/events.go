@@ -106,8 +106,8 @@ type HandlerFunc func(ctx context.Context, e Event) error
 //   - 200 when every event was handled, or was a duplicate, or the
 //     delivery carried no participant event (another topic, a Twilio
 //     pre-action event, which a 200 lets happen);
-//   - 503 when the HandlerFunc failed, or the Deduper or a request of the
-//     Receiver failed: every vendor delivers again after it (503 is neither
+//   - 503 when the HandlerFunc failed, or the Deduper, a request of the
+//     Receiver or the commit of its state failed: every vendor delivers again after it (503 is neither
 //     Intercom's 410, which disables the subscription, nor one of the
 //     400, 401, 403, 404, 406 after which Sunshine stops retrying). An
 //     event of a batch that was handled is recorded, so the next delivery
@@ -187,15 +187,18 @@ func NewWebhookHandler(recv driver.Receiver, fn HandlerFunc, opts ...WebhookOpti
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	vendor := h.recv.Name()
-	events, err := h.recv.Receive(ctx, r)
+	d, err := h.recv.Receive(ctx, r)
+	if err == nil && d == nil {
+		err = errors.New("the Receiver returned no Delivery and no error")
+	}
 	if err != nil {
 		status, level, msg := h.refusal(err)
 		h.log.LogAttrs(ctx, level, msg, slog.String("vendor", vendor), slog.Int("status", status), slog.String("error", err.Error()))
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	for i := range events {
-		e := fromDriverEvent(&events[i])
+	for i := range d.Events {
+		e := fromDriverEvent(&d.Events[i])
 		key := vendor + ":" + e.ID
 		first, err := h.dedupe.Claim(ctx, key)
 		if err != nil {
@@ -216,6 +219,14 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			h.log.LogAttrs(ctx, slog.LevelError, "participants: webhook: the handler failed: the vendor will deliver again",
 				slog.String("vendor", vendor), slog.String("event", e.ID), slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
+			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+			return
+		}
+	}
+	if d.Commit != nil {
+		if err := d.Commit(ctx); err != nil {
+			h.log.LogAttrs(ctx, slog.LevelError, "participants: webhook: the Receiver could not commit the delivery: the vendor will deliver again",
+				slog.String("vendor", vendor), slog.String("error", err.Error()))
 			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
 			return
 		}

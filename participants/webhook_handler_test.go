@@ -27,16 +27,21 @@ type fakeReceiver struct {
 type receiveAnswer struct {
 	events []driver.Event
 	err    error
+	commit func(context.Context) error
+	nilDel bool // answer neither a Delivery nor an error
 }
 
 func (f *fakeReceiver) Name() string { return "fake" }
 
-func (f *fakeReceiver) Receive(context.Context, *http.Request) ([]driver.Event, error) {
+func (f *fakeReceiver) Receive(context.Context, *http.Request) (*driver.Delivery, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	a := f.answers[f.calls%len(f.answers)]
 	f.calls++
-	return a.events, a.err
+	if a.err != nil || a.nilDel {
+		return nil, a.err
+	}
+	return &driver.Delivery{Events: a.events, Commit: a.commit}, nil
 }
 
 func joined(id, conv, participant string) driver.Event {
@@ -228,5 +233,43 @@ func TestNewWebhookHandlerRefusesBadInput(t *testing.T) {
 				t.Fatalf("NewWebhookHandler = %v, %v; want InvalidArgument on %s", h, err, tc.field)
 			}
 		})
+	}
+}
+
+// Commit is called once every event was handled, not after a failure; a
+// failed commit, and a Receiver that returns nothing, are answered 503.
+func TestWebhookHandlerCommit(t *testing.T) {
+	commits := 0
+	var commitErr error
+	commit := func(context.Context) error { commits++; return commitErr }
+	recv := &fakeReceiver{answers: []receiveAnswer{{events: []driver.Event{joined("e1", "c", "p"), joined("e2", "c", "q")}, commit: commit}}}
+	rec := &eventRecorder{fail: map[string]bool{"e2": true}}
+	h, logs := newHandler(t, recv, rec.handle)
+	if code := deliver(t, h); code != http.StatusServiceUnavailable || commits != 0 {
+		t.Fatalf("status %d, %d commits; want 503 and no commit after a failure", code, commits)
+	}
+	rec.fail = nil
+	if code := deliver(t, h); code != http.StatusOK || commits != 1 {
+		t.Fatalf("status %d, %d commits; want 200, 1", code, commits)
+	}
+	commitErr = errors.New("store down")
+	if code := deliver(t, h); code != http.StatusServiceUnavailable || commits != 2 {
+		t.Fatalf("status %d, %d commits; want 503 after a failed commit", code, commits)
+	}
+	if !strings.Contains(logs.String(), "could not commit") {
+		t.Fatalf("logs: %s", logs)
+	}
+	// No events at all (a Bird update that changed nobody): still
+	// committed.
+	recv = &fakeReceiver{answers: []receiveAnswer{{commit: commit}}}
+	commitErr = nil
+	h, _ = newHandler(t, recv, rec.handle)
+	if code := deliver(t, h); code != http.StatusOK || commits != 3 {
+		t.Fatalf("status %d, %d commits", code, commits)
+	}
+	recv = &fakeReceiver{answers: []receiveAnswer{{nilDel: true}}}
+	h, _ = newHandler(t, recv, rec.handle)
+	if code := deliver(t, h); code != http.StatusServiceUnavailable {
+		t.Fatalf("a nil Delivery: status %d", code)
 	}
 }

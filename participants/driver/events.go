@@ -71,10 +71,26 @@ type Event struct {
 //     participants to find who joined or left); ctx bounds them, and a
 //     failure of such a request is returned as it is (the handler answers
 //     so that the vendor delivers again).
+//  6. A Receiver whose deliveries change a state of its own (Bird's
+//     snapshot of who is in the conversation) changes it in
+//     Delivery.Commit, which the handler calls only once every event of
+//     the delivery was handled: a delivery whose handling failed yields
+//     the same events, with the same IDs, when the vendor delivers it
+//     again.
 type Receiver interface {
 	// Name returns the vendor name.
 	Name() string
 	// Receive verifies r and returns the participant events it carries
 	// (several for a batched delivery).
-	Receive(ctx context.Context, r *http.Request) ([]Event, error)
+	Receive(ctx context.Context, r *http.Request) (*Delivery, error)
+}
+
+// Delivery is what a Receiver read from one webhook request.
+type Delivery struct {
+	// Events are the participant events, in the vendor's order.
+	Events []Event
+	// Commit, when set, is called by the handler after every event was
+	// handled (or was a duplicate), and not when one failed. An error is
+	// answered so that the vendor delivers again.
+	Commit func(ctx context.Context) error
 }

@@ -35,7 +35,7 @@ type receiver struct{ v *intercom.WebhookVerifier }
 func (*receiver) Name() string { return intercomName }
 
 // Receive implements driver.Receiver.
-func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event, error) {
+func (rc *receiver) Receive(_ context.Context, r *http.Request) (*driver.Delivery, error) {
 	if rc.v == nil {
 		return nil, errors.New("intercomparticipants: NewReceiver was given a nil *intercom.WebhookVerifier")
 	}
@@ -72,5 +72,5 @@ func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event,
 	if e.ID == "" {
 		e.ID = string(n.Topic) + ":" + e.ConversationID + ":" + contact + ":" + time.Unix(n.CreatedAt, 0).UTC().Format(time.RFC3339)
 	}
-	return []driver.Event{e}, nil
+	return &driver.Delivery{Events: []driver.Event{e}}, nil
 }

@@ -36,7 +36,7 @@ type receiver struct{ v *sunshine.WebhookVerifier }
 func (*receiver) Name() string { return sunshineName }
 
 // Receive implements driver.Receiver.
-func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event, error) {
+func (rc *receiver) Receive(_ context.Context, r *http.Request) (*driver.Delivery, error) {
 	if rc.v == nil {
 		return nil, errors.New("sunshineparticipants: NewReceiver was given a nil *sunshine.WebhookVerifier")
 	}
@@ -74,5 +74,5 @@ func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event,
 		}
 		events = append(events, e)
 	}
-	return events, nil
+	return &driver.Delivery{Events: events}, nil
 }

@@ -39,7 +39,7 @@ type receiver struct{ v *twilio.WebhookVerifier }
 func (*receiver) Name() string { return "twilio" }
 
 // Receive implements driver.Receiver.
-func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event, error) {
+func (rc *receiver) Receive(_ context.Context, r *http.Request) (*driver.Delivery, error) {
 	if rc.v == nil {
 		return nil, errors.New("twilioparticipants: NewReceiver was given a nil *twilio.WebhookVerifier")
 	}
@@ -83,7 +83,7 @@ func (rc *receiver) Receive(_ context.Context, r *http.Request) ([]driver.Event,
 	if e.ID == "" {
 		e.ID = string(ev.EventType) + ":" + ev.ParticipantSID + ":" + at
 	}
-	return []driver.Event{e}, nil
+	return &driver.Delivery{Events: []driver.Event{e}}, nil
 }
 
 func firstOf(a, b string) string {
