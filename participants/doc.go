@@ -146,6 +146,27 @@
 // reachable with errors.As. Configure retries on the vendor client
 // (option.WithMaxRetries, option.WithAttemptTimeout, ...).
 //
+// # Events
+//
+// NewWebhookHandler receives a vendor's webhooks and calls a HandlerFunc
+// once per participant event (ParticipantJoined, ParticipantLeft,
+// ParticipantUpdated), in the identity language of Member. The vendor's
+// Receiver comes from its provider package (twilioparticipants.NewReceiver,
+// intercomparticipants.NewReceiver, birdparticipants.NewReceiver,
+// sunshineparticipants.NewReceiver) over the vendor package's verifier,
+// which checks the signature before anything is decoded. Events are
+// de-duplicated by the vendor's ID (Deduper; NewMemoryDeduper by default),
+// and the handler answers each vendor so that a failure is delivered again
+// and a forgery is refused without calling the HandlerFunc:
+//
+//	v, err := twilio.NewWebhookVerifier(authToken, twilio.WithPublicURL("https://hooks.example.com/webhooks/twilio"))
+//	h, err := participants.NewWebhookHandler(twilioparticipants.NewReceiver(v),
+//		func(ctx context.Context, e participants.Event) error {
+//			log.Print(e.Provider, e.Kind, e.Participant.ID, e.ConversationID)
+//			return nil
+//		})
+//	http.Handle("POST /webhooks/twilio", h)
+//
 // # Your own provider
 //
 // New accepts any driver.Provider: the contract, the types a provider
