@@ -63,7 +63,7 @@ type Event struct {
 	At time.Time
 	// ID is the vendor's ID of the event or its delivery, the same on
 	// every delivery: the key of de-duplication.
-	ID string
+	ID  string
 	raw any
 }
 

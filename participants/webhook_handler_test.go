@@ -156,7 +156,7 @@ func TestWebhookHandlerFailureIsRedelivered(t *testing.T) {
 type failingDeduper struct{ claim, release error }
 
 func (d failingDeduper) Claim(context.Context, string) (bool, error) { return d.claim == nil, d.claim }
-func (d failingDeduper) Release(context.Context, string) error      { return d.release }
+func (d failingDeduper) Release(context.Context, string) error       { return d.release }
 
 func TestWebhookHandlerDeduperFailures(t *testing.T) {
 	recv := &fakeReceiver{answers: []receiveAnswer{{events: []driver.Event{joined("e1", "c1", "p1")}}}}

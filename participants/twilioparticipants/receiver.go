@@ -12,10 +12,6 @@ import (
 	"github.com/conversekit/conversekit/twilio"
 )
 
-// IdempotencyHeader is the header of Twilio's webhook requests that
-// identifies a delivery and stays the same when Twilio retries it.
-const IdempotencyHeader = "I-Twilio-Idempotency-Token"
-
 // NewReceiver returns the driver.Receiver of Twilio Conversations
 // participant webhooks (onParticipantAdded, onParticipantRemoved,
 // onParticipantUpdated), verified by v, for participants.NewWebhookHandler:
@@ -79,7 +75,7 @@ func (rc *receiver) Receive(_ context.Context, r *http.Request) (*driver.Deliver
 		}
 	}
 	e.Participant.Raw = ev
-	e.ID = r.Header.Get(IdempotencyHeader)
+	e.ID = r.Header.Get(twilio.IdempotencyTokenHeader)
 	if e.ID == "" {
 		e.ID = string(ev.EventType) + ":" + ev.ParticipantSID + ":" + at
 	}
