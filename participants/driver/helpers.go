@@ -4,17 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/mail"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
-
 // ValidPhone reports whether s is an E.164 number: "+", a non-zero digit,
 // at most 15 digits in all.
-func ValidPhone(s string) bool { return e164.MatchString(s) }
+func ValidPhone(s string) bool {
+	// "+", a first digit 1-9, then 1 to 14 more digits: 2 to 15 digits.
+	if len(s) < 3 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidEmail reports whether s is a bare email address (no display name,
 // no angle brackets, no control characters), at most 254 bytes.

@@ -679,7 +679,7 @@ func parseBirdPatch(w http.ResponseWriter, r *http.Request, body []byte) (string
 	return "", false
 }
 
-var e164RE = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+var e164RE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`) })
 
 // addLocked adds a participant to conv, or reports the one already there.
 func (s *BirdServer) addLocked(w http.ResponseWriter, conv *birdConversation, req *birdAddRequest) {
@@ -739,7 +739,7 @@ func (s *BirdServer) addLocked(w http.ResponseWriter, conv *birdConversation, re
 				switch {
 				case isEmail(req.value):
 					key = "emailaddress"
-				case e164RE.MatchString(req.value):
+				case e164RE().MatchString(req.value):
 					key = "phonenumber"
 				default:
 					birdInvalid(w, map[string][]string{"contact.identifierKey": {"is required when it cannot be inferred from identifierValue"}})

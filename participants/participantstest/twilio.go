@@ -622,8 +622,8 @@ var twilioCreateKeys = []string{
 }
 
 var (
-	e164AddrRE    = regexp.MustCompile(`^(whatsapp:)?\+[1-9][0-9]{1,14}$`)
-	channelAddrRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*:\S+$`)
+	e164AddrRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(whatsapp:)?\+[1-9][0-9]{1,14}$`) })
+	channelAddrRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]*:\S+$`) })
 )
 
 // validTwilioAddress accepts E.164 numbers, "whatsapp:" + E.164 and other
@@ -633,9 +633,9 @@ func validTwilioAddress(a string) bool {
 		return false
 	}
 	if strings.HasPrefix(a, "whatsapp:") || strings.HasPrefix(a, "+") {
-		return e164AddrRE.MatchString(a)
+		return e164AddrRE().MatchString(a)
 	}
-	return channelAddrRE.MatchString(a)
+	return channelAddrRE().MatchString(a)
 }
 
 // parseTwilioCreate validates a create-participant form; on failure it
@@ -672,7 +672,7 @@ func parseTwilioCreate(w http.ResponseWriter, r *http.Request, body []byte) *twi
 		return bad(twilioCodeEmptyAddress, "Participant address is empty")
 	case hasAddr && !validTwilioAddress(addr):
 		return bad(twilioCodeInvalidAddress, "Invalid messaging binding address")
-	case hasAddr && !hasProxy && !e164RE.MatchString(addr):
+	case hasAddr && !hasProxy && !e164RE().MatchString(addr):
 		// An SMS address alone is a Group MMS participant (Twilio's example
 		// createGmmsSmsNoAttributes); any other channel needs its proxy.
 		return bad(twilioCodeInvalidProxy, "Invalid participant proxy address: MessagingBinding.ProxyAddress is required with a non-SMS MessagingBinding.Address")
@@ -690,7 +690,7 @@ func parseTwilioCreate(w http.ResponseWriter, r *http.Request, body []byte) *twi
 		switch {
 		case f.identity == "":
 			return bad(twilioCodeInvalidParameter, "MessagingBinding.ProjectedAddress requires Identity")
-		case !e164RE.MatchString(projected):
+		case !e164RE().MatchString(projected):
 			return bad(twilioCodeInvalidProxy, "Invalid participant projected address")
 		}
 		f.projected = projected
@@ -812,7 +812,7 @@ func parseTwilioUpdate(w http.ResponseWriter, r *http.Request, body []byte) *twi
 	if v := f.proxy; v != nil && *v != "null" && !validTwilioAddress(*v) {
 		return bad(twilioCodeInvalidProxy, "Invalid participant proxy address")
 	}
-	if v := f.projected; v != nil && *v != "null" && !e164RE.MatchString(*v) {
+	if v := f.projected; v != nil && *v != "null" && !e164RE().MatchString(*v) {
 		return bad(twilioCodeInvalidProxy, "Invalid participant projected address")
 	}
 	for _, d := range []struct {

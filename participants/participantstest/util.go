@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // segments splits the escaped path of r into its segments, each
@@ -151,10 +152,12 @@ func newUUID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 // isUUID reports whether s is a UUID in canonical textual form.
-func isUUID(s string) bool { return uuidRE.MatchString(s) }
+func isUUID(s string) bool { return uuidRE().MatchString(s) }
 
 // isSID reports whether s is a Twilio SID with the given two-letter prefix:
 // the prefix and 32 hex digits.
