@@ -58,9 +58,13 @@ func newPathClient(t *testing.T, o Options, hdr http.Header, steps map[string][]
 	return New(o), pc
 }
 
-func (pc *pathClient) get(ctx context.Context, c *Client, path string) error {
+// get gets path through c with its default settings, idempotent when
+// idempotent.
+func (pc *pathClient) get(ctx context.Context, c *Client, path string, idempotent bool) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test"+path, nil)
-	resp, err := c.Do(req)
+	s := c.Defaults()
+	s.Idempotent = idempotent
+	resp, err := c.Do(ctx, req, s)
 	if err == nil {
 		resp.Body.Close()
 	}
@@ -73,12 +77,12 @@ func (pc *pathClient) get(ctx context.Context, c *Client, path string) error {
 func TestRateLimitPauseIsShared(t *testing.T) {
 	t.Parallel()
 	t.Run("429 pauses the next request", virtual(func(t *testing.T) {
-		c, pc := newPathClient(t, Options{MaxRetries: -1, MaxServerWait: time.Second}, http.Header{"Retry-After": {"1"}}, map[string][]int{"/a": {429}, "/b": {200}})
+		c, pc := newPathClient(t, Options{MaxServerWait: time.Second}, http.Header{"Retry-After": {"1"}}, map[string][]int{"/a": {429}, "/b": {200}})
 		start := time.Now()
-		if err := pc.get(context.Background(), c, "/a"); err == nil {
+		if err := pc.get(context.Background(), c, "/a", false); err == nil {
 			t.Fatal("429 without retries succeeded")
 		}
-		if err := pc.get(context.Background(), c, "/b"); err != nil {
+		if err := pc.get(context.Background(), c, "/b", false); err != nil {
 			t.Fatal(err)
 		}
 		if gap := pc.arrived["/b"][0].Sub(start); gap < 950*time.Millisecond {
@@ -86,12 +90,12 @@ func TestRateLimitPauseIsShared(t *testing.T) {
 		}
 	}))
 	t.Run("503 does not pause other requests", virtual(func(t *testing.T) {
-		c, pc := newPathClient(t, Options{MaxRetries: -1}, http.Header{"Retry-After": {"5"}}, map[string][]int{"/a": {503}, "/b": {200}})
+		c, pc := newPathClient(t, Options{}, http.Header{"Retry-After": {"5"}}, map[string][]int{"/a": {503}, "/b": {200}})
 		start := time.Now()
-		if err := pc.get(idemCtx(context.Background()), c, "/a"); err == nil {
+		if err := pc.get(context.Background(), c, "/a", true); err == nil {
 			t.Fatal("503 without retries succeeded")
 		}
-		if err := pc.get(context.Background(), c, "/b"); err != nil {
+		if err := pc.get(context.Background(), c, "/b", false); err != nil {
 			t.Fatal(err)
 		}
 		if gap := pc.arrived["/b"][0].Sub(start); gap > 3*time.Second {
@@ -117,11 +121,7 @@ func TestGaveUpReason(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, pc := newPathClient(t, Options{MaxRetries: 2}, nil, map[string][]int{"/a": {tc.status}})
-			ctx := context.Background()
-			if tc.idempotent {
-				ctx = idemCtx(ctx)
-			}
-			err := pc.get(ctx, c, "/a")
+			err := pc.get(context.Background(), c, "/a", tc.idempotent)
 			var apiErr *apierror.Error
 			if !errors.As(err, &apiErr) || apiErr.Reason != tc.want || apiErr.Attempts != tc.attempts {
 				t.Errorf("err = %v (%+v), want reason %q after %d attempts", err, apiErr, tc.want, tc.attempts)
@@ -144,10 +144,10 @@ func (s *seekBody) Close() error { s.closed = true; return nil }
 // A request body that is an io.Seeker is rewound for each attempt and left
 // open for the caller, whatever the outcome.
 func TestSeekableRequestBodyLeftOpen(t *testing.T) {
-	c, _, rec := mockClient(t, Options{}, step{status: 503}, step{status: 200})
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 503}, step{status: 200})
 	body := &seekBody{Reader: strings.NewReader("payload")}
-	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, testURL, body)
-	resp, err := c.Do(req)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, testURL, body)
+	resp, err := c.Do(req.Context(), req, idem(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestSuccessBodiesWhole(t *testing.T) {
 		if status == 204 {
 			body = ""
 		}
-		c, _, _ := mockClient(t, Options{}, step{status: status, body: body})
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: status, body: body})
 		resp, err := doGet(context.Background(), c)
 		if err != nil {
 			t.Fatalf("%d: %v", status, err)
@@ -179,7 +179,7 @@ func TestSuccessBodiesWhole(t *testing.T) {
 		}
 	}
 	for _, status := range []int{199, 300} {
-		c, _, _ := mockClient(t, Options{}, step{status: status, body: "x"})
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: status, body: "x"})
 		if _, err := doGet(context.Background(), c); err == nil {
 			t.Errorf("%d: no error", status)
 		}
@@ -200,11 +200,11 @@ func debugBodyRecord(t *testing.T, red Redaction, reqBody, respBody, ct string) 
 	t.Helper()
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: red},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
 		step{status: 200, body: respBody, hdr: []string{"Content-Type", ct}})
 	r, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
 	r.Header.Set("Content-Type", ct)
-	res, err := c.Do(r)
+	res, err := c.Do(context.Background(), r, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,11 +260,10 @@ func TestDebugBodyReadErrorMarkedCut(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	boom := errors.New("reset mid-body")
-	tr := &debugTransport{rt: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("partial"), errReader{boom}))}, nil
-	}), vendor: "acme", logger: logger, redact: Redaction{}.compile()}
+	c := New(Options{Vendor: "acme", Logger: logger, DebugBodies: true})
 	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
-	resp, err := tr.RoundTrip(r)
+	resp, err := c.debugAttempt(r, 1, time.Now(),
+		&http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("partial"), errReader{boom}))}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

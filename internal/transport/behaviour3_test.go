@@ -51,7 +51,7 @@ func TestAttemptTimeoutDoesNotFailGoodReads(t *testing.T) {
 			// one does.
 			return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("whole body")), ContentLength: -1, Request: r}, nil
 		})
-		c := New(Options{HTTPClient: &http.Client{Transport: mock}, AttemptTimeout: 20 * time.Millisecond})
+		c := New(Options{MaxRetries: DefaultMaxRetries, HTTPClient: &http.Client{Transport: mock}, AttemptTimeout: 20 * time.Millisecond})
 		resp, err := doGet(context.Background(), c)
 		if err != nil {
 			t.Fatal(err)

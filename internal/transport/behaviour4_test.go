@@ -35,7 +35,7 @@ func TestDebugHeaderGroupBound(t *testing.T) {
 		// 9 bytes of name and 1015 of value: 16 of them make 16 KiB.
 		hdr = append(hdr, fmt.Sprintf("X-Hdr-%03d", i), strings.Repeat("v", 1015))
 	}
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true}, step{status: 200, body: "ok", hdr: hdr})
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true}, step{status: 200, body: "ok", hdr: hdr})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestDebugHeaderValueEdges(t *testing.T) {
 // error's Header; the value stays under the scrubbed name.
 func TestSecretInHeaderNameScrubbed(t *testing.T) {
 	const secret = "Abcd7xyz9q"
-	c, _, _ := mockClient(t, Options{MaxRetries: -1, Redact: Redaction{Secrets: []string{secret}}},
+	c, _, _ := mockClient(t, Options{Redact: Redaction{Secrets: []string{secret}}},
 		step{status: 401, body: "no", hdr: []string{"X-" + secret, "echoed"}})
 	_, err := doGet(context.Background(), c)
 	var e *apierror.Error
@@ -131,10 +131,10 @@ func TestSecretsWithShortEscapes(t *testing.T) {
 // the *apierror.Error of a 400 whose message quotes msg.
 func hiddenErr(t *testing.T, red Redaction, ct, body, msg string) *apierror.Error {
 	t.Helper()
-	c, _, _ := mockClient(t, Options{MaxRetries: -1, Redact: red, DecodeError: copyBodyDecoder}, step{status: 400, body: msg})
+	c, _, _ := mockClient(t, Options{Redact: red, DecodeError: copyBodyDecoder}, step{status: 400, body: msg})
 	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
 	req.Header.Set("Content-Type", ct)
-	_, err := c.Do(req)
+	_, err := c.Do(req.Context(), req, c.Defaults())
 	var e *apierror.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v", err)
@@ -188,7 +188,7 @@ func TestDoerOwnRequest(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := New(Options{
-				MaxRetries: -1, Redact: Redaction{JSONKeys: []string{"attributes"}}, DecodeError: copyBodyDecoder,
+				Redact: Redaction{JSONKeys: []string{"attributes"}}, DecodeError: copyBodyDecoder,
 				Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 					own, _ := http.NewRequest(r.Method, r.URL.String(), nil)
 					own.GetBody = tc.getBody
@@ -199,7 +199,7 @@ func TestDoerOwnRequest(t *testing.T) {
 			})
 			req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(sent))
 			req.Header.Set("Content-Type", "application/json")
-			_, err := c.Do(req)
+			_, err := c.Do(req.Context(), req, c.Defaults())
 			var e *apierror.Error
 			if !errors.As(err, &e) || e.StatusCode != 400 || e.Message != tc.want {
 				t.Errorf("err = %v, want the 400 with message %q", err, tc.want)
@@ -213,6 +213,7 @@ func TestDoerOwnRequest(t *testing.T) {
 func TestPausedErrorCarriesThe429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, rec := mockClient(t, Options{
+			MaxRetries:  DefaultMaxRetries,
 			DecodeError: func(e *apierror.Error) { e.Code, e.Message = "rate_limited", string(e.Body) },
 		}, step{status: 429, body: "slow down", hdr: []string{"Retry-After", "60"}})
 		for i := range 2 {
@@ -237,7 +238,7 @@ func TestPausedErrorCarriesThe429(t *testing.T) {
 // response.
 func TestDoerErrorWithResponse(t *testing.T) {
 	boom := errors.New("boom")
-	c := New(Options{MaxRetries: -1, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+	c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(200, "ok")
 		resp.Request = r
 		return resp, boom
@@ -258,14 +259,14 @@ func TestDoerRedirectOneSideChanged(t *testing.T) {
 		{http.MethodPost, "https://api.example.test/v1/elsewhere"},
 		{http.MethodGet, testURL},
 	} {
-		c := New(Options{MaxRetries: -1, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+		c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 			final, _ := http.NewRequest(tc.method, tc.url, nil)
 			resp := httpmock.NewStringResponse(200, "other answer")
 			resp.Request = final
 			return resp, nil
 		})})
 		req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader("x"))
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		var re *RedirectError
 		if !errors.As(err, &re) {
 			if err == nil {
@@ -279,7 +280,7 @@ func TestDoerRedirectOneSideChanged(t *testing.T) {
 // Every 2xx body is held to MaxResponseBytes, at both ends of the class.
 func TestEvery2xxBodyCapped(t *testing.T) {
 	for _, status := range []int{200, 250, 299} {
-		c, _, _ := mockClient(t, Options{MaxResponseBytes: 16}, step{status: status, body: strings.Repeat("z", 17)})
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, MaxResponseBytes: 16}, step{status: status, body: strings.Repeat("z", 17)})
 		if resp, err := doGet(context.Background(), c); !errors.Is(err, ErrBodyTooLarge) {
 			if err == nil {
 				resp.Body.Close()
@@ -341,7 +342,7 @@ func (b *afterDeadlineBody) Close() error { return nil }
 // An error body read whole after the attempt's deadline is whole: the
 // attempt timeout classifies failed reads only.
 func TestErrorBodyReadAfterAttemptDeadline(t *testing.T) {
-	c := New(Options{MaxRetries: -1, AttemptTimeout: 10 * time.Millisecond, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+	c := New(Options{AttemptTimeout: 10 * time.Millisecond, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 400, Header: http.Header{}, Request: r,
 			Body: &afterDeadlineBody{ctx: r.Context(), rest: strings.NewReader("whole error body")}}, nil
 	})})
@@ -362,10 +363,10 @@ func (b *closeBody) Close() error { b.closed = true; return nil }
 
 // A request body that cannot seek is read once and closed by Do.
 func TestRequestBodyClosed(t *testing.T) {
-	c, _, rec := mockClient(t, Options{}, step{status: 200, body: "ok"})
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200, body: "ok"})
 	body := &closeBody{Reader: strings.NewReader("payload")}
 	req, _ := http.NewRequest(http.MethodPost, testURL, body)
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}

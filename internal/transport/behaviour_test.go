@@ -42,9 +42,9 @@ func TestSuccessBodyCapDeclaredLengthOverHTTP(t *testing.T) {
 		w.Write(bytes.Repeat([]byte("b"), size))
 	}))
 	defer srv.Close()
-	c := New(Options{MaxResponseBytes: 1 << 10, HTTPClient: srv.Client()})
+	c := New(Options{MaxRetries: DefaultMaxRetries, MaxResponseBytes: 1 << 10, HTTPClient: srv.Client()})
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err == nil {
 		resp.Body.Close()
 		t.Fatal("a body announced over the cap came back as success")
@@ -60,11 +60,11 @@ func debugRun(t *testing.T, red Redaction, reqBody, respBody, respCT string) str
 	t.Helper()
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: red},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
 		step{status: 200, body: respBody, hdr: []string{"Content-Type", respCT}})
 	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
 	req.Header.Set("Content-Type", "text/plain")
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +111,10 @@ func TestDebugRedactsNestedSecrets(t *testing.T) {
 		body := "token=" + outer + " and " + inner
 		var buf bytes.Buffer
 		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: secrets}},
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: secrets}},
 			step{status: 200, body: body, hdr: []string{"Content-Type", "text/plain", "X-Echo", outer}})
 		req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestDebugRedactsNestedSecrets(t *testing.T) {
 func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 	t.Parallel()
 	newClient := func() *Client {
-		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: 150 * time.Millisecond, MaxRetries: -1})
+		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: 150 * time.Millisecond})
 	}
 	check := func(t *testing.T, ctx context.Context, err error) {
 		t.Helper()
@@ -169,7 +169,7 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/headers", nil)
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if resp != nil {
 			resp.Body.Close()
 			t.Fatal("got a response")
@@ -181,7 +181,7 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/body", nil)
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if err == nil {
 			resp.Body.Close()
 			t.Fatal("a stalled 2xx body came back as success")
@@ -199,7 +199,7 @@ func TestAttemptTimeoutIsNotTheCallersDeadline(t *testing.T) {
 func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 	t.Parallel()
 	newClient := func() *Client {
-		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: time.Minute, MaxRetries: -1})
+		return New(Options{HTTPClient: &http.Client{Transport: stallMock(nil)}, AttemptTimeout: time.Minute})
 	}
 	check := func(t *testing.T, ctx context.Context, err error) {
 		t.Helper()
@@ -216,7 +216,7 @@ func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/headers", nil)
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if resp != nil {
 			resp.Body.Close()
 			t.Fatal("got a response")
@@ -228,7 +228,7 @@ func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/body", nil)
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if err == nil {
 			resp.Body.Close()
 			t.Fatal("a stalled 2xx body came back as success")
@@ -239,29 +239,34 @@ func TestCallersDeadlineIsNotAnAttemptTimeout(t *testing.T) {
 
 // The defaults, as values: what a zero Options means.
 func TestDefaultValues(t *testing.T) {
-	c := New(Options{})
-	at := c.rc.HTTPClient.Transport.(keepIdle).rt.(gate).rt.(attemptTimeout).d
-	if c.maxRetries != 3 || c.rc.RetryWaitMin != 500*time.Millisecond || c.rc.RetryWaitMax != 30*time.Second ||
-		at != 30*time.Second || c.maxBody != 4<<20 || c.maxWait != 2*time.Minute {
+	c := New(Options{MaxRetries: DefaultMaxRetries})
+	at := c.Defaults().AttemptTimeout
+	if c.Defaults().Retries != 3 || c.policy.waitMin != 500*time.Millisecond || c.policy.waitMax != 30*time.Second ||
+		at != 30*time.Second || c.maxBody != 4<<20 || c.policy.maxServerWait != 2*time.Minute {
 		t.Errorf("defaults: retries %d, wait %s..%s, attempt timeout %s, body cap %d, server wait %s",
-			c.maxRetries, c.rc.RetryWaitMin, c.rc.RetryWaitMax, at, c.maxBody, c.maxWait)
+			c.Defaults().Retries, c.policy.waitMin, c.policy.waitMax, at, c.maxBody, c.policy.maxServerWait)
 	}
 	if DefaultMaxRetries != 3 || DefaultWaitMin != 500*time.Millisecond || DefaultWaitMax != 30*time.Second ||
-		DefaultAttemptTimeout != 30*time.Second || DefaultMaxServerWait != 2*time.Minute || DefaultMaxResponseBytes != 4<<20 {
+		DefaultAttemptTimeout != 30*time.Second || DefaultMaxServerWait != 2*time.Minute || DefaultMaxResponseBytes != 4<<20 ||
+		MaxRetriesCeiling != 100 {
 		t.Error("documented defaults changed")
 	}
-	// Negative means the default too, except MaxRetries (negative: none).
-	c = New(Options{AttemptTimeout: -1, WaitMin: -1, WaitMax: -1, MaxServerWait: -1, MaxResponseBytes: -1})
-	at = c.rc.HTTPClient.Transport.(keepIdle).rt.(gate).rt.(attemptTimeout).d
-	if c.rc.RetryWaitMin != 500*time.Millisecond || c.rc.RetryWaitMax != 30*time.Second ||
-		at != 30*time.Second || c.maxBody != 4<<20 || c.maxWait != 2*time.Minute {
-		t.Errorf("negative options: wait %s..%s, attempt timeout %s, body cap %d, server wait %s",
-			c.rc.RetryWaitMin, c.rc.RetryWaitMax, at, c.maxBody, c.maxWait)
+	// Negative means the default too, except MaxRetries (zero or negative:
+	// none, as in Settings.Retries).
+	c = New(Options{MaxRetries: -1, AttemptTimeout: -1, WaitMin: -1, WaitMax: -1, MaxServerWait: -1, MaxResponseBytes: -1})
+	at = c.Defaults().AttemptTimeout
+	if c.Defaults().Retries != 0 || c.policy.waitMin != 500*time.Millisecond || c.policy.waitMax != 30*time.Second ||
+		at != 30*time.Second || c.maxBody != 4<<20 || c.policy.maxServerWait != 2*time.Minute {
+		t.Errorf("negative options: retries %d, wait %s..%s, attempt timeout %s, body cap %d, server wait %s",
+			c.Defaults().Retries, c.policy.waitMin, c.policy.waitMax, at, c.maxBody, c.policy.maxServerWait)
+	}
+	if c = New(Options{}); c.Defaults().Retries != 0 {
+		t.Errorf("Options{} retries %d times, want 0: zero means none", c.Defaults().Retries)
 	}
 	// WaitMax equal to WaitMin stays.
 	c = New(Options{WaitMin: time.Second, WaitMax: time.Second})
-	if c.rc.RetryWaitMin != time.Second || c.rc.RetryWaitMax != time.Second {
-		t.Errorf("WaitMin = WaitMax = 1s gave %s..%s", c.rc.RetryWaitMin, c.rc.RetryWaitMax)
+	if c.policy.waitMin != time.Second || c.policy.waitMax != time.Second {
+		t.Errorf("WaitMin = WaitMax = 1s gave %s..%s", c.policy.waitMin, c.policy.waitMax)
 	}
 }
 
@@ -283,13 +288,13 @@ func TestDefaultWaitsObserved(t *testing.T) {
 			steps[r.URL.Path] = s[1:]
 			return httpmock.NewStringResponse(status, "{}"), nil
 		})
-		c := New(Options{HTTPClient: &http.Client{Transport: mock}})
+		c := New(Options{MaxRetries: DefaultMaxRetries, HTTPClient: &http.Client{Transport: mock}})
 
 		get := func(path string) {
 			t.Helper()
 			at = nil
-			req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodGet, "https://api.example.test"+path, nil)
-			resp, err := c.Do(req)
+			req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.test"+path, nil)
+			resp, err := c.Do(req.Context(), req, idem(c))
 			if err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -40,7 +41,8 @@ func TestDebugBodies(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	respBody := `{"sid":"MB1","attributes":"{\"ssn\":\"078-05-1120\"}","echo":"` + token + `","nested":[{"Attributes":"x"}]}`
 	c, _, _ := mockClient(t, Options{
-		Vendor: "acme", Logger: logger, DebugBodies: true,
+		MaxRetries: DefaultMaxRetries,
+		Vendor:     "acme", Logger: logger, DebugBodies: true,
 		Header: http.Header{"Authorization": {"Basic " + token}, "User-Agent": {"ua"}},
 		Redact: Redaction{Secrets: []string{token}, FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}, Headers: []string{"X-Private"}},
 	},
@@ -48,10 +50,10 @@ func TestDebugBodies(t *testing.T) {
 		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "private-value-43", "X-Echo", "Bearer " + token}},
 	)
 	form := url.Values{"Attributes": {`{"ssn":"078-05-1120"}`}, "Identity": {"ada"}}.Encode()
-	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, testURL, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Api-Key", "caller-key")
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, idem(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +103,7 @@ func TestDebugBodies(t *testing.T) {
 func TestDebugBodiesOffByDefault(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, _, _ := mockClient(t, Options{Logger: logger}, step{status: 200, body: `{"a":"body-text"}`})
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger}, step{status: 200, body: `{"a":"body-text"}`})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +115,7 @@ func TestDebugBodiesOffByDefault(t *testing.T) {
 	// A logger above debug level costs nothing and logs nothing.
 	buf.Reset()
 	info := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	c, _, _ = mockClient(t, Options{Logger: info, DebugBodies: true}, step{status: 200, body: `{"a":"body-text"}`})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: info, DebugBodies: true}, step{status: 200, body: `{"a":"body-text"}`})
 	resp, err = doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +133,7 @@ func TestDebugBodiesLargeAndBroken(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	big := `{"attributes":"` + strings.Repeat("s", 100<<10) + `"}`
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{JSONKeys: []string{"attributes"}}},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{JSONKeys: []string{"attributes"}}},
 		step{status: 200, body: big, hdr: []string{"Content-Type", "application/json"}})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
@@ -146,11 +148,10 @@ func TestDebugBodiesLargeAndBroken(t *testing.T) {
 
 	buf.Reset()
 	boom := errors.New("connection reset mid-body")
-	tr := &debugTransport{rt: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), errReader{boom}))}, nil
-	}), vendor: "acme", logger: logger, redact: Redaction{}.compile()}
+	dc := New(Options{Vendor: "acme", Logger: logger, DebugBodies: true})
 	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
-	resp, err = tr.RoundTrip(r)
+	resp, err = dc.debugAttempt(r, 1, time.Now(),
+		&http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), errReader{boom}))}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,10 +189,10 @@ func TestSecretHeaderNames(t *testing.T) {
 func TestContextErrorKeepsLastResponse(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
-		ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
+		ctx, cancel := context.WithTimeout(context.Background(), 100e6)
 		defer cancel()
-		_, err := doGet(ctx, c)
+		_, err := doGetWith(ctx, c, idem(c))
 		var ce *ContextError
 		var api *apierror.Error
 		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !errors.As(err, &api) {
@@ -299,7 +300,7 @@ func TestAPIErrorRedaction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: tt.secrets}},
+			c, _, _ := mockClient(t, Options{Vendor: "acme", DecodeError: redactingDecoder, Redact: Redaction{Secrets: tt.secrets}},
 				step{status: 401, body: tt.body, hdr: []string{"X-Request-Id", tt.rid}})
 			_, err := doGet(context.Background(), c)
 			var e *apierror.Error
@@ -347,7 +348,7 @@ func FuzzAPIErrorRedaction(f *testing.F) {
 			return // no secret; a header value net/http would refuse
 		}
 		st := step{status: 400 + int(status%200), body: string(body), hdr: []string{"X-Request-Id", rid}}
-		c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: []string{secret}}}, st)
+		c, _, _ := mockClient(t, Options{Vendor: "acme", DecodeError: redactingDecoder, Redact: Redaction{Secrets: []string{secret}}}, st)
 		_, err := doGet(context.Background(), c)
 		var e *apierror.Error
 		if !errors.As(err, &e) {

@@ -64,7 +64,7 @@ func TestEscapedSecretsRedacted(t *testing.T) {
 			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			body := `{"error":"bad token ` + form + `"}`
 			c, _, _ := mockClient(t, Options{
-				Vendor: "acme", MaxRetries: -1, Logger: logger, DebugBodies: true,
+				Vendor: "acme", Logger: logger, DebugBodies: true,
 				DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
 			}, step{status: 401, body: body, hdr: []string{"Content-Type", "application/json"}})
 			_, err := doGet(context.Background(), c)
@@ -142,8 +142,7 @@ func TestRequestValuesRemovedFromAPIError(t *testing.T) {
 			respBody := `{"code":"50407","message":"Invalid Attributes: ` + strings.Trim(string(escAttrs), `"`) +
 				` for ada-lovelace","details":{"ssn":"` + ssn + `"}}`
 			c, _, _ := mockClient(t, Options{
-				Vendor: "acme", MaxRetries: -1,
-				DecodeError: func(e *apierror.Error) {
+				Vendor: "acme", DecodeError: func(e *apierror.Error) {
 					var v struct {
 						Code    string          `json:"code"`
 						Message string          `json:"message"`
@@ -157,7 +156,7 @@ func TestRequestValuesRemovedFromAPIError(t *testing.T) {
 			}, step{status: 400, body: respBody, hdr: []string{"X-Field", "attributes=" + ssn, "X-Raw", attrs}})
 			req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", tt.ct)
-			_, err := c.Do(req)
+			_, err := c.Do(req.Context(), req, c.Defaults())
 			var e *apierror.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v", err)
@@ -193,11 +192,12 @@ func TestAPIErrorStoredFieldsScrubbed(t *testing.T) {
 				return resp, nil
 			})
 			c := New(Options{
-				Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: 1e6, WaitMax: 1e6,
+				MaxRetries: DefaultMaxRetries,
+				Vendor:     "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: 1e6, WaitMax: 1e6,
 				DecodeError: func(e *apierror.Error) { e.Details = json.RawMessage(`{"token":"` + token + `"}`) },
 				Redact:      Redaction{Secrets: []string{token}},
 			})
-			_, err := doGet(idemCtx(context.Background()), c)
+			_, err := doGetWith(context.Background(), c, idem(c))
 			var e *apierror.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v", err)
@@ -230,7 +230,7 @@ func TestDebugHeaderClipped(t *testing.T) {
 	for i := range 200 {
 		hdr = append(hdr, fmt.Sprintf("X-Many-%03d", i), strings.Repeat("m", 2000))
 	}
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: []string{token}}},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: []string{token}}},
 		step{status: 200, body: "ok", hdr: hdr})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
