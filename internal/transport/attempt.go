@@ -3,7 +3,9 @@ package transport
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,7 +40,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int
 		ar.Body = body
 	}
 	start := time.Now()
-	resp, err := c.hc.Do(ar)
+	resp, err := c.roundTrip(ar)
 	if c.debug {
 		resp, err = c.debugAttempt(ar, n+1, start, resp, err)
 	}
@@ -64,6 +66,33 @@ func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int
 	resp.Body = sb
 	resp.ContentLength = int64(len(body))
 	return attempt{resp: resp}
+}
+
+// roundTrip sends r once as http.Client.Do would with redirects refused,
+// without its cost (a copy of the header and of the URL, a closure, a
+// slice): the RoundTripper's answer, a 3xx included, or its error as a
+// *url.Error naming the request.
+func (c *Client) roundTrip(r *http.Request) (*http.Response, error) {
+	if c.jar != nil {
+		return c.jar.Do(r)
+	}
+	resp, err := c.rt.RoundTrip(r)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close() // a response that comes with an error is not used
+		}
+		var rhe tls.RecordHeaderError
+		if errors.As(err, &rhe) && string(rhe.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, attemptError(r, err)
+	case resp == nil:
+		return nil, attemptError(r, fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", c.rt))
+	case resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	return resp, nil
 }
 
 // attemptContext is ctx bounded by the per-attempt timeout d. When ctx ends

@@ -130,7 +130,8 @@ type Options struct {
 // Client sends requests with the retry policy of this package. It is safe for
 // concurrent use.
 type Client struct {
-	hc       *http.Client // sends one attempt; never follows a redirect
+	rt       http.RoundTripper // sends one attempt
+	jar      *http.Client      // sends one attempt instead, for a caller's client with a cookie jar
 	vendor   string
 	header   http.Header
 	decode   func(*apierror.Error)
@@ -165,8 +166,10 @@ func New(o Options) *Client {
 	if o.Vendor == "" {
 		o.Vendor = "vendor"
 	}
+	rt, jar := attemptSender(o)
 	return &Client{
-		hc:      attemptClient(o),
+		rt:      rt,
+		jar:     jar,
 		vendor:  o.Vendor,
 		header:  o.Header.Clone(),
 		decode:  o.DecodeError,
@@ -189,15 +192,17 @@ func New(o Options) *Client {
 // apply the call's options on top.
 func (c *Client) Defaults() Settings { return c.defaults }
 
-// attemptClient is the *http.Client that sends one attempt for o. Redirects
-// are never followed: a 301/302/303 would turn a POST into a GET whose 2xx
-// looks like success, and a 307/308 would re-send the credentials and the
-// body to wherever Location points. A 3xx comes back as an
-// *apierror.Error. The caller's client is copied, never modified; its
-// Timeout is dropped (the per-attempt deadline bounds each attempt, at a
-// fraction of the cost).
-func attemptClient(o Options) *http.Client {
-	var hc http.Client
+// attemptSender is what sends one attempt for o: the RoundTripper of o's
+// client (a pooled one by default, o.Doer behind a doerTransport), or, for
+// a caller's client with a cookie jar, a copy of that client (jar), so that
+// its cookies are kept. The caller's client is copied, never modified.
+//
+// Redirects are never followed: a 301/302/303 would turn a POST into a GET
+// whose 2xx looks like success, and a 307/308 would re-send the
+// credentials and the body to wherever Location points. A 3xx comes back
+// as an *apierror.Error. The caller's client Timeout is dropped: the
+// per-attempt deadline bounds each attempt, at a fraction of the cost.
+func attemptSender(o Options) (rt http.RoundTripper, jar *http.Client) {
 	switch {
 	case o.Doer != nil:
 		d := o.Doer
@@ -206,18 +211,20 @@ func attemptClient(o Options) *http.Client {
 			cp.CheckRedirect = noRedirect
 			d = &cp
 		}
-		hc.Transport = doerTransport{d}
+		return doerTransport{d}, nil
 	case o.HTTPClient != nil:
-		hc = *o.HTTPClient
-	default:
-		hc.Transport = pooledTransport()
+		rt = o.HTTPClient.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		if o.HTTPClient.Jar != nil {
+			cp := *o.HTTPClient
+			cp.Transport, cp.CheckRedirect, cp.Timeout = rt, noRedirect, 0
+			return rt, &cp
+		}
+		return rt, nil
 	}
-	hc.CheckRedirect = noRedirect
-	hc.Timeout = 0
-	if hc.Transport == nil {
-		hc.Transport = http.DefaultTransport
-	}
-	return &hc
+	return pooledTransport(), nil
 }
 
 // MaxResponseHeaderBytes caps the response header of the pooled transport.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -376,4 +377,269 @@ func FuzzAPIErrorRedaction(f *testing.F) {
 			}
 		}
 	})
+}
+
+// debugRecords runs one POST with a text/plain body through a client that
+// logs attempts, and returns the whole log.
+func debugRun(t *testing.T, red Redaction, reqBody, respBody, respCT string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
+		step{status: 200, body: respBody, hdr: []string{"Content-Type", respCT}})
+	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := c.Do(req.Context(), req, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, resp); got != respBody {
+		t.Errorf("the caller read %q, want %q", got, respBody)
+	}
+	return buf.String()
+}
+
+// A JSON body is redacted by its JSON keys whatever Content-Type it is sent
+// or answered with (Twilio's attributes are JSON text in forms and in
+// text/plain echoes alike).
+func TestDebugRedactsJSONUnderOtherContentType(t *testing.T) {
+	red := Redaction{JSONKeys: []string{"Attributes"}}
+	for _, tc := range []struct{ name, req, resp, ct string }{
+		{"object", `{"attributes":"req-ssn-5521"}`, `{"sid":"MB1","ATTRIBUTES":{"x":"resp-ssn-7734"}}`, "text/plain"},
+		{"array, leading space", "  \n[{\"attributes\":\"req-ssn-5521\"}]", "\t[{\"a\":{\"Attributes\":\"resp-ssn-7734\"}}]", "text/plain; charset=utf-8"},
+		{"no content type", `{"attributes":"req-ssn-5521"}`, `{"attributes":"resp-ssn-7734"}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := debugRun(t, red, tc.req, tc.resp, tc.ct)
+			for _, leak := range []string{"req-ssn-5521", "resp-ssn-7734"} {
+				if strings.Contains(out, leak) {
+					t.Errorf("log holds %q:\n%s", leak, out)
+				}
+			}
+			if !strings.Contains(out, Redacted) {
+				t.Errorf("no redaction in the log:\n%s", out)
+			}
+		})
+	}
+	// Text that is not JSON is shown as it is, blank included.
+	out := debugRun(t, red, "   ", "attributes are fine here", "text/plain")
+	if !strings.Contains(out, "attributes are fine here") {
+		t.Errorf("plain text body not shown:\n%s", out)
+	}
+}
+
+// A secret that contains another secret is removed whole, whichever order
+// the secrets are given in: no tail of the longer one is left.
+func TestDebugRedactsNestedSecrets(t *testing.T) {
+	const inner, outer = "INNER7731", "head-INNER7731-tail-Q9"
+	for _, secrets := range [][]string{{inner, outer}, {outer, inner}} {
+		body := "token=" + outer + " and " + inner
+		var buf bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: secrets}},
+			step{status: 200, body: body, hdr: []string{"Content-Type", "text/plain", "X-Echo", outer}})
+		req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
+		resp, err := c.Do(req.Context(), req, c.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, resp)
+		out := buf.String()
+		for _, leak := range []string{inner, "head-", "-tail-Q9", "tail"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("secrets %q: log holds %q:\n%s", secrets, leak, out)
+			}
+		}
+		recs := records(t, &buf)
+		var got []string
+		for _, r := range recs {
+			if r["msg"] == "conversekit attempt" {
+				got = append(got, r["request_body"].(string), r["response_body"].(string))
+			}
+		}
+		want := "token=" + Redacted + " and " + Redacted
+		if len(got) != 2 || got[0] != want || got[1] != want {
+			t.Errorf("secrets %q: bodies = %q, want %q twice", secrets, got, want)
+		}
+	}
+}
+
+// debugBodyRecord returns what the attempt record shows of a response body
+// and of the request body, for bodies sent and answered with ct.
+func debugBodyRecord(t *testing.T, red Redaction, reqBody, respBody, ct string) (req, resp string) {
+	t.Helper()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
+		step{status: 200, body: respBody, hdr: []string{"Content-Type", ct}})
+	r, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
+	r.Header.Set("Content-Type", ct)
+	res, err := c.Do(context.Background(), r, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, res); got != respBody {
+		t.Errorf("the caller read %d bytes, want %d", len(got), len(respBody))
+	}
+	for _, rec := range records(t, &buf) {
+		if rec["msg"] == "conversekit attempt" {
+			return rec["request_body"].(string), rec["response_body"].(string)
+		}
+	}
+	t.Fatal("no attempt record")
+	return "", ""
+}
+
+// A body of exactly the peek size (64 KiB) is whole: it is parsed and
+// redacted, and not marked cut once redaction made it short.
+func TestDebugBodyAtPeekSize(t *testing.T) {
+	prefix, suffix := `{"attributes":"`, `"}`
+	body := prefix + strings.Repeat("p", debugPeekBytes-len(prefix)-len(suffix)) + suffix
+	if len(body) != debugPeekBytes {
+		t.Fatal("bad body size")
+	}
+	req, resp := debugBodyRecord(t, Redaction{JSONKeys: []string{"attributes"}}, body, body, "application/json")
+	want := `{"attributes":"[redacted]"}`
+	if req != want || resp != want {
+		t.Errorf("records: request %.80q, response %.80q; want %q", req, resp, want)
+	}
+	// One byte more is cut: it cannot be parsed and is withheld.
+	body = prefix + strings.Repeat("p", debugPeekBytes+1-len(prefix)-len(suffix)) + suffix
+	req, resp = debugBodyRecord(t, Redaction{JSONKeys: []string{"attributes"}}, body, body, "application/json")
+	if !strings.HasPrefix(req, "[withheld") || !strings.HasPrefix(resp, "[withheld") {
+		t.Errorf("records of a 64 KiB+1 body: request %.80q, response %.80q; want withheld", req, resp)
+	}
+}
+
+// A body of exactly DebugBodyBytes is shown whole; one byte more is cut.
+func TestDebugBodyAtRecordSize(t *testing.T) {
+	body := strings.Repeat("r", DebugBodyBytes)
+	req, resp := debugBodyRecord(t, Redaction{}, body, body, "text/plain")
+	if req != body || resp != body {
+		t.Errorf("a %d-byte body was changed: %d / %d bytes", DebugBodyBytes, len(req), len(resp))
+	}
+	req, resp = debugBodyRecord(t, Redaction{}, body+"s", body+"s", "text/plain")
+	if want := body + "…(cut)"; req != want || resp != want {
+		t.Errorf("a %d-byte body: %q…", DebugBodyBytes+1, resp[len(resp)-10:])
+	}
+}
+
+// A response body whose reading fails is marked cut in the record, and the
+// caller still gets the bytes and then the error.
+func TestDebugBodyReadErrorMarkedCut(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	boom := errors.New("reset mid-body")
+	c := New(Options{Vendor: "acme", Logger: logger, DebugBodies: true})
+	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
+	resp, err := c.debugAttempt(r, 1, time.Now(),
+		&http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("partial"), errReader{boom}))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	recs := records(t, &buf)
+	if len(recs) != 1 || recs[0]["response_body"] != "partial…(cut)" || recs[0]["error"] != boom.Error() {
+		t.Errorf("record = %v", recs)
+	}
+}
+
+// A JSON body holding more than one value, or a form that does not parse,
+// is withheld when it mentions a hidden key, in any of its spellings.
+func TestDebugUnparsableBodiesWithheld(t *testing.T) {
+	red := Redaction{JSONKeys: []string{"attributes"}, FormKeys: []string{"Secret Key"}}
+	_, resp := debugBodyRecord(t, red, "", `{"sid":"MB1"} {"attributes":"ssn-4412"}`, "application/json")
+	if resp != "[withheld: unparsable JSON body]" {
+		t.Errorf("two JSON values: %q", resp)
+	}
+	for _, body := range []string{"Secret+Key=%zz", "Secret Key=%zz"} {
+		_, resp = debugBodyRecord(t, red, "", body, "application/x-www-form-urlencoded")
+		if resp != "[withheld: unparsable form body]" {
+			t.Errorf("form %q: %q", body, resp)
+		}
+	}
+	_, resp = debugBodyRecord(t, red, "", "Other=%zz", "application/x-www-form-urlencoded")
+	if resp != "Other=%zz" {
+		t.Errorf("unparsable form without a hidden key: %q", resp)
+	}
+}
+
+// A body cut for the debug record is cut between runes, never inside one.
+func TestDebugBodyCutBetweenRunes(t *testing.T) {
+	body := strings.Repeat("a", DebugBodyBytes-1) + "é" + strings.Repeat("b", 10)
+	req, resp := debugBodyRecord(t, Redaction{}, body, body, "text/plain")
+	want := strings.Repeat("a", DebugBodyBytes-1) + "…(cut)"
+	if req != want || resp != want {
+		t.Errorf("cut record ends %q / %q, want %q", req[len(req)-12:], resp[len(resp)-12:], want[len(want)-12:])
+	}
+}
+
+// A debug record shows response headers until their names and values reach
+// 16 KiB (debugHeaderBytes), then only counts the rest.
+func TestDebugHeaderGroupBound(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var hdr []string
+	for i := range 20 {
+		// 9 bytes of name and 1015 of value: 16 of them make 16 KiB.
+		hdr = append(hdr, fmt.Sprintf("X-Hdr-%03d", i), strings.Repeat("v", 1015))
+	}
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true}, step{status: 200, body: "ok", hdr: hdr})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	var h map[string]any
+	for _, r := range records(t, &buf) {
+		if r["msg"] == "conversekit attempt" {
+			h, _ = r["response_header"].(map[string]any)
+		}
+	}
+	for i := range 20 {
+		_, shown := h[fmt.Sprintf("X-Hdr-%03d", i)]
+		if shown != (i < 16) {
+			t.Errorf("header %d shown: %v, want %v", i, shown, i < 16)
+		}
+	}
+	if n, _ := h["cut_headers"].(float64); n != 4 {
+		t.Errorf("cut_headers = %v, want the 4 headers past 16 KiB", h["cut_headers"])
+	}
+}
+
+// A header value in a debug record: whole up to DebugHeaderValueBytes, else
+// cut there (on a rune boundary) with its length said; secrets replaced,
+// including one that the cut runs across, which never shows in part.
+func TestDebugHeaderValueEdges(t *testing.T) {
+	const n = DebugHeaderValueBytes
+	const secret = "SK_live_9f8e7d6c5b4a3"
+	plain := Redaction{}.compile()
+	withSecret := Redaction{Secrets: []string{secret}}.compile()
+	marker := func(full int) string { return fmt.Sprintf("…(%d bytes)", full) }
+	tests := []struct {
+		name string
+		rd   *redactor
+		v    string
+		want string
+	}{
+		{"exactly the limit", plain, strings.Repeat("a", n), strings.Repeat("a", n)},
+		{"one byte over", plain, strings.Repeat("a", n+1), strings.Repeat("a", n) + marker(n+1)},
+		{"cut before a rune", plain, strings.Repeat("a", n-1) + "é" + "bbb", strings.Repeat("a", n-1) + marker(n+4)},
+		{"over, but short once redacted", withSecret, secret + strings.Repeat("x", n-15), Redacted + strings.Repeat("x", n-15) + marker(n+6)},
+		{"redacted to exactly the limit", withSecret, secret + strings.Repeat("x", n-10), Redacted + strings.Repeat("x", n-10) + marker(n+11)},
+		{"longer once redacted", Redaction{Secrets: []string{"abc"}}.compile(), strings.Repeat("abc", 300), strings.Repeat(Redacted, n/10) + "[red" + marker(900)},
+	}
+	for _, tt := range tests {
+		if got := tt.rd.clipScrub(tt.v, n); got != tt.want {
+			t.Errorf("%s: %q…, want %q…", tt.name, got[max(0, len(got)-40):], tt.want[max(0, len(tt.want)-40):])
+		}
+	}
+	// A secret at any place around the cut is replaced whole.
+	for p := n - 2*len(secret); p <= n+2; p++ {
+		v := strings.Repeat("x", p) + secret + strings.Repeat("y", 3*n)
+		want := (strings.Repeat("x", p) + Redacted + strings.Repeat("y", 3*n))[:n] + marker(len(v))
+		if got := withSecret.clipScrub(v, n); got != want {
+			t.Errorf("secret at %d: …%q, want …%q", p, got[max(0, len(got)-60):], want[max(0, len(want)-60):])
+		}
+	}
 }

@@ -1128,13 +1128,21 @@ func TestNewDefaults(t *testing.T) {
 	if c.Defaults().Retries != 0 || c.policy.waitMax != time.Second {
 		t.Errorf("MaxRetries -1 → %d; WaitMax < WaitMin → %s", c.Defaults().Retries, c.policy.waitMax)
 	}
-	if c.hc.Timeout != 0 || c.hc.CheckRedirect == nil {
-		t.Errorf("attempt client: Timeout %s, CheckRedirect set %v; want no timeout of its own and no redirects", c.hc.Timeout, c.hc.CheckRedirect != nil)
+	if _, ok := c.rt.(*http.Transport); !ok || c.jar != nil {
+		t.Errorf("default sender: %T, jar client %v; want the pooled *http.Transport", c.rt, c.jar)
 	}
-	// The caller's client keeps its own settings.
-	given := &http.Client{Timeout: time.Second}
+	// The caller's client keeps its own settings; only a cookie jar keeps
+	// a (copied) client in the path, without its timeout or redirects.
+	given := &http.Client{Timeout: time.Second, Jar: nopJar{}}
 	c = New(Options{HTTPClient: given})
-	if given.Timeout != time.Second || given.CheckRedirect != nil || c.hc == given {
-		t.Error("New modified the caller's *http.Client")
+	if given.Timeout != time.Second || given.CheckRedirect != nil || c.jar == given || c.jar == nil ||
+		c.jar.Timeout != 0 || c.jar.CheckRedirect == nil || c.jar.Transport != http.DefaultTransport {
+		t.Errorf("jar client %+v from %+v", c.jar, given)
 	}
 }
+
+// nopJar is a cookie jar that keeps nothing.
+type nopJar struct{}
+
+func (nopJar) SetCookies(*url.URL, []*http.Cookie) {}
+func (nopJar) Cookies(*url.URL) []*http.Cookie     { return nil }

@@ -213,3 +213,53 @@ func TestCallContext(t *testing.T) {
 		t.Fatal("cancelling the caller's context did not reach the attempt's")
 	}
 }
+
+// seekBody is a request body that can be rewound.
+type seekBody struct {
+	*strings.Reader
+	closed bool
+}
+
+func (s *seekBody) Close() error { s.closed = true; return nil }
+
+// A request body that is an io.Seeker is rewound for each attempt and left
+// open for the caller, whatever the outcome.
+func TestSeekableRequestBodyLeftOpen(t *testing.T) {
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 503}, step{status: 200})
+	body := &seekBody{Reader: strings.NewReader("payload")}
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, testURL, body)
+	resp, err := c.Do(req.Context(), req, idem(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if body.closed {
+		t.Error("a seekable request body was closed")
+	}
+	if len(rec.bodies) != 2 || rec.bodies[0] != "payload" || rec.bodies[1] != "payload" {
+		t.Errorf("bodies sent = %q, want payload twice", rec.bodies)
+	}
+}
+
+// closeBody is a request body that is not an io.Seeker and records Close.
+type closeBody struct {
+	io.Reader
+	closed bool
+}
+
+func (b *closeBody) Close() error { b.closed = true; return nil }
+
+// A request body that cannot seek is read once and closed by Do.
+func TestRequestBodyClosed(t *testing.T) {
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200, body: "ok"})
+	body := &closeBody{Reader: strings.NewReader("payload")}
+	req, _ := http.NewRequest(http.MethodPost, testURL, body)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if !body.closed || len(rec.bodies) != 1 || rec.bodies[0] != "payload" {
+		t.Errorf("closed %v, sent %q", body.closed, rec.bodies)
+	}
+}
