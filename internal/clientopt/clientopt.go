@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -61,6 +62,10 @@ type Settings struct {
 	// a client for all its calls, per call for that call's attempts (after
 	// the client's).
 	Limiter transport.Limiter
+	// Middleware wraps every attempt (option.WithMiddleware): on a client
+	// for all its calls, per call for that call's attempts (inside the
+	// client's).
+	Middleware []transport.Middleware
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
@@ -93,6 +98,7 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		Header:         h,
 		DecodeError:    decode,
 		Limiter:        s.Limiter,
+		Middleware:     s.Middleware,
 	})
 }
 
@@ -237,6 +243,9 @@ func Call[O Option](c Caller, idempotent bool, opts []O) (transport.Settings, er
 	call.Idempotent = idempotent || s.Idempotent
 	call.OnResponse = s.OnResponse
 	call.Limiter = s.Limiter
+	if len(s.Middleware) > 0 {
+		call.Middleware = slices.Concat(c.base.Middleware, s.Middleware)
+	}
 	return call, nil
 }
 

@@ -39,11 +39,7 @@ func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int
 		}
 		ar.Body = body
 	}
-	start := time.Now()
-	resp, err := c.roundTrip(ar)
-	if c.debug {
-		resp, err = c.debugAttempt(ar, n+1, start, resp, err)
-	}
+	resp, err := c.through(s.Middleware, ar, n+1)
 	if err != nil {
 		return attempt{err: timedOut(err, actx, ctx, s.AttemptTimeout)}
 	}
@@ -66,6 +62,17 @@ func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int
 	resp.Body = sb
 	resp.ContentLength = int64(len(body))
 	return attempt{resp: resp}
+}
+
+// sendOne sends attempt n (1 for the first) of r on the RoundTripper and,
+// with Options.DebugBodies, writes its debug record.
+func (c *Client) sendOne(r *http.Request, n int) (*http.Response, error) {
+	if !c.debug {
+		return c.roundTrip(r)
+	}
+	start := time.Now()
+	resp, err := c.roundTrip(r)
+	return c.debugAttempt(r, n, start, resp, err)
 }
 
 // roundTrip sends r once as http.Client.Do would with redirects refused,

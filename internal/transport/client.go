@@ -41,14 +41,18 @@
 //     *apierror.Error.
 //
 // Logging, only with Options.Logger: one debug record per call (never
-// headers or bodies) and, with Options.DebugBodies, one debug record per
-// attempt with the request and response headers and bodies, redacted as
+// headers or bodies); one info record per retry ("conversekit retry": the
+// attempt, its status or redacted error, the wait), per attempt held back
+// by the shared pause ("conversekit pause") and per limiter wait of 1 ms
+// or more ("conversekit limiter wait") (log.go); and, with
+// Options.DebugBodies, one debug record per attempt with the request and response headers and bodies, redacted as
 // Options.Redact says and capped at DebugBodyBytes.
 package transport
 
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -103,7 +107,8 @@ type Options struct {
 	MaxResponseBytes int64
 	// Logger receives one debug record per call (vendor, method, host, URL
 	// path, final status, attempts, duration, error; never headers or
-	// bodies). Nil means silent.
+	// bodies) and one info record per retry, shared pause and limiter wait
+	// (log.go). Nil means silent.
 	Logger *slog.Logger
 	// DebugBodies adds, when Logger is set, one debug record per attempt
 	// ("conversekit attempt") with the request and response headers and
@@ -125,6 +130,9 @@ type Options struct {
 	// 429 pause when it is a Pauser and of the quota each response
 	// announces when it is a QuotaObserver (limiter.go).
 	Limiter Limiter
+	// Middleware wraps the sending of every attempt of every call, the
+	// first outermost: it is Defaults().Middleware.
+	Middleware []Middleware
 }
 
 // Client sends requests with the retry policy of this package. It is safe for
@@ -181,6 +189,7 @@ func New(o Options) *Client {
 		defaults: Settings{
 			Retries:        min(max(o.MaxRetries, 0), MaxRetriesCeiling),
 			AttemptTimeout: o.AttemptTimeout,
+			Middleware:     slices.Clone(o.Middleware),
 		},
 		limiter: o.Limiter,
 	}

@@ -75,8 +75,8 @@ func TestDebugBodies(t *testing.T) {
 			attempts = append(attempts, r)
 		}
 	}
-	if len(attempts) != 2 || len(recs) != 3 {
-		t.Fatalf("records = %d (%d attempts), want 2 attempts and 1 call summary:\n%s", len(recs), len(attempts), out)
+	if len(attempts) != 2 || len(recs) != 4 || recs[1]["msg"] != "conversekit retry" {
+		t.Fatalf("records = %d (%d attempts), want 2 attempts, the retry between them and 1 call summary:\n%s", len(recs), len(attempts), out)
 	}
 	first, second := attempts[0], attempts[1]
 	if first["attempt"] != 1.0 || second["attempt"] != 2.0 || first["status"] != 503.0 || second["status"] != 201.0 {

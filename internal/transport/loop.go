@@ -53,7 +53,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.R
 func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings) (_ *http.Response, _ error, sent int) {
 	var last *apierror.Error // the last non-2xx response, for a context error
 	for n := 0; ; n++ {
-		if err := c.gate(ctx, s); err != nil {
+		if err := c.gate(ctx, req, s, n); err != nil {
 			var paused *pauseStop
 			switch {
 			case errors.As(err, &paused):
@@ -86,23 +86,31 @@ func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings) (_ *h
 		case !d.retry:
 			return c.final(req, a, sent)
 		}
+		c.logRetry(ctx, req, n+1, a, d.wait)
 		if err := sleep(ctx, d.wait); err != nil {
 			return nil, contextError(err, last), sent
 		}
 	}
 }
 
-// gate holds attempt n of a call back until the client's shared 429 pause
-// is over and the client's limiter, then the call's, let it through.
-func (c *Client) gate(ctx context.Context, s *Settings) error {
-	if err := c.pause.wait(ctx); err != nil {
+// gate holds attempt n (0 for the first) of a call back until the client's
+// shared 429 pause is over and the client's limiter, then the call's, let
+// it through. A wait that held the attempt back is logged (log.go).
+func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int) error {
+	start := time.Now()
+	err := c.pause.wait(ctx)
+	c.logWait(ctx, req, n+1, "conversekit pause", start, err)
+	if err != nil {
 		return err
 	}
 	for _, l := range [...]Limiter{c.limiter, s.Limiter} {
 		if l == nil {
 			continue
 		}
-		if err := limit(ctx, l); err != nil {
+		start := time.Now()
+		err := limit(ctx, l)
+		c.logWait(ctx, req, n+1, "conversekit limiter wait", start, err)
+		if err != nil {
 			return err
 		}
 	}

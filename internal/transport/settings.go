@@ -33,6 +33,10 @@ type Settings struct {
 	// after the client's, and told of its 429 pauses and announced quotas
 	// as Options.Limiter is (limiter.go).
 	Limiter Limiter
+	// Middleware wraps the sending of every attempt of the call, the first
+	// outermost (middleware.go); Options.Middleware comes first in
+	// Defaults.
+	Middleware []Middleware
 }
 
 // Response is what a call's final response said, for the caller to keep:
