@@ -28,16 +28,15 @@ type attempt struct {
 // deadline and reads the response body inside it, so that a connection
 // lost in the middle of a 2xx body is a failed attempt like any other
 // transport error, and never a success whose body ends early.
-func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int) attempt {
+//
+// fresh says that req.Body is still unread (a *Body, or no body), so that
+// the first attempt can send it as it is.
+func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int, fresh bool) attempt {
 	actx, cancel := attemptContext(ctx, s.AttemptTimeout)
 	defer cancel()
-	ar := req.WithContext(actx)
-	if req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return attempt{err: err}
-		}
-		ar.Body = body
+	ar, err := attemptRequest(req, actx, n == 0 && fresh)
+	if err != nil {
+		return attempt{err: err}
 	}
 	resp, err := c.through(s.Middleware, ar, n+1)
 	if err != nil {
@@ -62,6 +61,31 @@ func (c *Client) send(ctx context.Context, req *http.Request, s *Settings, n int
 	resp.Body = sb
 	resp.ContentLength = int64(len(body))
 	return attempt{resp: resp}
+}
+
+// attemptRequest is the request of one attempt of req under actx: req
+// itself when nothing differs (its context is actx and, on a first
+// attempt, its body is unread), else a shallow copy with actx and a body
+// from req.GetBody. req is never modified: a previous attempt's
+// RoundTripper may still be reading it.
+func attemptRequest(req *http.Request, actx context.Context, first bool) (*http.Request, error) {
+	ar := req
+	if actx != req.Context() {
+		ar = req.WithContext(actx)
+	}
+	if req.GetBody == nil || first {
+		return ar, nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	if ar == req {
+		cp := *req
+		ar = &cp
+	}
+	ar.Body = body
+	return ar, nil
 }
 
 // sendOne sends attempt n (1 for the first) of r on the RoundTripper and,

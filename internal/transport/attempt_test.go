@@ -276,3 +276,47 @@ func TestErrorBodyReadAfterAttemptDeadline(t *testing.T) {
 		t.Errorf("err = %v (%+v), want the 400 with its whole body", err, e)
 	}
 }
+
+// attemptRequest sends req itself when nothing differs, else a copy with
+// the attempt's context and a fresh body; req is never modified.
+func TestAttemptRequest(t *testing.T) {
+	ctx := context.Background()
+	newReq := func() *http.Request {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, NewBody([]byte("payload")))
+		if _, err := rewindable(req); err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	req := newReq()
+	body := req.Body
+	if ar, err := attemptRequest(req, ctx, true); err != nil || ar != req {
+		t.Errorf("first attempt, same context: %p, %v; want req itself", ar, err)
+	}
+	ar, err := attemptRequest(req, ctx, false)
+	if err != nil || ar == req || ar.Body == body || req.Body != body || ar.Context() != ctx {
+		t.Fatalf("retry: a copy with a new body expected; got same %v, body reused %v, req modified %v", ar == req, ar.Body == body, req.Body != body)
+	}
+	if b, _ := io.ReadAll(ar.Body); string(b) != "payload" {
+		t.Errorf("retry body %q", b)
+	}
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ar, err = attemptRequest(req, actx, true)
+	if err != nil || ar == req || ar.Context() != actx || ar.Body != body || req.Context() != ctx {
+		t.Errorf("first attempt, own context: copy %v, context %v, body kept %v", ar != req, ar.Context() == actx, ar.Body == body)
+	}
+	get, _ := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
+	if _, err := rewindable(get); err != nil {
+		t.Fatal(err)
+	}
+	if ar, err := attemptRequest(get, ctx, false); err != nil || ar != get {
+		t.Errorf("retry without a body: %p, %v; want req itself", ar, err)
+	}
+	failing := newReq()
+	boom := errors.New("boom")
+	failing.GetBody = func() (io.ReadCloser, error) { return nil, boom }
+	if _, err := attemptRequest(failing, ctx, false); !errors.Is(err, boom) {
+		t.Errorf("GetBody error: %v", err)
+	}
+}

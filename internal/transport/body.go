@@ -42,31 +42,33 @@ func (b *Body) unread() []byte { return b.b[len(b.b)-b.r.Len():] }
 // length. A *Body's unread bytes are used as they are; an empty one, like
 // http.NoBody, is no body. Any other body is handed to go-retryablehttp
 // (Request.SetBody): an io.Seeker is rewound before each attempt and left
-// open, anything else is read into memory once and closed.
-func rewindable(req *http.Request) error {
+// open, anything else is read into memory once and closed. fresh says that
+// req.Body is still unread (a *Body or no body), so that the first attempt
+// can send it as it is.
+func rewindable(req *http.Request) (fresh bool, err error) {
 	switch b := req.Body.(type) {
 	case nil:
 		req.GetBody = nil
-		return nil
+		return true, nil
 	case *Body:
 		mem := b.unread()
 		req.ContentLength = int64(len(mem))
 		if len(mem) == 0 {
 			req.Body, req.GetBody = http.NoBody, nil
-			return nil
+			return true, nil
 		}
 		req.GetBody = func() (io.ReadCloser, error) { return NewBody(mem), nil }
-		return nil
+		return true, nil
 	}
 	if req.Body == http.NoBody {
 		req.GetBody = nil
-		return nil
+		return true, nil
 	}
 	body := req.Body
 	rreq := retryablehttp.Request{Request: req}
-	err := rreq.SetBody(body) // sets req.GetBody and req.ContentLength
+	err = rreq.SetBody(body) // sets req.GetBody and req.ContentLength
 	if _, seeker := body.(io.Seeker); err != nil || !seeker {
 		body.Close()
 	}
-	return err
+	return false, err
 }

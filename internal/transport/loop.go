@@ -25,7 +25,7 @@ import (
 // an io.Seeker is rewound and left open, any other body is read into memory
 // once and closed).
 func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.Response, error) {
-	start := time.Now()
+	start := c.now()
 	if err := ctx.Err(); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -33,10 +33,11 @@ func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.R
 		return nil, err // nothing is sent on a context that is already done
 	}
 	c.setHeaders(req, s.Header)
-	if err := rewindable(req); err != nil {
+	fresh, err := rewindable(req)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err)
 	}
-	resp, err, sent := c.loop(ctx, req, &s)
+	resp, sent, err := c.loop(ctx, req, &s, fresh)
 	if c.logger != nil {
 		c.logCall(ctx, req, resp, err, sent, time.Since(start))
 	}
@@ -49,27 +50,28 @@ func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.R
 // loop sends the attempts of one call and returns its outcome and how many
 // attempts were sent. Each turn: wait for the shared pause and the
 // limiters, send under the attempt's deadline and read the body, ask the
-// policy, do what it says (share a pause, stop, or wait and go on).
-func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings) (_ *http.Response, _ error, sent int) {
+// policy, do what it says (share a pause, stop, or wait and go on). fresh
+// is rewindable's: req's body is unread.
+func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings, fresh bool) (_ *http.Response, sent int, _ error) {
 	var last *apierror.Error // the last non-2xx response, for a context error
 	for n := 0; ; n++ {
 		if err := c.gate(ctx, req, s, n); err != nil {
 			var paused *pauseStop
 			switch {
 			case errors.As(err, &paused):
-				return nil, c.pausedError(paused, sent), sent
+				return nil, sent, c.pausedError(paused, sent)
 			case ctx.Err() != nil:
-				return nil, contextError(ctx.Err(), last), sent
+				return nil, sent, contextError(ctx.Err(), last)
 			}
-			return nil, c.callError(req, attemptError(req, err)), sent
+			return nil, sent, c.callError(req, attemptError(req, err))
 		}
 		sent++
-		a := c.send(ctx, req, s, n)
+		a := c.send(ctx, req, s, n, fresh)
 		if a.api != nil {
 			last = a.api
 		}
 		if ctx.Err() != nil {
-			return nil, contextError(ctx.Err(), last), sent
+			return nil, sent, contextError(ctx.Err(), last)
 		}
 		if a.resp != nil {
 			observeQuota(a.resp.Header, c.policy.maxServerWait, c.limiter, s.Limiter)
@@ -82,22 +84,31 @@ func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings) (_ *h
 		}
 		switch {
 		case d.stop != nil:
-			return nil, c.withReason(a.api, d.stop.Error()), sent
+			return nil, sent, c.withReason(a.api, d.stop.Error())
 		case !d.retry:
 			return c.final(req, a, sent)
 		}
 		c.logRetry(ctx, req, n+1, a, d.wait)
 		if err := sleep(ctx, d.wait); err != nil {
-			return nil, contextError(err, last), sent
+			return nil, sent, contextError(err, last)
 		}
 	}
+}
+
+// now is the time, for the logs only: the zero time without a Logger,
+// which saves a clock read per wait.
+func (c *Client) now() time.Time {
+	if c.logger == nil {
+		return time.Time{}
+	}
+	return time.Now()
 }
 
 // gate holds attempt n (0 for the first) of a call back until the client's
 // shared 429 pause is over and the client's limiter, then the call's, let
 // it through. A wait that held the attempt back is logged (log.go).
 func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int) error {
-	start := time.Now()
+	start := c.now()
 	err := c.pause.wait(ctx)
 	c.logWait(ctx, req, n+1, "conversekit pause", start, err)
 	if err != nil {
@@ -107,7 +118,7 @@ func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int
 		if l == nil {
 			continue
 		}
-		start := time.Now()
+		start := c.now()
 		err := limit(ctx, l)
 		c.logWait(ctx, req, n+1, "conversekit limiter wait", start, err)
 		if err != nil {
@@ -119,12 +130,12 @@ func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int
 
 // final is the outcome of a call whose last attempt gave a, with no retry
 // to follow.
-func (c *Client) final(req *http.Request, a attempt, sent int) (*http.Response, error, int) {
+func (c *Client) final(req *http.Request, a attempt, sent int) (*http.Response, int, error) {
 	switch {
 	case a.err != nil:
-		return nil, c.callError(req, a.err), sent
+		return nil, sent, c.callError(req, a.err)
 	case a.api == nil:
-		return a.resp, nil, sent
+		return a.resp, sent, nil
 	}
 	e := a.api
 	switch s := e.StatusCode; {
@@ -137,7 +148,7 @@ func (c *Client) final(req *http.Request, a attempt, sent int) (*http.Response, 
 	case sent > 1 && e.Temporary():
 		c.withReason(e, fmt.Sprintf("gave up after %d attempts", sent))
 	}
-	return nil, e, sent
+	return nil, sent, e
 }
 
 // contextError is err, the context's, joined with the last non-2xx
