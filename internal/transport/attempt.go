@@ -96,7 +96,12 @@ func (c *Client) sendOne(r *http.Request, n int) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := c.roundTrip(r)
-	return c.debugAttempt(r, n, start, resp, err)
+	shown := err
+	if ue, ok := err.(*url.Error); ok && c.jar == nil {
+		shown = ue.Err // the record shows the RoundTripper's own error, without the URL again
+	}
+	resp, _ = c.debugAttempt(r, n, start, resp, shown)
+	return resp, err
 }
 
 // roundTrip sends r once as http.Client.Do would with redirects refused,

@@ -643,3 +643,25 @@ func TestDebugHeaderValueEdges(t *testing.T) {
 		}
 	}
 }
+
+// The attempt record of a transport failure shows the RoundTripper's own
+// error, not the *url.Error the call returns (which repeats the URL).
+func TestDebugRecordOfTransportError(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true}, step{err: resetErr()})
+	_, err := doGet(context.Background(), c)
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a *url.Error", err)
+	}
+	for _, r := range records(t, &buf) {
+		if r["msg"] == "conversekit attempt" {
+			if r["error"] != resetErr().Error() {
+				t.Errorf("record error = %q, want %q", r["error"], resetErr().Error())
+			}
+			return
+		}
+	}
+	t.Fatal("no attempt record")
+}
