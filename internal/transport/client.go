@@ -19,8 +19,8 @@
 //   - A dial error is always retried: nothing was sent.
 //   - 408, 5xx (but 501) and other transport errors (timeouts, resets) are
 //     retried only for calls marked Settings.Idempotent. Errors that
-//     cannot heal (an unknown certificate authority, a bad scheme or header)
-//     are never retried.
+//     cannot heal (a server certificate that fails verification, a bad
+//     scheme or header, too many redirects) are never retried.
 //   - The wait is the server's Retry-After (seconds or HTTP date) or, on a
 //     429, X-RateLimit-Reset (Unix seconds); otherwise exponential backoff
 //     with jitter between WaitMin and WaitMax.
