@@ -92,8 +92,9 @@ const MaxPageTokenLen = 8000
 // Client calls Bird's conversation participant operations. It is safe for
 // concurrent use.
 type Client struct {
-	gen  *rawClient
-	call clientopt.Caller
+	server string            // the base URL, as the generated request builders take it
+	tc     *transport.Client // sends every request
+	call   clientopt.Caller
 	// redact removes the credentials from a vendor-supplied string.
 	redact func(string) string
 }
@@ -121,11 +122,11 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	redaction := transport.Redaction{Secrets: []string{accessKey}}
 	tc := s.Transport(Vendor, header, decodeError, redaction)
-	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(Vendor), redact: redaction.Scrubber()}, nil
+	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(Vendor, tc), redact: redaction.Scrubber()}, nil
 }
 
 // Redact returns s with the client's credentials replaced by
@@ -172,13 +173,13 @@ func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
 	// The raw generated method with our own bytes: the generated union
 	// cannot hold the seed's key order, and the body is already checked.
-	resp, err := c.gen.AddParticipantWithBody(ctx, workspaceID, conversationID, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newAddParticipantRequestWithBody(ctx, c.server, workspaceID, conversationID, "application/json", transport.NewBody(raw))))
 	if err != nil {
 		return nil, wrap("AddParticipant", err)
 	}
@@ -293,11 +294,11 @@ func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversation
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.ListParticipants(ctx, workspaceID, conversationID, g)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newListParticipantsRequest(ctx, c.server, workspaceID, conversationID, g)))
 	if err != nil {
 		return nil, wrap("ListParticipants", err)
 	}
@@ -318,13 +319,13 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
 	// The raw method: the typed parser would fail on a 2xx array body before
 	// the participant check.
-	resp, err := c.gen.GetParticipant(ctx, workspaceID, conversationID, participantID)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetParticipantRequest(ctx, c.server, workspaceID, conversationID, participantID)))
 	if err != nil {
 		return nil, wrap("GetParticipant", err)
 	}
@@ -347,11 +348,11 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.GetParticipantByIdentifier(ctx, workspaceID, conversationID, identifierKey, identifierValue)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetParticipantByIdentifierRequest(ctx, c.server, workspaceID, conversationID, identifierKey, identifierValue)))
 	if err != nil {
 		return nil, wrap("GetParticipantByIdentifier", err)
 	}
@@ -374,11 +375,11 @@ func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversatio
 	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
 		return err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return err
 	}
-	resp, err := c.gen.RemoveParticipant(ctx, workspaceID, conversationID, participantID)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newRemoveParticipantRequest(ctx, c.server, workspaceID, conversationID, participantID)))
 	if err != nil {
 		return wrap("RemoveParticipant", err)
 	}

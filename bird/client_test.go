@@ -918,9 +918,12 @@ func TestBaseURL(t *testing.T) {
 	}
 }
 
-func TestRawClientUsesTheTransport(t *testing.T) {
+// A request of the generated builders goes through the client's transport:
+// its headers, its error decoding.
+func TestGeneratedRequestUsesTheTransport(t *testing.T) {
 	c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(404, `{"code":"ResourceNotFound","message":"gone"}`)})
-	_, err := c.gen.GetParticipant(context.Background(), ws, conv, "p")
+	ctx := context.Background()
+	_, err := clientopt.Send(ctx, c.tc, c.tc.Defaults(), clientopt.Build(newGetParticipantRequest(ctx, c.server, ws, conv, "p")))
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != "ResourceNotFound" {
 		t.Errorf("err = %v", err)

@@ -104,11 +104,11 @@ func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversatio
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.UpdateParticipantWithBody(ctx, workspaceID, conversationID, participantID, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateParticipantRequestWithBody(ctx, c.server, workspaceID, conversationID, participantID, "application/json", transport.NewBody(raw))))
 	if err != nil {
 		return nil, wrap("UpdateParticipant", err)
 	}
@@ -135,11 +135,11 @@ func (c *Client) UpdateParticipantByIdentifier(ctx context.Context, workspaceID,
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.UpdateParticipantByIdentifierWithBody(ctx, workspaceID, conversationID, identifierKey, identifierValue, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateParticipantByIdentifierRequestWithBody(ctx, c.server, workspaceID, conversationID, identifierKey, identifierValue, "application/json", transport.NewBody(raw))))
 	if err != nil {
 		return nil, wrap("UpdateParticipantByIdentifier", err)
 	}

@@ -27,8 +27,9 @@ const DefaultVersion = "2.14"
 
 // Client calls the Intercom REST API. It is safe for concurrent use.
 type Client struct {
-	gen  *rawClient
-	call clientopt.Caller
+	server string            // the base URL, as the generated request builders take it
+	tc     *transport.Client // sends every request
+	call   clientopt.Caller
 }
 
 // New returns a Client that authenticates with the access token (sent as
@@ -54,11 +55,11 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	header.Set("Intercom-Version", version)
 	tc := s.Transport(vendor, header, decodeError, transport.Redaction{Secrets: []string{token}})
-	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(vendor)}, nil
+	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(vendor, tc)}, nil
 }
 
 // WithVersion sets the Intercom-Version header sent on every call (default
@@ -98,7 +99,7 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
-	resp, err := c.gen.AttachContactToConversationWithBody(ctx, conversationID, nil, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newAttachContactToConversationRequestWithBody(ctx, c.server, conversationID, nil, "application/json", transport.NewBody(raw))))
 	if err != nil {
 		return nil, callError("POST /conversations/{id}/customers", err)
 	}
@@ -137,15 +138,15 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 	if err := checkValue("admin_id", adminID); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.DetachContactFromConversation(ctx, conversationID, contactID, nil,
-		detachContactRequest{AdminID: adminID})
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newDetachContactFromConversationRequest(ctx, c.server, conversationID, contactID, nil,
+		detachContactRequest{AdminID: adminID})))
 	if err != nil {
 		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)
 	}
@@ -168,14 +169,14 @@ func (c *Client) ConversationContacts(ctx context.Context, conversationID string
 	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.RetrieveConversation(ctx, conversationID, nil)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newRetrieveConversationRequest(ctx, c.server, conversationID, nil)))
 	if err != nil {
 		return nil, callError(op, err)
 	}

@@ -12,7 +12,7 @@
 //		option.WithResponseInto(&resp))
 //
 // Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithLimiter,
-// WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
+// WithMiddleware, WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
 // and WithResponseInto. An option given where it cannot apply is refused
 // with an error naming it, before any request.
 //
@@ -206,7 +206,11 @@ func WithMaxServerWait(d time.Duration) Option {
 }
 
 // WithLogger logs each call at debug level: vendor, method, host, path,
-// status, attempts and duration. Headers and bodies are not logged unless
+// status, attempts and duration; and, at info level, each retry ("conversekit
+// retry", with the attempt, its status or error and the wait before the
+// next), each attempt held back by a 429 pause of the client ("conversekit
+// pause") and each limiter wait of 1 ms or more ("conversekit limiter
+// wait"), errors redacted. Headers and bodies are not logged unless
 // WithDebugBodies is also given.
 func WithLogger(l *slog.Logger) Option {
 	return clientopt.Func(func(s *clientopt.Settings) error {
@@ -421,3 +425,40 @@ var (
 	_ transport.QuotaObserver = LimiterQuotaObserver(nil)
 	_ LimiterQuotaObserver    = transport.QuotaObserver(nil)
 )
+
+// Middleware wraps the sending of every attempt of a call, first and
+// retries alike, as the middleware of an HTTP client does: it gets the
+// attempt's request (headers final, context bounded by the attempt's
+// deadline), the attempt number (1 for the first) and next, which sends
+// the request and returns the vendor's response or the transport error.
+// It returns what next returned, or an answer of its own, which the retry
+// policy then judges as it would the vendor's: a middleware may add a
+// header or a signature, record or time each attempt, or answer from a
+// cache without calling next. A response it returns with an error is
+// closed and ignored; nil and nil is an error of the attempt.
+type Middleware func(req *http.Request, attempt int, next func(*http.Request) (*http.Response, error)) (*http.Response, error)
+
+// WithMiddleware wraps every attempt in m, in order (the first given
+// outermost). On a constructor it applies to every call of the client;
+// per call to that call's attempts, inside the client's. A nil Middleware
+// is refused.
+//
+//	c, err := twilio.New(sid, token, option.WithMiddleware(
+//		func(req *http.Request, attempt int, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+//			req.Header.Set("X-Attempt", strconv.Itoa(attempt))
+//			return next(req)
+//		}))
+func WithMiddleware(m ...Middleware) Option {
+	return clientopt.Func(func(s *clientopt.Settings) error {
+		if len(m) == 0 {
+			return &apierror.ParamError{Field: "option.WithMiddleware", Reason: "no middleware"}
+		}
+		for i, f := range m {
+			if f == nil {
+				return &apierror.ParamError{Field: "option.WithMiddleware", Reason: fmt.Sprintf("nil middleware at %d", i)}
+			}
+			s.Middleware = append(s.Middleware, transport.Middleware(f))
+		}
+		return nil
+	})
+}

@@ -69,8 +69,9 @@ func ZendeskURL(subdomain string) (string, error) {
 // Client calls Sunshine Conversations v2 participant, user and conversation
 // operations. It is safe for concurrent use.
 type Client struct {
-	gen  *rawClient
-	call clientopt.Caller
+	server string            // the base URL, as the generated request builders take it
+	tc     *transport.Client // sends every request
+	call   clientopt.Caller
 	// redact removes the credentials from a vendor-supplied string.
 	redact func(string) string
 	// base is the base URL, for checking links to next pages.
@@ -112,11 +113,11 @@ func New(keyID, secret string, opts ...option.Option) (*Client, error) {
 	header.Set("Accept", "application/json")
 	redaction := transport.Redaction{Secrets: []string{secret, basic}}
 	tc := s.Transport(Vendor, header, decodeError, redaction)
-	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(Vendor), redact: redaction.Scrubber(), base: s.BaseURL}, nil
+	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(Vendor, tc), redact: redaction.Scrubber(), base: s.BaseURL}, nil
 }
 
 // Redact returns s with the client's credentials replaced by
@@ -173,11 +174,11 @@ func (c *Client) JoinConversation(ctx context.Context, appID, conversationID str
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.JoinConversationWithBody(ctx, appID, conversationID, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newJoinConversationRequestWithBody(ctx, c.server, appID, conversationID, "application/json", transport.NewBody(raw))))
 	b, err := read(resp, err, opJoin)
 	if err != nil {
 		return nil, err
@@ -210,11 +211,11 @@ func (c *Client) LeaveConversation(ctx context.Context, appID, conversationID st
 	if err != nil {
 		return err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return err
 	}
-	resp, err := c.gen.LeaveConversationWithBody(ctx, appID, conversationID, "application/json", transport.NewBody(raw))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newLeaveConversationRequestWithBody(ctx, c.server, appID, conversationID, "application/json", transport.NewBody(raw))))
 	b, err := read(resp, err, opLeave)
 	if err != nil {
 		return err
@@ -288,11 +289,11 @@ func (c *Client) ListParticipants(ctx context.Context, appID, conversationID str
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.ListParticipants(ctx, appID, conversationID, g)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newListParticipantsRequest(ctx, c.server, appID, conversationID, g)))
 	b, err := read(resp, err, opList)
 	if err != nil {
 		return nil, err
@@ -422,11 +423,11 @@ func (c *Client) CreateUser(ctx context.Context, appID string, p CreateUserParam
 		body.ExternalId = &p.ExternalID
 	}
 	body.Profile = p.Profile
-	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.CreateUserWithBody(ctx, appID, "application/json", transport.NewBody(encode(body)))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateUserRequestWithBody(ctx, c.server, appID, "application/json", transport.NewBody(encode(body)))))
 	b, err := read(resp, err, opCreateUser)
 	if err != nil {
 		return nil, err
@@ -470,11 +471,11 @@ func (c *Client) CreateConversation(ctx context.Context, appID string, p CreateC
 	if p.Description != "" {
 		body.Description = &p.Description
 	}
-	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.CreateConversationWithBody(ctx, appID, "application/json", transport.NewBody(encode(body)))
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateConversationRequestWithBody(ctx, c.server, appID, "application/json", transport.NewBody(encode(body)))))
 	return conversation(resp, err, opCreateConv)
 }
 
@@ -486,11 +487,11 @@ func (c *Client) GetConversation(ctx context.Context, appID, conversationID stri
 	if err := checkConversation(appID, conversationID); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.gen.GetConversation(ctx, appID, conversationID)
+	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetConversationRequest(ctx, c.server, appID, conversationID)))
 	return conversation(resp, err, opGetConv)
 }
 

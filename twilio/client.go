@@ -32,8 +32,9 @@ const DefaultBaseURL = "https://conversations.twilio.com"
 // another Conversation Service through the /v1/Services/{ChatServiceSid}/...
 // paths.
 type Client struct {
-	gen  *rawClient
-	call clientopt.Caller
+	server string            // the base URL, as the generated request builders take it
+	tc     *transport.Client // sends every request
+	call   clientopt.Caller
 	// scrub removes the credential from a text (Redact).
 	scrub func(string) string
 	// service is the ChatServiceSid of a Service view, "" for the plain
@@ -109,11 +110,11 @@ func newClient(user, secret string, opts []option.Option) (*Client, error) {
 	}
 	tc := s.Transport(vendor, header, decodeError, redaction)
 
-	gen, err := newRawClient(s.BaseURL, withHTTPClient(tc))
+	gen, err := newRawClient(s.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{gen: gen, call: s.Caller(vendor), scrub: redaction.Scrubber()}, nil
+	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(vendor, tc), scrub: redaction.Scrubber()}, nil
 }
 
 // Redact returns s with the client's credential (the auth token or API key
@@ -227,7 +228,7 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, false, opts)
+	call, err := clientopt.Call(c.call, false, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -239,11 +240,11 @@ func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, 
 	// that was created when one of them is malformed.
 	var resp *http.Response
 	if c.service != "" {
-		resp, err = c.gen.CreateServiceConversationParticipantWithBody(ctx, c.service, conversationSID,
-			&createServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateServiceConversationParticipantRequestWithBody(ctx, c.server, c.service, conversationSID,
+			&createServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
 	} else {
-		resp, err = c.gen.CreateConversationParticipantWithBody(ctx, conversationSID,
-			&createConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateConversationParticipantRequestWithBody(ctx, c.server, conversationSID,
+			&createConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
 	}
 	if err != nil {
 		return nil, err
@@ -317,16 +318,16 @@ func (c *Client) ListParticipants(ctx context.Context, conversationSID string, p
 	if err != nil {
 		return nil, err
 	}
-	ctx, err = clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
 	op := c.op(opList)
 	var resp *http.Response
 	if c.service != "" {
-		resp, err = c.gen.ListServiceConversationParticipants(ctx, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newListServiceConversationParticipantsRequest(ctx, c.server, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))))
 	} else {
-		resp, err = c.gen.ListConversationParticipants(ctx, conversationSID, g)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newListConversationParticipantsRequest(ctx, c.server, conversationSID, g)))
 	}
 	if err != nil {
 		return nil, err
@@ -425,7 +426,7 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	if err := pathparam.Check(vendor, "participantSIDOrIdentity", sidOrIdentity); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -433,9 +434,9 @@ func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIde
 	// the participant check.
 	var resp *http.Response
 	if c.service != "" {
-		resp, err = c.gen.FetchServiceConversationParticipant(ctx, c.service, conversationSID, sidOrIdentity)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newFetchServiceConversationParticipantRequest(ctx, c.server, c.service, conversationSID, sidOrIdentity)))
 	} else {
-		resp, err = c.gen.FetchConversationParticipant(ctx, conversationSID, sidOrIdentity)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newFetchConversationParticipantRequest(ctx, c.server, conversationSID, sidOrIdentity)))
 	}
 	if err != nil {
 		return nil, err
@@ -467,7 +468,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 	if err := pathparam.CheckSID(vendor, "participantSID", "MB", participantSID); err != nil {
 		return err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return err
 	}
@@ -475,11 +476,11 @@ func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, partici
 	op := c.op(opDelete)
 	var resp *http.Response
 	if c.service != "" {
-		resp, err = c.gen.DeleteServiceConversationParticipant(ctx, c.service, conversationSID, participantSID,
-			&deleteServiceConversationParticipantParams{XTwilioWebhookEnabled: hook})
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newDeleteServiceConversationParticipantRequest(ctx, c.server, c.service, conversationSID, participantSID,
+			&deleteServiceConversationParticipantParams{XTwilioWebhookEnabled: hook})))
 	} else {
-		resp, err = c.gen.DeleteConversationParticipant(ctx, conversationSID, participantSID,
-			&deleteConversationParticipantParams{XTwilioWebhookEnabled: hook})
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newDeleteConversationParticipantRequest(ctx, c.server, conversationSID, participantSID,
+			&deleteConversationParticipantParams{XTwilioWebhookEnabled: hook})))
 	}
 	if err != nil {
 		return err

@@ -170,7 +170,7 @@ func (c *Client) UpdateParticipant(ctx context.Context, conversationSID, partici
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	ctx, err := clientopt.Call(ctx, c.call, true, opts)
+	call, err := clientopt.Call(c.call, true, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +178,11 @@ func (c *Client) UpdateParticipant(ctx context.Context, conversationSID, partici
 	hook := webhookHeader(p.WebhookEnabled)
 	var resp *http.Response
 	if c.service != "" {
-		resp, err = c.gen.UpdateServiceConversationParticipantWithBody(ctx, c.service, conversationSID, participantSID,
-			&updateServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateServiceConversationParticipantRequestWithBody(ctx, c.server, c.service, conversationSID, participantSID,
+			&updateServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
 	} else {
-		resp, err = c.gen.UpdateConversationParticipantWithBody(ctx, conversationSID, participantSID,
-			&updateConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateConversationParticipantRequestWithBody(ctx, c.server, conversationSID, participantSID,
+			&updateConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
 	}
 	if err != nil {
 		return nil, err

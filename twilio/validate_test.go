@@ -221,7 +221,7 @@ func TestNewDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.gen.Server != DefaultBaseURL+"/" {
-		t.Errorf("server = %v", c.gen.Server)
+	if c.server != DefaultBaseURL+"/" {
+		t.Errorf("server = %v", c.server)
 	}
 }

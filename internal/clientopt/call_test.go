@@ -37,16 +37,17 @@ func newCallEnv(t *testing.T, s Settings) *callEnv {
 	s.HTTPClient = &http.Client{Transport: mock}
 	s.WaitMin, s.WaitMax = time.Microsecond, time.Microsecond
 	e.tc = s.Transport("acme", http.Header{"X-Static": {"s"}}, nil, transport.Redaction{})
-	e.caller = s.Caller("acme")
+	e.caller = NewCaller("acme", e.tc)
 	return e
 }
 
-// send posts once with ctx and returns the number of attempts.
-func (e *callEnv) send(t *testing.T, ctx context.Context) int {
+// send posts once with the call's settings and returns the number of
+// attempts.
+func (e *callEnv) send(t *testing.T, call transport.Settings) int {
 	t.Helper()
 	before := len(e.headers)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "https://api.example.test/x", strings.NewReader("x"))
-	_, err := e.tc.Do(req)
+	req, _ := http.NewRequest(http.MethodPost, "https://api.example.test/x", strings.NewReader("x"))
+	_, err := e.tc.Do(context.Background(), req, call)
 	var api *apierror.Error
 	if !errors.As(err, &api) || api.StatusCode != 503 {
 		t.Fatalf("err = %v, want the 503", err)
@@ -76,32 +77,37 @@ func TestCallRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newCallEnv(t, Settings{MaxRetries: tt.client})
-			ctx, err := Call(context.Background(), e.caller, tt.idempotent, tt.opts)
+			call, err := Call(e.caller, tt.idempotent, tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := e.send(t, ctx); n != tt.want {
+			if n := e.send(t, call); n != tt.want {
 				t.Errorf("attempts = %d, want %d", n, tt.want)
 			}
 		})
 	}
 }
 
-func TestCallNoOptionsKeepsContext(t *testing.T) {
-	ctx := context.Background()
-	got, err := Call[Option](ctx, Caller{}, false, nil)
-	if err != nil || got != ctx {
-		t.Errorf("Call = %v, %v; want ctx itself", got, err)
+// Without options a call has the client's settings, idempotent as the
+// operation is.
+func TestCallNoOptionsKeepsTheClientsSettings(t *testing.T) {
+	e := newCallEnv(t, Settings{MaxRetries: 2, AttemptTimeout: time.Second})
+	for _, idempotent := range []bool{false, true} {
+		got, err := Call[Option](e.caller, idempotent, nil)
+		if err != nil || got.Retries != 2 || got.AttemptTimeout != time.Second || got.Idempotent != idempotent ||
+			got.Header != nil || got.OnResponse != nil || got.Limiter != nil {
+			t.Errorf("Call(idempotent %v) = %+v, %v; want the client's settings", idempotent, got, err)
+		}
 	}
 }
 
 func TestZeroCallerNoRetries(t *testing.T) {
 	e := newCallEnv(t, Settings{MaxRetries: 3})
-	ctx, err := Call(context.Background(), Caller{vendor: "acme"}, true, []Option{optFunc(func(*Settings) error { return nil })})
+	call, err := Call(Caller{vendor: "acme"}, true, []Option{optFunc(func(*Settings) error { return nil })})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := e.send(t, ctx); n != 1 {
+	if n := e.send(t, call); n != 1 {
 		t.Errorf("attempts = %d, want 1", n)
 	}
 }
@@ -109,7 +115,7 @@ func TestZeroCallerNoRetries(t *testing.T) {
 func TestCallHeaderAndResponse(t *testing.T) {
 	e := newCallEnv(t, Settings{MaxRetries: 1})
 	var info transport.Response
-	ctx, err := Call(context.Background(), e.caller, true, []Option{optFunc(func(s *Settings) error {
+	call, err := Call(e.caller, true, []Option{optFunc(func(s *Settings) error {
 		s.Header = http.Header{"X-Call": {"c"}, "X-Static": {"call"}}
 		s.OnResponse = func(r transport.Response) { info = r }
 		return nil
@@ -117,8 +123,8 @@ func TestCallHeaderAndResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.send(t, ctx)
-	e.send(t, context.Background())
+	e.send(t, call)
+	e.send(t, e.tc.Defaults())
 	if h := e.headers[0]; h.Get("X-Call") != "c" || h.Get("X-Static") != "call" {
 		t.Errorf("call headers = %v", h)
 	}
@@ -136,15 +142,15 @@ func TestCallAttemptTimeout(t *testing.T) {
 		return nil, r.Context().Err()
 	})}
 	c := s.Transport("acme", nil, nil, transport.Redaction{})
-	ctx, err := Call(context.Background(), s.Caller("acme"), false, []Option{optFunc(func(s *Settings) error {
+	call, err := Call(NewCaller("acme", c), false, []Option{optFunc(func(s *Settings) error {
 		s.AttemptTimeout = 30 * time.Millisecond
 		return nil
 	})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/x", nil)
-	_, err = c.Do(req)
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
+	_, err = c.Do(context.Background(), req, call)
 	var ate *transport.AttemptTimeoutError
 	if !errors.As(err, &ate) || ate.Limit != 30*time.Millisecond {
 		t.Errorf("err = %v, want the call's 30ms attempt timeout", err)
@@ -177,10 +183,10 @@ func TestCallRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newCallEnv(t, Settings{MaxRetries: 1})
-			ctx, err := Call(context.Background(), e.caller, true, tt.opts)
+			call, err := Call(e.caller, true, tt.opts)
 			var pe *pathparam.Error
-			if ctx != nil || !errors.As(err, &pe) || pe.Vendor != "acme" || pe.Field != tt.wantField || !strings.Contains(pe.Reason, tt.wantIn) {
-				t.Errorf("Call = %v, %v; want a *pathparam.Error of acme naming %s with %q", ctx, err, tt.wantField, tt.wantIn)
+			if call.Retries != 0 || call.AttemptTimeout != 0 || call.Idempotent || !errors.As(err, &pe) || pe.Vendor != "acme" || pe.Field != tt.wantField || !strings.Contains(pe.Reason, tt.wantIn) {
+				t.Errorf("Call = %+v, %v; want no settings and a *pathparam.Error of acme naming %s with %q", call, err, tt.wantField, tt.wantIn)
 			}
 		})
 	}
@@ -218,7 +224,7 @@ func TestTransportClientHeader(t *testing.T) {
 	}
 	c := s.Transport("acme", http.Header{"Accept": {"application/json"}}, nil, transport.Redaction{})
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
-	resp, err := c.Do(req)
+	resp, err := c.Do(context.Background(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,8 +235,8 @@ func TestTransportClientHeader(t *testing.T) {
 }
 
 // The Idempotent option alone makes an idempotent call at no cost: the
-// shared CallOptions, the client's retry budget; with other options it is
-// one setting among them.
+// client's settings, marked; with other options it is one setting among
+// them.
 func TestCallIdempotentOption(t *testing.T) {
 	e := newCallEnv(t, Settings{MaxRetries: 2})
 	for _, tc := range []struct {
@@ -248,18 +254,18 @@ func TestCallIdempotentOption(t *testing.T) {
 		{"header only", false, []Option{optFunc(func(s *Settings) error { s.Header = http.Header{"X-Call": {"c"}}; return nil })}, false, 1, "c"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, err := Call(context.Background(), e.caller, tc.idempotent, tc.opts)
+			call, err := Call(e.caller, tc.idempotent, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := e.send(t, ctx); n != tc.attempts {
+			if n := e.send(t, call); n != tc.attempts {
 				t.Errorf("attempts = %d, want %d", n, tc.attempts)
 			}
 			if got := e.headers[len(e.headers)-1].Get("X-Call"); got != tc.header {
 				t.Errorf("X-Call = %q, want %q", got, tc.header)
 			}
-			if allocs := testing.AllocsPerRun(20, func() { _, _ = Call(context.Background(), e.caller, tc.idempotent, tc.opts) }); tc.shared && allocs > 1 {
-				t.Errorf("Call allocated %.0f times, want at most the context", allocs)
+			if allocs := testing.AllocsPerRun(20, func() { _, _ = Call(e.caller, tc.idempotent, tc.opts) }); tc.shared && allocs > 0 {
+				t.Errorf("Call allocated %.0f times, want none", allocs)
 			}
 		})
 	}
@@ -286,7 +292,7 @@ func TestTransportLimiter(t *testing.T) {
 	}
 	c := s.Transport("acme", nil, nil, transport.Redaction{})
 	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
-	resp, err := c.Do(req)
+	resp, err := c.Do(context.Background(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,19 +302,19 @@ func TestTransportLimiter(t *testing.T) {
 	}
 }
 
-// A per-call Limiter reaches the call's CallOptions.
+// A per-call Limiter reaches the call's Settings.
 func TestCallLimiter(t *testing.T) {
 	e := newCallEnv(t, Settings{MaxRetries: 1})
 	l := &waitCounter{}
-	ctx, err := Call(context.Background(), e.caller, false, []Option{optFunc(func(s *Settings) error { s.Limiter = l; return nil })})
+	call, err := Call(e.caller, false, []Option{optFunc(func(s *Settings) error { s.Limiter = l; return nil })})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.example.test/x", nil)
+	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
 	c := (&Settings{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 		return httpmock.NewStringResponse(200, "ok"), nil
 	})}).Transport("acme", nil, nil, transport.Redaction{})
-	resp, err := c.Do(req)
+	resp, err := c.Do(context.Background(), req, call)
 	if err != nil {
 		t.Fatal(err)
 	}

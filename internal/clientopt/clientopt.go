@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -61,13 +62,18 @@ type Settings struct {
 	// a client for all its calls, per call for that call's attempts (after
 	// the client's).
 	Limiter transport.Limiter
+	// Middleware wraps every attempt (option.WithMiddleware): on a client
+	// for all its calls, per call for that call's attempts (inside the
+	// client's).
+	Middleware []transport.Middleware
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
 // static headers (auth and vendor headers; User-Agent is added here), the
 // vendor's error-body decoder and what the client must hide: at least its
 // credentials in Redact.Secrets, which the transport removes from every
-// decoded API error and debug record (the decoder need not redact).
+// decoded API error and debug record (the decoder need not redact). Its
+// Defaults are s's retry budget and per-attempt timeout.
 func (s *Settings) Transport(vendor string, header http.Header, decode func(*apierror.Error), redact transport.Redaction) *transport.Client {
 	h := header.Clone()
 	if h == nil {
@@ -77,15 +83,11 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 	for k, v := range s.Header {
 		h[k] = v
 	}
-	retries := s.MaxRetries
-	if retries == 0 {
-		retries = -1
-	}
 	return transport.New(transport.Options{
 		Vendor:         vendor,
 		HTTPClient:     s.HTTPClient,
 		Doer:           s.Doer,
-		MaxRetries:     retries,
+		MaxRetries:     s.MaxRetries,
 		AttemptTimeout: s.AttemptTimeout,
 		WaitMin:        s.WaitMin,
 		WaitMax:        s.WaitMax,
@@ -96,6 +98,7 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		Header:         h,
 		DecodeError:    decode,
 		Limiter:        s.Limiter,
+		Middleware:     s.Middleware,
 	})
 }
 
@@ -196,58 +199,54 @@ func clientOnly(s *Settings) string {
 }
 
 // Caller turns the per-call options of one vendor client's operations into
-// the transport.CallOptions of each call, starting from the client's
-// settings. The zero Caller has no retries.
+// the transport.Settings of each call, starting from the client's
+// (transport.Client.Defaults). The zero Caller has no retries and no
+// per-attempt timeout but the context's.
 type Caller struct {
-	vendor     string
-	maxRetries int
+	vendor string
+	base   transport.Settings
 }
 
-// Caller returns the Caller of vendor's client built from s.
-func (s *Settings) Caller(vendor string) Caller {
-	return Caller{vendor: vendor, maxRetries: s.MaxRetries}
+// NewCaller returns the Caller of vendor's client whose transport is tc.
+func NewCaller(vendor string, tc *transport.Client) Caller {
+	return Caller{vendor: vendor, base: tc.Defaults()}
 }
 
-// idempotentCall is the CallOptions of an idempotent call without options;
-// shared, never modified.
-var idempotentCall = &transport.CallOptions{Idempotent: true}
-
-// Call returns ctx carrying the settings of one call of an operation of c's
-// client: opts applied in order to the client's retry budget, marked
-// idempotent when the operation is (GET, DELETE) or an option says so. An
-// option that cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
+// Call returns the settings of one call of an operation of c's client:
+// opts applied in order to the client's settings, marked idempotent when
+// the operation is (GET, DELETE) or an option says so. An option that
+// cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
 // WithRetryWait, WithMaxServerWait, WithLogger, WithDebugBodies,
 // intercom.WithVersion), a nil one or a bad value is refused with a
 // *pathparam.Error naming the vendor and the option, and nothing may be
-// sent.
-func Call[O Option](ctx context.Context, c Caller, idempotent bool, opts []O) (context.Context, error) {
+// sent. Without options other than option.WithIdempotent it costs no
+// allocation.
+func Call[O Option](c Caller, idempotent bool, opts []O) (transport.Settings, error) {
+	call := c.base
+	call.Idempotent = idempotent
 	if onlyIdempotent(opts) {
-		if idempotent || len(opts) > 0 {
-			return transport.WithCallOptions(ctx, idempotentCall), nil
-		}
-		return ctx, nil
+		call.Idempotent = call.Idempotent || len(opts) > 0
+		return call, nil
 	}
-	s := Settings{MaxRetries: c.maxRetries}
+	s := Settings{MaxRetries: c.base.Retries, AttemptTimeout: c.base.AttemptTimeout}
 	for i, o := range opts {
 		if err := apply(c.vendor, i, o, &s); err != nil {
-			return nil, err
+			return transport.Settings{}, err
 		}
 		if name := clientOnly(&s); name != "" {
-			return nil, &pathparam.Error{Vendor: c.vendor, Field: name, Reason: fmt.Sprintf("cannot be set per call (opts[%d]); give it to the constructor", i)}
+			return transport.Settings{}, &pathparam.Error{Vendor: c.vendor, Field: name, Reason: fmt.Sprintf("cannot be set per call (opts[%d]); give it to the constructor", i)}
 		}
 	}
-	retries := s.MaxRetries
-	if retries == 0 {
-		retries = -1
+	call.Header = s.Header
+	call.Retries = s.MaxRetries
+	call.AttemptTimeout = s.AttemptTimeout
+	call.Idempotent = idempotent || s.Idempotent
+	call.OnResponse = s.OnResponse
+	call.Limiter = s.Limiter
+	if len(s.Middleware) > 0 {
+		call.Middleware = slices.Concat(c.base.Middleware, s.Middleware)
 	}
-	return transport.WithCallOptions(ctx, &transport.CallOptions{
-		Header:         s.Header,
-		MaxRetries:     retries,
-		AttemptTimeout: s.AttemptTimeout,
-		Idempotent:     idempotent || s.Idempotent,
-		OnResponse:     s.OnResponse,
-		Limiter:        s.Limiter,
-	}), nil
+	return call, nil
 }
 
 // Idempotent is the Option of option.WithIdempotent: a zero-size value, so
@@ -377,4 +376,24 @@ func equalFold(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// Built is a request as a generated request builder returns it, with its
+// error, so that a vendor method can hand both to its send helper in one
+// expression: c.send(ctx, call, clientopt.Build(newXRequest(ctx, ...))).
+type Built struct {
+	Req *http.Request
+	Err error
+}
+
+// Build packs the results of a generated request builder.
+func Build(req *http.Request, err error) Built { return Built{Req: req, Err: err} }
+
+// Send sends b's request through tc with the call's settings, or returns
+// the builder's error without sending anything.
+func Send(ctx context.Context, tc *transport.Client, call transport.Settings, b Built) (*http.Response, error) {
+	if b.Err != nil {
+		return nil, b.Err
+	}
+	return tc.Do(ctx, b.Req, call)
 }

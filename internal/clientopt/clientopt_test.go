@@ -109,7 +109,7 @@ func TestTransport(t *testing.T) {
 				t.Error("Transport modified the caller's header")
 			}
 			req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
-			_, err := c.Do(req)
+			_, err := c.Do(context.Background(), req, c.Defaults())
 			var apiErr *apierror.Error
 			if !errors.As(err, &apiErr) || apiErr.Vendor != "acme" || !decoded {
 				t.Fatalf("err = %v, decoded %v", err, decoded)
@@ -137,7 +137,7 @@ func TestTransport(t *testing.T) {
 		}
 		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.example.test/x", nil)
-		resp, err := c.Do(req)
+		resp, err := c.Do(context.Background(), req, c.Defaults())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestTransport(t *testing.T) {
 		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
 		start := time.Now()
-		if _, err := c.Do(req); err == nil {
+		if _, err := c.Do(context.Background(), req, c.Defaults()); err == nil {
 			t.Fatal("want a timeout")
 		}
 		if d := time.Since(start); d > 2*time.Second {
@@ -181,7 +181,7 @@ func TestTransport(t *testing.T) {
 		s := Settings{HTTPClient: &http.Client{Transport: mock}, MaxServerWait: time.Second, MaxRetries: 1}
 		c := s.Transport("acme", nil, nil, transport.Redaction{})
 		req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
-		_, err := c.Do(req)
+		_, err := c.Do(context.Background(), req, c.Defaults())
 		if err == nil || !strings.Contains(err.Error(), "rate limited") || mock.GetTotalCallCount() != 1 {
 			t.Errorf("err = %v after %d attempts, want rate limited after 1", err, mock.GetTotalCallCount())
 		}

@@ -191,19 +191,14 @@ func (rd *redactor) walk(v any) any {
 	return v
 }
 
-// debugTransport logs each attempt at debug level: request and response
-// headers and bodies, redacted.
-type debugTransport struct {
-	rt     http.RoundTripper
-	vendor string
-	logger *slog.Logger
-	redact *redactor
-}
-
-func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+// debugAttempt writes the debug record of attempt n (1 for the first) of
+// req, sent at start, that gave resp or err: request and response headers
+// and bodies, redacted. It reads ahead up to debugPeekBytes of the response
+// body and returns a response whose body replays them.
+func (c *Client) debugAttempt(req *http.Request, n int, start time.Time, resp *http.Response, err error) (*http.Response, error) {
 	ctx := req.Context()
-	if !t.logger.Enabled(ctx, slog.LevelDebug) {
-		return t.rt.RoundTrip(req)
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return resp, err
 	}
 	var reqBody []byte
 	if req.GetBody != nil {
@@ -212,24 +207,19 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			rc.Close()
 		}
 	}
-	start := time.Now()
-	resp, err := t.rt.RoundTrip(req)
+	rd := c.redact
 	attrs := []any{
-		slog.String("vendor", t.vendor),
+		slog.String("vendor", c.vendor),
 		slog.String("method", req.Method),
 		slog.String("host", req.URL.Host),
-		slog.String("path", t.redact.scrub(req.URL.EscapedPath())),
+		slog.String("path", rd.scrub(req.URL.EscapedPath())),
+		slog.Int("attempt", n),
+		rd.header("request_header", req.Header),
+		slog.String("request_body", rd.body(clipPeek(reqBody), req.Header.Get("Content-Type"), len(reqBody) <= debugPeekBytes)),
 	}
-	if st := callOf(ctx); st != nil {
-		attrs = append(attrs, slog.Int("attempt", int(st.attempts.Load())))
-	}
-	attrs = append(attrs,
-		t.redact.header("request_header", req.Header),
-		slog.String("request_body", t.redact.body(clipPeek(reqBody), req.Header.Get("Content-Type"), len(reqBody) <= debugPeekBytes)),
-	)
 	if err != nil {
-		attrs = append(attrs, slog.Duration("duration", time.Since(start)), slog.String("error", t.redact.scrub(err.Error())))
-		t.logger.DebugContext(ctx, "conversekit attempt", attrs...)
+		attrs = append(attrs, slog.Duration("duration", time.Since(start)), slog.String("error", rd.scrub(err.Error())))
+		c.logger.DebugContext(ctx, "conversekit attempt", attrs...)
 		return resp, err
 	}
 	peek, readErr := io.ReadAll(io.LimitReader(resp.Body, debugPeekBytes+1))
@@ -238,13 +228,13 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attrs = append(attrs,
 		slog.Int("status", resp.StatusCode),
 		slog.Duration("duration", time.Since(start)),
-		t.redact.header("response_header", resp.Header),
-		slog.String("response_body", t.redact.body(clipPeek(peek), resp.Header.Get("Content-Type"), complete)),
+		rd.header("response_header", resp.Header),
+		slog.String("response_body", rd.body(clipPeek(peek), resp.Header.Get("Content-Type"), complete)),
 	)
 	if readErr != nil {
-		attrs = append(attrs, slog.String("error", t.redact.scrub(readErr.Error())))
+		attrs = append(attrs, slog.String("error", rd.scrub(readErr.Error())))
 	}
-	t.logger.DebugContext(ctx, "conversekit attempt", attrs...)
+	c.logger.DebugContext(ctx, "conversekit attempt", attrs...)
 	return resp, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -40,7 +42,8 @@ func TestDebugBodies(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	respBody := `{"sid":"MB1","attributes":"{\"ssn\":\"078-05-1120\"}","echo":"` + token + `","nested":[{"Attributes":"x"}]}`
 	c, _, _ := mockClient(t, Options{
-		Vendor: "acme", Logger: logger, DebugBodies: true,
+		MaxRetries: DefaultMaxRetries,
+		Vendor:     "acme", Logger: logger, DebugBodies: true,
 		Header: http.Header{"Authorization": {"Basic " + token}, "User-Agent": {"ua"}},
 		Redact: Redaction{Secrets: []string{token}, FormKeys: []string{"Attributes"}, JSONKeys: []string{"attributes"}, Headers: []string{"X-Private"}},
 	},
@@ -48,10 +51,10 @@ func TestDebugBodies(t *testing.T) {
 		step{status: 201, body: respBody, hdr: []string{"Content-Type", "application/json", "X-Private", "private-value-43", "X-Echo", "Bearer " + token}},
 	)
 	form := url.Values{"Attributes": {`{"ssn":"078-05-1120"}`}, "Identity": {"ada"}}.Encode()
-	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, testURL, strings.NewReader(form))
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, testURL, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Api-Key", "caller-key")
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, idem(c))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +75,8 @@ func TestDebugBodies(t *testing.T) {
 			attempts = append(attempts, r)
 		}
 	}
-	if len(attempts) != 2 || len(recs) != 3 {
-		t.Fatalf("records = %d (%d attempts), want 2 attempts and 1 call summary:\n%s", len(recs), len(attempts), out)
+	if len(attempts) != 2 || len(recs) != 4 || recs[1]["msg"] != "conversekit retry" {
+		t.Fatalf("records = %d (%d attempts), want 2 attempts, the retry between them and 1 call summary:\n%s", len(recs), len(attempts), out)
 	}
 	first, second := attempts[0], attempts[1]
 	if first["attempt"] != 1.0 || second["attempt"] != 2.0 || first["status"] != 503.0 || second["status"] != 201.0 {
@@ -101,7 +104,7 @@ func TestDebugBodies(t *testing.T) {
 func TestDebugBodiesOffByDefault(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, _, _ := mockClient(t, Options{Logger: logger}, step{status: 200, body: `{"a":"body-text"}`})
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger}, step{status: 200, body: `{"a":"body-text"}`})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +116,7 @@ func TestDebugBodiesOffByDefault(t *testing.T) {
 	// A logger above debug level costs nothing and logs nothing.
 	buf.Reset()
 	info := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	c, _, _ = mockClient(t, Options{Logger: info, DebugBodies: true}, step{status: 200, body: `{"a":"body-text"}`})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: info, DebugBodies: true}, step{status: 200, body: `{"a":"body-text"}`})
 	resp, err = doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +134,7 @@ func TestDebugBodiesLargeAndBroken(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	big := `{"attributes":"` + strings.Repeat("s", 100<<10) + `"}`
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{JSONKeys: []string{"attributes"}}},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{JSONKeys: []string{"attributes"}}},
 		step{status: 200, body: big, hdr: []string{"Content-Type", "application/json"}})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
@@ -146,11 +149,10 @@ func TestDebugBodiesLargeAndBroken(t *testing.T) {
 
 	buf.Reset()
 	boom := errors.New("connection reset mid-body")
-	tr := &debugTransport{rt: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), errReader{boom}))}, nil
-	}), vendor: "acme", logger: logger, redact: Redaction{}.compile()}
+	dc := New(Options{Vendor: "acme", Logger: logger, DebugBodies: true})
 	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
-	resp, err = tr.RoundTrip(r)
+	resp, err = dc.debugAttempt(r, 1, time.Now(),
+		&http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("abc"), errReader{boom}))}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,10 +190,10 @@ func TestSecretHeaderNames(t *testing.T) {
 func TestContextErrorKeepsLastResponse(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		c, _, _ := mockClient(t, Options{WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
-		ctx, cancel := context.WithTimeout(idemCtx(context.Background()), 100e6)
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, WaitMin: 10e9, WaitMax: 10e9}, step{status: 503, body: `{"message":"busy"}`})
+		ctx, cancel := context.WithTimeout(context.Background(), 100e6)
 		defer cancel()
-		_, err := doGet(ctx, c)
+		_, err := doGetWith(ctx, c, idem(c))
 		var ce *ContextError
 		var api *apierror.Error
 		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !errors.As(err, &api) {
@@ -299,7 +301,7 @@ func TestAPIErrorRedaction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: tt.secrets}},
+			c, _, _ := mockClient(t, Options{Vendor: "acme", DecodeError: redactingDecoder, Redact: Redaction{Secrets: tt.secrets}},
 				step{status: 401, body: tt.body, hdr: []string{"X-Request-Id", tt.rid}})
 			_, err := doGet(context.Background(), c)
 			var e *apierror.Error
@@ -347,7 +349,7 @@ func FuzzAPIErrorRedaction(f *testing.F) {
 			return // no secret; a header value net/http would refuse
 		}
 		st := step{status: 400 + int(status%200), body: string(body), hdr: []string{"X-Request-Id", rid}}
-		c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1, DecodeError: redactingDecoder, Redact: Redaction{Secrets: []string{secret}}}, st)
+		c, _, _ := mockClient(t, Options{Vendor: "acme", DecodeError: redactingDecoder, Redact: Redaction{Secrets: []string{secret}}}, st)
 		_, err := doGet(context.Background(), c)
 		var e *apierror.Error
 		if !errors.As(err, &e) {
@@ -375,4 +377,291 @@ func FuzzAPIErrorRedaction(f *testing.F) {
 			}
 		}
 	})
+}
+
+// debugRecords runs one POST with a text/plain body through a client that
+// logs attempts, and returns the whole log.
+func debugRun(t *testing.T, red Redaction, reqBody, respBody, respCT string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
+		step{status: 200, body: respBody, hdr: []string{"Content-Type", respCT}})
+	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := c.Do(req.Context(), req, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, resp); got != respBody {
+		t.Errorf("the caller read %q, want %q", got, respBody)
+	}
+	return buf.String()
+}
+
+// A JSON body is redacted by its JSON keys whatever Content-Type it is sent
+// or answered with (Twilio's attributes are JSON text in forms and in
+// text/plain echoes alike).
+func TestDebugRedactsJSONUnderOtherContentType(t *testing.T) {
+	red := Redaction{JSONKeys: []string{"Attributes"}}
+	for _, tc := range []struct{ name, req, resp, ct string }{
+		{"object", `{"attributes":"req-ssn-5521"}`, `{"sid":"MB1","ATTRIBUTES":{"x":"resp-ssn-7734"}}`, "text/plain"},
+		{"array, leading space", "  \n[{\"attributes\":\"req-ssn-5521\"}]", "\t[{\"a\":{\"Attributes\":\"resp-ssn-7734\"}}]", "text/plain; charset=utf-8"},
+		{"no content type", `{"attributes":"req-ssn-5521"}`, `{"attributes":"resp-ssn-7734"}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := debugRun(t, red, tc.req, tc.resp, tc.ct)
+			for _, leak := range []string{"req-ssn-5521", "resp-ssn-7734"} {
+				if strings.Contains(out, leak) {
+					t.Errorf("log holds %q:\n%s", leak, out)
+				}
+			}
+			if !strings.Contains(out, Redacted) {
+				t.Errorf("no redaction in the log:\n%s", out)
+			}
+		})
+	}
+	// Text that is not JSON is shown as it is, blank included.
+	out := debugRun(t, red, "   ", "attributes are fine here", "text/plain")
+	if !strings.Contains(out, "attributes are fine here") {
+		t.Errorf("plain text body not shown:\n%s", out)
+	}
+}
+
+// A secret that contains another secret is removed whole, whichever order
+// the secrets are given in: no tail of the longer one is left.
+func TestDebugRedactsNestedSecrets(t *testing.T) {
+	const inner, outer = "INNER7731", "head-INNER7731-tail-Q9"
+	for _, secrets := range [][]string{{inner, outer}, {outer, inner}} {
+		body := "token=" + outer + " and " + inner
+		var buf bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: secrets}},
+			step{status: 200, body: body, hdr: []string{"Content-Type", "text/plain", "X-Echo", outer}})
+		req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
+		resp, err := c.Do(req.Context(), req, c.Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, resp)
+		out := buf.String()
+		for _, leak := range []string{inner, "head-", "-tail-Q9", "tail"} {
+			if strings.Contains(out, leak) {
+				t.Errorf("secrets %q: log holds %q:\n%s", secrets, leak, out)
+			}
+		}
+		recs := records(t, &buf)
+		var got []string
+		for _, r := range recs {
+			if r["msg"] == "conversekit attempt" {
+				got = append(got, r["request_body"].(string), r["response_body"].(string))
+			}
+		}
+		want := "token=" + Redacted + " and " + Redacted
+		if len(got) != 2 || got[0] != want || got[1] != want {
+			t.Errorf("secrets %q: bodies = %q, want %q twice", secrets, got, want)
+		}
+	}
+}
+
+// debugBodyRecord returns what the attempt record shows of a response body
+// and of the request body, for bodies sent and answered with ct.
+func debugBodyRecord(t *testing.T, red Redaction, reqBody, respBody, ct string) (req, resp string) {
+	t.Helper()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: red},
+		step{status: 200, body: respBody, hdr: []string{"Content-Type", ct}})
+	r, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(reqBody))
+	r.Header.Set("Content-Type", ct)
+	res, err := c.Do(context.Background(), r, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := drain(t, res); got != respBody {
+		t.Errorf("the caller read %d bytes, want %d", len(got), len(respBody))
+	}
+	for _, rec := range records(t, &buf) {
+		if rec["msg"] == "conversekit attempt" {
+			return rec["request_body"].(string), rec["response_body"].(string)
+		}
+	}
+	t.Fatal("no attempt record")
+	return "", ""
+}
+
+// A body of exactly the peek size (64 KiB) is whole: it is parsed and
+// redacted, and not marked cut once redaction made it short.
+func TestDebugBodyAtPeekSize(t *testing.T) {
+	prefix, suffix := `{"attributes":"`, `"}`
+	body := prefix + strings.Repeat("p", debugPeekBytes-len(prefix)-len(suffix)) + suffix
+	if len(body) != debugPeekBytes {
+		t.Fatal("bad body size")
+	}
+	req, resp := debugBodyRecord(t, Redaction{JSONKeys: []string{"attributes"}}, body, body, "application/json")
+	want := `{"attributes":"[redacted]"}`
+	if req != want || resp != want {
+		t.Errorf("records: request %.80q, response %.80q; want %q", req, resp, want)
+	}
+	// One byte more is cut: it cannot be parsed and is withheld.
+	body = prefix + strings.Repeat("p", debugPeekBytes+1-len(prefix)-len(suffix)) + suffix
+	req, resp = debugBodyRecord(t, Redaction{JSONKeys: []string{"attributes"}}, body, body, "application/json")
+	if !strings.HasPrefix(req, "[withheld") || !strings.HasPrefix(resp, "[withheld") {
+		t.Errorf("records of a 64 KiB+1 body: request %.80q, response %.80q; want withheld", req, resp)
+	}
+}
+
+// A body of exactly DebugBodyBytes is shown whole; one byte more is cut.
+func TestDebugBodyAtRecordSize(t *testing.T) {
+	body := strings.Repeat("r", DebugBodyBytes)
+	req, resp := debugBodyRecord(t, Redaction{}, body, body, "text/plain")
+	if req != body || resp != body {
+		t.Errorf("a %d-byte body was changed: %d / %d bytes", DebugBodyBytes, len(req), len(resp))
+	}
+	req, resp = debugBodyRecord(t, Redaction{}, body+"s", body+"s", "text/plain")
+	if want := body + "…(cut)"; req != want || resp != want {
+		t.Errorf("a %d-byte body: %q…", DebugBodyBytes+1, resp[len(resp)-10:])
+	}
+}
+
+// A response body whose reading fails is marked cut in the record, and the
+// caller still gets the bytes and then the error.
+func TestDebugBodyReadErrorMarkedCut(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	boom := errors.New("reset mid-body")
+	c := New(Options{Vendor: "acme", Logger: logger, DebugBodies: true})
+	r, _ := http.NewRequest(http.MethodGet, testURL, nil)
+	resp, err := c.debugAttempt(r, 1, time.Now(),
+		&http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.MultiReader(strings.NewReader("partial"), errReader{boom}))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	recs := records(t, &buf)
+	if len(recs) != 1 || recs[0]["response_body"] != "partial…(cut)" || recs[0]["error"] != boom.Error() {
+		t.Errorf("record = %v", recs)
+	}
+}
+
+// A JSON body holding more than one value, or a form that does not parse,
+// is withheld when it mentions a hidden key, in any of its spellings.
+func TestDebugUnparsableBodiesWithheld(t *testing.T) {
+	red := Redaction{JSONKeys: []string{"attributes"}, FormKeys: []string{"Secret Key"}}
+	_, resp := debugBodyRecord(t, red, "", `{"sid":"MB1"} {"attributes":"ssn-4412"}`, "application/json")
+	if resp != "[withheld: unparsable JSON body]" {
+		t.Errorf("two JSON values: %q", resp)
+	}
+	for _, body := range []string{"Secret+Key=%zz", "Secret Key=%zz"} {
+		_, resp = debugBodyRecord(t, red, "", body, "application/x-www-form-urlencoded")
+		if resp != "[withheld: unparsable form body]" {
+			t.Errorf("form %q: %q", body, resp)
+		}
+	}
+	_, resp = debugBodyRecord(t, red, "", "Other=%zz", "application/x-www-form-urlencoded")
+	if resp != "Other=%zz" {
+		t.Errorf("unparsable form without a hidden key: %q", resp)
+	}
+}
+
+// A body cut for the debug record is cut between runes, never inside one.
+func TestDebugBodyCutBetweenRunes(t *testing.T) {
+	body := strings.Repeat("a", DebugBodyBytes-1) + "é" + strings.Repeat("b", 10)
+	req, resp := debugBodyRecord(t, Redaction{}, body, body, "text/plain")
+	want := strings.Repeat("a", DebugBodyBytes-1) + "…(cut)"
+	if req != want || resp != want {
+		t.Errorf("cut record ends %q / %q, want %q", req[len(req)-12:], resp[len(resp)-12:], want[len(want)-12:])
+	}
+}
+
+// A debug record shows response headers until their names and values reach
+// 16 KiB (debugHeaderBytes), then only counts the rest.
+func TestDebugHeaderGroupBound(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var hdr []string
+	for i := range 20 {
+		// 9 bytes of name and 1015 of value: 16 of them make 16 KiB.
+		hdr = append(hdr, fmt.Sprintf("X-Hdr-%03d", i), strings.Repeat("v", 1015))
+	}
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true}, step{status: 200, body: "ok", hdr: hdr})
+	resp, err := doGet(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	var h map[string]any
+	for _, r := range records(t, &buf) {
+		if r["msg"] == "conversekit attempt" {
+			h, _ = r["response_header"].(map[string]any)
+		}
+	}
+	for i := range 20 {
+		_, shown := h[fmt.Sprintf("X-Hdr-%03d", i)]
+		if shown != (i < 16) {
+			t.Errorf("header %d shown: %v, want %v", i, shown, i < 16)
+		}
+	}
+	if n, _ := h["cut_headers"].(float64); n != 4 {
+		t.Errorf("cut_headers = %v, want the 4 headers past 16 KiB", h["cut_headers"])
+	}
+}
+
+// A header value in a debug record: whole up to DebugHeaderValueBytes, else
+// cut there (on a rune boundary) with its length said; secrets replaced,
+// including one that the cut runs across, which never shows in part.
+func TestDebugHeaderValueEdges(t *testing.T) {
+	const n = DebugHeaderValueBytes
+	const secret = "SK_live_9f8e7d6c5b4a3"
+	plain := Redaction{}.compile()
+	withSecret := Redaction{Secrets: []string{secret}}.compile()
+	marker := func(full int) string { return fmt.Sprintf("…(%d bytes)", full) }
+	tests := []struct {
+		name string
+		rd   *redactor
+		v    string
+		want string
+	}{
+		{"exactly the limit", plain, strings.Repeat("a", n), strings.Repeat("a", n)},
+		{"one byte over", plain, strings.Repeat("a", n+1), strings.Repeat("a", n) + marker(n+1)},
+		{"cut before a rune", plain, strings.Repeat("a", n-1) + "é" + "bbb", strings.Repeat("a", n-1) + marker(n+4)},
+		{"over, but short once redacted", withSecret, secret + strings.Repeat("x", n-15), Redacted + strings.Repeat("x", n-15) + marker(n+6)},
+		{"redacted to exactly the limit", withSecret, secret + strings.Repeat("x", n-10), Redacted + strings.Repeat("x", n-10) + marker(n+11)},
+		{"longer once redacted", Redaction{Secrets: []string{"abc"}}.compile(), strings.Repeat("abc", 300), strings.Repeat(Redacted, n/10) + "[red" + marker(900)},
+	}
+	for _, tt := range tests {
+		if got := tt.rd.clipScrub(tt.v, n); got != tt.want {
+			t.Errorf("%s: %q…, want %q…", tt.name, got[max(0, len(got)-40):], tt.want[max(0, len(tt.want)-40):])
+		}
+	}
+	// A secret at any place around the cut is replaced whole.
+	for p := n - 2*len(secret); p <= n+2; p++ {
+		v := strings.Repeat("x", p) + secret + strings.Repeat("y", 3*n)
+		want := (strings.Repeat("x", p) + Redacted + strings.Repeat("y", 3*n))[:n] + marker(len(v))
+		if got := withSecret.clipScrub(v, n); got != want {
+			t.Errorf("secret at %d: …%q, want …%q", p, got[max(0, len(got)-60):], want[max(0, len(want)-60):])
+		}
+	}
+}
+
+// The attempt record of a transport failure shows the RoundTripper's own
+// error, not the *url.Error the call returns (which repeats the URL).
+func TestDebugRecordOfTransportError(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true}, step{err: resetErr()})
+	_, err := doGet(context.Background(), c)
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a *url.Error", err)
+	}
+	for _, r := range records(t, &buf) {
+		if r["msg"] == "conversekit attempt" {
+			if r["error"] != resetErr().Error() {
+				t.Errorf("record error = %q, want %q", r["error"], resetErr().Error())
+			}
+			return
+		}
+	}
+	t.Fatal("no attempt record")
 }

@@ -139,14 +139,6 @@ func limit(ctx context.Context, l Limiter) error {
 	return &LimiterError{Err: err}
 }
 
-// callLimiter is the Limiter of the CallOptions of ctx, if any.
-func callLimiter(ctx context.Context) Limiter {
-	if co := callOptionsOf(ctx); co != nil {
-		return co.Limiter
-	}
-	return nil
-}
-
 // sharePause tells l, when it is a Pauser, that the vendor asked to wait
 // until t. It does not wait longer than pauseShareTimeout for the limiter.
 func sharePause(ctx context.Context, l Limiter, t time.Time) {

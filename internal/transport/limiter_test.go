@@ -3,7 +3,6 @@ package transport
 import (
 	"context"
 	"errors"
-	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -55,7 +54,7 @@ func (l *pausingLimiter) pausesSeen() []time.Time {
 // The limiter is waited on before every attempt, retries included.
 func TestLimiterBeforeEveryAttempt(t *testing.T) {
 	l := &countingLimiter{}
-	c, _, rec := mockClient(t, Options{Limiter: l},
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l},
 		step{status: 429, hdr: []string{"Retry-After", "0"}},
 		step{status: 429},
 		step{status: 200, body: "ok"})
@@ -73,9 +72,9 @@ func TestLimiterBeforeEveryAttempt(t *testing.T) {
 func TestLimiterRefusalStopsTheCallUnsent(t *testing.T) {
 	down := errors.New("redis: connection refused")
 	l := &countingLimiter{refuseFrom: 1, err: down}
-	c, _, rec := mockClient(t, Options{Limiter: l}, step{status: 200, body: "ok"})
-	ctx := WithCallOptions(context.Background(), &CallOptions{Idempotent: true})
-	resp, err := doGet(ctx, c)
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l}, step{status: 200, body: "ok"})
+	ctx := context.Background()
+	resp, err := doGetWith(ctx, c, idem(c))
 	var le *LimiterError
 	var ue *url.Error
 	if resp != nil || !errors.As(err, &le) || le.Err != down || !errors.Is(err, down) || !errors.As(err, &ue) {
@@ -89,7 +88,7 @@ func TestLimiterRefusalStopsTheCallUnsent(t *testing.T) {
 	}
 	// A refusal of a retry ends the call there.
 	l2 := &countingLimiter{refuseFrom: 2, err: down}
-	c, _, rec = mockClient(t, Options{Limiter: l2}, step{status: 429, hdr: []string{"Retry-After", "0"}}, step{status: 200})
+	c, _, rec = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l2}, step{status: 429, hdr: []string{"Retry-After", "0"}}, step{status: 200})
 	if _, err := doGet(ctx, c); !errors.As(err, &le) || rec.n() != 1 || l2.waits.Load() != 2 {
 		t.Errorf("Do = %v after %d attempts, %d waits; want the refusal of the second", err, rec.n(), l2.waits.Load())
 	}
@@ -100,7 +99,7 @@ func TestLimiterRefusalStopsTheCallUnsent(t *testing.T) {
 func TestLimiterContextEnd(t *testing.T) {
 	l := rate.NewLimiter(rate.Every(time.Hour), 1)
 	l.Allow() // the next token is an hour away
-	c, _, rec := mockClient(t, Options{Limiter: l}, step{status: 200})
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l}, step{status: 200})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := doGet(ctx, c); !errors.Is(err, context.Canceled) {
@@ -120,13 +119,13 @@ func TestLimiterContextEnd(t *testing.T) {
 		t.Errorf("waited %v, %d attempts", time.Since(start), rec.n())
 	}
 	// Any other limiter's refusal is not made a DeadlineExceeded.
-	c, _, _ = mockClient(t, Options{Limiter: &countingLimiter{refuseFrom: 1, err: errors.New("no")}}, step{status: 200})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: &countingLimiter{refuseFrom: 1, err: errors.New("no")}}, step{status: 200})
 	if _, err := doGet(ctx, c); errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &le) {
 		t.Errorf("Do = %v", err)
 	}
 	// A limiter that returns the context's error while the context is
 	// live is still a refusal.
-	c, _, _ = mockClient(t, Options{Limiter: &countingLimiter{refuseFrom: 1, err: context.Canceled}}, step{status: 200})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: &countingLimiter{refuseFrom: 1, err: context.Canceled}}, step{status: 200})
 	if _, err := doGet(context.Background(), c); !errors.As(err, &le) {
 		t.Errorf("Do = %v; want a *LimiterError", err)
 	}
@@ -137,7 +136,7 @@ func TestLimiterContextEnd(t *testing.T) {
 // short deadline; other responses are not.
 func TestLimiterSharesThe429Pause(t *testing.T) {
 	l := &pausingLimiter{}
-	c, _, _ := mockClient(t, Options{Limiter: l, MaxRetries: -1}, step{status: 429, hdr: []string{"Retry-After", "7"}})
+	c, _, _ := mockClient(t, Options{Limiter: l}, step{status: 429, hdr: []string{"Retry-After", "7"}})
 	before := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := doGet(ctx, c)
@@ -166,8 +165,8 @@ func TestLimiterSharesThe429Pause(t *testing.T) {
 	// No wait asked, or not a 429: nothing to share.
 	for _, s := range []step{{status: 429}, {status: 503, hdr: []string{"Retry-After", "7"}}, {status: 200}} {
 		l := &pausingLimiter{}
-		c, _, _ := mockClient(t, Options{Limiter: l, MaxRetries: -1}, s)
-		resp, _ := doGet(WithCallOptions(context.Background(), &CallOptions{Idempotent: true}), c)
+		c, _, _ := mockClient(t, Options{Limiter: l}, s)
+		resp, _ := doGetWith(context.Background(), c, idem(c))
 		if resp != nil {
 			resp.Body.Close()
 		}
@@ -179,25 +178,23 @@ func TestLimiterSharesThe429Pause(t *testing.T) {
 
 // Without a Limiter, a 429 pause still works as before (no Pauser to call).
 func TestNoLimiterNoPauseShare(t *testing.T) {
-	c, _, rec := mockClient(t, Options{MaxRetries: -1}, step{status: 429, hdr: []string{"Retry-After", "0"}})
+	c, _, rec := mockClient(t, Options{}, step{status: 429, hdr: []string{"Retry-After", "0"}})
 	if _, err := doGet(context.Background(), c); err == nil || rec.n() != 1 {
 		t.Errorf("Do = %v after %d attempts", err, rec.n())
 	}
 	sharePause(context.Background(), &countingLimiter{}, time.Now()) // not a Pauser: nothing happens
 }
 
-var _ http.RoundTripper = gate{}
-
-// A call's own limiter (CallOptions.Limiter) is waited on before each of
+// A call's own limiter (Settings.Limiter) is waited on before each of
 // its attempts after the client's, and told of its 429 pauses; a refusal
 // stops the call unsent.
 func TestCallLimiter(t *testing.T) {
 	client := &pausingLimiter{}
 	call := &pausingLimiter{}
-	c, _, rec := mockClient(t, Options{Limiter: client},
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: client},
 		step{status: 429, hdr: []string{"Retry-After", "0"}},
 		step{status: 200, body: "ok"})
-	resp, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), c)
+	resp, err := doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Limiter = call }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,15 +207,15 @@ func TestCallLimiter(t *testing.T) {
 	}
 	// Without a client limiter, the call's alone; a refusal sends nothing.
 	refusing := &countingLimiter{refuseFrom: 1, err: errors.New("no")}
-	c, _, rec = mockClient(t, Options{}, step{status: 200})
+	c, _, rec = mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200})
 	var le *LimiterError
-	if _, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: refusing}), c); !errors.As(err, &le) || rec.n() != 0 {
+	if _, err := doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Limiter = refusing })); !errors.As(err, &le) || rec.n() != 0 {
 		t.Errorf("Do = %v after %d attempts", err, rec.n())
 	}
 	// The client's refusal comes first: the call's limiter is not asked.
 	call2 := &countingLimiter{}
-	c, _, _ = mockClient(t, Options{Limiter: &countingLimiter{refuseFrom: 1, err: errors.New("no")}}, step{status: 200})
-	if _, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call2}), c); !errors.As(err, &le) || call2.waits.Load() != 0 {
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: &countingLimiter{refuseFrom: 1, err: errors.New("no")}}, step{status: 200})
+	if _, err := doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Limiter = call2 })); !errors.As(err, &le) || call2.waits.Load() != 0 {
 		t.Errorf("Do = %v, call limiter waits %d", err, call2.waits.Load())
 	}
 }
@@ -227,13 +224,13 @@ func TestCallLimiter(t *testing.T) {
 func TestPausedAttemptSkipsTheLimiters(t *testing.T) {
 	client := &countingLimiter{}
 	call := &countingLimiter{}
-	c, _, rec := mockClient(t, Options{Limiter: client, MaxRetries: -1}, step{status: 429, hdr: []string{"Retry-After", "5"}})
+	c, _, rec := mockClient(t, Options{Limiter: client}, step{status: 429, hdr: []string{"Retry-After", "5"}})
 	if _, err := doGet(context.Background(), c); err == nil {
 		t.Fatal("no error for the 429")
 	}
-	ctx, cancel := context.WithTimeout(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), 100*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err := doGet(ctx, c)
+	_, err := doGetWith(ctx, c, with(c, func(s *Settings) { s.Limiter = call }))
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("Do = %v (ctx %v); want the pause's refusal before the deadline", err, ctx.Err())
 	}

@@ -36,7 +36,7 @@ func TestRedirectStatusRange(t *testing.T) {
 			if tc.loc != "" {
 				s.hdr = []string{"Location", tc.loc}
 			}
-			c, _, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: -1}, s)
+			c, _, _ := mockClient(t, Options{Vendor: "acme"}, s)
 			resp, err := doGet(context.Background(), c)
 			if err == nil {
 				resp.Body.Close()
@@ -76,7 +76,7 @@ func TestNonASCIISecretsRedacted(t *testing.T) {
 			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			body := `{"error":"bad token ` + form + `"}`
 			c, _, _ := mockClient(t, Options{
-				Vendor: "acme", MaxRetries: -1, Logger: logger, DebugBodies: true,
+				Vendor: "acme", Logger: logger, DebugBodies: true,
 				DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
 			}, step{status: 401, body: body, hdr: []string{"Content-Type", "application/json"}})
 			_, err := doGet(context.Background(), c)
@@ -104,7 +104,7 @@ func TestSecretWithSpaceAndQuoteRedacted(t *testing.T) {
 	const secret = `pass word"42`
 	form := `pass word\"42`
 	c, _, _ := mockClient(t, Options{
-		Vendor: "acme", MaxRetries: -1, DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
+		Vendor: "acme", DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
 	}, step{status: 401, body: `{"error":"bad ` + form + `"}`, hdr: []string{"Content-Type", "application/json"}})
 	_, err := doGet(context.Background(), c)
 	var e *apierror.Error
@@ -135,7 +135,7 @@ func TestLineSeparatorWithoutHTMLEscapesRedacted(t *testing.T) {
 		t.Fatalf("encoding/json wrote %q", form)
 	}
 	c, _, _ := mockClient(t, Options{
-		Vendor: "acme", MaxRetries: -1, DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
+		Vendor: "acme", DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
 	}, step{status: 401, body: `{"error":"bad ` + form + `"}`, hdr: []string{"Content-Type", "application/json"}})
 	_, err := doGet(context.Background(), c)
 	var ae *apierror.Error

@@ -62,8 +62,8 @@ func TestQuotaObservedOnEveryAttempt(t *testing.T) {
 	}
 
 	client, call := &observingLimiter{}, &observingLimiter{}
-	c, _, _ := mockClient(t, Options{Limiter: client}, steps...)
-	resp, err := doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), c)
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: client}, steps...)
+	resp, err := doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Limiter = call }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,8 +74,8 @@ func TestQuotaObservedOnEveryAttempt(t *testing.T) {
 	// The call's observer is told even when the client's limiter is no
 	// observer.
 	call = &observingLimiter{}
-	c, _, _ = mockClient(t, Options{Limiter: &countingLimiter{}}, steps...)
-	resp, err = doGet(WithCallOptions(context.Background(), &CallOptions{Limiter: call}), c)
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: &countingLimiter{}}, steps...)
+	resp, err = doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Limiter = call }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestQuotaNotObservedWithoutUsableHeaders(t *testing.T) {
 		"reset negative":     {"X-RateLimit-Remaining", "5", "X-RateLimit-Reset", "-5"},
 	} {
 		l := &observingLimiter{}
-		c, _, rec := mockClient(t, Options{Limiter: l}, step{status: 200, body: "ok", hdr: hdr})
+		c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l}, step{status: 200, body: "ok", hdr: hdr})
 		resp, err := doGet(context.Background(), c)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -153,7 +153,7 @@ func TestQuotaClipped(t *testing.T) {
 	// The Client clips the Reset to its MaxServerWait.
 	l := &observingLimiter{}
 	start := time.Now()
-	c, _, _ := mockClient(t, Options{Limiter: l, MaxServerWait: 10 * time.Second},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Limiter: l, MaxServerWait: 10 * time.Second},
 		step{status: 200, body: "ok", hdr: []string{"X-RateLimit-Remaining", "5", "X-RateLimit-Reset", unix(start.Add(time.Hour))}})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {

@@ -64,7 +64,7 @@ func TestEscapedSecretsRedacted(t *testing.T) {
 			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			body := `{"error":"bad token ` + form + `"}`
 			c, _, _ := mockClient(t, Options{
-				Vendor: "acme", MaxRetries: -1, Logger: logger, DebugBodies: true,
+				Vendor: "acme", Logger: logger, DebugBodies: true,
 				DecodeError: copyBodyDecoder, Redact: Redaction{Secrets: []string{secret}},
 			}, step{status: 401, body: body, hdr: []string{"Content-Type", "application/json"}})
 			_, err := doGet(context.Background(), c)
@@ -142,8 +142,7 @@ func TestRequestValuesRemovedFromAPIError(t *testing.T) {
 			respBody := `{"code":"50407","message":"Invalid Attributes: ` + strings.Trim(string(escAttrs), `"`) +
 				` for ada-lovelace","details":{"ssn":"` + ssn + `"}}`
 			c, _, _ := mockClient(t, Options{
-				Vendor: "acme", MaxRetries: -1,
-				DecodeError: func(e *apierror.Error) {
+				Vendor: "acme", DecodeError: func(e *apierror.Error) {
 					var v struct {
 						Code    string          `json:"code"`
 						Message string          `json:"message"`
@@ -157,7 +156,7 @@ func TestRequestValuesRemovedFromAPIError(t *testing.T) {
 			}, step{status: 400, body: respBody, hdr: []string{"X-Field", "attributes=" + ssn, "X-Raw", attrs}})
 			req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", tt.ct)
-			_, err := c.Do(req)
+			_, err := c.Do(req.Context(), req, c.Defaults())
 			var e *apierror.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v", err)
@@ -193,11 +192,12 @@ func TestAPIErrorStoredFieldsScrubbed(t *testing.T) {
 				return resp, nil
 			})
 			c := New(Options{
-				Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: 1e6, WaitMax: 1e6,
+				MaxRetries: DefaultMaxRetries,
+				Vendor:     "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: 1e6, WaitMax: 1e6,
 				DecodeError: func(e *apierror.Error) { e.Details = json.RawMessage(`{"token":"` + token + `"}`) },
 				Redact:      Redaction{Secrets: []string{token}},
 			})
-			_, err := doGet(idemCtx(context.Background()), c)
+			_, err := doGetWith(context.Background(), c, idem(c))
 			var e *apierror.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v", err)
@@ -230,7 +230,7 @@ func TestDebugHeaderClipped(t *testing.T) {
 	for i := range 200 {
 		hdr = append(hdr, fmt.Sprintf("X-Many-%03d", i), strings.Repeat("m", 2000))
 	}
-	c, _, _ := mockClient(t, Options{Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: []string{token}}},
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Logger: logger, DebugBodies: true, Redact: Redaction{Secrets: []string{token}}},
 		step{status: 200, body: "ok", hdr: hdr})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
@@ -256,5 +256,92 @@ func TestDebugHeaderClipped(t *testing.T) {
 	}
 	if n, _ := h["cut_headers"].(float64); n <= 0 {
 		t.Errorf("cut_headers = %v, want the headers past the bound counted", h["cut_headers"])
+	}
+}
+
+// An empty secret hides nothing (it would otherwise match everywhere).
+func TestEmptySecretIgnored(t *testing.T) {
+	req, resp := debugBodyRecord(t, Redaction{Secrets: []string{"", "tok-7781", "tok-7781"}}, "abc tok-7781", "def", "text/plain")
+	if req != "abc [redacted]" || resp != "def" {
+		t.Errorf("records: %q, %q", req, resp)
+	}
+	if rd := (Redaction{Secrets: []string{"", "tok-7781", "tok-7781"}}).compile(); len(rd.secrets) != 1 {
+		t.Errorf("secrets = %q, want the one distinct non-empty secret", rd.secrets)
+	}
+}
+
+// A credential echoed in the name of a response header is gone from the
+// error's Header; the value stays under the scrubbed name.
+func TestSecretInHeaderNameScrubbed(t *testing.T) {
+	const secret = "Abcd7xyz9q"
+	c, _, _ := mockClient(t, Options{Redact: Redaction{Secrets: []string{secret}}},
+		step{status: 401, body: "no", hdr: []string{"X-" + secret, "echoed"}})
+	_, err := doGet(context.Background(), c)
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	for k := range e.Header {
+		if strings.Contains(k, secret) {
+			t.Errorf("the error's Header holds the secret in a name: %v", e.Header)
+		}
+	}
+	if got := e.Header.Get("X-" + Redacted); got != "echoed" {
+		t.Errorf("Header = %v, want the value under the scrubbed name", e.Header)
+	}
+}
+
+// A secret with a backspace or a form feed is found however an encoder
+// escapes them: \b and \f (Go, Python), \u0008 and \u000c (others).
+func TestSecretsWithShortEscapes(t *testing.T) {
+	rd := Redaction{Secrets: []string{"pw\bq\fz-77"}}.compile()
+	for _, form := range []string{`pw\bq\fz-77`, `pw\u0008q\u000cz-77`, `pw\u0008q\u000Cz-77`, "pw\bq\fz-77"} {
+		if got := rd.scrub(`{"m":"bad ` + form + `"}`); got != `{"m":"bad `+Redacted+`"}` {
+			t.Errorf("%s: scrub = %s", form, got)
+		}
+	}
+}
+
+// hiddenErr sends body as ct through a client that hides red, and returns
+// the *apierror.Error of a 400 whose message quotes msg.
+func hiddenErr(t *testing.T, red Redaction, ct, body, msg string) *apierror.Error {
+	t.Helper()
+	c, _, _ := mockClient(t, Options{Redact: red, DecodeError: copyBodyDecoder}, step{status: 400, body: msg})
+	req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	_, err := c.Do(req.Context(), req, c.Defaults())
+	var e *apierror.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v", err)
+	}
+	return e
+}
+
+// The hidden values of a request (at least 4 bytes, at most 64 of them, in
+// body order) are removed from its API error, with a client that hides only
+// form keys or only JSON keys too; a non-string value goes as its JSON text.
+func TestRequestValuesRemoved(t *testing.T) {
+	form := url.Values{"Attributes": {"form-secret-1"}, "Identity": {"ada"}}.Encode()
+	if e := hiddenErr(t, Redaction{FormKeys: []string{"Attributes"}}, "application/x-www-form-urlencoded", form, "bad form-secret-1 for ada"); e.Message != "bad "+Redacted+" for ada" {
+		t.Errorf("form keys only: Message = %q", e.Message)
+	}
+	jsonOnly := Redaction{JSONKeys: []string{"attributes"}}
+	if e := hiddenErr(t, jsonOnly, "application/json", `{"attributes":"json-secret-2","identity":"ada"}`, "bad json-secret-2 for ada"); e.Message != "bad "+Redacted+" for ada" {
+		t.Errorf("JSON keys only: Message = %q", e.Message)
+	}
+	if e := hiddenErr(t, jsonOnly, "application/json", `{"attributes":{"a":"abc","b":"wxyz"}}`, "got abc and wxyz"); e.Message != "got abc and "+Redacted {
+		t.Errorf("3- and 4-byte values: Message = %q, want only the 4-byte one removed", e.Message)
+	}
+	if e := hiddenErr(t, jsonOnly, "application/json", `{"attributes":[12,34]}`, "bad attributes [12,34]"); e.Message != "bad attributes "+Redacted {
+		t.Errorf("array value: Message = %q, want its JSON text removed", e.Message)
+	}
+	// 70 strings: the array's text and the first 63 strings make 64.
+	vals := make([]string, 70)
+	for i := range vals {
+		vals[i] = fmt.Sprintf(`"val-%02d"`, i)
+	}
+	body := `{"attributes":[` + strings.Join(vals, ",") + `]}`
+	if e := hiddenErr(t, jsonOnly, "application/json", body, "val-00 val-62 val-63 val-69"); e.Message != strings.Repeat(Redacted+" ", 2)+"val-63 val-69" {
+		t.Errorf("70 values: Message = %q, want the first 63 strings removed and no more", e.Message)
 	}
 }

@@ -81,7 +81,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 					}
 					defer from.Close()
 
-					o := Options{Vendor: "acme", Header: http.Header{"Authorization": {secret}}, WaitMin: time.Millisecond, WaitMax: time.Millisecond}
+					o := Options{MaxRetries: DefaultMaxRetries, Vendor: "acme", Header: http.Header{"Authorization": {secret}}, WaitMin: time.Millisecond, WaitMax: time.Millisecond}
 					var given *http.Client
 					switch client {
 					case "pooled":
@@ -98,9 +98,8 @@ func TestRedirectsNotFollowed(t *testing.T) {
 						o.Doer = given
 					}
 					c := New(o)
-					ctx := idemCtx(context.Background())
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, from.URL+"/v1/participants", strings.NewReader(`{"attributes":"private"}`))
-					resp, err := c.Do(req)
+					req, _ := http.NewRequest(http.MethodPost, from.URL+"/v1/participants", strings.NewReader(`{"attributes":"private"}`))
+					resp, err := c.Do(context.Background(), req, idem(c))
 					if err == nil {
 						resp.Body.Close()
 						t.Fatalf("a %d came back as success (status %d)", status, resp.StatusCode)
@@ -142,9 +141,9 @@ func TestDoerThatFollowsRedirects(t *testing.T) {
 	}))
 	defer from.Close()
 	std := &http.Client{} // follows redirects
-	c := New(Options{Doer: doerFunc(std.Do), WaitMin: time.Millisecond, WaitMax: time.Millisecond})
-	req, _ := http.NewRequestWithContext(idemCtx(context.Background()), http.MethodPost, from.URL+"/add", strings.NewReader("x"))
-	resp, err := c.Do(req)
+	c := New(Options{MaxRetries: DefaultMaxRetries, Doer: doerFunc(std.Do), WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, from.URL+"/add", strings.NewReader("x"))
+	resp, err := c.Do(req.Context(), req, idem(c))
 	if err == nil {
 		resp.Body.Close()
 		t.Fatal("the answer of the redirect target came back as success")
@@ -175,10 +174,10 @@ func TestSharedPausePastDeadline(t *testing.T) {
 			}
 			return httpmock.NewStringResponse(http.StatusOK, "ok"), nil
 		})
-		c := New(Options{Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+		c := New(Options{MaxRetries: DefaultMaxRetries, Vendor: "acme", HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
 		get := func(ctx context.Context) (*http.Response, error) {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
-			return c.Do(req)
+			return c.Do(req.Context(), req, c.Defaults())
 		}
 
 		// The first call's own 429 asks for 1s, past its 200ms deadline: it
@@ -242,12 +241,12 @@ func TestGiantResponseHeader(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	}))
 	defer srv.Close()
-	c := New(Options{Vendor: "acme", MaxRetries: -1})
+	c := New(Options{Vendor: "acme"})
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	runtime.ReadMemStats(&after)
 	if err == nil {
 		resp.Body.Close()

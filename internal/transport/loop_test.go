@@ -111,12 +111,18 @@ func mockClient(t *testing.T, o Options, steps ...step) (*Client, *httpmock.Mock
 	return New(o), mock, rec
 }
 
+// doGet gets testURL through c with its default settings.
 func doGet(ctx context.Context, c *Client) (*http.Response, error) {
+	return doGetWith(ctx, c, c.Defaults())
+}
+
+// doGetWith gets testURL through c with s.
+func doGetWith(ctx context.Context, c *Client, s Settings) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
 	if err != nil {
 		panic(err)
 	}
-	return c.Do(req)
+	return c.Do(ctx, req, s)
 }
 
 func dialErr() error {
@@ -148,39 +154,35 @@ func TestRetryPolicy(t *testing.T) {
 		wantStatus   int  // status of the *apierror.Error; 0 means success
 		wantOtherErr bool // a non-API, non-context error
 	}{
-		{"200 once", []step{ok}, false, 0, 1, 0, false},
-		{"429 retried without idempotency", []step{{status: 429}, {status: 429}, ok}, false, 0, 3, 0, false},
-		{"429 retried when idempotent", []step{{status: 429}, ok}, true, 0, 2, 0, false},
+		{"200 once", []step{ok}, false, DefaultMaxRetries, 1, 0, false},
+		{"429 retried without idempotency", []step{{status: 429}, {status: 429}, ok}, false, DefaultMaxRetries, 3, 0, false},
+		{"429 retried when idempotent", []step{{status: 429}, ok}, true, DefaultMaxRetries, 2, 0, false},
 		{"429 until retries run out", []step{{status: 429, body: "slow down"}}, false, 2, 3, 429, false},
-		{"429 with retries disabled", []step{{status: 429}}, false, -1, 1, 429, false},
-		{"503 not retried without idempotency", []step{{status: 503}, ok}, false, 0, 1, 503, false},
-		{"503 retried when idempotent", []step{{status: 503}, ok}, true, 0, 2, 0, false},
-		{"500 retried when idempotent", []step{{status: 500}, {status: 502}, {status: 504}, ok}, true, 0, 4, 0, false},
+		{"429 with retries disabled", []step{{status: 429}}, false, 0, 1, 429, false},
+		{"503 not retried without idempotency", []step{{status: 503}, ok}, false, DefaultMaxRetries, 1, 503, false},
+		{"503 retried when idempotent", []step{{status: 503}, ok}, true, DefaultMaxRetries, 2, 0, false},
+		{"500 retried when idempotent", []step{{status: 500}, {status: 502}, {status: 504}, ok}, true, DefaultMaxRetries, 4, 0, false},
 		{"5xx until retries run out", []step{{status: 500}}, true, 3, 4, 500, false},
-		{"599 retried when idempotent", []step{{status: 599}, ok}, true, 0, 2, 0, false},
-		{"501 never retried", []step{{status: 501}, ok}, true, 0, 1, 501, false},
-		{"408 not retried without idempotency", []step{{status: 408}, ok}, false, 0, 1, 408, false},
-		{"408 retried when idempotent", []step{{status: 408}, ok}, true, 0, 2, 0, false},
-		{"400 never retried", []step{{status: 400}, ok}, true, 0, 1, 400, false},
-		{"401 never retried", []step{{status: 401}, ok}, true, 0, 1, 401, false},
-		{"404 never retried", []step{{status: 404}, ok}, true, 0, 1, 404, false},
-		{"409 never retried", []step{{status: 409}, ok}, true, 0, 1, 409, false},
-		{"304 is an error, not retried", []step{{status: 304}, ok}, true, 0, 1, 304, false},
-		{"dial error retried without idempotency", []step{{err: dialErr()}, {err: dialErr()}, ok}, false, 0, 3, 0, false},
+		{"599 retried when idempotent", []step{{status: 599}, ok}, true, DefaultMaxRetries, 2, 0, false},
+		{"501 never retried", []step{{status: 501}, ok}, true, DefaultMaxRetries, 1, 501, false},
+		{"408 not retried without idempotency", []step{{status: 408}, ok}, false, DefaultMaxRetries, 1, 408, false},
+		{"408 retried when idempotent", []step{{status: 408}, ok}, true, DefaultMaxRetries, 2, 0, false},
+		{"400 never retried", []step{{status: 400}, ok}, true, DefaultMaxRetries, 1, 400, false},
+		{"401 never retried", []step{{status: 401}, ok}, true, DefaultMaxRetries, 1, 401, false},
+		{"404 never retried", []step{{status: 404}, ok}, true, DefaultMaxRetries, 1, 404, false},
+		{"409 never retried", []step{{status: 409}, ok}, true, DefaultMaxRetries, 1, 409, false},
+		{"304 is an error, not retried", []step{{status: 304}, ok}, true, DefaultMaxRetries, 1, 304, false},
+		{"dial error retried without idempotency", []step{{err: dialErr()}, {err: dialErr()}, ok}, false, DefaultMaxRetries, 3, 0, false},
 		{"dial error until retries run out", []step{{err: dialErr()}}, false, 2, 3, 0, true},
-		{"reset not retried without idempotency", []step{{err: resetErr()}, ok}, false, 0, 1, 0, true},
-		{"reset retried when idempotent", []step{{err: resetErr()}, ok}, true, 0, 2, 0, false},
-		{"plain error retried when idempotent", []step{{err: errors.New("boom")}, ok}, true, 0, 2, 0, false},
-		{"plain error not retried otherwise", []step{{err: errors.New("boom")}, ok}, false, 0, 1, 0, true},
+		{"reset not retried without idempotency", []step{{err: resetErr()}, ok}, false, DefaultMaxRetries, 1, 0, true},
+		{"reset retried when idempotent", []step{{err: resetErr()}, ok}, true, DefaultMaxRetries, 2, 0, false},
+		{"plain error retried when idempotent", []step{{err: errors.New("boom")}, ok}, true, DefaultMaxRetries, 2, 0, false},
+		{"plain error not retried otherwise", []step{{err: errors.New("boom")}, ok}, false, DefaultMaxRetries, 1, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, virtual(func(t *testing.T) {
 			c, mock, _ := mockClient(t, Options{Vendor: "acme", MaxRetries: tt.maxRetries}, tt.steps...)
-			ctx := context.Background()
-			if tt.idempotent {
-				ctx = idemCtx(ctx)
-			}
-			resp, err := doGet(ctx, c)
+			resp, err := doGetWith(context.Background(), c, with(c, func(s *Settings) { s.Idempotent = tt.idempotent }))
 			if got := mock.GetTotalCallCount(); got != tt.wantAttempts {
 				t.Errorf("attempts = %d, want %d", got, tt.wantAttempts)
 			}
@@ -218,29 +220,6 @@ func TestRetryPolicy(t *testing.T) {
 	}
 }
 
-func TestIdempotentMarker(t *testing.T) {
-	ctx := context.Background()
-	for _, tt := range []struct {
-		name string
-		ctx  context.Context
-		want bool
-	}{
-		{"plain ctx", ctx, false},
-		{"call options not idempotent", WithCallOptions(ctx, &CallOptions{MaxRetries: 1}), false},
-		{"nil call options", WithCallOptions(ctx, nil), false},
-		{"idempotent", idemCtx(ctx), true},
-	} {
-		if got := isIdempotent(tt.ctx); got != tt.want {
-			t.Errorf("%s: idempotent = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-	child, cancel := context.WithCancel(idemCtx(ctx))
-	defer cancel()
-	if !isIdempotent(child) {
-		t.Error("child of an idempotent ctx lost the mark")
-	}
-}
-
 // TestRealDialErrorRetried checks that isDialError matches what net/http
 // really returns when nothing listens on the port.
 func TestRealDialErrorRetried(t *testing.T) {
@@ -259,7 +238,7 @@ func TestRealDialErrorRetried(t *testing.T) {
 		HTTPClient: &http.Client{Transport: countRT{tr, &attempts}},
 	})
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/x", strings.NewReader("{}"))
-	_, err = c.Do(req)
+	_, err = c.Do(req.Context(), req, c.Defaults())
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -284,7 +263,7 @@ func (c countRT) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		c, mock, _ := mockClient(t, Options{WaitMin: time.Millisecond, WaitMax: time.Millisecond},
+		c, mock, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, WaitMin: time.Millisecond, WaitMax: time.Millisecond},
 			step{status: 429, hdr: []string{"Retry-After", "1"}}, step{status: 200, body: "ok"})
 		start := time.Now()
 		resp, err := doGet(context.Background(), c)
@@ -311,24 +290,24 @@ func TestServerWaitTooLong(t *testing.T) {
 		ctxWait time.Duration
 		reason  string
 	}{
-		{"Retry-After over MaxServerWait", Options{MaxServerWait: time.Second}, []string{"Retry-After", "30"}, 429, 0, "exceeds the 1s limit"},
-		{"HTTP date over MaxServerWait", Options{MaxServerWait: time.Second}, []string{"Retry-After", future.UTC().Format(http.TimeFormat)}, 429, 0, "limit"},
-		{"X-RateLimit-Reset over MaxServerWait", Options{}, []string{"X-RateLimit-Reset", strconv.FormatInt(future.Unix(), 10)}, 429, 0, "exceeds the 2m0s limit"},
-		{"Retry-After past the deadline", Options{}, []string{"Retry-After", "30"}, 429, 2 * time.Second, "passes the context deadline"},
-		{"idempotent 503 Retry-After past the deadline", Options{}, []string{"Retry-After", "30"}, 503, 2 * time.Second, "passes the context deadline"},
-		{"huge Retry-After", Options{}, []string{"Retry-After", "999999999999999999999999"}, 429, 0, "limit"},
+		{"Retry-After over MaxServerWait", Options{MaxRetries: DefaultMaxRetries, MaxServerWait: time.Second}, []string{"Retry-After", "30"}, 429, 0, "exceeds the 1s limit"},
+		{"HTTP date over MaxServerWait", Options{MaxRetries: DefaultMaxRetries, MaxServerWait: time.Second}, []string{"Retry-After", future.UTC().Format(http.TimeFormat)}, 429, 0, "limit"},
+		{"X-RateLimit-Reset over MaxServerWait", Options{MaxRetries: DefaultMaxRetries}, []string{"X-RateLimit-Reset", strconv.FormatInt(future.Unix(), 10)}, 429, 0, "exceeds the 2m0s limit"},
+		{"Retry-After past the deadline", Options{MaxRetries: DefaultMaxRetries}, []string{"Retry-After", "30"}, 429, 2 * time.Second, "passes the context deadline"},
+		{"idempotent 503 Retry-After past the deadline", Options{MaxRetries: DefaultMaxRetries}, []string{"Retry-After", "30"}, 503, 2 * time.Second, "passes the context deadline"},
+		{"huge Retry-After", Options{MaxRetries: DefaultMaxRetries}, []string{"Retry-After", "999999999999999999999999"}, 429, 0, "limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mock, _ := mockClient(t, tt.opts, step{status: tt.status, body: `{"error":"rate"}`, hdr: tt.hdr}, step{status: 200})
-			ctx := idemCtx(context.Background())
+			ctx := context.Background()
 			if tt.ctxWait > 0 {
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, tt.ctxWait)
 				defer cancel()
 			}
 			start := time.Now()
-			_, err := doGet(ctx, c)
+			_, err := doGetWith(ctx, c, idem(c))
 			if d := time.Since(start); d > 500*time.Millisecond {
 				t.Errorf("took %s, want an immediate return", d)
 			}
@@ -359,9 +338,9 @@ func TestServerWaitTooLong(t *testing.T) {
 // the window) on every response; it is a wait only on a 429.
 func TestRateLimitResetOnlyOn429(t *testing.T) {
 	reset := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
-	c, mock, _ := mockClient(t, Options{}, step{status: 503, hdr: []string{"X-RateLimit-Reset", reset}}, step{status: 200})
+	c, mock, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 503, hdr: []string{"X-RateLimit-Reset", reset}}, step{status: 200})
 	start := time.Now()
-	resp, err := doGet(idemCtx(context.Background()), c)
+	resp, err := doGetWith(context.Background(), c, idem(c))
 	if err != nil {
 		t.Fatalf("err = %v, want the 503 retried with backoff", err)
 	}
@@ -370,14 +349,14 @@ func TestRateLimitResetOnlyOn429(t *testing.T) {
 		t.Errorf("took %s and %d attempts, want a quick retry", d, mock.GetTotalCallCount())
 	}
 
-	c, _, _ = mockClient(t, Options{}, step{status: 404, hdr: []string{"X-RateLimit-Reset", reset}})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 404, hdr: []string{"X-RateLimit-Reset", reset}})
 	_, err = doGet(context.Background(), c)
 	var apiErr *apierror.Error
 	if !errors.As(err, &apiErr) || apiErr.RetryAfter != 0 {
 		t.Errorf("404 with X-RateLimit-Reset: err = %v, RetryAfter must be 0", err)
 	}
 
-	c, _, _ = mockClient(t, Options{}, step{status: 404, hdr: []string{"Retry-After", "7"}})
+	c, _, _ = mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 404, hdr: []string{"Retry-After", "7"}})
 	_, err = doGet(context.Background(), c)
 	if !errors.As(err, &apiErr) || apiErr.RetryAfter != 7*time.Second {
 		t.Errorf("404 with Retry-After 7: err = %v, want RetryAfter 7s", err)
@@ -391,10 +370,10 @@ func TestContextCancelDuringWait(t *testing.T) {
 		opts  Options
 		first step
 	}{
-		{"Retry-After", Options{}, step{status: 429, hdr: []string{"Retry-After", "60"}}},
-		{"X-RateLimit-Reset", Options{}, step{status: 429, hdr: []string{"X-RateLimit-Reset", strconv.FormatInt(bubbleStart.Unix()+60, 10)}}},
-		{"backoff", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429}},
-		{"backoff after dial error", Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{err: dialErr()}},
+		{"Retry-After", Options{MaxRetries: DefaultMaxRetries}, step{status: 429, hdr: []string{"Retry-After", "60"}}},
+		{"X-RateLimit-Reset", Options{MaxRetries: DefaultMaxRetries}, step{status: 429, hdr: []string{"X-RateLimit-Reset", strconv.FormatInt(bubbleStart.Unix()+60, 10)}}},
+		{"backoff", Options{MaxRetries: DefaultMaxRetries, WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429}},
+		{"backoff after dial error", Options{MaxRetries: DefaultMaxRetries, WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{err: dialErr()}},
 	}
 	// checkLast: a wait after a response ends with the context error joined
 	// with that response's *apierror.Error; after a transport error with the
@@ -434,7 +413,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 	}
 
 	t.Run("deadline during backoff", virtual(func(t *testing.T) {
-		c, _, _ := mockClient(t, Options{WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429})
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, WaitMin: 20 * time.Second, WaitMax: time.Minute}, step{status: 429})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		start := time.Now()
@@ -446,7 +425,7 @@ func TestContextCancelDuringWait(t *testing.T) {
 	}))
 
 	t.Run("already cancelled", func(t *testing.T) {
-		c, mock, _ := mockClient(t, Options{}, step{status: 200})
+		c, mock, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := doGet(ctx, c)
@@ -495,16 +474,12 @@ func TestAttemptTimeout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, virtual(func(t *testing.T) {
 			calls.Store(0)
-			c := newClient(Options{AttemptTimeout: 200 * time.Millisecond, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
-			ctx := context.Background()
-			if tt.idempotent {
-				ctx = idemCtx(ctx)
-			}
-			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			c := newClient(Options{MaxRetries: DefaultMaxRetries, AttemptTimeout: 200 * time.Millisecond, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, stallURL+"/slow-headers", strings.NewReader("x"))
 			start := time.Now()
-			resp, err := c.Do(req)
+			resp, err := c.Do(ctx, req, with(c, func(s *Settings) { s.Idempotent = tt.idempotent }))
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("took %s, want the 200ms attempt timeout to cut it off", d)
 			}
@@ -532,12 +507,12 @@ func TestAttemptTimeout(t *testing.T) {
 		// A 2xx body is read inside the attempt: a stalled one is a failed
 		// attempt, an *AttemptTimeoutError in a *BodyReadError, and the
 		// caller's context is untouched.
-		c := newClient(Options{AttemptTimeout: 200 * time.Millisecond})
+		c := newClient(Options{MaxRetries: DefaultMaxRetries, AttemptTimeout: 200 * time.Millisecond})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, stallURL+"/slow-body", nil)
 		start := time.Now()
-		resp, err := c.Do(req)
+		resp, err := c.Do(req.Context(), req, c.Defaults())
 		if err == nil {
 			resp.Body.Close()
 			t.Fatal("a stalled 2xx body came back as success")
@@ -582,7 +557,7 @@ func TestAPIErrorFields(t *testing.T) {
 				e.Code = "decoded"
 				e.RequestID = e.Header.Get("X-Request-Id")
 			}
-			c, mock, _ := mockClient(t, Options{Vendor: "acme", DecodeError: decode, MaxRetries: -1}, tt.st)
+			c, mock, _ := mockClient(t, Options{Vendor: "acme", DecodeError: decode}, tt.st)
 			_, err := doGet(context.Background(), c)
 			var apiErr *apierror.Error
 			if !errors.As(err, &apiErr) {
@@ -670,7 +645,7 @@ func TestSuccessBodyCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, body := lazyClient(t, 200, tt.size, Options{Vendor: "acme", MaxResponseBytes: tt.max})
+			c, body := lazyClient(t, 200, tt.size, Options{MaxRetries: DefaultMaxRetries, Vendor: "acme", MaxResponseBytes: tt.max})
 			if tt.declared {
 				body.declared = tt.size
 			}
@@ -733,13 +708,9 @@ func TestSuccessBodyCut(t *testing.T) {
 					}
 					return httpmock.NewStringResponse(200, `{"id":"p1"}`), nil
 				})
-				c := New(Options{HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
-				ctx := context.Background()
-				if idem {
-					ctx = idemCtx(ctx)
-				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, strings.NewReader("x"))
-				resp, err := c.Do(req)
+				c := New(Options{MaxRetries: DefaultMaxRetries, HTTPClient: &http.Client{Transport: mock}, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+				req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader("x"))
+				resp, err := c.Do(context.Background(), req, with(c, func(s *Settings) { s.Idempotent = idem }))
 				if idem {
 					if err != nil {
 						t.Fatalf("err = %v, want the retry's answer", err)
@@ -768,7 +739,7 @@ func TestHugeBodiesNotBuffered(t *testing.T) {
 	const size = 100 << 20
 	for _, status := range []int{200, 500} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			c, body := lazyClient(t, status, size, Options{MaxRetries: -1})
+			c, body := lazyClient(t, status, size, Options{})
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
@@ -806,7 +777,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 			}
 			return httpmock.NewStringResponse(200, "ok"), nil
 		})
-		c := New(Options{Doer: d, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
+		c := New(Options{MaxRetries: DefaultMaxRetries, Doer: d, WaitMin: time.Millisecond, WaitMax: time.Millisecond})
 		resp, err := doGet(context.Background(), c)
 		if err != nil {
 			t.Fatal(err)
@@ -820,7 +791,7 @@ func TestDoerAndHTTPClientOptions(t *testing.T) {
 		mock := httpmock.NewMockTransport()
 		mock.RegisterResponder("GET", testURL, httpmock.NewStringResponder(200, "ok").Delay(20*time.Millisecond))
 		hc := &http.Client{Transport: mock, Timeout: time.Millisecond}
-		c := New(Options{HTTPClient: hc})
+		c := New(Options{MaxRetries: DefaultMaxRetries, HTTPClient: hc})
 		resp, err := doGet(context.Background(), c)
 		if err != nil {
 			t.Fatalf("err = %v: the caller's 1ms Timeout must be replaced by AttemptTimeout", err)
@@ -885,9 +856,9 @@ func TestLogging(t *testing.T) {
 		}
 		stderr := os.Stderr
 		os.Stderr = w
-		c, _, _ := mockClient(t, Options{Header: http.Header{"Authorization": {secret}}}, newSteps()...)
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Header: http.Header{"Authorization": {secret}}}, newSteps()...)
 		for range 3 {
-			doGet(idemCtx(context.Background()), c)
+			doGetWith(context.Background(), c, idem(c))
 		}
 		os.Stderr = stderr
 		w.Close()
@@ -901,13 +872,13 @@ func TestLogging(t *testing.T) {
 	t.Run("never logs header values", func(t *testing.T) {
 		var buf bytes.Buffer
 		logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		c, _, _ := mockClient(t, Options{Vendor: "acme", Logger: logger, Header: http.Header{"Authorization": {secret}}}, newSteps()...)
+		c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries, Vendor: "acme", Logger: logger, Header: http.Header{"Authorization": {secret}}}, newSteps()...)
 		var errs []string
-		for _, ctx := range []context.Context{context.Background(), idemCtx(context.Background())} {
+		for _, idempotent := range []bool{false, true} {
 			for range 3 {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, testURL, strings.NewReader(`{"q":1}`))
+				req, _ := http.NewRequest(http.MethodPost, testURL, strings.NewReader(`{"q":1}`))
 				req.Header.Set("X-Api-Key", callerSecret)
-				resp, err := c.Do(req)
+				resp, err := c.Do(context.Background(), req, with(c, func(s *Settings) { s.Idempotent = idempotent }))
 				if err != nil {
 					errs = append(errs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 				} else {
@@ -961,10 +932,11 @@ func TestConnectionReuse(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 
-	c := New(Options{MaxServerWait: time.Hour})
+	c := New(Options{MaxRetries: DefaultMaxRetries, MaxServerWait: time.Hour})
 	call := func(path string, ctx context.Context) error {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
-		resp, err := c.Do(req)
+		// Only the /503 call is idempotent: its wait is the one cancelled.
+		resp, err := c.Do(ctx, req, with(c, func(s *Settings) { s.Idempotent = path == "/503" }))
 		if err == nil {
 			_, err = io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -975,7 +947,7 @@ func TestConnectionReuse(t *testing.T) {
 		var err error
 		if path == "/503" {
 			// A wait cancelled by the caller must not close the pool.
-			ctx, cancel := context.WithCancel(idemCtx(context.Background()))
+			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(50*time.Millisecond, cancel)
 			err = call(path, ctx)
 			cancel()
@@ -1145,17 +1117,32 @@ func TestServerWait(t *testing.T) {
 }
 
 func TestNewDefaults(t *testing.T) {
-	c := New(Options{})
-	if c.maxRetries != DefaultMaxRetries || c.rc.RetryMax != maxRetriesCeiling || c.rc.RetryWaitMin != DefaultWaitMin || c.rc.RetryWaitMax != DefaultWaitMax ||
-		c.rc.HTTPClient.Transport.(keepIdle).rt.(gate).rt.(attemptTimeout).d != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.maxWait != DefaultMaxServerWait ||
-		c.vendor != "vendor" || c.logger != nil || c.rc.Logger != nil {
+	c := New(Options{MaxRetries: DefaultMaxRetries})
+	d := c.Defaults()
+	if d.Retries != DefaultMaxRetries || c.policy.waitMin != DefaultWaitMin || c.policy.waitMax != DefaultWaitMax ||
+		d.AttemptTimeout != DefaultAttemptTimeout || c.maxBody != DefaultMaxResponseBytes || c.policy.maxServerWait != DefaultMaxServerWait ||
+		c.vendor != "vendor" || c.logger != nil || c.debug || d.Idempotent || d.Header != nil || d.Limiter != nil || d.OnResponse != nil {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	c = New(Options{MaxRetries: -1, WaitMin: time.Second, WaitMax: time.Millisecond})
-	if c.maxRetries != 0 || c.rc.RetryWaitMax != time.Second {
-		t.Errorf("MaxRetries -1 → %d; WaitMax < WaitMin → %s", c.maxRetries, c.rc.RetryWaitMax)
+	if c.Defaults().Retries != 0 || c.policy.waitMax != time.Second {
+		t.Errorf("MaxRetries -1 → %d; WaitMax < WaitMin → %s", c.Defaults().Retries, c.policy.waitMax)
 	}
-	if _, ok := c.rc.HTTPClient.Transport.(interface{ CloseIdleConnections() }); ok {
-		t.Error("the transport handed to go-retryablehttp exposes CloseIdleConnections")
+	if _, ok := c.rt.(*http.Transport); !ok || c.jar != nil {
+		t.Errorf("default sender: %T, jar client %v; want the pooled *http.Transport", c.rt, c.jar)
+	}
+	// The caller's client keeps its own settings; only a cookie jar keeps
+	// a (copied) client in the path, without its timeout or redirects.
+	given := &http.Client{Timeout: time.Second, Jar: nopJar{}}
+	c = New(Options{HTTPClient: given})
+	if given.Timeout != time.Second || given.CheckRedirect != nil || c.jar == given || c.jar == nil ||
+		c.jar.Timeout != 0 || c.jar.CheckRedirect == nil || c.jar.Transport != http.DefaultTransport {
+		t.Errorf("jar client %+v from %+v", c.jar, given)
 	}
 }
+
+// nopJar is a cookie jar that keeps nothing.
+type nopJar struct{}
+
+func (nopJar) SetCookies(*url.URL, []*http.Cookie) {}
+func (nopJar) Cookies(*url.URL) []*http.Cookie     { return nil }

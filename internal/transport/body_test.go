@@ -37,7 +37,7 @@ func TestBodySentOnEveryAttempt(t *testing.T) {
 			return httpmock.NewStringResponse(200, "ok"), nil
 		})})
 	req, _ := http.NewRequest(http.MethodPost, testURL, NewBody([]byte(`{"a":1}`)))
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestBodySentOnEveryAttempt(t *testing.T) {
 
 // Only what was not read of a *Body is sent, as for any other body.
 func TestBodyPartlyRead(t *testing.T) {
-	c, _, rec := mockClient(t, Options{}, step{status: 200, body: "ok"})
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200, body: "ok"})
 	b := NewBody([]byte("abcdef"))
 	p := make([]byte, 2)
 	if n, err := b.Read(p); n != 2 || err != nil || string(p) != "ab" {
@@ -66,7 +66,7 @@ func TestBodyPartlyRead(t *testing.T) {
 		t.Fatalf("Len after reading 2 of 6 = %d", b.Len())
 	}
 	req, _ := http.NewRequest(http.MethodPost, testURL, b)
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,12 +81,12 @@ func TestBodyEmpty(t *testing.T) {
 	for name, body := range map[string]io.Reader{"Body": NewBody(nil), "strings.Reader": strings.NewReader("")} {
 		t.Run(name, func(t *testing.T) {
 			var got *http.Request
-			c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+			c := New(Options{MaxRetries: DefaultMaxRetries, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 				got = r
 				return httpmock.NewStringResponse(200, "ok"), nil
 			})})
 			req, _ := http.NewRequest(http.MethodPost, testURL, body)
-			resp, err := c.Do(req)
+			resp, err := c.Do(req.Context(), req, c.Defaults())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,11 +112,11 @@ func TestBodyClose(t *testing.T) {
 // as it is for any other body.
 func TestBodyRedacted(t *testing.T) {
 	const secret = "123-45-6789-secret"
-	c, _, _ := mockClient(t, Options{MaxRetries: -1, Redact: Redaction{JSONKeys: []string{"ssn"}}},
+	c, _, _ := mockClient(t, Options{Redact: Redaction{JSONKeys: []string{"ssn"}}},
 		step{status: 400, body: `{"message":"bad ssn ` + secret + `"}`})
 	req, _ := http.NewRequest(http.MethodPost, testURL, NewBody([]byte(`{"ssn":"`+secret+`"}`)))
 	req.Header.Set("Content-Type", "application/json")
-	_, err := c.Do(req)
+	_, err := c.Do(req.Context(), req, c.Defaults())
 	var e *apierror.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("err = %v", err)
@@ -129,7 +129,7 @@ func TestBodyRedacted(t *testing.T) {
 // ReadBody hands over the unread rest of a 2xx body that Do read, without
 // a copy, and leaves the body at its end.
 func TestReadBodySuccess(t *testing.T) {
-	c, _, _ := mockClient(t, Options{}, step{status: 200, body: "hello world"})
+	c, _, _ := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200, body: "hello world"})
 	resp, err := doGet(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -181,26 +181,27 @@ func TestReadBodyOther(t *testing.T) {
 	}
 }
 
-// The call state is the attempts' context: the caller's values, deadline
-// and cancellation reach every attempt.
+// The caller's context bounds every attempt: its values, deadline and
+// cancellation reach the attempt's context, which carries nothing of the
+// call's settings.
 func TestCallContext(t *testing.T) {
 	type key struct{}
 	deadline := time.Now().Add(time.Hour)
 	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), key{}, "v"), deadline)
 	defer cancel()
 	var seen context.Context
-	c := New(Options{Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
+	c := New(Options{MaxRetries: DefaultMaxRetries, Doer: doerFunc(func(r *http.Request) (*http.Response, error) {
 		seen = r.Context()
 		return httpmock.NewStringResponse(200, "ok"), nil
 	})})
 	req, _ := http.NewRequestWithContext(parent, http.MethodGet, testURL, nil)
-	resp, err := c.Do(req)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
 	if err != nil {
 		t.Fatal(err)
 	}
 	drain(t, resp)
-	if seen.Value(key{}) != "v" || callOf(seen) == nil {
-		t.Errorf("attempt context: value %v, call %v", seen.Value(key{}), callOf(seen))
+	if seen.Value(key{}) != "v" {
+		t.Errorf("attempt context: value %v", seen.Value(key{}))
 	}
 	if dl, ok := seen.Deadline(); !ok || dl.After(deadline) {
 		t.Errorf("attempt deadline %v, %v; want at most the caller's %v", dl, ok, deadline)
@@ -210,5 +211,55 @@ func TestCallContext(t *testing.T) {
 	case <-seen.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("cancelling the caller's context did not reach the attempt's")
+	}
+}
+
+// seekBody is a request body that can be rewound.
+type seekBody struct {
+	*strings.Reader
+	closed bool
+}
+
+func (s *seekBody) Close() error { s.closed = true; return nil }
+
+// A request body that is an io.Seeker is rewound for each attempt and left
+// open for the caller, whatever the outcome.
+func TestSeekableRequestBodyLeftOpen(t *testing.T) {
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 503}, step{status: 200})
+	body := &seekBody{Reader: strings.NewReader("payload")}
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, testURL, body)
+	resp, err := c.Do(req.Context(), req, idem(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if body.closed {
+		t.Error("a seekable request body was closed")
+	}
+	if len(rec.bodies) != 2 || rec.bodies[0] != "payload" || rec.bodies[1] != "payload" {
+		t.Errorf("bodies sent = %q, want payload twice", rec.bodies)
+	}
+}
+
+// closeBody is a request body that is not an io.Seeker and records Close.
+type closeBody struct {
+	io.Reader
+	closed bool
+}
+
+func (b *closeBody) Close() error { b.closed = true; return nil }
+
+// A request body that cannot seek is read once and closed by Do.
+func TestRequestBodyClosed(t *testing.T) {
+	c, _, rec := mockClient(t, Options{MaxRetries: DefaultMaxRetries}, step{status: 200, body: "ok"})
+	body := &closeBody{Reader: strings.NewReader("payload")}
+	req, _ := http.NewRequest(http.MethodPost, testURL, body)
+	resp, err := c.Do(req.Context(), req, c.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, resp)
+	if !body.closed || len(rec.bodies) != 1 || rec.bodies[0] != "payload" {
+		t.Errorf("closed %v, sent %q", body.closed, rec.bodies)
 	}
 }
