@@ -98,8 +98,8 @@ func TestPauseAndLimiterWaitsLogged(t *testing.T) {
 		if len(pauses) != 1 || pauses[0]["path"] != "/b" || pauses[0]["attempt"] != 1.0 || pauses[0]["waited"].(float64) < float64(1900*time.Millisecond) {
 			t.Errorf("pause records: %v, want /b's wait of about 2s", pauses)
 		}
-		if len(waits) != 2 || waits[0]["waited"] != float64(5*time.Millisecond) {
-			t.Errorf("limiter wait records: %v, want one 5ms wait per call", waits)
+		if len(waits) != 2 || waits[0]["waited"] != float64(5*time.Millisecond) || waits[0]["attempt"] != 1.0 {
+			t.Errorf("limiter wait records: %v, want one 5ms wait per call, before attempt 1", waits)
 		}
 	})
 	// Without a wait worth a record, nothing is logged at info.
