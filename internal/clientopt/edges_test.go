@@ -58,7 +58,6 @@ func TestCallMiddlewareAfterTheClients(t *testing.T) {
 	}
 }
 
-
 // A base URL whose longest overlap with the API's prefix does not match,
 // but a shorter one does, still doubles the prefix: ".../v1/Conversations/v1"
 // followed by "/v1/Conversations/...".
