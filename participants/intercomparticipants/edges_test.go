@@ -38,20 +38,22 @@ func TestIntercomActingContactUse(t *testing.T) {
 	for _, tc := range []struct {
 		actor participants.Participant
 		body  string // "" when refused
+		msg   string // what the refusal says
 	}{
-		{participants.Participant{ID: actor.ID, ExternalID: "actor-1", Use: participants.UseID}, `"intercom_user_id":"` + actor.ID + `"`},
-		{participants.Participant{ExternalID: "actor-1", Email: "actor@example.com", Use: participants.UseEmail}, `"email":"actor@example.com"}`},
-		{participants.Participant{ExternalID: "actor-1", Use: participants.UseID}, ""},
-		{participants.Participant{ID: actor.ID, Use: participants.UseEmail}, ""},
-		{participants.Participant{Kind: participants.KindContact, ExternalID: "actor-1", Use: participants.UseExternalID}, `"user_id":"actor-1"`},
-		{participants.Participant{Kind: participants.KindUser, ID: actor.ID, ExternalID: "actor-1", Use: participants.UseExternalID}, ""},
+		{participants.Participant{ID: actor.ID, ExternalID: "actor-1", Use: participants.UseID}, `"intercom_user_id":"` + actor.ID + `"`, ""},
+		{participants.Participant{ExternalID: "actor-1", Email: "actor@example.com", Use: participants.UseEmail}, `"email":"actor@example.com"}`, ""},
+		{participants.Participant{ExternalID: "actor-1", Use: participants.UseID}, "", "names ID, which is empty"},
+		{participants.Participant{ID: actor.ID, Use: participants.UseEmail}, "", "names Email, which is empty"},
+		{participants.Participant{ExternalID: "actor-1", Use: participants.UsePhone}, "", "names Phone, which is empty"},
+		{participants.Participant{Kind: participants.KindContact, ExternalID: "actor-1", Use: participants.UseExternalID}, `"user_id":"actor-1"`, ""},
+		{participants.Participant{Kind: participants.KindUser, ID: actor.ID, ExternalID: "actor-1", Use: participants.UseExternalID}, "", "is identified by ID"},
 	} {
 		err := add(tc.actor)
 		switch {
 		case tc.body == "" && participants.Code(err) != participants.InvalidArgument:
 			t.Errorf("%+v: err = %v, want InvalidArgument", tc.actor, err)
-		case tc.body == "" && !strings.Contains(err.Error(), "Use"):
-			t.Errorf("%+v: err = %v, want it to name Use", tc.actor, err)
+		case tc.body == "" && !strings.Contains(err.Error(), tc.msg):
+			t.Errorf("%+v: err = %v, want %q", tc.actor, err, tc.msg)
 		case tc.body != "" && err != nil:
 			t.Errorf("%+v: %v", tc.actor, err)
 		case tc.body != "" && !strings.Contains(lastBody(t, srv.Server), tc.body):
