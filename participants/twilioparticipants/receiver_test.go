@@ -203,3 +203,17 @@ func TestReceiverNilVerifier(t *testing.T) {
 		t.Fatal("a nil verifier received")
 	}
 }
+
+// An SMS binding's address is a phone reached by SMS, not WhatsApp.
+func TestReceiverSMSBinding(t *testing.T) {
+	rec := &handled{}
+	h := twilioHandler(t, rec)
+	form := participantForm("onParticipantAdded")
+	form.Set("MessagingBinding.Address", "+15558675310")
+	if code := serve(h, signedForm(hookToken, form, nil)); code != http.StatusOK || len(rec.events) != 1 {
+		t.Fatalf("status %d, %d events", code, len(rec.events))
+	}
+	if p := rec.events[0].Participant; p.Phone != "+15558675310" || p.Channel != participants.ChannelSMS {
+		t.Fatalf("participant %+v, want the phone by SMS", p)
+	}
+}
