@@ -106,6 +106,17 @@ func TestBirdUpdateByContactID(t *testing.T) {
 	if err != nil || m.Status != participants.StatusInvited {
 		t.Fatalf("Get after Update = %+v, %v", m, err)
 	}
+	// The contact named as a user is not that participant: the lookup
+	// checks its type before anything is updated.
+	before := len(srv.RequestLog())
+	if _, err := c.Update(ctx, birdConversation, participants.Participant{Kind: participants.KindUser, ID: contact.ID}, participants.Update{Status: participants.StatusActive}); err == nil {
+		t.Fatal("a contact updated as a user")
+	}
+	for _, r := range srv.RequestLog()[before:] {
+		if r.Method == http.MethodPatch {
+			t.Fatalf("a contact named as a user was patched: %s %s", r.Method, r.Path)
+		}
+	}
 	_, err = c.Update(ctx, birdConversation, participants.Participant{ID: absent.ID}, participants.Update{Status: participants.StatusInvited})
 	var pe *participants.Error
 	if participants.Code(err) != participants.NotFound || !errors.As(err, &pe) {
