@@ -262,14 +262,12 @@ func (a *adaptiveLimiter) advance(now time.Time) {
 	if e <= a.epoch {
 		return
 	}
-	if e-a.epoch >= adaptiveHistory {
-		a.count = [adaptiveHistory]int{}
-		a.zeroWait = [adaptiveHistory]int{}
-	} else {
-		for b := a.epoch + 1; b <= e; b++ {
-			a.count[b%adaptiveHistory] = 0
-			a.zeroWait[b%adaptiveHistory] = 0
-		}
+	// The buckets after the last one counted, up to now: all of them after
+	// a gap of adaptiveHistory buckets or more. (A counted range, not a
+	// walk to e: the loop ends whatever the arithmetic inside it does.)
+	for i := range min(e-a.epoch, adaptiveHistory) {
+		b := (a.epoch + 1 + i) % adaptiveHistory
+		a.count[b], a.zeroWait[b] = 0, 0
 	}
 	a.epoch = e
 }
@@ -323,8 +321,8 @@ func (a *adaptiveLimiter) sentLastSecond() int {
 // lastSecond sums the adaptiveBuckets buckets of h up to bucket e.
 func lastSecond(h *[adaptiveHistory]int, e int64) int {
 	n := 0
-	for b := e - adaptiveBuckets + 1; b <= e; b++ {
-		n += h[b%adaptiveHistory]
+	for i := range int64(adaptiveBuckets) {
+		n += h[(e-i)%adaptiveHistory]
 	}
 	return n
 }
@@ -335,7 +333,11 @@ func lastSecond(h *[adaptiveHistory]int, e int64) int {
 func (a *adaptiveLimiter) peakSecond() int {
 	sum := lastSecond(&a.count, a.epoch)
 	peak := sum
-	for end := a.epoch - 1; end > a.epoch-adaptiveBuckets; end-- {
+	// The windows ending 1, 2, ... adaptiveBuckets-1 buckets before the
+	// last one: each gains the bucket at its start and loses the one after
+	// its end.
+	for i := range int64(adaptiveBuckets - 1) {
+		end := a.epoch - 1 - i
 		sum += a.count[(end-adaptiveBuckets+1)%adaptiveHistory] - a.count[(end+1)%adaptiveHistory]
 		peak = max(peak, sum)
 	}
