@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,23 @@ type cannedRT struct {
 	header http.Header
 	body   []byte
 	n      atomic.Int64
+	// byMethod answers the requests of a method with another canned
+	// response (counted here).
+	byMethod map[string]*cannedRT
+	// record keeps each request's method, URL and body in sent (tests
+	// only: the benchmarks leave it off).
+	record bool
+	mu     sync.Mutex
+	sent   []string
+}
+
+// take returns the requests recorded since the last take.
+func (rt *cannedRT) take() []string {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	s := rt.sent
+	rt.sent = nil
+	return s
 }
 
 func newCannedRT(status int, contentType, body string) *cannedRT {
@@ -50,11 +68,23 @@ func newCannedRT(status int, contentType, body string) *cannedRT {
 }
 
 func (rt *cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
 	if r.Body != nil {
+		if rt.record {
+			body, _ = io.ReadAll(r.Body)
+		}
 		_, _ = io.Copy(io.Discard, r.Body)
 		_ = r.Body.Close()
 	}
+	if rt.record {
+		rt.mu.Lock()
+		rt.sent = append(rt.sent, r.Method+" "+r.URL.String()+" "+string(body))
+		rt.mu.Unlock()
+	}
 	rt.n.Add(1)
+	if alt := rt.byMethod[r.Method]; alt != nil {
+		rt = alt
+	}
 	return &http.Response{
 		Status:        http.StatusText(rt.status),
 		StatusCode:    rt.status,
@@ -88,10 +118,12 @@ type benchVendor struct {
 	vendor func(context.Context) error
 	floor  func(context.Context) error
 	rt     *cannedRT
+	// requests is how many requests each call sends; 0 means 1.
+	requests int64
 }
 
 func benchVendors(tb testing.TB) []benchVendor {
-	return []benchVendor{benchIntercom(tb), benchBird(tb), benchTwilio(tb)}
+	return []benchVendor{benchIntercom(tb), benchBird(tb), benchTwilio(tb), benchSunshine(tb)}
 }
 
 func must[T any](v T, err error) func(testing.TB) T {
@@ -312,8 +344,14 @@ func benchTwilio(tb testing.TB) benchVendor {
 // same in-memory RoundTripper. Run with -count 6 and compare medians: the
 // goal is facade/floor <= 1.25 in ns/op and allocs/op.
 func BenchmarkAdd(b *testing.B) {
+	benchLayers(b, benchVendors(b))
+}
+
+// benchLayers runs, per vendor, the facade, vendor and floor ways of one
+// call as sub-benchmarks named vendor/layer.
+func benchLayers(b *testing.B, vendors []benchVendor) {
 	ctx := context.Background()
-	for _, v := range benchVendors(b) {
+	for _, v := range vendors {
 		for _, layer := range []struct {
 			name string
 			fn   func(context.Context) error
@@ -335,17 +373,31 @@ func BenchmarkAdd(b *testing.B) {
 }
 
 // TestBenchLayersWork checks, in the normal test run, that every benchmarked
-// call succeeds and sends exactly one request.
+// call (Add, Remove, List) succeeds and sends exactly one request.
 func TestBenchLayersWork(t *testing.T) {
 	ctx := context.Background()
-	for _, v := range benchVendors(t) {
+	var all []benchVendor
+	all = append(all, benchVendors(t)...)
+	all = append(all, removeVendors(t)...)
+	all = append(all, listVendors(t)...)
+	for _, v := range all {
+		v.rt.record = true
+		sent := map[string][]string{}
 		for name, fn := range map[string]func(context.Context) error{"facade": v.facade, "vendor": v.vendor, "floor": v.floor} {
 			before := v.rt.n.Load()
 			if err := fn(ctx); err != nil {
 				t.Errorf("%s/%s: %v", v.name, name, err)
 			}
-			if n := v.rt.n.Load() - before; n != 1 {
-				t.Errorf("%s/%s: %d requests, want 1", v.name, name, n)
+			if n, want := v.rt.n.Load()-before, max(v.requests, 1); n != want {
+				t.Errorf("%s/%s: %d requests, want %d", v.name, name, n, want)
+			}
+			sent[name] = v.rt.take()
+		}
+		// The three layers make the same requests (method, URL, body):
+		// the floor is a floor of the same work.
+		for _, name := range []string{"vendor", "floor"} {
+			if !slices.Equal(sent[name], sent["facade"]) {
+				t.Errorf("%s: %s sent\n%q\nthe facade\n%q", v.name, name, sent[name], sent["facade"])
 			}
 		}
 	}
@@ -481,8 +533,8 @@ func floorDo(c *http.Client, req *http.Request, out any) (int, error) {
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
+	if err != nil || out == nil { // out nil: a body-less answer (204), read to the end
+		return resp.StatusCode, err
 	}
 	return resp.StatusCode, json.Unmarshal(b, out)
 }
