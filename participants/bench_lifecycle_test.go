@@ -45,13 +45,18 @@ const (
 const benchSunshineResponse = `{"participant":{"id":"8ac3bfa2a0f1b7c2d3e4f5a6","userId":"7ac3bfa2a0f1b7c2d3e4f5a6","userExternalId":"crm-42","unreadCount":0,"lastRead":"2026-12-07T10:00:00.000Z","clientAssociations":[]}}`
 
 // sunshinePlain is a Sunshine participant as a hand-written client would
-// decode it.
+// decode it: every field the library hands its users (through Member.As),
+// its clients included.
 type sunshinePlain struct {
-	ID             string `json:"id"`
-	UserID         string `json:"userId"`
-	UserExternalID string `json:"userExternalId"`
-	UnreadCount    int    `json:"unreadCount"`
-	LastRead       string `json:"lastRead"`
+	ID                 string `json:"id"`
+	UserID             string `json:"userId"`
+	UserExternalID     string `json:"userExternalId"`
+	UnreadCount        int    `json:"unreadCount"`
+	LastRead           string `json:"lastRead"`
+	ClientAssociations []struct {
+		Type     string `json:"type"`
+		ClientID string `json:"clientId"`
+	} `json:"clientAssociations"`
 }
 
 func sunshineClient(tb testing.TB, rt http.RoundTripper) *sunshine.Client {

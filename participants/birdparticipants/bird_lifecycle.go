@@ -57,15 +57,11 @@ func (p *birdProvider) List(ctx context.Context, conversationID, page string, o 
 		}
 		return nil, driver.WrapFields(name, err, birdFields)
 	}
-	members := make([]*driver.Member, len(list.Results))
-	for i := range list.Results {
-		members[i] = birdMember(&list.Results[i])
-	}
-	return &driver.Page{Members: members, Next: list.NextPageToken}, nil
+	return driver.NewPage(list.Results, list.NextPageToken, birdMember), nil
 }
 
-// birdMember is the portable view of a Bird participant; As reaches bp.
-func birdMember(bp *bird.Participant) *driver.Member {
+// birdMember is the portable view of a Bird participant (Raw unset).
+func birdMember(bp *bird.Participant) driver.Member {
 	m := driver.Member{Provider: "bird", ID: bp.ID, Kind: birdKind(bp.Type), Status: driver.Status(bp.Status)}
 	switch bp.Type {
 	case bird.ParticipantTypeContact, bird.ParticipantTypeUser, bird.ParticipantTypeFlow:
@@ -80,7 +76,7 @@ func birdMember(bp *bird.Participant) *driver.Member {
 			m.Phone = c.IdentifierValue
 		}
 	}
-	return driver.NewMember(m, bp)
+	return m
 }
 
 // birdKind is the portable kind of a Bird participant type: flow is
@@ -161,7 +157,7 @@ func (p *birdProvider) Get(ctx context.Context, conversationID string, pt driver
 	if err != nil {
 		return nil, err
 	}
-	return birdMember(bp), nil
+	return driver.NewMember(birdMember(bp), bp), nil
 }
 
 // lookup returns the participant ref names. absent is true, with a

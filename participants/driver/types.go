@@ -155,6 +155,21 @@ func NewMember(m Member, raw any) *Member {
 	return &m
 }
 
+// NewPage returns the page of items whose next page has the token next (""
+// on the last page). Each item's Member is member(item) with Raw set to
+// the item (a pointer into items); the members share one allocation, not
+// one each.
+func NewPage[T any](items []T, next string, member func(*T) Member) *Page {
+	block := make([]Member, len(items))
+	p := &Page{Members: make([]*Member, len(items)), Next: next}
+	for i := range items {
+		block[i] = member(&items[i])
+		block[i].Raw = &items[i]
+		p.Members[i] = &block[i]
+	}
+	return p
+}
+
 // Page is one page of a conversation's participants.
 type Page struct {
 	// Members are the participants on this page.

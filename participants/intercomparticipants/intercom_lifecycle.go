@@ -32,11 +32,7 @@ func (p *intercomProvider) List(ctx context.Context, conversationID, page string
 	if err != nil {
 		return nil, err
 	}
-	members := make([]*driver.Member, len(list.Contacts))
-	for i := range list.Contacts {
-		members[i] = intercomMember(&list.Contacts[i])
-	}
-	return &driver.Page{Members: members}, nil
+	return driver.NewPage(list.Contacts, "", intercomMember), nil
 }
 
 // Get reads the conversation and returns the contact pt names.
@@ -53,7 +49,7 @@ func (p *intercomProvider) Get(ctx context.Context, conversationID string, pt dr
 		return nil, err
 	}
 	if ref := findContact(list, &pt); ref != nil {
-		return intercomMember(ref), nil
+		return driver.NewMember(intercomMember(ref), ref), nil
 	}
 	return nil, driver.Errorf(driver.NotFound, intercomName, field, "conversation %s exists but no contact on it has %s %s",
 		pathparam.Quote(conversationID), field, pathparam.Quote(value))
@@ -204,6 +200,6 @@ func findContact(list *intercom.ConversationContacts, pt *driver.Participant) *i
 }
 
 // intercomMember is the Member of one contact on a conversation.
-func intercomMember(r *intercom.ContactReference) *driver.Member {
-	return driver.NewMember(driver.Member{Provider: intercomName, ID: r.ID, Kind: driver.KindContact, ContactID: r.ID, ExternalID: r.ExternalID}, r)
+func intercomMember(r *intercom.ContactReference) driver.Member {
+	return driver.Member{Provider: intercomName, ID: r.ID, Kind: driver.KindContact, ContactID: r.ID, ExternalID: r.ExternalID}
 }

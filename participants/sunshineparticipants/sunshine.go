@@ -247,11 +247,7 @@ func (p *sunshineProvider) List(ctx context.Context, conversationID, page string
 	if err != nil {
 		return nil, &driver.Error{Code: driver.Unknown, Provider: sunshineName, Err: err}
 	}
-	out := &driver.Page{Members: make([]*driver.Member, len(l.Participants)), Next: next}
-	for i := range l.Participants {
-		out.Members[i] = sunshineMember(&l.Participants[i])
-	}
-	return out, nil
+	return driver.NewPage(l.Participants, next, sunshineMember), nil
 }
 
 // ref returns the test that a listed participant is the one pt names, and
@@ -283,7 +279,7 @@ func (p *sunshineProvider) Get(ctx context.Context, conversationID string, pt dr
 	case found == nil:
 		return nil, driver.Errorf(driver.NotFound, sunshineName, field, "no participant of the conversation has this %s", field)
 	}
-	return sunshineMember(found), nil
+	return driver.NewMember(sunshineMember(found), found), nil
 }
 
 func (p *sunshineProvider) Remove(ctx context.Context, conversationID string, pt driver.Participant, o driver.CallOptions) (*driver.Result, error) {
@@ -343,8 +339,8 @@ func sunshineResult(sp *sunshine.Participant, outcome driver.Outcome) *driver.Re
 	return driver.NewResult(sunshineName, sp.ID, driver.KindContact, "", outcome, sp)
 }
 
-func sunshineMember(sp *sunshine.Participant) *driver.Member {
-	return driver.NewMember(driver.Member{Provider: sunshineName, ID: sp.ID, Kind: driver.KindContact, ContactID: sp.UserID, ExternalID: sp.UserExternalID}, sp)
+func sunshineMember(sp *sunshine.Participant) driver.Member {
+	return driver.Member{Provider: sunshineName, ID: sp.ID, Kind: driver.KindContact, ContactID: sp.UserID, ExternalID: sp.UserExternalID}
 }
 
 // isStatus reports whether err holds a vendor *APIError of this status.

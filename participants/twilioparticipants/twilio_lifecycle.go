@@ -52,21 +52,17 @@ func (p *twilioProvider) List(ctx context.Context, conversationID, page string, 
 	if err != nil {
 		return nil, driver.WrapFields(name, err, twilioLifecycleFields)
 	}
-	members := make([]*driver.Member, len(tp.Participants))
-	for i := range tp.Participants {
-		members[i] = twilioMember(&tp.Participants[i])
-	}
 	// Next without the credential: the Client quotes a repeated token in
 	// its error, and a token that carries the credential is no token to
 	// send back to Twilio in a query string.
-	return &driver.Page{Members: members, Next: p.c.Redact(tp.Meta.NextPageURL)}, nil
+	return driver.NewPage(tp.Participants, p.c.Redact(tp.Meta.NextPageURL), twilioMember), nil
 }
 
 // twilioMember is the portable view of a Twilio participant: ID its SID,
 // ExternalID its identity, Identifier.Value its binding address, Phone and
 // Channel when that address is an E.164 number (sms) or "whatsapp:" and one
 // (whatsapp).
-func twilioMember(tp *twilio.Participant) *driver.Member {
+func twilioMember(tp *twilio.Participant) driver.Member {
 	m := driver.Member{Provider: "twilio", ID: tp.SID, Kind: driver.KindContact, ExternalID: tp.Identity}
 	if b := tp.MessagingBinding; b != nil && b.Address != "" {
 		m.Identifier = driver.Identifier{Value: b.Address}
@@ -76,7 +72,7 @@ func twilioMember(tp *twilio.Participant) *driver.Member {
 			m.Phone, m.Channel = b.Address, driver.ChannelSMS
 		}
 	}
-	return driver.NewMember(m, tp)
+	return m
 }
 
 // twilioRef is how a Get or Remove names a Twilio participant: by SID, by
@@ -201,7 +197,7 @@ func (p *twilioProvider) Get(ctx context.Context, conversationID string, pt driv
 		if err != nil {
 			return nil, err
 		}
-		return twilioMember(tp), nil
+		return driver.NewMember(twilioMember(tp), tp), nil
 	}
 	tp, err := p.search(ctx, conversationID, &r, opts)
 	if err != nil {
@@ -210,7 +206,7 @@ func (p *twilioProvider) Get(ctx context.Context, conversationID string, pt driv
 	if tp == nil {
 		return nil, driver.Errorf(driver.NotFound, name, r.field, "no participant with the address %s in the conversation", pathparam.Quote(r.address))
 	}
-	return twilioMember(tp), nil
+	return driver.NewMember(twilioMember(tp), tp), nil
 }
 
 // Remove deletes the participant pt names, after resolving its SID (none
