@@ -164,7 +164,7 @@ type AddResult struct {
 // connection reset unless called with option.WithIdempotent(): only 429s
 // and dial errors are.
 func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID string, body CreateParticipantBody, opts ...option.Option) (*AddResult, error) {
-	return clientopt.Do(ctx, c.conn, callAdd, opts, conversation(workspaceID, conversationID),
+	return clientopt.Do(ctx, c.conn, callAdd, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			// The generated union's own bytes, through the raw method: the
 			// typed one would encode them a second time.
@@ -215,7 +215,7 @@ func hasParticipantID(p *Participant) bool { return p.ID != "" }
 // null, an array, a participant list) is a *SuccessBodyError, not a
 // success; another 2xx names the method, name.
 func participant200(name string, op clientopt.Operation) func(*http.Response, []byte) (*Participant, error) {
-	decode := clientopt.Decode(Vendor, op.Name, "a participant ID", hasParticipantID)
+	decode := clientopt.Decode(op, "a participant ID", hasParticipantID)
 	return func(resp *http.Response, body []byte) (*Participant, error) {
 		if resp.StatusCode != http.StatusOK {
 			return nil, unexpected(name, resp)
@@ -279,7 +279,7 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // returned as Bird sends them (Bird does not document TotalType's values).
 // opts are per-call options, as for AddParticipant; the call is idempotent.
 func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
-	return clientopt.Do(ctx, c.conn, callList, opts, conversation(workspaceID, conversationID),
+	return clientopt.Do(ctx, c.conn, callList, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			g, err := params.generated()
 			if err != nil {
@@ -309,7 +309,7 @@ func decodeList(resp *http.Response, body []byte) (*ParticipantList, error) {
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
 // opts are per-call options, as for AddParticipant; the call is idempotent.
 func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) (*Participant, error) {
-	return clientopt.Do(ctx, c.conn, callGet, opts, conversation(workspaceID, conversationID, clientopt.Path("participantID", participantID)),
+	return clientopt.Do(ctx, c.conn, callGet, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			return newGetParticipantRequest(ctx, server, workspaceID, conversationID, participantID)
 		}, decodeGet)
@@ -323,7 +323,7 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 // options, as for AddParticipant; the call is idempotent.
 func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, opts ...option.Option) (*Participant, error) {
 	return clientopt.Do(ctx, c.conn, callGetByIdentif, opts,
-		conversation(workspaceID, conversationID, clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)),
+		[]clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			return newGetParticipantByIdentifierRequest(ctx, server, workspaceID, conversationID, identifierKey, identifierValue)
 		}, decodeGetByIdentif)
@@ -339,7 +339,7 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 // conversation). opts are per-call options, as for AddParticipant; the
 // call is idempotent.
 func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) error {
-	_, err := clientopt.Do(ctx, c.conn, callRemove, opts, conversation(workspaceID, conversationID, clientopt.Path("participantID", participantID)),
+	_, err := clientopt.Do(ctx, c.conn, callRemove, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			return newRemoveParticipantRequest(ctx, server, workspaceID, conversationID, participantID)
 		}, decodeRemove)
@@ -353,12 +353,6 @@ func decodeRemove(resp *http.Response, _ []byte) (*struct{}, error) {
 		return nil, unexpected("RemoveParticipant", resp)
 	}
 	return nil, nil
-}
-
-// conversation is the path parameters of an operation on a conversation:
-// workspaceID and conversationID, both UUIDs, then more.
-func conversation(workspaceID, conversationID string, more ...clientopt.Param) []clientopt.Param {
-	return append([]clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID)}, more...)
 }
 
 // unexpected is the error for a 2xx status the operation does not document.

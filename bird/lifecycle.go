@@ -102,7 +102,7 @@ var (
 // options, as for AddParticipant; setting a status is idempotent, so the
 // call is retried like a GET.
 func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversationID, participantID string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
-	return clientopt.Do(ctx, c.conn, callUpdate, opts, conversation(workspaceID, conversationID, clientopt.Path("participantID", participantID)),
+	return clientopt.Do(ctx, c.conn, callUpdate, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			raw, err := update.wire()
 			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
@@ -119,7 +119,7 @@ func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversatio
 // opts are as for UpdateParticipant.
 func (c *Client) UpdateParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
 	return clientopt.Do(ctx, c.conn, callUpdateByIdentif, opts,
-		conversation(workspaceID, conversationID, clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)),
+		[]clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)},
 		func(ctx context.Context, server string) (*http.Request, error) {
 			raw, err := update.wire()
 			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {

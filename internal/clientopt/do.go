@@ -84,9 +84,6 @@ func (p Param) check(vendor string) error {
 	return pathparam.Check(vendor, p.field, p.value)
 }
 
-// Params returns the path parameters ps, a shorthand for a literal
-// []Param in a vendor method.
-func Params(ps ...Param) []Param { return ps }
 
 // Do runs one call of op on c, the skeleton of every vendor method:
 //
@@ -159,12 +156,12 @@ func CallError(vendor, op string, err error) error {
 // Decode returns a decode step for Do: the 2xx body, whatever its
 // Content-Type, decoded into a new T (apierror.DecodeSuccess), which
 // present must accept; a body it does not accept is an
-// *apierror.SuccessBodyError naming vendor, op and missing (what the body
-// lacks, such as "a participant ID"). Make it once per operation (a
-// package variable): the step holds no per-call state.
-func Decode[T any](vendor, op, missing string, present func(*T) bool) func(*http.Response, []byte) (*T, error) {
+// *apierror.SuccessBodyError naming op's vendor and name and missing (what
+// the body lacks, such as "a participant ID"). Make it once per operation
+// (a package variable): the step holds no per-call state.
+func Decode[T any](op Operation, missing string, present func(*T) bool) func(*http.Response, []byte) (*T, error) {
 	return func(resp *http.Response, body []byte) (*T, error) {
-		return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, missing, present)
+		return apierror.DecodeSuccess(op.Vendor, op.Name, resp.StatusCode, body, missing, present)
 	}
 }
 
