@@ -84,7 +84,6 @@ func (p Param) check(vendor string) error {
 	return pathparam.Check(vendor, p.field, p.value)
 }
 
-
 // Do runs one call of op on c, the skeleton of every vendor method:
 //
 //  1. each path parameter is checked, in order (a *pathparam.Error);
