@@ -99,8 +99,8 @@ func (p Param) check(vendor string) error {
 //     status) and decode turns the response and its body into the result.
 //
 // Every error of steps 2 and 4 passes through CallError. decode's error is
-// returned as it is: it names the vendor and operation itself (Decode's
-// do).
+// returned as it is: decode names the vendor and operation itself, as the
+// steps Decode makes do.
 func Do[T any, O Option](ctx context.Context, c Conn, op Operation, opts []O, path []Param,
 	build func(ctx context.Context, server string) (*http.Request, error),
 	decode func(resp *http.Response, body []byte) (*T, error)) (*T, error) {
