@@ -189,8 +189,8 @@ type createParticipant struct {
 
 // createParticipantContactByID Create a participant based on an existing contact. It is optional to set the platformAddressSelector for a given contact to select the attribute for communication.
 type createParticipantContactByID struct {
-	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-	Contact *contactByIDContact `json:"contact,omitempty"`
+	// Type Participant type.
+	Type createParticipantContactByIDType `json:"type"`
 
 	// Id Contact ID.
 	Id string `json:"id"`
@@ -198,9 +198,12 @@ type createParticipantContactByID struct {
 	// Status Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
 	Status *ParticipantStatus `json:"status,omitempty"`
 
-	// Type Participant type.
-	Type createParticipantContactByIDType `json:"type"`
+	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
+	Contact *contactByIDContact `json:"contact,omitempty"`
 }
+
+// createParticipantContactByIDType Participant type.
+type createParticipantContactByIDType string
 
 // contactByIDContact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
 type contactByIDContact struct {
@@ -214,20 +217,20 @@ type contactByIDContact struct {
 	PlatformAddressSelector *string `json:"platformAddressSelector,omitempty"`
 }
 
-// createParticipantContactByIDType Participant type.
-type createParticipantContactByIDType string
-
 // createParticipantContactByIdentifier Create a participant with an identifier value. The contact will be found, or otherwise created, based on the identifier value.
 type createParticipantContactByIdentifier struct {
-	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
-	Contact contactIdentifier `json:"contact"`
+	// Type Participant type.
+	Type createParticipantContactByIdentifierType `json:"type"`
 
 	// Status Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
 	Status *ParticipantStatus `json:"status,omitempty"`
 
-	// Type Participant type.
-	Type createParticipantContactByIdentifierType `json:"type"`
+	// Contact Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
+	Contact contactIdentifier `json:"contact"`
 }
+
+// createParticipantContactByIdentifierType Participant type.
+type createParticipantContactByIdentifierType string
 
 // contactIdentifier Contact identifier information. For more information on identifier keys and values, please refer to the "Conversation Participants" page.
 type contactIdentifier struct {
@@ -241,19 +244,16 @@ type contactIdentifier struct {
 	PlatformAddressSelector *string `json:"platformAddressSelector,omitempty"`
 }
 
-// createParticipantContactByIdentifierType Participant type.
-type createParticipantContactByIdentifierType string
-
 // createParticipantUserOrFlow Create a participant of the user or flow type.
 type createParticipantUserOrFlow struct {
+	// Type Participant type.
+	Type createParticipantUserOrFlowType `json:"type"`
+
 	// Id ID of the flow or user.
 	Id string `json:"id"`
 
 	// Status Participant status in the conversation. Defaults to `active`. `pending` means it's pending approval, `invited` means it's pending acceptance from the participant, and `active` means the participant can send and receive messages. Older API versions also returned `inactive`; unknown values decode as they are.
 	Status *ParticipantStatus `json:"status,omitempty"`
-
-	// Type Participant type.
-	Type createParticipantUserOrFlowType `json:"type"`
 }
 
 // createParticipantUserOrFlowType Participant type.

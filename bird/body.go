@@ -1,7 +1,6 @@
 package bird
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -22,8 +21,8 @@ import (
 //
 // A body is never null and never carries a key the caller did not set.
 type CreateParticipantBody struct {
-	raw []byte
-	err error
+	req createParticipant // the generated union; set only by the constructors
+	err error             // the first invalid argument the constructor saw
 }
 
 // ParticipantOption sets an optional field of a CreateParticipantBody.
@@ -84,11 +83,12 @@ func ContactByID(contactID string, opts ...ParticipantOption) CreateParticipantB
 	if err != nil {
 		return CreateParticipantBody{err: err}
 	}
-	w := wireBody{Type: "contact", ID: contactID, Status: o.status}
+	m := createParticipantContactByID{Type: createParticipantContactByIDTypeContact, Id: contactID, Status: o.status}
 	if o.selector != nil {
-		w.Contact = &wireContact{PlatformAddressSelector: *o.selector}
+		m.Contact = &contactByIDContact{PlatformAddressSelector: o.selector}
 	}
-	return encode(w)
+	var b CreateParticipantBody
+	return b.set(b.req.fromCreateParticipantContactByID(m))
 }
 
 // ContactByIdentifier is the body that adds the contact with an identifier,
@@ -111,11 +111,13 @@ func ContactByIdentifier(key, value string, opts ...ParticipantOption) CreatePar
 	if err != nil {
 		return CreateParticipantBody{err: err}
 	}
-	c := &wireContact{IdentifierKey: key, IdentifierValue: value}
-	if o.selector != nil {
-		c.PlatformAddressSelector = *o.selector
+	m := createParticipantContactByIdentifier{Type: createParticipantContactByIdentifierTypeContact, Status: o.status,
+		Contact: contactIdentifier{IdentifierValue: value, PlatformAddressSelector: o.selector}}
+	if key != "" {
+		m.Contact.IdentifierKey = &key
 	}
-	return encode(wireBody{Type: "contact", Status: o.status, Contact: c})
+	var b CreateParticipantBody
+	return b.set(b.req.fromCreateParticipantContactByIdentifier(m))
 }
 
 // Validate reports why AddParticipant would refuse the body: unset (the zero
@@ -149,24 +151,19 @@ func (b CreateParticipantBody) wire() ([]byte, error) {
 	switch {
 	case b.err != nil:
 		return nil, b.err
-	case len(b.raw) == 0:
+	case len(b.req.union) == 0:
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "body", Reason: "unset: build it with UserParticipant, FlowParticipant, ContactByID or ContactByIdentifier"}
 	}
-	return b.raw, nil
+	// The union's MarshalJSON hands back the bytes its constructor encoded.
+	return b.req.MarshalJSON()
 }
 
-// wireBody is the JSON of every CreateParticipant shape, in wire key order.
-type wireBody struct {
-	Type    string             `json:"type"`
-	ID      string             `json:"id,omitempty"`
-	Status  *ParticipantStatus `json:"status,omitempty"`
-	Contact *wireContact       `json:"contact,omitempty"`
-}
-
-type wireContact struct {
-	IdentifierKey           string `json:"identifierKey,omitempty"`
-	IdentifierValue         string `json:"identifierValue,omitempty"`
-	PlatformAddressSelector string `json:"platformAddressSelector,omitempty"`
+// set is b, or the error of the union constructor that filled it.
+func (b CreateParticipantBody) set(err error) CreateParticipantBody {
+	if err != nil { // unreachable: strings and a string enum only
+		return CreateParticipantBody{err: fmt.Errorf("%s: encode participant body: %w", Vendor, err)}
+	}
+	return b
 }
 
 func userOrFlow(typ, id string, opts []ParticipantOption) CreateParticipantBody {
@@ -180,7 +177,8 @@ func userOrFlow(typ, id string, opts []ParticipantOption) CreateParticipantBody 
 	if o.selector != nil {
 		return CreateParticipantBody{err: &pathparam.Error{Vendor: Vendor, Field: "body.contact.platformAddressSelector", Reason: "only contact participants have one, not " + typ + " participants"}}
 	}
-	return encode(wireBody{Type: typ, ID: id, Status: o.status})
+	var b CreateParticipantBody
+	return b.set(b.req.fromCreateParticipantUserOrFlow(createParticipantUserOrFlow{Type: createParticipantUserOrFlowType(typ), Id: id, Status: o.status}))
 }
 
 func apply(opts []ParticipantOption) (bodyOptions, error) {
@@ -194,14 +192,6 @@ func apply(opts []ParticipantOption) (bodyOptions, error) {
 		}
 	}
 	return o, nil
-}
-
-func encode(w wireBody) CreateParticipantBody {
-	raw, err := json.Marshal(w)
-	if err != nil { // unreachable: strings and a string enum only
-		return CreateParticipantBody{err: fmt.Errorf("%s: encode participant body: %w", Vendor, err)}
-	}
-	return CreateParticipantBody{raw: raw}
 }
 
 // checkValue refuses a body string that Bird cannot use (see

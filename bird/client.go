@@ -66,10 +66,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/conversekit/conversekit/internal/apierror"
@@ -94,7 +92,7 @@ const MaxPageTokenLen = 8000
 type Client struct {
 	server string            // the base URL, as the generated request builders take it
 	tc     *transport.Client // sends every request
-	call   clientopt.Caller
+	conn   clientopt.Conn    // runs every operation (clientopt.Do)
 	// redact removes the credentials from a vendor-supplied string.
 	redact func(string) string
 }
@@ -126,7 +124,7 @@ func New(accessKey string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(Vendor, tc), redact: redaction.Scrubber()}, nil
+	return &Client{server: gen.Server, tc: tc, conn: clientopt.NewConn(Vendor, gen.Server, tc), redact: redaction.Scrubber()}, nil
 }
 
 // Redact returns s with the client's credentials replaced by
@@ -166,79 +164,73 @@ type AddResult struct {
 // connection reset unless called with option.WithIdempotent(): only 429s
 // and dial errors are.
 func (c *Client) AddParticipant(ctx context.Context, workspaceID, conversationID string, body CreateParticipantBody, opts ...option.Option) (*AddResult, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
-	}
-	raw, err := body.wire()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	// The raw generated method with our own bytes: the generated union
-	// cannot hold the seed's key order, and the body is already checked.
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newAddParticipantRequestWithBody(ctx, c.server, workspaceID, conversationID, "application/json", transport.NewBody(raw))))
-	if err != nil {
-		return nil, wrap("AddParticipant", err)
-	}
-	respBody, err := readBody(resp)
-	if err != nil {
-		return nil, wrap("AddParticipant", err)
-	}
+	return clientopt.Do(ctx, c.conn, callAdd, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			// The generated union's own bytes, through the raw method: the
+			// typed one would encode them a second time.
+			raw, err := body.wire()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newAddParticipantRequestWithBody(ctx, server, workspaceID, conversationID, "application/json", b)
+			})
+		}, decodeAdd)
+}
+
+// The operations in the messages of *SuccessBodyError and of request
+// errors.
+const (
+	opAdd          = "POST /workspaces/{workspaceId}/conversations/{conversationId}/participants"
+	opList         = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants"
+	opGet          = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
+	opGetByIdentif = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}"
+	opRemove       = "DELETE /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
+)
+
+// The operations as clientopt.Do runs them: the reads and the removal are
+// retried like a GET, the POST only with option.WithIdempotent().
+var (
+	callAdd          = clientopt.Operation{Vendor: Vendor, Name: opAdd}
+	callList         = clientopt.Operation{Vendor: Vendor, Name: opList, Idempotent: true}
+	callGet          = clientopt.Operation{Vendor: Vendor, Name: opGet, Idempotent: true}
+	callGetByIdentif = clientopt.Operation{Vendor: Vendor, Name: opGetByIdentif, Idempotent: true}
+	callRemove       = clientopt.Operation{Vendor: Vendor, Name: opRemove, Idempotent: true}
+)
+
+// decodeAdd is the result of a 200 (already present) or 201 (added) with a
+// participant; any other 2xx is an error.
+func decodeAdd(resp *http.Response, body []byte) (*AddResult, error) {
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return nil, unexpected("AddParticipant", resp)
 	}
 	res := &AddResult{Created: resp.StatusCode == http.StatusCreated, StatusCode: resp.StatusCode}
-	if err := decodeParticipant(&res.Participant, opAdd, resp.StatusCode, respBody); err != nil {
+	if err := apierror.DecodeSuccessInto(&res.Participant, Vendor, opAdd, resp.StatusCode, body, "a participant ID", hasParticipantID); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// The operations in the messages of *SuccessBodyError.
-const (
-	opAdd          = "POST /workspaces/{workspaceId}/conversations/{conversationId}/participants"
-	opGet          = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
-	opGetByIdentif = "GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}"
-)
-
-// participant decodes a 2xx participant body. A 2xx proves only what its
-// body proves: a body without a participant ID ({}, {"status":"ok"}, null,
-// an array, a participant list) is a *SuccessBodyError, not a success.
-func participant(op string, status int, body []byte) (*Participant, error) {
-	p := new(Participant)
-	if err := decodeParticipant(p, op, status, body); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// decodeParticipant is participant into p, a zero Participant.
-func decodeParticipant(p *Participant, op string, status int, body []byte) error {
-	return apierror.DecodeSuccessInto(p, Vendor, op, status, body, "a participant ID", hasParticipantID)
-}
-
 func hasParticipantID(p *Participant) bool { return p.ID != "" }
 
-// participant200 reads a GET response that must be 200 with a participant.
-func participant200(name, op string, resp *http.Response) (*Participant, error) {
-	body, err := readBody(resp)
-	if err != nil {
-		return nil, wrap(name, err)
+// participant200 is the decode step of an operation that must answer 200
+// with a participant: a body without a participant ID ({}, {"status":"ok"},
+// null, an array, a participant list) is a *SuccessBodyError, not a
+// success; another 2xx names the method, name.
+func participant200(name string, op clientopt.Operation) func(*http.Response, []byte) (*Participant, error) {
+	decode := clientopt.Decode(op, "a participant ID", hasParticipantID)
+	return func(resp *http.Response, body []byte) (*Participant, error) {
+		if resp.StatusCode != http.StatusOK {
+			return nil, unexpected(name, resp)
+		}
+		return decode(resp, body)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, unexpected(name, resp)
-	}
-	return participant(op, resp.StatusCode, body)
 }
 
-// readBody reads and closes a response body (a 2xx body without a copy:
-// the transport read it inside the attempt).
-func readBody(resp *http.Response) ([]byte, error) {
-	return transport.ReadBody(resp)
-}
+// The decode steps of the operations that answer 200 with a participant.
+var (
+	decodeGet             = participant200("GetParticipant", callGet)
+	decodeGetByIdentif    = participant200("GetParticipantByIdentifier", callGetByIdentif)
+	decodeUpdate          = participant200("UpdateParticipant", callUpdate)
+	decodeUpdateByIdentif = participant200("UpdateParticipantByIdentifier", callUpdateByIdentif)
+)
 
 // ListParticipantsParams are the query parameters of ListParticipants. Zero
 // values are not sent.
@@ -287,49 +279,40 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // returned as Bird sends them (Bird does not document TotalType's values).
 // opts are per-call options, as for AddParticipant; the call is idempotent.
 func (c *Client) ListParticipants(ctx context.Context, workspaceID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
+	return clientopt.Do(ctx, c.conn, callList, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			g, err := params.generated()
+			if err != nil {
+				return nil, err
+			}
+			return newListParticipantsRequest(ctx, server, workspaceID, conversationID, g)
+		}, decodeList)
+}
+
+// decodeList decodes the body of a 200 page, whatever its Content-Type.
+// Any other status is an error.
+func decodeList(resp *http.Response, body []byte) (*ParticipantList, error) {
+	if resp.StatusCode != http.StatusOK {
+		return nil, unexpected("ListParticipants", resp)
 	}
-	g, err := params.generated()
-	if err != nil {
-		return nil, err
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("%s: ListParticipants: empty response body", Vendor)
 	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
+	l := new(ParticipantList)
+	if err := json.Unmarshal(body, l); err != nil {
+		return nil, fmt.Errorf("%s: ListParticipants: decode response: %w", Vendor, err)
 	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newListParticipantsRequest(ctx, c.server, workspaceID, conversationID, g)))
-	if err != nil {
-		return nil, wrap("ListParticipants", err)
-	}
-	body, err := readBody(resp)
-	if err != nil {
-		return nil, wrap("ListParticipants", err)
-	}
-	return ok200[ParticipantList]("ListParticipants", resp, body)
+	return l, nil
 }
 
 // GetParticipant returns one participant of the conversation:
 // GET /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}.
 // opts are per-call options, as for AddParticipant; the call is idempotent.
 func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) (*Participant, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	// The raw method: the typed parser would fail on a 2xx array body before
-	// the participant check.
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetParticipantRequest(ctx, c.server, workspaceID, conversationID, participantID)))
-	if err != nil {
-		return nil, wrap("GetParticipant", err)
-	}
-	return participant200("GetParticipant", opGet, resp)
+	return clientopt.Do(ctx, c.conn, callGet, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			return newGetParticipantRequest(ctx, server, workspaceID, conversationID, participantID)
+		}, decodeGet)
 }
 
 // GetParticipantByIdentifier returns the contact participant with the given
@@ -339,24 +322,11 @@ func (c *Client) GetParticipant(ctx context.Context, workspaceID, conversationID
 // Both values are path-escaped into their own segment. opts are per-call
 // options, as for AddParticipant; the call is idempotent.
 func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, opts ...option.Option) (*Participant, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "identifierKey", identifierKey); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetParticipantByIdentifierRequest(ctx, c.server, workspaceID, conversationID, identifierKey, identifierValue)))
-	if err != nil {
-		return nil, wrap("GetParticipantByIdentifier", err)
-	}
-	return participant200("GetParticipantByIdentifier", opGetByIdentif, resp)
+	return clientopt.Do(ctx, c.conn, callGetByIdentif, opts,
+		[]clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			return newGetParticipantByIdentifierRequest(ctx, server, workspaceID, conversationID, identifierKey, identifierValue)
+		}, decodeGetByIdentif)
 }
 
 // RemoveParticipant removes the participant from the conversation:
@@ -369,71 +339,25 @@ func (c *Client) GetParticipantByIdentifier(ctx context.Context, workspaceID, co
 // conversation). opts are per-call options, as for AddParticipant; the
 // call is idempotent.
 func (c *Client) RemoveParticipant(ctx context.Context, workspaceID, conversationID, participantID string, opts ...option.Option) error {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return err
-	}
-	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
-		return err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newRemoveParticipantRequest(ctx, c.server, workspaceID, conversationID, participantID)))
-	if err != nil {
-		return wrap("RemoveParticipant", err)
-	}
-	// The 204 body is empty; read it all so the connection can be reused.
-	if _, err := readBody(resp); err != nil {
-		return wrap("RemoveParticipant", err)
-	}
+	_, err := clientopt.Do(ctx, c.conn, callRemove, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			return newRemoveParticipantRequest(ctx, server, workspaceID, conversationID, participantID)
+		}, decodeRemove)
+	return err
+}
+
+// decodeRemove accepts the statuses that prove a removal (see removed);
+// the body, empty on a 204, is read and dropped.
+func decodeRemove(resp *http.Response, _ []byte) (*struct{}, error) {
 	if !removed(resp.StatusCode) {
-		return unexpected("RemoveParticipant", resp)
+		return nil, unexpected("RemoveParticipant", resp)
 	}
-	return nil
-}
-
-func checkConversation(workspaceID, conversationID string) error {
-	if err := pathparam.CheckUUID(Vendor, "workspaceID", workspaceID); err != nil {
-		return err
-	}
-	return pathparam.CheckUUID(Vendor, "conversationID", conversationID)
-}
-
-// wrap returns API errors, context errors and errors that already name the
-// vendor as they are, and prefixes the rest (body decoding errors).
-func wrap(op string, err error) error {
-	var apiErr *apierror.Error
-	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		strings.HasPrefix(err.Error(), Vendor+": ") {
-		return err
-	}
-	return fmt.Errorf("%s: %s: %w", Vendor, op, err)
+	return nil, nil
 }
 
 // unexpected is the error for a 2xx status the operation does not document.
 func unexpected(op string, r *http.Response) error {
-	code := 0
-	if r != nil {
-		code = r.StatusCode
-	}
-	return fmt.Errorf("%s: %s: unexpected HTTP status %d", Vendor, op, code)
-}
-
-// ok200 decodes the body of a 200 response, whatever its Content-Type. Any
-// other status is an error.
-func ok200[T any](op string, resp *http.Response, body []byte) (*T, error) {
-	if resp.StatusCode != http.StatusOK {
-		return nil, unexpected(op, resp)
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, fmt.Errorf("%s: %s: empty response body", Vendor, op)
-	}
-	v := new(T)
-	if err := json.Unmarshal(body, v); err != nil {
-		return nil, fmt.Errorf("%s: %s: decode response: %w", Vendor, op, err)
-	}
-	return v, nil
+	return fmt.Errorf("%s: %s: unexpected HTTP status %d", Vendor, op, r.StatusCode)
 }
 
 // apiPaths are the leading literal segments of the API's operation paths

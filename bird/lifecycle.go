@@ -65,7 +65,8 @@ type ParticipantUpdate struct {
 	Status ParticipantStatus
 }
 
-// wire checks u and returns its JSON body, such as {"status":"invited"}.
+// wire checks u and returns its JSON body, the generated updateParticipant
+// model, such as {"status":"invited"}.
 func (u ParticipantUpdate) wire() ([]byte, error) {
 	if u.Status == "" {
 		return nil, &pathparam.Error{Vendor: Vendor, Field: "update", Reason: "empty: Bird needs at least one property (Status)"}
@@ -77,10 +78,17 @@ func (u ParticipantUpdate) wire() ([]byte, error) {
 	return json.Marshal(updateParticipant{Status: &s})
 }
 
-// The operations in the messages of *SuccessBodyError.
+// The update operations in the messages of *SuccessBodyError.
 const (
 	opUpdate          = "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{participantId}"
 	opUpdateByIdentif = "PATCH /workspaces/{workspaceId}/conversations/{conversationId}/participants/{identifierKey}/{identifierValue}"
+)
+
+// The update operations as clientopt.Do runs them: setting a status is
+// idempotent, so they are retried like a GET.
+var (
+	callUpdate          = clientopt.Operation{Vendor: Vendor, Name: opUpdate, Idempotent: true}
+	callUpdateByIdentif = clientopt.Operation{Vendor: Vendor, Name: opUpdateByIdentif, Idempotent: true}
 )
 
 // UpdateParticipant changes the participant with the given participant ID
@@ -94,25 +102,13 @@ const (
 // options, as for AddParticipant; setting a status is idempotent, so the
 // call is retried like a GET.
 func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversationID, participantID string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "participantID", participantID); err != nil {
-		return nil, err
-	}
-	raw, err := update.wire()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateParticipantRequestWithBody(ctx, c.server, workspaceID, conversationID, participantID, "application/json", transport.NewBody(raw))))
-	if err != nil {
-		return nil, wrap("UpdateParticipant", err)
-	}
-	return participant200("UpdateParticipant", opUpdate, resp)
+	return clientopt.Do(ctx, c.conn, callUpdate, opts, []clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("participantID", participantID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			raw, err := update.wire()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newUpdateParticipantRequestWithBody(ctx, server, workspaceID, conversationID, participantID, "application/json", b)
+			})
+		}, decodeUpdate)
 }
 
 // UpdateParticipantByIdentifier changes the contact participant with the
@@ -122,28 +118,14 @@ func (c *Client) UpdateParticipant(ctx context.Context, workspaceID, conversatio
 // Both values are path-escaped into their own segment; update, errors and
 // opts are as for UpdateParticipant.
 func (c *Client) UpdateParticipantByIdentifier(ctx context.Context, workspaceID, conversationID, identifierKey, identifierValue string, update ParticipantUpdate, opts ...option.Option) (*Participant, error) {
-	if err := checkConversation(workspaceID, conversationID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "identifierKey", identifierKey); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(Vendor, "identifierValue", identifierValue); err != nil {
-		return nil, err
-	}
-	raw, err := update.wire()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateParticipantByIdentifierRequestWithBody(ctx, c.server, workspaceID, conversationID, identifierKey, identifierValue, "application/json", transport.NewBody(raw))))
-	if err != nil {
-		return nil, wrap("UpdateParticipantByIdentifier", err)
-	}
-	return participant200("UpdateParticipantByIdentifier", opUpdateByIdentif, resp)
+	return clientopt.Do(ctx, c.conn, callUpdateByIdentif, opts,
+		[]clientopt.Param{clientopt.UUID("workspaceID", workspaceID), clientopt.UUID("conversationID", conversationID), clientopt.Path("identifierKey", identifierKey), clientopt.Path("identifierValue", identifierValue)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			raw, err := update.wire()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newUpdateParticipantByIdentifierRequestWithBody(ctx, server, workspaceID, conversationID, identifierKey, identifierValue, "application/json", b)
+			})
+		}, decodeUpdateByIdentif)
 }
 
 // removed reports whether a DELETE status proves the removal: Bird

@@ -2,14 +2,10 @@ package intercom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
-	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
-	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
 	"github.com/conversekit/conversekit/option"
 )
@@ -29,7 +25,7 @@ const DefaultVersion = "2.14"
 type Client struct {
 	server string            // the base URL, as the generated request builders take it
 	tc     *transport.Client // sends every request
-	call   clientopt.Caller
+	conn   clientopt.Conn    // runs every operation (clientopt.Do)
 }
 
 // New returns a Client that authenticates with the access token (sent as
@@ -59,7 +55,7 @@ func New(token string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(vendor, tc)}, nil
+	return &Client{server: gen.Server, tc: tc, conn: clientopt.NewConn(vendor, gen.Server, tc)}, nil
 }
 
 // WithVersion sets the Intercom-Version header sent on every call (default
@@ -92,31 +88,16 @@ func WithVersion(v string) option.Option {
 // connection reset unless called with option.WithIdempotent() (a 429 is
 // always retried).
 func (c *Client) AttachContact(ctx context.Context, conversationID string, body AttachContactBody, opts ...option.Option) (*CustomersList, error) {
-	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
-		return nil, err
-	}
-	req, err := body.request()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// The raw method with the union's bytes as they are: the typed one
-	// re-encodes them through encoding/json (reflection, a copy).
-	raw, err := req.MarshalJSON()
-	if err != nil {
-		return nil, callError("POST /conversations/{id}/customers", err)
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newAttachContactToConversationRequestWithBody(ctx, c.server, conversationID, nil, "application/json", transport.NewBody(raw))))
-	if err != nil {
-		return nil, callError("POST /conversations/{id}/customers", err)
-	}
-	return customers("POST /conversations/{id}/customers", resp)
+	return clientopt.Do(ctx, c.conn, callAttach, opts, []clientopt.Param{clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			// The generated union's own bytes, through the raw method: the
+			// typed one re-encodes them through encoding/json (reflection, a
+			// copy).
+			raw, err := body.MarshalJSON()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newAttachContactToConversationRequestWithBody(ctx, server, conversationID, nil, "application/json", b)
+			})
+		}, decodeAttach)
 }
 
 // DetachContact removes a contact from a conversation on behalf of the admin:
@@ -129,28 +110,13 @@ func (c *Client) AttachContact(ctx context.Context, conversationID string, body 
 // parameter_invalid. The call is idempotent: retried on 5xx. opts are
 // per-call options, as for AttachContact.
 func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, adminID string, opts ...option.Option) (*CustomersList, error) {
-	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(vendor, "contactID", contactID); err != nil {
-		return nil, err
-	}
-	if err := checkValue("admin_id", adminID); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newDetachContactFromConversationRequest(ctx, c.server, conversationID, contactID, nil,
-		detachContactRequest{AdminID: adminID})))
-	if err != nil {
-		return nil, callError("DELETE /conversations/{id}/customers/{contact_id}", err)
-	}
-	return customers("DELETE /conversations/{id}/customers/{contact_id}", resp)
+	return clientopt.Do(ctx, c.conn, callDetach, opts, []clientopt.Param{clientopt.Path("conversationID", conversationID), clientopt.Path("contactID", contactID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			if err := checkValue("admin_id", adminID); err != nil {
+				return nil, err
+			}
+			return newDetachContactFromConversationRequest(ctx, server, conversationID, contactID, nil, detachContactRequest{AdminID: adminID})
+		}, decodeDetach)
 }
 
 // ConversationContacts returns every contact on a conversation:
@@ -165,76 +131,63 @@ func (c *Client) DetachContact(ctx context.Context, conversationID, contactID, a
 // *SuccessBodyError. The call is idempotent: retried on 5xx. opts are
 // per-call options, as for AttachContact.
 func (c *Client) ConversationContacts(ctx context.Context, conversationID string, opts ...option.Option) (*ConversationContacts, error) {
-	const op = "GET /conversations/{id}"
-	if err := pathparam.Check(vendor, "conversationID", conversationID); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newRetrieveConversationRequest(ctx, c.server, conversationID, nil)))
-	if err != nil {
-		return nil, callError(op, err)
-	}
+	return clientopt.Do(ctx, c.conn, callContacts, opts, []clientopt.Param{clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			return newRetrieveConversationRequest(ctx, server, conversationID, nil)
+		}, decodeContacts)
+}
+
+// The operations as clientopt.Do runs them and errors name them: the
+// POST is retried only with option.WithIdempotent().
+var (
+	callAttach   = clientopt.Operation{Vendor: vendor, Name: "POST /conversations/{id}/customers"}
+	callDetach   = clientopt.Operation{Vendor: vendor, Name: "DELETE /conversations/{id}/customers/{contact_id}", Idempotent: true}
+	callContacts = clientopt.Operation{Vendor: vendor, Name: "GET /conversations/{id}", Idempotent: true}
+)
+
+// The decode steps of the operations.
+var (
+	decodeAttach = customers(callAttach)
+	decodeDetach = customers(callDetach)
 	// Only the contacts list is decoded: the rest of the conversation
 	// (parts, source, ...) is skipped by encoding/json.
-	conv, err := decode(op, resp, "a contacts list", func(c *conversation) bool { return c.Contacts.Contacts != nil })
+	decodeConversation = clientopt.Decode(callContacts, "a contacts list", func(c *conversation) bool { return c.Contacts.Contacts != nil })
+)
+
+// decodeContacts returns the contacts list of a conversation.
+func decodeContacts(resp *http.Response, body []byte) (*ConversationContacts, error) {
+	conv, err := decodeConversation(resp, body)
 	if err != nil {
 		return nil, err
 	}
 	return &conv.Contacts, nil
 }
 
-// callError passes *APIError, *ParamError and context errors through as
-// they are, and names the vendor and operation on anything else.
-func callError(op string, err error) error {
-	var apiErr *apierror.Error
-	if errors.As(err, &apiErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if strings.HasPrefix(err.Error(), vendor+":") {
-		return err
-	}
-	return fmt.Errorf("%s: %s: %w", vendor, op, err)
-}
-
-// customers reads and closes a 2xx response and decodes the customers list
-// in its body, whatever its Content-Type, in either shape: the "customers"
-// array Intercom sends, or the conversation object the official 2.14
-// definition declares, whose "contacts": {"contacts": [...]} list then
+// customers is the decode step of an operation answering with the
+// customers list, whatever its Content-Type, in either shape: the
+// "customers" array Intercom sends, or the conversation object the official
+// 2.14 definition declares, whose "contacts": {"contacts": [...]} list then
 // fills Customers (each with type "contact"). A 2xx proves only what its
 // body proves: a body with neither ({}, {"status":"ok"}, null, an array,
 // {"customers":null}, {"contacts":{}}) is a *SuccessBodyError, not a
 // success.
-func customers(op string, resp *http.Response) (*CustomersList, error) {
-	l, err := decode(op, resp, "a customers list", func(l *CustomersList) bool {
+func customers(op clientopt.Operation) func(*http.Response, []byte) (*CustomersList, error) {
+	decode := clientopt.Decode(op, "a customers list", func(l *CustomersList) bool {
 		return l.Customers != nil || (l.Contacts != nil && l.Contacts.Contacts != nil)
 	})
-	if err != nil {
-		return nil, err
-	}
-	if l.Customers == nil {
-		l.Customers = make([]CustomerRef, len(l.Contacts.Contacts))
-		for i, r := range l.Contacts.Contacts {
-			l.Customers[i] = CustomerRef{Type: r.Type, ID: r.ID}
+	return func(resp *http.Response, body []byte) (*CustomersList, error) {
+		l, err := decode(resp, body)
+		if err != nil {
+			return nil, err
 		}
+		if l.Customers == nil {
+			l.Customers = make([]CustomerRef, len(l.Contacts.Contacts))
+			for i, r := range l.Contacts.Contacts {
+				l.Customers[i] = CustomerRef{Type: r.Type, ID: r.ID}
+			}
+		}
+		return l, nil
 	}
-	return l, nil
-}
-
-// decode reads and closes a 2xx response and decodes its body, whatever its
-// Content-Type, into a T; a body for which present is false is a
-// *SuccessBodyError saying what is missing.
-func decode[T any](op string, resp *http.Response, missing string, present func(*T) bool) (*T, error) {
-	body, err := transport.ReadBody(resp)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: HTTP %d: reading the body: %w", vendor, op, resp.StatusCode, err)
-	}
-	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, body, missing, present)
 }
 
 // apiPaths are the leading literal segments of the API's operation paths

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/conversekit/conversekit/internal/clientopt"
 )
 
 type failingReader struct{ err error }
@@ -17,8 +19,8 @@ func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
 func TestCustomersReadError(t *testing.T) {
 	boom := errors.New("boom")
 	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(io.MultiReader(strings.NewReader("{"), failingReader{boom}))}
-	_, err := customers("AttachContact", resp)
-	if !errors.Is(err, boom) || err.Error() != "intercom: AttachContact: HTTP 200: reading the body: boom" {
+	_, err := clientopt.ReadBody(vendor, "AttachContact", resp)
+	if !errors.Is(err, boom) || err.Error() != "intercom: AttachContact: reading the 200 response: boom" {
 		t.Errorf("err = %v", err)
 	}
 }

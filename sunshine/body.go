@@ -1,7 +1,6 @@
 package sunshine
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -21,8 +20,8 @@ const MaxIDLen = 1024
 //
 //	{"userId":"5963c0d619a30a2e00de36b8","subscribeSDKClient":false}
 type JoinBody struct {
-	raw        []byte
-	err        error
+	req        participantJoinBody // the generated union; set only by the constructors
+	err        error               // the first invalid argument the constructor saw
 	userID     string
 	externalID string
 }
@@ -44,9 +43,10 @@ func WithSubscribeSDKClient() JoinOption {
 // JoinByUserID is the body that adds the user with this Sunshine user ID:
 // {"userId":userID,"subscribeSDKClient":false}.
 func JoinByUserID(userID string, opts ...JoinOption) JoinBody {
-	b := joinBody("body.userId", wireJoin{UserID: userID}, opts)
+	b, o := joinBody("body.userId", userID, opts)
 	if b.err == nil {
 		b.userID = userID
+		b.err = b.req.fromJoinByUserID(joinByUserID{UserId: userID, SubscribeSDKClient: o.subscribe})
 	}
 	return b
 }
@@ -54,9 +54,10 @@ func JoinByUserID(userID string, opts ...JoinOption) JoinBody {
 // JoinByExternalID is the body that adds the user with this externalId (your
 // own ID of the user): {"userExternalId":externalID,"subscribeSDKClient":false}.
 func JoinByExternalID(externalID string, opts ...JoinOption) JoinBody {
-	b := joinBody("body.userExternalId", wireJoin{UserExternalID: externalID}, opts)
+	b, o := joinBody("body.userExternalId", externalID, opts)
 	if b.err == nil {
 		b.externalID = externalID
+		b.err = b.req.fromJoinByExternalID(joinByExternalID{UserExternalId: externalID, SubscribeSDKClient: o.subscribe})
 	}
 	return b
 }
@@ -86,29 +87,23 @@ func (b JoinBody) MarshalJSON() ([]byte, error) {
 func (b JoinBody) String() string { return describe(b.wire()) }
 
 func (b JoinBody) wire() ([]byte, error) {
-	return wire(b.raw, b.err, "build it with JoinByUserID or JoinByExternalID")
+	return wire(b.req.union, b.err, "build it with JoinByUserID or JoinByExternalID")
 }
 
-// wireJoin is the JSON of a join body, in wire key order.
-type wireJoin struct {
-	UserID             string `json:"userId,omitempty"`
-	UserExternalID     string `json:"userExternalId,omitempty"`
-	SubscribeSDKClient bool   `json:"subscribeSDKClient"`
-}
-
-func joinBody(field string, w wireJoin, opts []JoinOption) JoinBody {
-	if err := checkID(field, w.UserID+w.UserExternalID); err != nil {
-		return JoinBody{err: err}
-	}
+// joinBody checks the user's ID, the value of field, and applies opts; a
+// JoinBody with err set when either is refused.
+func joinBody(field, id string, opts []JoinOption) (JoinBody, joinOptions) {
 	var o joinOptions
+	if err := checkID(field, id); err != nil {
+		return JoinBody{err: err}, o
+	}
 	for i, opt := range opts {
 		if opt == nil {
-			return JoinBody{err: &pathparam.Error{Vendor: Vendor, Field: "body", Reason: fmt.Sprintf("join option %d is nil", i)}}
+			return JoinBody{err: &pathparam.Error{Vendor: Vendor, Field: "body", Reason: fmt.Sprintf("join option %d is nil", i)}}, o
 		}
 		opt(&o)
 	}
-	w.SubscribeSDKClient = o.subscribe
-	return JoinBody{raw: encode(w)}
+	return JoinBody{}, o
 }
 
 // LeaveBody is the request body of LeaveConversation
@@ -120,26 +115,30 @@ func joinBody(field string, w wireJoin, opts []JoinOption) JoinBody {
 // LeaveConversation refuses the zero value, and a body built from invalid
 // arguments, before any request.
 type LeaveBody struct {
-	raw []byte
-	err error
+	req participantLeaveBody // the generated union; set only by the constructors
+	err error                // the first invalid argument the constructor saw
 }
 
 // LeaveByUserID is the body that removes the user with this Sunshine user
 // ID: {"userId":userID}.
 func LeaveByUserID(userID string) LeaveBody {
-	return leaveBody("body.userId", wireLeave{UserID: userID})
+	return leaveBody("body.userId", userID, func(u *participantLeaveBody) error { return u.fromLeaveByUserID(leaveByUserID{UserId: userID}) })
 }
 
 // LeaveByExternalID is the body that removes the user with this externalId:
 // {"userExternalId":externalID}.
 func LeaveByExternalID(externalID string) LeaveBody {
-	return leaveBody("body.userExternalId", wireLeave{UserExternalID: externalID})
+	return leaveBody("body.userExternalId", externalID, func(u *participantLeaveBody) error {
+		return u.fromLeaveByExternalID(leaveByExternalID{UserExternalId: externalID})
+	})
 }
 
 // LeaveByParticipantID is the body that removes the participant with this
 // ID (Participant.ID, not the user's): {"participantId":participantID}.
 func LeaveByParticipantID(participantID string) LeaveBody {
-	return leaveBody("body.participantId", wireLeave{ParticipantID: participantID})
+	return leaveBody("body.participantId", participantID, func(u *participantLeaveBody) error {
+		return u.fromLeaveByParticipantID(leaveByParticipantID{ParticipantId: participantID})
+	})
 }
 
 // Validate reports why LeaveConversation would refuse the body: unset (the
@@ -159,21 +158,17 @@ func (b LeaveBody) MarshalJSON() ([]byte, error) {
 func (b LeaveBody) String() string { return describe(b.wire()) }
 
 func (b LeaveBody) wire() ([]byte, error) {
-	return wire(b.raw, b.err, "build it with LeaveByUserID, LeaveByExternalID or LeaveByParticipantID")
+	return wire(b.req.union, b.err, "build it with LeaveByUserID, LeaveByExternalID or LeaveByParticipantID")
 }
 
-// wireLeave is the JSON of a leave body: one key is set.
-type wireLeave struct {
-	UserID         string `json:"userId,omitempty"`
-	UserExternalID string `json:"userExternalId,omitempty"`
-	ParticipantID  string `json:"participantId,omitempty"`
-}
-
-func leaveBody(field string, w wireLeave) LeaveBody {
-	if err := checkID(field, w.UserID+w.UserExternalID+w.ParticipantID); err != nil {
+// leaveBody checks id, the value of field, and fills the union with from.
+func leaveBody(field, id string, from func(*participantLeaveBody) error) LeaveBody {
+	if err := checkID(field, id); err != nil {
 		return LeaveBody{err: err}
 	}
-	return LeaveBody{raw: encode(w)}
+	var b LeaveBody
+	b.err = from(&b.req)
+	return b
 }
 
 // wire returns raw, or why a body cannot be sent.
@@ -199,12 +194,6 @@ func describe(raw []byte, err error) string {
 		return "invalid sunshine body: " + err.Error()
 	}
 	return string(raw)
-}
-
-// encode marshals a wire struct of strings and booleans, which cannot fail.
-func encode(v any) []byte {
-	raw, _ := json.Marshal(v)
-	return raw
 }
 
 // checkID refuses an ID Sunshine cannot use (see pathparam.CheckText).

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pager"
 	"github.com/conversekit/conversekit/internal/pathparam"
@@ -71,7 +70,7 @@ func ZendeskURL(subdomain string) (string, error) {
 type Client struct {
 	server string            // the base URL, as the generated request builders take it
 	tc     *transport.Client // sends every request
-	call   clientopt.Caller
+	conn   clientopt.Conn    // runs every operation (clientopt.Do)
 	// redact removes the credentials from a vendor-supplied string.
 	redact func(string) string
 	// base is the base URL, for checking links to next pages.
@@ -117,7 +116,7 @@ func New(keyID, secret string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(Vendor, tc), redact: redaction.Scrubber(), base: s.BaseURL}, nil
+	return &Client{server: gen.Server, tc: tc, conn: clientopt.NewConn(Vendor, gen.Server, tc), redact: redaction.Scrubber(), base: s.BaseURL}, nil
 }
 
 // Redact returns s with the client's credentials replaced by
@@ -167,28 +166,13 @@ const (
 // connection reset unless called with option.WithIdempotent(): only 429s
 // and dial errors are.
 func (c *Client) JoinConversation(ctx context.Context, appID, conversationID string, body JoinBody, opts ...option.Option) (*Participant, error) {
-	if err := checkConversation(appID, conversationID); err != nil {
-		return nil, err
-	}
-	raw, err := body.wire()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newJoinConversationRequestWithBody(ctx, c.server, appID, conversationID, "application/json", transport.NewBody(raw))))
-	b, err := read(resp, err, opJoin)
-	if err != nil {
-		return nil, err
-	}
-	r, err := apierror.DecodeSuccess(Vendor, opJoin, resp.StatusCode, b, "a participant (participant.id)",
-		func(r *participantResponse) bool { return r.Participant != nil && r.Participant.ID != "" })
-	if err != nil {
-		return nil, err
-	}
-	return r.Participant, nil
+	return clientopt.Do(ctx, c.conn, callJoin, opts, []clientopt.Param{clientopt.Path("appID", appID), clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			raw, err := body.wire()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newJoinConversationRequestWithBody(ctx, server, appID, conversationID, "application/json", b)
+			})
+		}, decodeJoin)
 }
 
 // LeaveConversation removes a participant from a conversation:
@@ -204,24 +188,13 @@ func (c *Client) JoinConversation(ctx context.Context, appID, conversationID str
 // marked idempotent and retried on 5xx and lost responses. opts are
 // per-call options, as for JoinConversation.
 func (c *Client) LeaveConversation(ctx context.Context, appID, conversationID string, body LeaveBody, opts ...option.Option) error {
-	if err := checkConversation(appID, conversationID); err != nil {
-		return err
-	}
-	raw, err := body.wire()
-	if err != nil {
-		return err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newLeaveConversationRequestWithBody(ctx, c.server, appID, conversationID, "application/json", transport.NewBody(raw))))
-	b, err := read(resp, err, opLeave)
-	if err != nil {
-		return err
-	}
-	_, err = apierror.DecodeSuccess(Vendor, opLeave, resp.StatusCode, b, "a JSON object",
-		func(*map[string]json.RawMessage) bool { return true })
+	_, err := clientopt.Do(ctx, c.conn, callLeave, opts, []clientopt.Param{clientopt.Path("appID", appID), clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			raw, err := body.wire()
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newLeaveConversationRequestWithBody(ctx, server, appID, conversationID, "application/json", b)
+			})
+		}, decodeLeave)
 	return err
 }
 
@@ -282,24 +255,14 @@ func (p *ListParticipantsParams) generated() (*listParticipantsParams, error) {
 // *SuccessBodyError. opts are per-call options, as for JoinConversation;
 // the call is idempotent.
 func (c *Client) ListParticipants(ctx context.Context, appID, conversationID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantList, error) {
-	if err := checkConversation(appID, conversationID); err != nil {
-		return nil, err
-	}
-	g, err := params.generated()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newListParticipantsRequest(ctx, c.server, appID, conversationID, g)))
-	b, err := read(resp, err, opList)
-	if err != nil {
-		return nil, err
-	}
-	return apierror.DecodeSuccess(Vendor, opList, resp.StatusCode, b, "a participants array",
-		func(l *ParticipantList) bool { return l.Participants != nil })
+	return clientopt.Do(ctx, c.conn, callList, opts, []clientopt.Param{clientopt.Path("appID", appID), clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			g, err := params.generated()
+			if err != nil {
+				return nil, err
+			}
+			return newListParticipantsRequest(ctx, server, appID, conversationID, g)
+		}, decodeList)
 }
 
 // MaxPages bounds AllParticipants against a server whose cursors never end:
@@ -412,32 +375,20 @@ type CreateUserParams struct {
 // JoinConversation; the POST is not retried on 5xx unless called with
 // option.WithIdempotent().
 func (c *Client) CreateUser(ctx context.Context, appID string, p CreateUserParams, opts ...option.Option) (*User, error) {
-	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
-		return nil, err
-	}
-	var body userCreateBody
-	if p.ExternalID != "" {
-		if err := checkID("ExternalID", p.ExternalID); err != nil {
-			return nil, err
-		}
-		body.ExternalId = &p.ExternalID
-	}
-	body.Profile = p.Profile
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateUserRequestWithBody(ctx, c.server, appID, "application/json", transport.NewBody(encode(body)))))
-	b, err := read(resp, err, opCreateUser)
-	if err != nil {
-		return nil, err
-	}
-	r, err := apierror.DecodeSuccess(Vendor, opCreateUser, resp.StatusCode, b, "a user (user.id)",
-		func(r *userResponse) bool { return r.User != nil && r.User.ID != "" })
-	if err != nil {
-		return nil, err
-	}
-	return r.User, nil
+	return clientopt.Do(ctx, c.conn, callCreateUser, opts, []clientopt.Param{clientopt.Path("appID", appID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			body := userCreateBody{Profile: p.Profile}
+			if p.ExternalID != "" {
+				if err := checkID("ExternalID", p.ExternalID); err != nil {
+					return nil, err
+				}
+				body.ExternalId = &p.ExternalID
+			}
+			raw, err := json.Marshal(body)
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newCreateUserRequestWithBody(ctx, server, appID, "application/json", b)
+			})
+		}, decodeUser)
 }
 
 // CreateConversationParams are the fields of CreateConversation. Empty
@@ -458,25 +409,23 @@ type CreateConversationParams struct {
 // options, as for JoinConversation; the POST is not retried on 5xx unless
 // called with option.WithIdempotent().
 func (c *Client) CreateConversation(ctx context.Context, appID string, p CreateConversationParams, opts ...option.Option) (*Conversation, error) {
-	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
-		return nil, err
-	}
-	if !p.Type.Valid() {
-		return nil, &pathparam.Error{Vendor: Vendor, Field: "Type", Reason: pathparam.Quote(string(p.Type)) + " is not personal or sdkGroup"}
-	}
-	body := conversationCreateBody{Type: p.Type}
-	if p.DisplayName != "" {
-		body.DisplayName = &p.DisplayName
-	}
-	if p.Description != "" {
-		body.Description = &p.Description
-	}
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateConversationRequestWithBody(ctx, c.server, appID, "application/json", transport.NewBody(encode(body)))))
-	return conversation(resp, err, opCreateConv)
+	return clientopt.Do(ctx, c.conn, callCreateConv, opts, []clientopt.Param{clientopt.Path("appID", appID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			if !p.Type.Valid() {
+				return nil, &pathparam.Error{Vendor: Vendor, Field: "Type", Reason: pathparam.Quote(string(p.Type)) + " is not personal or sdkGroup"}
+			}
+			body := conversationCreateBody{Type: p.Type}
+			if p.DisplayName != "" {
+				body.DisplayName = &p.DisplayName
+			}
+			if p.Description != "" {
+				body.Description = &p.Description
+			}
+			raw, err := json.Marshal(body)
+			return clientopt.BuildBody(raw, err, func(b *transport.Body) (*http.Request, error) {
+				return newCreateConversationRequestWithBody(ctx, server, appID, "application/json", b)
+			})
+		}, decodeCreateConv)
 }
 
 // GetConversation returns a conversation:
@@ -484,51 +433,68 @@ func (c *Client) CreateConversation(ctx context.Context, appID string, p CreateC
 // conversation_not_found when it does not exist. opts are per-call options,
 // as for JoinConversation; the call is idempotent.
 func (c *Client) GetConversation(ctx context.Context, appID, conversationID string, opts ...option.Option) (*Conversation, error) {
-	if err := checkConversation(appID, conversationID); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := clientopt.Send(ctx, c.tc, call, clientopt.Build(newGetConversationRequest(ctx, c.server, appID, conversationID)))
-	return conversation(resp, err, opGetConv)
+	return clientopt.Do(ctx, c.conn, callGetConv, opts, []clientopt.Param{clientopt.Path("appID", appID), clientopt.Path("conversationID", conversationID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			return newGetConversationRequest(ctx, server, appID, conversationID)
+		}, decodeGetConv)
 }
 
-// conversation reads a 2xx response that must carry a conversation with an
-// ID.
-func conversation(resp *http.Response, err error, op string) (*Conversation, error) {
-	b, err := read(resp, err, op)
+// The operations as clientopt.Do runs them: the POSTs that create are
+// retried only with option.WithIdempotent(); a leave is safe to repeat (a
+// second one is a 404).
+var (
+	callJoin       = clientopt.Operation{Vendor: Vendor, Name: opJoin}
+	callLeave      = clientopt.Operation{Vendor: Vendor, Name: opLeave, Idempotent: true}
+	callList       = clientopt.Operation{Vendor: Vendor, Name: opList, Idempotent: true}
+	callCreateUser = clientopt.Operation{Vendor: Vendor, Name: opCreateUser}
+	callCreateConv = clientopt.Operation{Vendor: Vendor, Name: opCreateConv}
+	callGetConv    = clientopt.Operation{Vendor: Vendor, Name: opGetConv, Idempotent: true}
+)
+
+// The decode steps: a 2xx proves only what its body proves.
+var (
+	decodeParticipant = clientopt.Decode(callJoin, "a participant (participant.id)",
+		func(r *participantResponse) bool { return r.Participant != nil && r.Participant.ID != "" })
+	decodeLeave = clientopt.Decode(callLeave, "a JSON object",
+		func(*map[string]json.RawMessage) bool { return true })
+	decodeList = clientopt.Decode(callList, "a participants array",
+		func(l *ParticipantList) bool { return l.Participants != nil })
+	decodeUserResponse = clientopt.Decode(callCreateUser, "a user (user.id)",
+		func(r *userResponse) bool { return r.User != nil && r.User.ID != "" })
+	decodeCreateConv = conversation(callCreateConv)
+	decodeGetConv    = conversation(callGetConv)
+)
+
+// decodeJoin returns the participant of a join's answer.
+func decodeJoin(resp *http.Response, body []byte) (*Participant, error) {
+	r, err := decodeParticipant(resp, body)
 	if err != nil {
 		return nil, err
 	}
-	r, err := apierror.DecodeSuccess(Vendor, op, resp.StatusCode, b, "a conversation (conversation.id)",
+	return r.Participant, nil
+}
+
+// decodeUser returns the user of CreateUser's answer.
+func decodeUser(resp *http.Response, body []byte) (*User, error) {
+	r, err := decodeUserResponse(resp, body)
+	if err != nil {
+		return nil, err
+	}
+	return r.User, nil
+}
+
+// conversation is the decode step of an operation answering with a
+// conversation, which must carry its ID.
+func conversation(op clientopt.Operation) func(*http.Response, []byte) (*Conversation, error) {
+	decode := clientopt.Decode(op, "a conversation (conversation.id)",
 		func(r *conversationResponse) bool { return r.Conversation != nil && r.Conversation.ID != "" })
-	if err != nil {
-		return nil, err
+	return func(resp *http.Response, body []byte) (*Conversation, error) {
+		r, err := decode(resp, body)
+		if err != nil {
+			return nil, err
+		}
+		return r.Conversation, nil
 	}
-	return r.Conversation, nil
-}
-
-// read returns the error of the request (an *APIError, a context or
-// transport error, as they are) or the body of its 2xx response, read and
-// closed.
-func read(resp *http.Response, err error, op string) ([]byte, error) {
-	if err != nil {
-		return nil, err
-	}
-	b, err := transport.ReadBody(resp)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", Vendor, op, resp.StatusCode, err)
-	}
-	return b, nil
-}
-
-func checkConversation(appID, conversationID string) error {
-	if err := pathparam.Check(Vendor, "appID", appID); err != nil {
-		return err
-	}
-	return pathparam.Check(Vendor, "conversationID", conversationID)
 }
 
 // apiPaths are the leading literal segments of the API's operation paths

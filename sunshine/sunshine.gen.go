@@ -126,20 +126,20 @@ type errorResponse struct {
 
 // joinByExternalID defines model for JoinByExternalID.
 type joinByExternalID struct {
-	// SubscribeSDKClient Required for sdkGroup conversations. true subscribes the user's SDK client at once (and creates one if the user has none).
-	SubscribeSDKClient *bool `json:"subscribeSDKClient,omitempty"`
-
 	// UserExternalId The externalId of the user. 404 when the user is unknown.
 	UserExternalId string `json:"userExternalId"`
+
+	// SubscribeSDKClient Required for sdkGroup conversations. true subscribes the user's SDK client at once (and creates one if the user has none).
+	SubscribeSDKClient bool `json:"subscribeSDKClient"`
 }
 
 // joinByUserID defines model for JoinByUserID.
 type joinByUserID struct {
-	// SubscribeSDKClient Required for sdkGroup conversations. true subscribes the user's SDK client at once (and creates one if the user has none).
-	SubscribeSDKClient *bool `json:"subscribeSDKClient,omitempty"`
-
 	// UserId The id of the user. 404 when the user is unknown.
 	UserId string `json:"userId"`
+
+	// SubscribeSDKClient Required for sdkGroup conversations. true subscribes the user's SDK client at once (and creates one if the user has none).
+	SubscribeSDKClient bool `json:"subscribeSDKClient"`
 }
 
 // leaveByExternalID defines model for LeaveByExternalID.

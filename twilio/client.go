@@ -34,7 +34,7 @@ const DefaultBaseURL = "https://conversations.twilio.com"
 type Client struct {
 	server string            // the base URL, as the generated request builders take it
 	tc     *transport.Client // sends every request
-	call   clientopt.Caller
+	conn   clientopt.Conn    // runs every operation (clientopt.Do)
 	// scrub removes the credential from a text (Redact).
 	scrub func(string) string
 	// service is the ChatServiceSid of a Service view, "" for the plain
@@ -114,7 +114,7 @@ func newClient(user, secret string, opts []option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	return &Client{server: gen.Server, tc: tc, call: clientopt.NewCaller(vendor, tc), scrub: redaction.Scrubber()}, nil
+	return &Client{server: gen.Server, tc: tc, conn: clientopt.NewConn(vendor, gen.Server, tc), scrub: redaction.Scrubber()}, nil
 }
 
 // Redact returns s with the client's credential (the auth token or API key
@@ -152,12 +152,6 @@ func (c *Client) hide(err error) error {
 		return &redactedError{msg: msg, err: err}
 	}
 	return err
-}
-
-// participant is the package's participant with c.hide on its error.
-func (c *Client) participant(resp *http.Response, op string) (*Participant, error) {
-	p, err := participant(resp, op)
-	return p, c.hide(err)
 }
 
 // Service returns a view of c whose participant operations (create, list,
@@ -201,12 +195,14 @@ var (
 		"DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}"}
 )
 
-// op is the name of o on the path c uses.
-func (c *Client) op(o opName) string {
+// operation is o on the path c uses, as clientopt.Do runs it: idempotent
+// operations are retried like a GET.
+func (c *Client) operation(o opName, idempotent bool) clientopt.Operation {
+	name := o.plain
 	if c.service != "" {
-		return o.scoped
+		name = o.scoped
 	}
-	return o.plain
+	return clientopt.Operation{Vendor: vendor, Name: name, Idempotent: idempotent}
 }
 
 // CreateParticipant adds a participant to a conversation:
@@ -222,34 +218,27 @@ func (c *Client) op(o opName) string {
 // errors after the request was sent (it may have been processed) unless
 // called with option.WithIdempotent(); 429 is always retried.
 func (c *Client) CreateParticipant(ctx context.Context, conversationSID string, p CreateParticipantParams, opts ...option.Option) (*Participant, error) {
-	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
-		return nil, err
-	}
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, false, opts)
-	if err != nil {
-		return nil, err
-	}
-	body := transport.NewBody(encodeCreateForm(p))
-	hook := webhookHeader(p.WebhookEnabled)
-	// The raw generated method with our own form encoding: the runtime's
-	// form encoder drops time.Time fields and is reflective, and the typed
-	// method also parses the 201 CORS headers and would fail a participant
-	// that was created when one of them is malformed.
-	var resp *http.Response
-	if c.service != "" {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateServiceConversationParticipantRequestWithBody(ctx, c.server, c.service, conversationSID,
-			&createServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
-	} else {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newCreateConversationParticipantRequestWithBody(ctx, c.server, conversationSID,
-			&createConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.participant(resp, c.op(opCreate))
+	op := c.operation(opCreate, false)
+	return clientopt.Do(ctx, c.conn, op, opts, []clientopt.Param{clientopt.Path("conversationSID", conversationSID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			if err := p.validate(); err != nil {
+				return nil, err
+			}
+			// The raw generated method with our own form encoding: the
+			// runtime's form encoder drops time.Time fields and is
+			// reflective, and the typed method also parses the 201 CORS
+			// headers and would fail a participant that was created when one
+			// of them is malformed.
+			body := transport.NewBody(encodeCreateForm(p))
+			hook := webhookHeader(p.WebhookEnabled)
+			if c.service != "" {
+				return newCreateServiceConversationParticipantRequestWithBody(ctx, server, c.service, conversationSID,
+					&createServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+			}
+			return newCreateConversationParticipantRequestWithBody(ctx, server, conversationSID,
+				&createConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		},
+		func(resp *http.Response, body []byte) (*Participant, error) { return c.participant(op, resp, body) })
 }
 
 // formContentType is the media type of Twilio's request bodies.
@@ -311,36 +300,25 @@ func (p *ListParticipantsParams) generated() (*listConversationParticipantsParam
 // opts are per-call options, as for CreateParticipant; the call is
 // idempotent.
 func (c *Client) ListParticipants(ctx context.Context, conversationSID string, params *ListParticipantsParams, opts ...option.Option) (*ParticipantPage, error) {
-	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
-		return nil, err
-	}
-	g, err := params.generated()
-	if err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	op := c.op(opList)
-	var resp *http.Response
-	if c.service != "" {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newListServiceConversationParticipantsRequest(ctx, c.server, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))))
-	} else {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newListConversationParticipantsRequest(ctx, c.server, conversationSID, g)))
-	}
-	if err != nil {
-		return nil, err
-	}
-	b, err := readBody(resp, op)
-	if err != nil {
-		return nil, err
-	}
-	page := new(ParticipantPage)
-	if err := decodeBytes(b, op, page); err != nil {
-		return nil, c.hide(err)
-	}
-	return page, nil
+	op := c.operation(opList, true)
+	return clientopt.Do(ctx, c.conn, op, opts, []clientopt.Param{clientopt.Path("conversationSID", conversationSID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			g, err := params.generated()
+			if err != nil {
+				return nil, err
+			}
+			if c.service != "" {
+				return newListServiceConversationParticipantsRequest(ctx, server, c.service, conversationSID, (*listServiceConversationParticipantsParams)(g))
+			}
+			return newListConversationParticipantsRequest(ctx, server, conversationSID, g)
+		},
+		func(_ *http.Response, body []byte) (*ParticipantPage, error) {
+			page := new(ParticipantPage)
+			if err := decodeBytes(body, op.Name, page); err != nil {
+				return nil, c.hide(err)
+			}
+			return page, nil
+		})
 }
 
 // AllParticipants iterates over every participant of a conversation, calling
@@ -420,28 +398,18 @@ func nextPageParams(raw string, prev ListParticipantsParams) (ListParticipantsPa
 // of the SID. opts are per-call options, as for CreateParticipant; the call
 // is idempotent.
 func (c *Client) FetchParticipant(ctx context.Context, conversationSID, sidOrIdentity string, opts ...option.Option) (*Participant, error) {
-	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.Check(vendor, "participantSIDOrIdentity", sidOrIdentity); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	// The raw method: the typed parser would fail on a 2xx array body before
-	// the participant check.
-	var resp *http.Response
-	if c.service != "" {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newFetchServiceConversationParticipantRequest(ctx, c.server, c.service, conversationSID, sidOrIdentity)))
-	} else {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newFetchConversationParticipantRequest(ctx, c.server, conversationSID, sidOrIdentity)))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.participant(resp, c.op(opFetch))
+	op := c.operation(opFetch, true)
+	return clientopt.Do(ctx, c.conn, op, opts,
+		[]clientopt.Param{clientopt.Path("conversationSID", conversationSID), clientopt.Path("participantSIDOrIdentity", sidOrIdentity)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			// The raw method: the typed parser would fail on a 2xx array
+			// body before the participant check.
+			if c.service != "" {
+				return newFetchServiceConversationParticipantRequest(ctx, server, c.service, conversationSID, sidOrIdentity)
+			}
+			return newFetchConversationParticipantRequest(ctx, server, conversationSID, sidOrIdentity)
+		},
+		func(resp *http.Response, body []byte) (*Participant, error) { return c.participant(op, resp, body) })
 }
 
 // DeleteParticipantParams are the options of DeleteParticipant. The zero
@@ -462,54 +430,33 @@ type DeleteParticipantParams struct {
 // learn its SID). params may be nil. Twilio answers 204. opts are per-call
 // options, as for CreateParticipant; the call is idempotent.
 func (c *Client) DeleteParticipant(ctx context.Context, conversationSID, participantSID string, params *DeleteParticipantParams, opts ...option.Option) error {
-	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
-		return err
-	}
-	if err := pathparam.CheckSID(vendor, "participantSID", "MB", participantSID); err != nil {
-		return err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return err
-	}
-	hook := webhookHeader(params != nil && params.WebhookEnabled)
-	op := c.op(opDelete)
-	var resp *http.Response
-	if c.service != "" {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newDeleteServiceConversationParticipantRequest(ctx, c.server, c.service, conversationSID, participantSID,
-			&deleteServiceConversationParticipantParams{XTwilioWebhookEnabled: hook})))
-	} else {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newDeleteConversationParticipantRequest(ctx, c.server, conversationSID, participantSID,
-			&deleteConversationParticipantParams{XTwilioWebhookEnabled: hook})))
-	}
-	if err != nil {
-		return err
-	}
-	// The 204 body is empty; read it all so the connection can be reused.
-	_, err = readBody(resp, op)
+	// The 204 body is empty: the skeleton reads it all, so that the
+	// connection can be reused, and nothing is decoded.
+	_, err := clientopt.Do(ctx, c.conn, c.operation(opDelete, true), opts,
+		[]clientopt.Param{clientopt.Path("conversationSID", conversationSID), clientopt.SID("participantSID", "MB", participantSID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			hook := webhookHeader(params != nil && params.WebhookEnabled)
+			if c.service != "" {
+				return newDeleteServiceConversationParticipantRequest(ctx, server, c.service, conversationSID, participantSID,
+					&deleteServiceConversationParticipantParams{XTwilioWebhookEnabled: hook})
+			}
+			return newDeleteConversationParticipantRequest(ctx, server, conversationSID, participantSID,
+				&deleteConversationParticipantParams{XTwilioWebhookEnabled: hook})
+		}, noContent)
 	return err
 }
 
-// participant reads and closes a 2xx response and decodes the participant
-// in its body. A 2xx proves only what its body proves: a body without a
-// non-empty "sid" ({}, {"status":"ok"}, null, an array, a participant page)
-// is a *SuccessBodyError, not a success.
-func participant(resp *http.Response, op string) (*Participant, error) {
-	b, err := readBody(resp, op)
-	if err != nil {
-		return nil, err
-	}
-	return apierror.DecodeSuccess(vendor, op, resp.StatusCode, b, "a participant ID (sid)",
-		func(p *Participant) bool { return p.SID != "" })
-}
+// noContent is the decode step of an operation that returns nothing.
+func noContent(*http.Response, []byte) (*struct{}, error) { return nil, nil }
 
-// readBody reads and closes the body of a 2xx response.
-func readBody(resp *http.Response, op string) ([]byte, error) {
-	b, err := transport.ReadBody(resp)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: reading the %d response: %w", vendor, op, resp.StatusCode, err)
-	}
-	return b, nil
+// participant decodes the participant in the body of a 2xx response of op,
+// with the client's credential removed from any error. A 2xx proves only
+// what its body proves: a body without a non-empty "sid" ({}, {"status":"ok"},
+// null, an array, a participant page) is a *SuccessBodyError, not a success.
+func (c *Client) participant(op clientopt.Operation, resp *http.Response, body []byte) (*Participant, error) {
+	p, err := apierror.DecodeSuccess(vendor, op.Name, resp.StatusCode, body, "a participant ID (sid)",
+		func(p *Participant) bool { return p.SID != "" })
+	return p, c.hide(err)
 }
 
 // SuccessBodyError is a 2xx response whose body does not carry the

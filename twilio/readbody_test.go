@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/conversekit/conversekit/internal/clientopt"
 )
 
 type failingReader struct{ err error }
@@ -17,11 +19,11 @@ func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
 func TestReadBodyError(t *testing.T) {
 	boom := errors.New("boom")
 	resp := &http.Response{StatusCode: 201, Body: io.NopCloser(io.MultiReader(strings.NewReader("{"), failingReader{boom}))}
-	_, err := readBody(resp, "CreateParticipant")
+	_, err := clientopt.ReadBody(vendor, "CreateParticipant", resp)
 	if !errors.Is(err, boom) || err.Error() != "twilio: CreateParticipant: reading the 201 response: boom" {
 		t.Errorf("err = %v", err)
 	}
-	b, err := readBody(&http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{"sid":"MB1"}`))}, "x")
+	b, err := clientopt.ReadBody(vendor, "x", &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{"sid":"MB1"}`))})
 	if err != nil || string(b) != `{"sid":"MB1"}` {
 		t.Errorf("readBody = %q, %v", b, err)
 	}

@@ -161,31 +161,21 @@ func encodeUpdateForm(p UpdateParticipantParams) []byte {
 // values, so repeating it changes nothing more: the call is idempotent and
 // is retried on 5xx and transport errors too.
 func (c *Client) UpdateParticipant(ctx context.Context, conversationSID, participantSID string, p UpdateParticipantParams, opts ...option.Option) (*Participant, error) {
-	if err := pathparam.Check(vendor, "conversationSID", conversationSID); err != nil {
-		return nil, err
-	}
-	if err := pathparam.CheckSID(vendor, "participantSID", "MB", participantSID); err != nil {
-		return nil, err
-	}
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	call, err := clientopt.Call(c.call, true, opts)
-	if err != nil {
-		return nil, err
-	}
-	body := transport.NewBody(encodeUpdateForm(p))
-	hook := webhookHeader(p.WebhookEnabled)
-	var resp *http.Response
-	if c.service != "" {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateServiceConversationParticipantRequestWithBody(ctx, c.server, c.service, conversationSID, participantSID,
-			&updateServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
-	} else {
-		resp, err = clientopt.Send(ctx, c.tc, call, clientopt.Build(newUpdateConversationParticipantRequestWithBody(ctx, c.server, conversationSID, participantSID,
-			&updateConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.participant(resp, c.op(opUpdate))
+	op := c.operation(opUpdate, true)
+	return clientopt.Do(ctx, c.conn, op, opts,
+		[]clientopt.Param{clientopt.Path("conversationSID", conversationSID), clientopt.SID("participantSID", "MB", participantSID)},
+		func(ctx context.Context, server string) (*http.Request, error) {
+			if err := p.validate(); err != nil {
+				return nil, err
+			}
+			body := transport.NewBody(encodeUpdateForm(p))
+			hook := webhookHeader(p.WebhookEnabled)
+			if c.service != "" {
+				return newUpdateServiceConversationParticipantRequestWithBody(ctx, server, c.service, conversationSID, participantSID,
+					&updateServiceConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+			}
+			return newUpdateConversationParticipantRequestWithBody(ctx, server, conversationSID, participantSID,
+				&updateConversationParticipantParams{XTwilioWebhookEnabled: hook}, formContentType, body)
+		},
+		func(resp *http.Response, body []byte) (*Participant, error) { return c.participant(op, resp, body) })
 }
