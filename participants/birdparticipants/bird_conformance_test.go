@@ -7,6 +7,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
@@ -32,6 +33,11 @@ func TestBirdConformance(t *testing.T) {
 			},
 			Count: func(c string) int { return len(srv.Participants(c)) },
 			Fake:  srv,
+			Events: &drivertest.Events{
+				Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+					return participantstest.SubscribeBird(t, srv, url, w)
+				},
+			},
 			Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 				Identifier: true, Status: true,
 				Pages: true, Lookup: drivertest.Identities{ID: true, Email: true, Phone: true, Identifier: true},

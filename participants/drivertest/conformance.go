@@ -50,6 +50,9 @@ type Fixture struct {
 	// the change u (through Member.As for what the portable view does not
 	// hold, such as a Twilio role). Required when Caps.Update is set.
 	Updated func(m *participants.Member, u participants.Update) bool
+	// Events connects the fake's webhook deliveries to the provider's
+	// Receiver, for the event cases; nil skips them.
+	Events *Events
 }
 
 // Capabilities say what a vendor can express and report, so that
@@ -182,6 +185,8 @@ func RunConformanceTests(t *testing.T, h Harness) {
 	run("Lookup/Email", testLookupEmail)
 	run("Lookup/Phone", testLookupPhone)
 	run("Lookup/Identifier", testLookupIdentifier)
+	// Events from the vendor's webhooks (Fixture.Events).
+	runEventCases(run)
 }
 
 var ctx = context.Background()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/sunshineparticipants"
@@ -33,6 +34,11 @@ func newSunshineFixture(t *testing.T) (*drivertest.Fixture, *participantstest.Su
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
+		Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeSunshine(t, srv, url, w)
+			},
+		},
 		Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
 			Pages: true, Lookup: drivertest.Identities{ID: true, ExternalID: true},
 			AddMethod: http.MethodPost, RemoveMethod: http.MethodPost},

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/twilioparticipants"
@@ -34,6 +35,13 @@ func TestTwilioConformance(t *testing.T) {
 			},
 			Count: func(c string) int { return len(srv.Participants(c)) },
 			Fake:  srv,
+			Events: &drivertest.Events{
+				Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+					return participantstest.SubscribeTwilio(t, srv, url, w)
+				},
+				// Twilio sends webhooks for REST changes only when asked.
+				Options: []participants.Option{twilioparticipants.WithWebhooks(true)},
+			},
 			Caps: drivertest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
 				Identifier: true, Attributes: true, Pages: true,
 				Lookup: drivertest.Identities{ExternalID: true, Phone: true},
