@@ -169,10 +169,16 @@ func (intercomHooks) request(ctx context.Context, target string, d *delivery, at
 	if err != nil {
 		return nil, err
 	}
+	req.Header.Set("X-Hub-Signature", intercomSign(secret, body))
+	return req, nil
+}
+
+// intercomSign is Intercom's X-Hub-Signature of body: "sha1=" and the hex
+// HMAC-SHA1 keyed by the client secret.
+func intercomSign(secret string, body []byte) string {
 	mac := hmac.New(sha1.New, []byte(secret))
 	mac.Write(body)
-	req.Header.Set("X-Hub-Signature", "sha1="+hex.EncodeToString(mac.Sum(nil)))
-	return req, nil
+	return "sha1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // Subscribe makes the fake deliver attaches and detaches to target as
@@ -238,14 +244,21 @@ func (birdHooks) request(ctx context.Context, target string, d *delivery, _ int,
 		return nil, err
 	}
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	sum := sha256.Sum256(body)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(ts + "\n" + target + "\n"))
-	mac.Write(sum[:])
 	req.Header.Set("messagebird-request-timestamp", ts)
-	req.Header.Set("messagebird-signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("messagebird-signature", birdSign(secret, ts, target, body))
 	req.Header.Set("messagebird-request-id", d.id)
 	return req, nil
+}
+
+// birdSign is Bird's messagebird-signature: the base64 HMAC-SHA256, keyed
+// by the signing key, of the timestamp, "\n", the URL, "\n" and the raw
+// SHA-256 of the body.
+func birdSign(key, ts, target string, body []byte) string {
+	sum := sha256.Sum256(body)
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(ts + "\n" + target + "\n"))
+	mac.Write(sum[:])
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // Subscribe makes the fake deliver its conversations' changes to target
