@@ -33,16 +33,15 @@ func TestBirdConformance(t *testing.T) {
 			},
 			Count: func(c string) int { return len(srv.Participants(c)) },
 			Fake:  srv,
-			Events: &drivertest.Events{
-				Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
-					return participantstest.SubscribeBird(t, srv, url, w)
-				},
-			},
 			Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, Email: true, Phone: true,
 				Identifier: true, Status: true,
 				Pages: true, Lookup: drivertest.Identities{ID: true, Email: true, Phone: true, Identifier: true},
 				Update: participants.Update{Status: participants.StatusInvited}},
 			Updated: func(m *participants.Member, u participants.Update) bool { return m.Status == u.Status },
 		}
+	}, Events: &drivertest.Events{
+		Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+			return participantstest.SubscribeBird(t, f.Fake.(*participantstest.BirdServer), url, w)
+		},
 	}})
 }

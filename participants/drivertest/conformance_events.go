@@ -24,16 +24,16 @@ import (
 // participants.NewWebhookHandler and the provider's Receiver, as exactly
 // one joined and one left event, whatever the delivery faults.
 
-// Events connects a Fixture to the webhooks of its fake, for the event
-// cases of RunConformanceTests ("Events/..."); a Fixture without Events
-// skips them.
+// Events connects the Fixtures of a Harness to the webhooks of their
+// fakes, for the event cases of RunConformanceTests ("Events/...").
 type Events struct {
-	// Subscribe subscribes the fake to url with the delivery settings w
+	// Subscribe subscribes f's fake to url with the delivery settings w
 	// (participantstest.Webhooks: duplicates, lost answers, reordering,
 	// batches, forged copies) and returns the subscription and the
 	// provider's Receiver of its deliveries, verifying them with the
-	// subscription's secret.
-	Subscribe func(t *testing.T, url string, w participantstest.Webhooks) (Deliveries, driver.Receiver)
+	// subscription's secret: participantstest.SubscribeTwilio and its
+	// siblings do both.
+	Subscribe func(t *testing.T, f *Fixture, url string, w participantstest.Webhooks) (Deliveries, driver.Receiver)
 	// Options are given to every Add and Remove of the event cases: those
 	// that make the vendor send its webhooks for them (Twilio:
 	// twilioparticipants.WithWebhooks(true)).
@@ -137,12 +137,9 @@ func receiveEvents(t *testing.T, rec *eventRecorder) (string, func(driver.Receiv
 // other event is; no forged delivery is accepted.
 func eventCase(w participantstest.Webhooks, handlerFails bool) func(*testing.T, Harness, *Fixture) {
 	return func(t *testing.T, h Harness, f *Fixture) {
-		if f.Events == nil {
-			t.Skip("the Fixture has no Events: the event cases do not apply")
-		}
 		rec := &eventRecorder{failOnce: handlerFails, failed: map[string]bool{}}
 		url, setReceiver := receiveEvents(t, rec)
-		sub, recv := f.Events.Subscribe(t, url, w)
+		sub, recv := h.Events.Subscribe(t, f, url, w)
 		t.Cleanup(sub.Close) // before the receiving server closes
 		setReceiver(recv)
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -156,7 +153,7 @@ func eventCase(w participantstest.Webhooks, handlerFails bool) func(*testing.T, 
 		add := func(i int) *participants.Member {
 			t.Helper()
 			before := mustList(t, f, f.Conversation)
-			if _, err := f.Client.Add(cctx, f.Conversation, f.Person(i), f.Events.Options...); err != nil {
+			if _, err := f.Client.Add(cctx, f.Conversation, f.Person(i), h.Events.Options...); err != nil {
 				t.Fatalf("Add %d: %v", i, err)
 			}
 			for _, m := range mustList(t, f, f.Conversation) {
@@ -174,7 +171,7 @@ func eventCase(w participantstest.Webhooks, handlerFails bool) func(*testing.T, 
 		people := []*participants.Member{add(71), add(72)}
 		flush("after the adds")
 		for _, m := range people {
-			if _, err := f.Client.Remove(cctx, f.Conversation, m.Participant(), f.Events.Options...); err != nil {
+			if _, err := f.Client.Remove(cctx, f.Conversation, m.Participant(), h.Events.Options...); err != nil {
 				t.Fatalf("Remove %s: %v", m.ID, err)
 			}
 		}

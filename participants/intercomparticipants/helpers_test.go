@@ -87,11 +87,6 @@ func newIntercomFixture(t *testing.T) (*drivertest.Fixture, *participantstest.In
 		},
 		Count: func(c string) int { return len(srv.Customers(c)) },
 		Fake:  srv,
-		Events: &drivertest.Events{
-			Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
-				return participantstest.SubscribeIntercom(t, srv, url, w)
-			},
-		},
 		// Intercom lists a conversation's contacts in one read (no pages)
 		// and finds a contact on it by ID or ExternalID, not by email.
 		Caps: drivertest.Capabilities{ID: true, ExternalID: true, Email: true,

@@ -34,11 +34,6 @@ func newSunshineFixture(t *testing.T) (*drivertest.Fixture, *participantstest.Su
 		},
 		Count: func(c string) int { return len(srv.Participants(c)) },
 		Fake:  srv,
-		Events: &drivertest.Events{
-			Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
-				return participantstest.SubscribeSunshine(t, srv, url, w)
-			},
-		},
 		Caps: drivertest.Capabilities{ReportsOutcome: true, ID: true, ExternalID: true,
 			Pages: true, Lookup: drivertest.Identities{ID: true, ExternalID: true},
 			AddMethod: http.MethodPost, RemoveMethod: http.MethodPost},
@@ -49,5 +44,10 @@ func TestSunshineConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, drivertest.Harness{
 		Name: "sunshine",
 		New:  func(t *testing.T) *drivertest.Fixture { f, _ := newSunshineFixture(t); return f },
+		Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeSunshine(t, f.Fake.(*participantstest.SunshineServer), url, w)
+			},
+		},
 	})
 }

@@ -35,13 +35,6 @@ func TestTwilioConformance(t *testing.T) {
 			},
 			Count: func(c string) int { return len(srv.Participants(c)) },
 			Fake:  srv,
-			Events: &drivertest.Events{
-				Subscribe: func(t *testing.T, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
-					return participantstest.SubscribeTwilio(t, srv, url, w)
-				},
-				// Twilio sends webhooks for REST changes only when asked.
-				Options: []participants.Option{twilioparticipants.WithWebhooks(true)},
-			},
 			Caps: drivertest.Capabilities{ReportsOutcome: true, ExternalID: true, Phone: true,
 				Identifier: true, Attributes: true, Pages: true,
 				Lookup: drivertest.Identities{ExternalID: true, Phone: true},
@@ -58,5 +51,14 @@ func TestTwilioConformance(t *testing.T) {
 				return tp.RoleSID == u.Role && reflect.DeepEqual(got, want)
 			},
 		}
-	}})
+	}, Events: twilioEvents})
+}
+
+// twilioEvents connects the conformance fixtures to the fake's webhooks.
+var twilioEvents = &drivertest.Events{
+	Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+		return participantstest.SubscribeTwilio(t, f.Fake.(*participantstest.TwilioServer), url, w)
+	},
+	// Twilio sends webhooks for REST changes only when asked.
+	Options: []participants.Option{twilioparticipants.WithWebhooks(true)},
 }
