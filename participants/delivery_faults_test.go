@@ -286,8 +286,8 @@ func runDeliveryCase(t *testing.T, tc deliveryCase, vendor string) deliveryRow {
 		t.Errorf("%d events handled, want %d: %v", len(events), tc.events, seen)
 	}
 	switch {
-	case tc.fail == "always" && calls < participantstest.DefaultMaxAttempts[vendor]:
-		t.Errorf("the handler was called %d times: a failed delivery is delivered again, up to %d attempts", calls, participantstest.DefaultMaxAttempts[vendor])
+	case tc.fail == "always" && calls < participantstest.DefaultMaxAttempts(vendor):
+		t.Errorf("the handler was called %d times: a failed delivery is delivered again, up to %d attempts", calls, participantstest.DefaultMaxAttempts(vendor))
 	case tc.wrongSecret && (calls != 0 || count[http.StatusUnauthorized] != len(attempts)):
 		t.Errorf("with a wrong secret: %d handler calls, answers %s; want none, every answer 401", calls, row.answers)
 	case tc.fail == "once" && calls != 2*tc.events:

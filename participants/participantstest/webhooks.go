@@ -66,19 +66,23 @@ type Webhooks struct {
 // through.
 const ForgedParticipant = "forged0000000000000000000000000000"
 
-// The vendors' attempts of one delivery when [Webhooks.MaxAttempts] is 0.
-var DefaultMaxAttempts = map[string]int{
-	// Intercom retries once.
-	"intercom": 2,
-	// Bird retries "at increasing intervals over a period of 8 hours":
-	// the fake tries 5 times.
-	"bird": 5,
-	// Twilio documents no retry policy for these webhooks: the fake tries
-	// 3 times.
-	"twilio": 3,
-	// Sunshine makes up to 5 attempts, none after 400, 401, 403, 404 or
-	// 406.
-	"sunshine": 5,
+// DefaultMaxAttempts returns how many attempts of one delivery the fake of
+// vendor ("intercom", "bird", "twilio", "sunshine") makes when
+// [Webhooks.MaxAttempts] is 0: Intercom 2 (it retries once), Bird 5 (it
+// retries "at increasing intervals over a period of 8 hours"), Twilio 3
+// (it documents no retry policy for these webhooks), Sunshine 5 (its
+// documented maximum; none after 400, 401, 403, 404 or 406). It returns 1
+// for another name.
+func DefaultMaxAttempts(vendor string) int {
+	switch vendor {
+	case "intercom":
+		return 2
+	case "twilio":
+		return 3
+	case "bird", "sunshine":
+		return 5
+	}
+	return 1
 }
 
 // Attempt is one request of a delivery, as the fake sent it.
@@ -153,6 +157,7 @@ type Subscription struct {
 	cfg    Webhooks
 	v      hookVendor
 	client *http.Client
+	owner  *subscriptions
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -189,7 +194,7 @@ func (ss *subscriptions) add(v hookVendor, target string, cfg Webhooks) *Subscri
 		cfg.Secret = "whsec-" + randomHex(16)
 	}
 	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts[v.name()]
+		cfg.MaxAttempts = DefaultMaxAttempts(v.name())
 	}
 	if cfg.RetryWait == 0 {
 		cfg.RetryWait = 2 * time.Millisecond
@@ -206,7 +211,7 @@ func (ss *subscriptions) add(v hookVendor, target string, cfg Webhooks) *Subscri
 			Transport:     &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 2},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		ctx: ctx, cancel: cancel,
+		ctx: ctx, cancel: cancel, owner: ss,
 		done: make(chan struct{}), wake: make(chan struct{}, 1),
 	}
 	ss.mu.Lock()
@@ -343,8 +348,9 @@ func (s *Subscription) Attempts() []Attempt {
 	return slices.Clone(s.attempts)
 }
 
-// Close stops the deliveries: the request in flight is canceled, and the
-// events queued or held are dropped. It waits for the delivery goroutine
+// Close stops the deliveries: the request in flight is canceled, the
+// events queued or held are dropped, and the fake forgets the
+// subscription. It waits for the delivery goroutine
 // to end and is safe to call more than once.
 func (s *Subscription) Close() {
 	s.mu.Lock()
@@ -355,6 +361,14 @@ func (s *Subscription) Close() {
 	s.mu.Unlock()
 	<-s.done
 	s.client.CloseIdleConnections()
+	s.owner.remove(s)
+}
+
+// remove forgets s.
+func (ss *subscriptions) remove(s *Subscription) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.subs = slices.DeleteFunc(ss.subs, func(x *Subscription) bool { return x == s })
 }
 
 // run is the delivery goroutine.

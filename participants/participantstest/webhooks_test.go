@@ -519,3 +519,11 @@ func TestSubscribeRefuses(t *testing.T) {
 		t.Errorf("generated secret %q", s)
 	}
 }
+
+func TestDefaultMaxAttempts(t *testing.T) {
+	for v, want := range map[string]int{"intercom": 2, "twilio": 3, "bird": 5, "sunshine": 5, "other": 1} {
+		if got := participantstest.DefaultMaxAttempts(v); got != want {
+			t.Errorf("DefaultMaxAttempts(%q) = %d, want %d", v, got, want)
+		}
+	}
+}
