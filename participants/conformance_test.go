@@ -13,6 +13,7 @@ import (
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -136,9 +137,22 @@ func newIntercomConformance(t *testing.T) *drivertest.Fixture {
 
 func TestConformance(t *testing.T) {
 	for _, h := range []drivertest.Harness{
-		{Name: "intercom", New: newIntercomConformance},
-		{Name: "bird", New: func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f }},
-		{Name: "twilio", New: func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f }},
+		{Name: "intercom", New: newIntercomConformance, Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeIntercom(t, f.Fake.(*participantstest.IntercomServer), url, w)
+			},
+		}},
+		{Name: "bird", New: func(t *testing.T) *drivertest.Fixture { f, _ := newBirdFixture(t); return f }, Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeBird(t, f.Fake.(*participantstest.BirdServer), url, w)
+			},
+		}},
+		{Name: "twilio", New: func(t *testing.T) *drivertest.Fixture { f, _ := newTwilioFixture(t); return f }, Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeTwilio(t, f.Fake.(*participantstest.TwilioServer), url, w)
+			},
+			Options: []participants.Option{twilioparticipants.WithWebhooks(true)},
+		}},
 	} {
 		t.Run(h.Name, func(t *testing.T) { drivertest.RunConformanceTests(t, h) })
 	}

@@ -37,6 +37,17 @@
 // The PARTICIPANTS column is read back from the fake's state after each
 // step. The command exits with status 1 when a step does not go as expected.
 //
+// The fakes also send the webhooks of the vendors (participantstest's
+// Subscribe): each is subscribed to an endpoint of a loopback server where
+// a participants.WebhookHandler per vendor verifies the signed deliveries
+// (Twilio's X-Twilio-Signature, Intercom's X-Hub-Signature, Bird's
+// messagebird-signature, Sunshine's X-API-Key), de-duplicates them and
+// collects the person's events; after the table the quickstart prints
+// them: a join and a leave on each vendor (Twilio's adds and removes ask
+// for webhooks with twilioparticipants.WithWebhooks, as Twilio needs; Bird
+// sends no participant event, and its receiver lists the participants on
+// each conversation.updated). examples/webhooks receives the real vendors.
+//
 // # With credentials
 //
 // Put the credentials of the vendors you want to call in the environment and
@@ -151,6 +162,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		return err
 	}
 	person := f.person
+	var got *events
 	if len(targets) == 0 {
 		if person.ExternalID == "" && person.Email == "" && person.Phone == "" {
 			person = demoPerson
@@ -160,7 +172,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 			return err
 		}
 		defer fakes.close()
-		targets = fakes.targets
+		targets, got = fakes.targets, fakes.events
 		fmt.Fprintln(out, "No vendor credentials in the environment: using in-process fakes of Intercom, Bird, Twilio and Sunshine Conversations.")
 	} else {
 		if person.ExternalID == "" && person.Email == "" && person.Phone == "" {
@@ -176,7 +188,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string, args []str
 		}
 	}
 	fmt.Fprintf(out, "Person: %s (Participant.Use chooses the identity each vendor gets).\n\n", describePerson(person))
-	return demo(ctx, out, targets, person)
+	return demo(ctx, out, targets, person, got)
 }
 
 // target is one vendor to run the steps against.
@@ -190,6 +202,12 @@ type target struct {
 	// count returns how many participants the conversation has now, read
 	// from the fake's state; nil against a real API.
 	count func() int
+	// flush waits until the fake has delivered the webhooks of the
+	// changes so far; nil against a real API.
+	flush func(context.Context) error
+	// opts are given to every add and remove (on the Twilio fake:
+	// twilioparticipants.WithWebhooks, so that they fire webhooks).
+	opts []participants.Option
 }
 
 // step is one call of the Client (op: add, list or remove) and what it
@@ -314,7 +332,7 @@ func identities(p participants.Participant) []participants.IdentityField {
 func (t target) do(ctx context.Context, s step) (res *participants.Result, detail string, err error) {
 	switch s.op {
 	case "remove":
-		res, err = t.client.Remove(ctx, s.conversation, s.person)
+		res, err = t.client.Remove(ctx, s.conversation, s.person, t.opts...)
 	case "list":
 		var ids []string
 		for m, err := range t.client.List(ctx, s.conversation) {
@@ -325,20 +343,28 @@ func (t target) do(ctx context.Context, s step) (res *participants.Result, detai
 		}
 		return &participants.Result{Provider: t.name}, fmt.Sprintf("%d listed: %s", len(ids), strings.Join(ids, ", ")), nil
 	default:
-		res, err = t.client.Add(ctx, s.conversation, s.person)
+		res, err = t.client.Add(ctx, s.conversation, s.person, t.opts...)
 	}
 	return res, "", err
 }
 
-// demo runs the steps of every target and prints a table row for each. It
-// returns an error naming the steps that did not go as expected.
-func demo(ctx context.Context, out io.Writer, targets []target, person participants.Participant) error {
+// demo runs the steps of every target and prints a table row for each,
+// then, on the fakes (got is not nil), the events their webhooks delivered.
+// It returns an error naming the steps that did not go as expected.
+func demo(ctx context.Context, out io.Writer, targets []target, person participants.Participant, got *events) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "VENDOR\tSTEP\tRESULT\tPARTICIPANT ID\tPARTICIPANTS\tDETAIL")
 	var failed []string
 	for _, t := range targets {
 		for _, s := range t.steps(person) {
 			res, listed, err := t.do(ctx, s)
+			if t.flush != nil {
+				// The fake delivers asynchronously: wait, so that Bird's
+				// receiver lists the participants of this step.
+				if ferr := t.flush(ctx); ferr != nil {
+					failed = append(failed, fmt.Sprintf("%s %q: webhooks: %v", t.name, s.name, ferr))
+				}
+			}
 
 			result, id, detail := report(res, err)
 			if s.op == "list" && err == nil {
@@ -356,6 +382,11 @@ func demo(ctx context.Context, out io.Writer, targets []target, person participa
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if got != nil {
+		if err := printEvents(out, targets, got.all()); err != nil {
+			failed = append(failed, err.Error())
+		}
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d step(s) did not go as expected:\n  %s", len(failed), strings.Join(failed, "\n  "))

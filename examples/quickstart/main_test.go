@@ -89,6 +89,20 @@ func TestFakes(t *testing.T) {
 			t.Errorf("%s: want the same participant ID from both adds, got %q", vendor, ids)
 		}
 	}
+	// The fakes' webhooks: a join and a leave of the person on each vendor.
+	wantRows(t, out.String(),
+		`intercom +joined +[0-9a-f]{24} +user-42 ada@example.com +\d+`,
+		`intercom +left +[0-9a-f]{24} +user-42 ada@example.com +\d+`,
+		`bird +joined +`+uuid+` +ada@example.com +`+uuid,
+		`bird +left +`+uuid+` +`+uuid,
+		`twilio +joined +`+mb+` +user-42 +CH[0-9a-f]{32}`,
+		`twilio +left +`+mb+` +user-42 +CH[0-9a-f]{32}`,
+		`sunshine +joined +user [0-9a-f]{24} +user-42 +[0-9a-f]{24}`,
+		`sunshine +left +user [0-9a-f]{24} +user-42 +[0-9a-f]{24}`,
+	)
+	if n := strings.Count(out.String(), " joined "); n != 4 {
+		t.Errorf("%d joined events, want 4 (one per vendor)", n)
+	}
 	if !strings.Contains(out.String(), "Every step went as expected.") {
 		t.Errorf("no success line in\n%s", out.String())
 	}

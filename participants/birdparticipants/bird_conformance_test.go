@@ -7,6 +7,7 @@ import (
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/birdparticipants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 )
@@ -38,5 +39,9 @@ func TestBirdConformance(t *testing.T) {
 				Update: participants.Update{Status: participants.StatusInvited}},
 			Updated: func(m *participants.Member, u participants.Update) bool { return m.Status == u.Status },
 		}
+	}, Events: &drivertest.Events{
+		Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+			return participantstest.SubscribeBird(t, f.Fake.(*participantstest.BirdServer), url, w)
+		},
 	}})
 }

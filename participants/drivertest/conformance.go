@@ -22,6 +22,10 @@ type Harness struct {
 	// New starts a fresh fake with one seeded conversation and returns a
 	// Fixture over it; it registers its own cleanup with t.Cleanup.
 	New func(t *testing.T) *Fixture
+	// Events connects each Fixture's fake to the provider's Receiver of
+	// its webhooks, for the event cases ("Events/..."); nil leaves them
+	// out (a provider without a Receiver, or a fake without webhooks).
+	Events *Events
 }
 
 // Fixture is one provider under test, talking to a fake.
@@ -182,6 +186,10 @@ func RunConformanceTests(t *testing.T, h Harness) {
 	run("Lookup/Email", testLookupEmail)
 	run("Lookup/Phone", testLookupPhone)
 	run("Lookup/Identifier", testLookupIdentifier)
+	// Events from the vendor's webhooks (Harness.Events).
+	if h.Events != nil {
+		runEventCases(run)
+	}
 }
 
 var ctx = context.Background()

@@ -3,7 +3,11 @@
 // runs, against a provider and a fake of its vendor, one named subtest per
 // rule of the driver.Provider documentation (ensure semantics, refusals
 // before any request, identities, retries, the lifecycle, and the optional
-// operations such as Update).
+// operations such as Update), and, when the Harness has Events, the
+// participant events received from the fake's webhooks through
+// participants.NewWebhookHandler and the provider's Receiver: a join and
+// a leave exactly once each, under duplicated, retried, reordered, batched
+// and forged deliveries.
 //
 // Its Harness and Fixture ask only what any provider and any fake can
 // give: a participants.Client over the provider, a conversation, people to

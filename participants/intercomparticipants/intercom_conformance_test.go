@@ -6,6 +6,7 @@ import (
 
 	"github.com/conversekit/conversekit/intercom"
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/intercomparticipants"
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -22,6 +23,11 @@ func TestIntercomConformanceConversationAnswers(t *testing.T) {
 			f := newIntercomConformance(t)
 			f.Fake.(*participantstest.IntercomServer).AnswerWithConversation(true)
 			return f
+		},
+		Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeIntercom(t, f.Fake.(*participantstest.IntercomServer), url, w)
+			},
 		},
 	})
 }

@@ -264,6 +264,7 @@ func (s *BirdServer) SeedConversation(id string) string {
 		panic(fmt.Sprintf("participantstest: BirdServer.SeedConversation: %q already exists", id))
 	}
 	s.conversations[id] = &birdConversation{}
+	s.emitBirdLocked("conversation.created", id, s.conversations[id])
 	return id
 }
 
@@ -458,14 +459,15 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 	}
 	switch {
 	case add != nil:
-		s.addLocked(w, conv, add)
+		s.addLocked(w, convID, conv, add)
 	case len(segs) == 5:
 		s.listLocked(w, r, conv)
 	case len(segs) == 7:
 		for _, p := range conv.participants {
 			if s.hasIdentifierLocked(p, BirdIdentifier{Key: segs[5], Value: segs[6]}) {
-				if newStatus != "" {
+				if newStatus != "" && newStatus != p.Status {
 					p.Status = newStatus
+					s.emitBirdLocked("conversation.updated", convID, conv)
 				}
 				writeJSON(w, http.StatusOK, p.clone())
 				return
@@ -482,8 +484,9 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 		case http.MethodGet:
 			writeJSON(w, http.StatusOK, conv.participants[i].clone())
 		case http.MethodPatch:
-			if newStatus != "" {
+			if newStatus != "" && newStatus != conv.participants[i].Status {
 				conv.participants[i].Status = newStatus
+				s.emitBirdLocked("conversation.updated", convID, conv)
 			}
 			writeJSON(w, http.StatusOK, conv.participants[i].clone())
 		case http.MethodDelete:
@@ -494,6 +497,7 @@ func (s *BirdServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 				return
 			}
 			conv.participants = slices.Delete(conv.participants, i, i+1)
+			s.emitBirdLocked("conversation.updated", convID, conv)
 			w.WriteHeader(http.StatusNoContent)
 		}
 	}
@@ -682,7 +686,7 @@ func parseBirdPatch(w http.ResponseWriter, r *http.Request, body []byte) (string
 var e164RE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`) })
 
 // addLocked adds a participant to conv, or reports the one already there.
-func (s *BirdServer) addLocked(w http.ResponseWriter, conv *birdConversation, req *birdAddRequest) {
+func (s *BirdServer) addLocked(w http.ResponseWriter, convID string, conv *birdConversation, req *birdAddRequest) {
 	var p *BirdParticipant
 	switch {
 	case req.typ == "user" || req.typ == "flow":
@@ -767,6 +771,7 @@ func (s *BirdServer) addLocked(w http.ResponseWriter, conv *birdConversation, re
 	s.seq++
 	p.seq = s.seq
 	conv.participants = append(conv.participants, p)
+	s.emitBirdLocked("conversation.updated", convID, conv)
 	writeJSON(w, http.StatusCreated, p.clone())
 }
 

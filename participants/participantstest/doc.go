@@ -78,6 +78,35 @@
 //		...
 //	})
 //
+// # Webhooks
+//
+// Each fake also sends its vendor's webhooks of participant changes:
+// [TwilioServer.Subscribe], [IntercomServer.Subscribe],
+// [BirdServer.Subscribe] and [SunshineServer.Subscribe] deliver to a URL,
+// from a goroutine of the [Subscription], in the vendor's payload shape
+// and signed as the vendor signs (the vendor packages' verifiers accept
+// them): Twilio's onParticipantAdded, onParticipantRemoved and
+// onParticipantUpdated form posts, only for requests that carried
+// "X-Twilio-Webhook-Enabled: true", as Twilio; Intercom's
+// conversation.contact.attached and detached notifications; Bird's
+// conversation.created and conversation.updated; Sunshine's
+// conversation:join and conversation:leave, batched. A delivery answered
+// with an error is retried as the vendor retries (bounded, with waits of
+// milliseconds), and [Webhooks] injects delivery faults: duplicates,
+// answers lost, reordering, batches and forged copies.
+// [Subscription.Flush] waits for the deliveries; the fake's Close closes
+// its subscriptions. [SubscribeTwilio] and its siblings subscribe a fake
+// in a test and return the provider's Receiver of its deliveries, for
+// participants.NewWebhookHandler:
+//
+//	c, fake := participantstest.NewTwilioParticipants(t)
+//	srv := httptest.NewServer(mux) // serves h below at /webhooks
+//	sub, recv := participantstest.SubscribeTwilio(t, fake, srv.URL+"/webhooks", participantstest.Webhooks{Duplicates: 1})
+//	h, err := participants.NewWebhookHandler(recv, handle)
+//	...
+//	c.Add(ctx, participantstest.TwilioConversationSID, p, twilioparticipants.WithWebhooks(true))
+//	sub.Flush(ctx) // handle has seen the join, once
+//
 // # Your own provider
 //
 // drivertest.RunConformanceTests (package participants/drivertest) checks

@@ -512,6 +512,7 @@ func (s *IntercomServer) attach(w http.ResponseWriter, r *http.Request, convID s
 	}
 	if !slices.Contains(conv.customers, who.ID) {
 		conv.customers = append(conv.customers, who.ID)
+		s.hooks.emit(hookEvent{kind: "conversation.contact.attached", data: intercomHookData{conversation: convID, contact: *who}})
 	}
 	s.answerLocked(w, convID, conv)
 }
@@ -558,6 +559,7 @@ func (s *IntercomServer) detach(w http.ResponseWriter, r *http.Request, convID, 
 		return
 	}
 	conv.customers = slices.Delete(conv.customers, i, i+1)
+	s.hooks.emit(hookEvent{kind: "conversation.contact.detached", data: intercomHookData{conversation: convID, contact: *s.contacts[contactID]}})
 	s.answerLocked(w, convID, conv)
 }
 

@@ -109,6 +109,9 @@ type Server struct {
 	closed   bool           // Close was called
 	handlers sync.WaitGroup // in-memory requests being handled
 
+	// hooks are the webhook subscriptions of the fake (Subscribe).
+	hooks subscriptions
+
 	mu          sync.Mutex
 	faults      []Fault
 	requests    int
@@ -186,11 +189,13 @@ func (s *Server) Client() *http.Client {
 	return s.ts.Client()
 }
 
-// Close shuts the fake down. Requests sleeping in a [Fault.Delay] are cut
-// short. Close blocks until every handler has returned (those of
+// Close shuts the fake down, and its webhook subscriptions first (their
+// pending deliveries are dropped: Flush them before). Requests sleeping in
+// a [Fault.Delay] are cut short. Close blocks until every handler has returned (those of
 // [Server.Transport] included), and it is safe to call more than once.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		s.hooks.closeAll() // before the server: a receiver may call it back
 		s.life.Lock()
 		s.closed = true
 		s.life.Unlock()

@@ -558,6 +558,7 @@ func (s *SunshineServer) joinLocked(w http.ResponseWriter, conv *sunshineConvers
 	}
 	p := &SunshineParticipant{ID: s.newIDLocked(), UserID: u.ID, UserExternalID: u.ExternalID, ClientAssociations: []SunshineClientAssociation{}}
 	conv.participants = append(conv.participants, p)
+	s.emitSunshineLocked("conversation:join", conv, *u)
 	writeJSON(w, http.StatusCreated, map[string]any{"participant": p})
 }
 
@@ -579,7 +580,9 @@ func (s *SunshineServer) leaveLocked(w http.ResponseWriter, conv *sunshineConver
 		sunshineFail(w, http.StatusNotFound, "not_found", sunshineNotMember)
 		return
 	}
+	left := conv.participants[i]
 	conv.participants = slices.Delete(conv.participants, i, i+1)
+	s.emitSunshineLocked("conversation:leave", conv, SunshineUser{ID: left.UserID, ExternalID: left.UserExternalID})
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 

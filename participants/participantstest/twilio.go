@@ -587,6 +587,10 @@ func (s *TwilioServer) serve(w http.ResponseWriter, r *http.Request, c *call) {
 			conv.removed[k] = true
 		}
 		conv.participants = slices.Delete(conv.participants, i, i+1)
+		if webhook {
+			p.DateUpdated = s.Server.now().UTC().Format(twilioDateLayout)
+			s.emitTwilio("onParticipantRemoved", p, conv)
+		}
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodPost:
 		s.updateLocked(w, conv, p, rt.scoped, update, webhook)
@@ -897,6 +901,9 @@ func (s *TwilioServer) updateLocked(w http.ResponseWriter, conv *twilioConversat
 		p.DateUpdated = f.dateUpdated.UTC().Format(twilioDateLayout)
 	}
 	p.webhook = p.webhook || webhook
+	if webhook {
+		s.emitTwilio("onParticipantUpdated", p, conv)
+	}
 	writeJSON(w, http.StatusOK, s.render(p, conv, scoped))
 }
 
@@ -978,6 +985,9 @@ func (s *TwilioServer) createLocked(w http.ResponseWriter, conv *twilioConversat
 		p.MessagingBinding = &TwilioMessagingBinding{Type: "sms", ProjectedAddress: f.projected}
 	}
 	conv.participants = append(conv.participants, p)
+	if webhook {
+		s.emitTwilio("onParticipantAdded", p, conv)
+	}
 	for _, k := range participantKeys(p) {
 		if s.stale[k] && conv.removed[k] {
 			// The re-add hazard (MarkStale): created, yet answered 404.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/sunshineparticipants"
@@ -43,5 +44,10 @@ func TestSunshineConformance(t *testing.T) {
 	drivertest.RunConformanceTests(t, drivertest.Harness{
 		Name: "sunshine",
 		New:  func(t *testing.T) *drivertest.Fixture { f, _ := newSunshineFixture(t); return f },
+		Events: &drivertest.Events{
+			Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+				return participantstest.SubscribeSunshine(t, f.Fake.(*participantstest.SunshineServer), url, w)
+			},
+		},
 	})
 }

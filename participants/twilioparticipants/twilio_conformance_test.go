@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/conversekit/conversekit/participants"
+	"github.com/conversekit/conversekit/participants/driver"
 	"github.com/conversekit/conversekit/participants/drivertest"
 	"github.com/conversekit/conversekit/participants/participantstest"
 	"github.com/conversekit/conversekit/participants/twilioparticipants"
@@ -50,5 +51,14 @@ func TestTwilioConformance(t *testing.T) {
 				return tp.RoleSID == u.Role && reflect.DeepEqual(got, want)
 			},
 		}
-	}})
+	}, Events: twilioEvents})
+}
+
+// twilioEvents connects the conformance fixtures to the fake's webhooks.
+var twilioEvents = &drivertest.Events{
+	Subscribe: func(t *testing.T, f *drivertest.Fixture, url string, w participantstest.Webhooks) (drivertest.Deliveries, driver.Receiver) {
+		return participantstest.SubscribeTwilio(t, f.Fake.(*participantstest.TwilioServer), url, w)
+	},
+	// Twilio sends webhooks for REST changes only when asked.
+	Options: []participants.Option{twilioparticipants.WithWebhooks(true)},
 }
