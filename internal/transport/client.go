@@ -56,6 +56,7 @@ import (
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // Doer sends one HTTP request. *http.Client implements it, and so does the
@@ -133,6 +134,9 @@ type Options struct {
 	// Middleware wraps the sending of every attempt of every call, the
 	// first outermost: it is Defaults().Middleware.
 	Middleware []Middleware
+	// Observer, when set, is told of every call: its start, each attempt,
+	// each wait and its end (observe.go). Nil costs nothing.
+	Observer observe.Observer
 }
 
 // Client sends requests with the retry policy of this package. It is safe for
@@ -151,6 +155,7 @@ type Client struct {
 	defaults Settings
 	pause    pauseGate
 	limiter  Limiter
+	observer observe.Observer
 }
 
 // New returns a Client for o.
@@ -191,7 +196,8 @@ func New(o Options) *Client {
 			AttemptTimeout: o.AttemptTimeout,
 			Middleware:     slices.Clone(o.Middleware),
 		},
-		limiter: o.Limiter,
+		limiter:  o.Limiter,
+		observer: o.Observer,
 	}
 }
 
