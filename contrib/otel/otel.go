@@ -224,9 +224,6 @@ func Option(settings ...Setting) option.Option {
 // else the global one).
 func Transport(base http.RoundTripper, settings ...Setting) http.RoundTripper {
 	c := newConfig(settings)
-	if base == nil {
-		base = http.DefaultTransport
-	}
 	return otelhttp.NewTransport(base, otelhttp.WithTracerProvider(c.tp), otelhttp.WithMeterProvider(c.mp), otelhttp.WithPropagators(c.pp))
 }
 
