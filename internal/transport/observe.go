@@ -101,13 +101,22 @@ func (o *observation) end(ctx context.Context, resp *http.Response, sent int, er
 		return err
 	}
 	end := observe.CallEnd{Attempts: sent, Waits: o.waits, Waited: o.waited, Err: err}
-	var api *apierror.Error
-	switch {
-	case resp != nil:
+	if resp != nil {
 		end.StatusCode = resp.StatusCode
-	case errors.As(err, &api):
-		end.StatusCode = api.StatusCode
+	} else {
+		end.StatusCode = errorStatus(err)
 	}
 	o.co.EndCall(ctx, end)
 	return err
+}
+
+// errorStatus is the status of the *apierror.Error in err's chain, 0 when
+// there is none. (Its own function: the pointer errors.As fills is then
+// allocated on the error path only.)
+func errorStatus(err error) int {
+	var api *apierror.Error
+	if errors.As(err, &api) {
+		return api.StatusCode
+	}
+	return 0
 }
