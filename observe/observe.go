@@ -12,8 +12,8 @@
 //
 // The calls of one client run at once: an Observer is called from many
 // goroutines, a CallObserver from the goroutine of its call only, in order
-// (StartAttempt and EndAttempt of an attempt, then the Waits before the
-// next attempt, ..., EndCall once, last). The methods run on the call's
+// (the Waits before an attempt, its StartAttempt and EndAttempt, the Waits
+// before the next, ..., EndCall once, last). The methods run on the call's
 // path: they must not block.
 package observe
 
