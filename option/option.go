@@ -13,7 +13,7 @@
 //
 // Per call: WithHeader, WithMaxRetries, WithAttemptTimeout, WithLimiter,
 // WithMiddleware, WithIdempotent and WithResponseInto. On a constructor: every option but WithIdempotent
-// and WithResponseInto. An option given where it cannot apply is refused
+// and WithResponseInto. WithObserver applies to a constructor only. An option given where it cannot apply is refused
 // with an error naming it, before any request.
 //
 // A program's own options are Funcs that apply others (a preset, options
@@ -36,6 +36,7 @@ import (
 	"github.com/conversekit/conversekit/apierror"
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // Option configures a vendor client, or one call of an operation. Options
@@ -459,6 +460,28 @@ func WithMiddleware(m ...Middleware) Option {
 			}
 			s.Middleware = append(s.Middleware, transport.Middleware(f))
 		}
+		return nil
+	})
+}
+
+// Observer is told of every call of a client: its start, each attempt,
+// each wait (the shared 429 pause, a limiter, the backoff or Retry-After
+// before a retry) and its end. It is observe.Observer; module
+// github.com/conversekit/conversekit/contrib/otel makes one that records
+// OpenTelemetry spans and metrics.
+type Observer = observe.Observer
+
+// WithObserver tells o of every call of the client (constructor only; per
+// call it is refused). A client without one pays nothing for it. A nil
+// Observer is refused.
+//
+//	c, err := twilio.New(sid, token, option.WithObserver(myObserver))
+func WithObserver(o Observer) Option {
+	return clientopt.Func(func(s *clientopt.Settings) error {
+		if o == nil {
+			return &apierror.ParamError{Field: "option.WithObserver", Reason: "nil observer"}
+		}
+		s.Observer = o
 		return nil
 	})
 }

@@ -1,6 +1,7 @@
 package option_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/conversekit/conversekit/internal/clientopt"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/observe"
 	"github.com/conversekit/conversekit/option"
 )
 
@@ -32,6 +34,7 @@ func TestOptions(t *testing.T) {
 	var resp option.Response
 	lim := rate.NewLimiter(10, 1)
 	var nilLim *rate.Limiter
+	obs := &observer{}
 	tests := []struct {
 		name    string
 		opt     option.Option
@@ -98,6 +101,8 @@ func TestOptions(t *testing.T) {
 		{"nil response", option.WithResponseInto(nil), "option.WithResponseInto: nil *Response", nil},
 		{"limiter", option.WithLimiter(lim), "", func(s *clientopt.Settings) bool { return s.Limiter == lim }},
 		{"nil limiter", option.WithLimiter(nil), "option.WithLimiter: nil limiter", nil},
+		{"observer", option.WithObserver(obs), "", func(s *clientopt.Settings) bool { return s.Observer == obs }},
+		{"nil observer", option.WithObserver(nil), "option.WithObserver: nil observer", nil},
 		{"nil *rate.Limiter", option.WithLimiter(nilLim), "option.WithLimiter: nil limiter", nil},
 		{"func", option.Func(func(s *option.Settings) error {
 			return s.Apply(option.WithMaxRetries(7), option.WithHeader("X-A", "1"))
@@ -141,4 +146,11 @@ func TestHeaderLastWins(t *testing.T) {
 	if len(s.Header) != 2 || len(s.Header["X-A"]) != 1 || s.Header.Get("X-A") != "2" || s.Header.Get("X-B") != "3" {
 		t.Errorf("Header = %v, want X-A: 2 and X-B: 3", s.Header)
 	}
+}
+
+// observer is an option.Observer that leaves every call alone.
+type observer struct{}
+
+func (*observer) StartCall(ctx context.Context, _ observe.Call) (context.Context, observe.CallObserver) {
+	return ctx, nil
 }

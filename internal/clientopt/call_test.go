@@ -14,6 +14,7 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // callEnv is a client of "acme" whose every attempt is answered 503 with a
@@ -176,6 +177,7 @@ func TestCallRefuses(t *testing.T) {
 		{"logger", []Option{set(func(s *Settings) { s.Logger = slog.New(slog.DiscardHandler) })}, "option.WithLogger", "per call"},
 		{"debug bodies", []Option{set(func(s *Settings) { s.DebugBodies = true })}, "option.WithDebugBodies", "per call"},
 		{"API version", []Option{set(func(s *Settings) { s.APIVersion = "2.11" })}, "intercom.WithVersion", "per call"},
+		{"observer", []Option{set(func(s *Settings) { s.Observer = nopObserver{} })}, "option.WithObserver", "per call"},
 		{"nil option", []Option{ok, nil}, "opts[1]", "nil option"},
 		{"option error", []Option{optFunc(func(*Settings) error { return boom })}, "opts[0]", "boom"},
 		{"typed option error", []Option{optFunc(func(*Settings) error { return &pathparam.Error{Field: "option.WithX", Reason: "bad"} })}, "option.WithX", "bad"},
@@ -322,4 +324,11 @@ func TestCallLimiter(t *testing.T) {
 	if l.n != 1 {
 		t.Errorf("%d waits of the per-call limiter, want 1", l.n)
 	}
+}
+
+// nopObserver is an observe.Observer that leaves every call alone.
+type nopObserver struct{}
+
+func (nopObserver) StartCall(ctx context.Context, _ observe.Call) (context.Context, observe.CallObserver) {
+	return ctx, nil
 }

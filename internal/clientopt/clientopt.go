@@ -19,6 +19,7 @@ import (
 	"github.com/conversekit/conversekit/internal/apierror"
 	"github.com/conversekit/conversekit/internal/pathparam"
 	"github.com/conversekit/conversekit/internal/transport"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // Version is the conversekit release sent in User-Agent.
@@ -66,6 +67,9 @@ type Settings struct {
 	// for all its calls, per call for that call's attempts (inside the
 	// client's).
 	Middleware []transport.Middleware
+	// Observer is told of every call of the client (option.WithObserver).
+	// Constructor only.
+	Observer observe.Observer
 }
 
 // Transport builds the shared transport for a vendor from s, with the given
@@ -99,6 +103,7 @@ func (s *Settings) Transport(vendor string, header http.Header, decode func(*api
 		DecodeError:    decode,
 		Limiter:        s.Limiter,
 		Middleware:     s.Middleware,
+		Observer:       s.Observer,
 	})
 }
 
@@ -194,6 +199,8 @@ func clientOnly(s *Settings) string {
 		return "option.WithDebugBodies"
 	case s.APIVersion != "":
 		return "intercom.WithVersion"
+	case s.Observer != nil:
+		return "option.WithObserver"
 	}
 	return ""
 }
@@ -217,7 +224,7 @@ func NewCaller(vendor string, tc *transport.Client) Caller {
 // the operation is (GET, DELETE) or an option says so. An option that
 // cannot apply per call (WithBaseURL, WithHTTPClient, WithDoer,
 // WithRetryWait, WithMaxServerWait, WithLogger, WithDebugBodies,
-// intercom.WithVersion), a nil one or a bad value is refused with a
+// WithObserver, intercom.WithVersion), a nil one or a bad value is refused with a
 // *pathparam.Error naming the vendor and the option, and nothing may be
 // sent. Without options other than option.WithIdempotent it costs no
 // allocation.

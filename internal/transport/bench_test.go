@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/conversekit/conversekit/observe"
 )
 
 // benchBody is the body the in-memory vendor answers: a participant, as the
@@ -106,6 +108,33 @@ func BenchmarkTransportDo(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTransportDoObserved is BenchmarkTransportDo with an Observer
+// whose CallObserver does nothing: the cost of the hook itself.
+func BenchmarkTransportDoObserved(b *testing.B) {
+	c := benchClient()
+	c.observer = nopObserver{}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := transportOnce(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// nopObserver observes every call and does nothing with it.
+type nopObserver struct{}
+
+func (nopObserver) StartCall(ctx context.Context, _ observe.Call) (context.Context, observe.CallObserver) {
+	return ctx, nopCall{}
+}
+
+type nopCall struct{}
+
+func (nopCall) StartAttempt(ctx context.Context, _ int) context.Context { return ctx }
+func (nopCall) EndAttempt(context.Context, observe.Attempt)             {}
+func (nopCall) Wait(context.Context, observe.Wait)                      {}
+func (nopCall) EndCall(context.Context, observe.CallEnd)                {}
 
 // overheadRounds and overheadCalls size BenchmarkTransportOverhead: 6
 // interleaved rounds of 20,000 calls each way.

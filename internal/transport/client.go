@@ -47,6 +47,12 @@
 // or more ("conversekit limiter wait") (log.go); and, with
 // Options.DebugBodies, one debug record per attempt with the request and response headers and bodies, redacted as
 // Options.Redact says and capped at DebugBodyBytes.
+//
+// Observation, only with Options.Observer (observe.go): the Observer is told
+// of each call's start, of each attempt's start and end, of each wait (the
+// shared pause and limiter waits of 1 ms or more or that failed, every wait
+// before a retry) and of the call's end. Without one, a call costs no more
+// than before: no allocation, no clock read.
 package transport
 
 import (
@@ -56,6 +62,7 @@ import (
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // Doer sends one HTTP request. *http.Client implements it, and so does the
@@ -133,6 +140,9 @@ type Options struct {
 	// Middleware wraps the sending of every attempt of every call, the
 	// first outermost: it is Defaults().Middleware.
 	Middleware []Middleware
+	// Observer, when set, is told of every call: its start, each attempt,
+	// each wait and its end (observe.go). Nil costs nothing.
+	Observer observe.Observer
 }
 
 // Client sends requests with the retry policy of this package. It is safe for
@@ -151,6 +161,7 @@ type Client struct {
 	defaults Settings
 	pause    pauseGate
 	limiter  Limiter
+	observer observe.Observer
 }
 
 // New returns a Client for o.
@@ -191,7 +202,8 @@ func New(o Options) *Client {
 			AttemptTimeout: o.AttemptTimeout,
 			Middleware:     slices.Clone(o.Middleware),
 		},
-		limiter: o.Limiter,
+		limiter:  o.Limiter,
+		observer: o.Observer,
 	}
 }
 

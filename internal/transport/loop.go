@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/conversekit/conversekit/internal/apierror"
+	"github.com/conversekit/conversekit/observe"
 )
 
 // Do sends req with the client's static headers and s, retrying as the
@@ -25,22 +26,27 @@ import (
 // an io.Seeker is rewound and left open, any other body is read into memory
 // once and closed).
 func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.Response, error) {
-	start := c.now()
+	var o observation
+	if c.observer != nil {
+		ctx, o.co = c.observer.StartCall(ctx, c.observedCall(req, &s))
+	}
+	start := c.now(&o)
 	if err := ctx.Err(); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, err // nothing is sent on a context that is already done
+		return nil, o.end(ctx, nil, 0, err) // nothing is sent on a context that is already done
 	}
 	c.setHeaders(req, s.Header)
 	fresh, err := rewindable(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err)
+		return nil, o.end(ctx, nil, 0, fmt.Errorf("%s: %s %s: reading request body: %w", c.vendor, req.Method, req.URL.Redacted(), err))
 	}
-	resp, sent, err := c.loop(ctx, req, &s, fresh)
+	resp, sent, err := c.loop(ctx, req, &s, fresh, &o)
 	if c.logger != nil {
 		c.logCall(ctx, req, resp, err, sent, time.Since(start))
 	}
+	o.end(ctx, resp, sent, err)
 	if s.OnResponse != nil {
 		s.OnResponse(finalResponse(resp, err, sent))
 	}
@@ -51,11 +57,12 @@ func (c *Client) Do(ctx context.Context, req *http.Request, s Settings) (*http.R
 // attempts were sent. Each turn: wait for the shared pause and the
 // limiters, send under the attempt's deadline and read the body, ask the
 // policy, do what it says (share a pause, stop, or wait and go on). fresh
-// is rewindable's: req's body is unread.
-func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings, fresh bool) (_ *http.Response, sent int, _ error) {
+// is rewindable's: req's body is unread. o is told of the attempts and the
+// waits.
+func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings, fresh bool, o *observation) (_ *http.Response, sent int, _ error) {
 	var last *apierror.Error // the last non-2xx response, for a context error
 	for n := 0; ; n++ {
-		if err := c.gate(ctx, req, s, n); err != nil {
+		if err := c.gate(ctx, req, s, n, o); err != nil {
 			var paused *pauseStop
 			switch {
 			case errors.As(err, &paused):
@@ -66,10 +73,12 @@ func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings, fresh
 			return nil, sent, c.callError(req, attemptError(req, err))
 		}
 		sent++
-		a := c.send(ctx, req, s, n, fresh)
+		actx := o.startAttempt(ctx, n+1)
+		a := c.send(actx, req, s, n, fresh)
 		if a.api != nil {
 			last = a.api
 		}
+		o.endAttempt(actx, n+1, a)
 		if ctx.Err() != nil {
 			return nil, sent, contextError(ctx.Err(), last)
 		}
@@ -89,16 +98,19 @@ func (c *Client) loop(ctx context.Context, req *http.Request, s *Settings, fresh
 			return c.final(req, a, sent)
 		}
 		c.logRetry(ctx, req, n+1, a, d.wait)
-		if err := sleep(ctx, d.wait); err != nil {
+		slept := c.now(o)
+		err := sleep(ctx, d.wait)
+		o.retryWait(ctx, n+2, d.serverWait, slept, err)
+		if err != nil {
 			return nil, sent, contextError(err, last)
 		}
 	}
 }
 
-// now is the time, for the logs only: the zero time without a Logger,
-// which saves a clock read per wait.
-func (c *Client) now() time.Time {
-	if c.logger == nil {
+// now is the time, for the logs and o only: the zero time without a
+// Logger and without o's CallObserver, which saves a clock read per wait.
+func (c *Client) now(o *observation) time.Time {
+	if c.logger == nil && o.co == nil {
 		return time.Time{}
 	}
 	return time.Now()
@@ -106,11 +118,13 @@ func (c *Client) now() time.Time {
 
 // gate holds attempt n (0 for the first) of a call back until the client's
 // shared 429 pause is over and the client's limiter, then the call's, let
-// it through. A wait that held the attempt back is logged (log.go).
-func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int) error {
-	start := c.now()
+// it through. A wait that held the attempt back is logged (log.go) and
+// told to o.
+func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int, o *observation) error {
+	start := c.now(o)
 	err := c.pause.wait(ctx)
 	c.logWait(ctx, req, n+1, "conversekit pause", start, err)
+	o.gateWait(ctx, observe.WaitPause, n+1, start, err)
 	if err != nil {
 		return err
 	}
@@ -118,9 +132,10 @@ func (c *Client) gate(ctx context.Context, req *http.Request, s *Settings, n int
 		if l == nil {
 			continue
 		}
-		start := c.now()
+		start := c.now(o)
 		err := limit(ctx, l)
 		c.logWait(ctx, req, n+1, "conversekit limiter wait", start, err)
+		o.gateWait(ctx, observe.WaitLimiter, n+1, start, err)
 		if err != nil {
 			return err
 		}

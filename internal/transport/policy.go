@@ -31,6 +31,9 @@ type decision struct {
 	// retry says whether another attempt is sent, after wait.
 	retry bool
 	wait  time.Duration
+	// serverWait says that wait is the one the response asked for
+	// (Retry-After, or X-RateLimit-Reset on a 429), not backoff.
+	serverWait bool
 	// sharePause says that the response was a 429 asking to wait pause:
 	// every call of the client, and the limiters, are to hold back until
 	// then, whether or not this call retries.
@@ -74,7 +77,7 @@ func (p policy) decide(o outcome, s *Settings, attempt int, now, deadline time.T
 	}
 	d.retry = true
 	if hasServerWait {
-		d.wait = serverWait
+		d.wait, d.serverWait = serverWait, true
 	} else {
 		d.wait = backoff(p.waitMin, p.waitMax, attempt, nil)
 	}

@@ -37,6 +37,10 @@ type Settings struct {
 	// outermost (middleware.go); Options.Middleware comes first in
 	// Defaults.
 	Middleware []Middleware
+	// Operation names the call's operation with its route, such as
+	// "POST /conversations/{id}/customers", for Options.Observer
+	// (observe.Call.Operation); "" when the vendor method does not name it.
+	Operation string
 }
 
 // Response is what a call's final response said, for the caller to keep:
