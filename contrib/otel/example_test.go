@@ -67,9 +67,9 @@ func Example() {
 		}
 	}
 	// Output:
-	// POST http.response.status_code=429
-	// POST http.response.status_code=201
-	// twilio POST http.response.status_code=201 conversekit.retries=1 conversekit.rate_limit.waits=1
+	// POST /v1/Conversations/{ConversationSid}/Participants http.response.status_code=429
+	// POST /v1/Conversations/{ConversationSid}/Participants http.response.status_code=201
+	// twilio POST /v1/Conversations/{ConversationSid}/Participants http.response.status_code=201 conversekit.retries=1 conversekit.rate_limit.waits=1
 	// conversekit.client.attempts: 2
 	// conversekit.client.rate_limited: 1
 }

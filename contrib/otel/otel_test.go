@@ -192,18 +192,18 @@ func TestRetriedCall(t *testing.T) {
 		if _, err := c.CreateParticipant(context.Background(), participantstest.TwilioConversationSID, twilio.CreateParticipantParams{Identity: "alice"}); err != nil {
 			t.Fatal(err)
 		}
-		call := r.span(t, "twilio POST")
+		call := r.span(t, "twilio "+createOp)
 		if call.SpanKind() != trace.SpanKindInternal || call.Status().Code != codes.Unset || call.Parent().IsValid() {
 			t.Errorf("call span: kind %s, status %v, parent %v; want an internal root span, status unset", call.SpanKind(), call.Status(), call.Parent())
 		}
 		host, port := hostPort(fake.URL())
-		checkAttrs(t, "call span", call.Attributes(), "conversekit.attempts=2 conversekit.rate_limit.wait_duration=2 conversekit.rate_limit.waits=1 conversekit.retries=1 conversekit.vendor=twilio conversekit.wait_duration=2 http.request.method=POST http.response.status_code=201 server.address="+host+" server.port="+port)
+		checkAttrs(t, "call span", call.Attributes(), "conversekit.attempts=2 conversekit.operation="+createOp+" conversekit.rate_limit.wait_duration=2 conversekit.rate_limit.waits=1 conversekit.retries=1 conversekit.vendor=twilio conversekit.wait_duration=2 http.request.method=POST http.response.status_code=201 server.address="+host+" server.port="+port)
 		if ev := call.Events(); len(ev) != 1 || ev[0].Name != otel.WaitEvent || !ev[0].Time.Equal(call.StartTime()) {
 			t.Fatalf("call span events %+v, want one %s at the call's start (the 429 answered at once)", ev, otel.WaitEvent)
 		} else {
 			checkAttrs(t, "wait event", ev[0].Attributes, "conversekit.attempt=2 conversekit.wait.duration=2 conversekit.wait.kind=retry_after")
 		}
-		attempts := attemptSpans(t, r, "POST")
+		attempts := attemptSpans(t, r, createOp)
 		if len(attempts) != 2 {
 			t.Fatalf("%d attempt spans, want 2", len(attempts))
 		}
@@ -212,11 +212,11 @@ func TestRetriedCall(t *testing.T) {
 				t.Errorf("attempt span %v: parent %v, kind %s; want a client span under the call's", a.SpanContext().SpanID(), a.Parent().SpanID(), a.SpanKind())
 			}
 		}
-		checkAttrs(t, "attempt 1", attempts[0].Attributes(), "error.type=429 http.request.method=POST http.response.status_code=429 server.address="+host+" server.port="+port)
+		checkAttrs(t, "attempt 1", attempts[0].Attributes(), "error.type=429 http.request.method=POST http.response.status_code=429 server.address="+host+" server.port="+port+" url.template=/v1/Conversations/{ConversationSid}/Participants")
 		if s := attempts[0].Status(); s.Code != codes.Error || !strings.Contains(s.Description, "429") {
 			t.Errorf("attempt 1 status %+v, want Error naming the 429", s)
 		}
-		checkAttrs(t, "attempt 2", attempts[1].Attributes(), "http.request.method=POST http.request.resend_count=1 http.response.status_code=201 server.address="+host+" server.port="+port)
+		checkAttrs(t, "attempt 2", attempts[1].Attributes(), "http.request.method=POST http.request.resend_count=1 http.response.status_code=201 server.address="+host+" server.port="+port+" url.template=/v1/Conversations/{ConversationSid}/Participants")
 		if s := attempts[1].Status(); s.Code != codes.Unset {
 			t.Errorf("attempt 2 status %+v, want unset", s)
 		}
@@ -226,10 +226,10 @@ func TestRetriedCall(t *testing.T) {
 
 		m := r.metrics(t)
 		checkEqual(t, otel.AttemptsMetric, counts(t, m[otel.AttemptsMetric]),
-			"conversekit.vendor=twilio error.type=429 http.response.status_code=429: 1\nconversekit.vendor=twilio http.response.status_code=201: 1")
-		checkEqual(t, otel.RateLimitedMetric, counts(t, m[otel.RateLimitedMetric]), "conversekit.vendor=twilio: 1")
-		checkEqual(t, otel.CallDurationMetric, histogram(t, m[otel.CallDurationMetric], true), "conversekit.vendor=twilio http.response.status_code=201: 1 2s")
-		checkEqual(t, otel.WaitDurationMetric, histogram(t, m[otel.WaitDurationMetric], true), "conversekit.vendor=twilio conversekit.wait.kind=retry_after: 1 2s")
+			"conversekit.operation="+createOp+" conversekit.vendor=twilio error.type=429 http.response.status_code=429: 1\nconversekit.operation="+createOp+" conversekit.vendor=twilio http.response.status_code=201: 1")
+		checkEqual(t, otel.RateLimitedMetric, counts(t, m[otel.RateLimitedMetric]), "conversekit.operation="+createOp+" conversekit.vendor=twilio: 1")
+		checkEqual(t, otel.CallDurationMetric, histogram(t, m[otel.CallDurationMetric], true), "conversekit.operation="+createOp+" conversekit.vendor=twilio http.response.status_code=201: 1 2s")
+		checkEqual(t, otel.WaitDurationMetric, histogram(t, m[otel.WaitDurationMetric], true), "conversekit.operation="+createOp+" conversekit.vendor=twilio conversekit.wait.kind=retry_after: 1 2s")
 	})
 }
 
@@ -276,9 +276,9 @@ func TestFailedCall(t *testing.T) {
 		if !errors.As(err, &api) || api.StatusCode != 404 {
 			t.Fatalf("err = %v, want the 404", err)
 		}
-		call := r.span(t, "twilio GET")
+		call := r.span(t, "twilio "+fetchOp)
 		host, port := hostPort(fake.URL())
-		checkAttrs(t, "call span", call.Attributes(), "conversekit.attempts=2 conversekit.rate_limit.wait_duration=0 conversekit.rate_limit.waits=0 conversekit.retries=1 conversekit.vendor=twilio conversekit.wait_duration=1e-09 error.type=404 http.request.method=GET http.response.status_code=404 server.address="+host+" server.port="+port)
+		checkAttrs(t, "call span", call.Attributes(), "conversekit.attempts=2 conversekit.operation="+fetchOp+" conversekit.rate_limit.wait_duration=0 conversekit.rate_limit.waits=0 conversekit.retries=1 conversekit.vendor=twilio conversekit.wait_duration=1e-09 error.type=404 http.request.method=GET http.response.status_code=404 server.address="+host+" server.port="+port)
 		if s := call.Status(); s.Code != codes.Error || s.Description != err.Error() {
 			t.Errorf("call span status %+v, want Error with %q", s, err)
 		}
@@ -297,11 +297,11 @@ func TestFailedCall(t *testing.T) {
 		}
 		m := r.metrics(t)
 		checkEqual(t, otel.AttemptsMetric, counts(t, m[otel.AttemptsMetric]),
-			"conversekit.vendor=twilio error.type=404 http.response.status_code=404: 1\nconversekit.vendor=twilio error.type=503 http.response.status_code=503: 1")
+			"conversekit.operation="+fetchOp+" conversekit.vendor=twilio error.type=404 http.response.status_code=404: 1\nconversekit.operation="+fetchOp+" conversekit.vendor=twilio error.type=503 http.response.status_code=503: 1")
 		if _, ok := m[otel.RateLimitedMetric]; ok {
 			t.Errorf("%s recorded without a 429", otel.RateLimitedMetric)
 		}
-		checkEqual(t, otel.CallDurationMetric, histogram(t, m[otel.CallDurationMetric], true), "conversekit.vendor=twilio error.type=404 http.response.status_code=404: 1 1e-09s")
+		checkEqual(t, otel.CallDurationMetric, histogram(t, m[otel.CallDurationMetric], true), "conversekit.operation="+fetchOp+" conversekit.vendor=twilio error.type=404 http.response.status_code=404: 1 1e-09s")
 	})
 }
 
@@ -330,13 +330,13 @@ func TestRateLimitWaits(t *testing.T) {
 		if !errors.As(err, new(*twilio.APIError)) {
 			t.Fatalf("err = %v, want a 404", err)
 		}
-		calls := attemptSpans(t, r, "twilio GET")
+		calls := attemptSpans(t, r, "twilio "+fetchOp)
 		if len(calls) != 2 {
 			t.Fatalf("%d call spans, want 2", len(calls))
 		}
 		want := []string{
-			"conversekit.attempts=1 conversekit.rate_limit.wait_duration=0.005 conversekit.rate_limit.waits=1 conversekit.retries=0 conversekit.wait_duration=0.005 error.type=429 http.response.status_code=429",
-			"conversekit.attempts=1 conversekit.rate_limit.wait_duration=3.005 conversekit.rate_limit.waits=2 conversekit.retries=0 conversekit.wait_duration=3.005 error.type=404 http.response.status_code=404",
+			"conversekit.attempts=1 conversekit.operation=" + fetchOp + " conversekit.rate_limit.wait_duration=0.005 conversekit.rate_limit.waits=1 conversekit.retries=0 conversekit.wait_duration=0.005 error.type=429 http.response.status_code=429",
+			"conversekit.attempts=1 conversekit.operation=" + fetchOp + " conversekit.rate_limit.wait_duration=3.005 conversekit.rate_limit.waits=2 conversekit.retries=0 conversekit.wait_duration=3.005 error.type=404 http.response.status_code=404",
 		}
 		for i, call := range calls {
 			var kvs []attribute.KeyValue
@@ -351,10 +351,17 @@ func TestRateLimitWaits(t *testing.T) {
 		}
 		m := r.metrics(t)
 		checkEqual(t, otel.WaitDurationMetric, histogram(t, m[otel.WaitDurationMetric], true),
-			"conversekit.vendor=twilio conversekit.wait.kind=limiter: 2 0.01s\nconversekit.vendor=twilio conversekit.wait.kind=pause: 1 3s")
-		checkEqual(t, otel.RateLimitedMetric, counts(t, m[otel.RateLimitedMetric]), "conversekit.vendor=twilio: 1")
+			"conversekit.operation="+fetchOp+" conversekit.vendor=twilio conversekit.wait.kind=limiter: 2 0.01s\nconversekit.operation="+fetchOp+" conversekit.vendor=twilio conversekit.wait.kind=pause: 1 3s")
+		checkEqual(t, otel.RateLimitedMetric, counts(t, m[otel.RateLimitedMetric]), "conversekit.operation="+fetchOp+" conversekit.vendor=twilio: 1")
 	})
 }
+
+// The operations of the Twilio client that the tests call, as the client
+// names them.
+const (
+	createOp = "POST /v1/Conversations/{ConversationSid}/Participants"
+	fetchOp  = "GET /v1/Conversations/{ConversationSid}/Participants/{Sid}"
+)
 
 // TestOperation checks the names and attributes of a call whose vendor
 // method names its operation, through the Observer itself, and a failed
@@ -435,7 +442,7 @@ func TestTransport(t *testing.T) {
 	if _, err := c.CreateParticipant(context.Background(), participantstest.TwilioConversationSID, twilio.CreateParticipantParams{Identity: "bob"}); err != nil {
 		t.Fatal(err)
 	}
-	call := r.span(t, "twilio POST")
+	call := r.span(t, "twilio "+createOp)
 	attempts := map[trace.SpanID]bool{}
 	for _, s := range r.spans.Ended() {
 		if s.Parent().SpanID() == call.SpanContext().SpanID() {
@@ -488,7 +495,7 @@ func TestGlobalProviders(t *testing.T) {
 	if _, err := c.CreateParticipant(context.Background(), participantstest.TwilioConversationSID, twilio.CreateParticipantParams{Identity: "carol"}); err != nil {
 		t.Fatal(err)
 	}
-	call := r.span(t, "twilio POST")
+	call := r.span(t, "twilio "+createOp)
 	if tp := fake.RequestLog()[0].Header.Get("Traceparent"); !strings.Contains(tp, call.SpanContext().TraceID().String()) {
 		t.Errorf("traceparent %q, want the call's trace %s", tp, call.SpanContext().TraceID())
 	}

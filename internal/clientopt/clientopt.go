@@ -3,7 +3,6 @@
 package clientopt
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -383,24 +382,4 @@ func equalFold(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// Built is a request as a generated request builder returns it, with its
-// error, so that a vendor method can hand both to its send helper in one
-// expression: c.send(ctx, call, clientopt.Build(newXRequest(ctx, ...))).
-type Built struct {
-	Req *http.Request
-	Err error
-}
-
-// Build packs the results of a generated request builder.
-func Build(req *http.Request, err error) Built { return Built{Req: req, Err: err} }
-
-// Send sends b's request through tc with the call's settings, or returns
-// the builder's error without sending anything.
-func Send(ctx context.Context, tc *transport.Client, call transport.Settings, b Built) (*http.Response, error) {
-	if b.Err != nil {
-		return nil, b.Err
-	}
-	return tc.Do(ctx, b.Req, call)
 }

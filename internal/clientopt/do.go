@@ -92,7 +92,8 @@ func (p Param) check(vendor string) error {
 //     refused by the vendor package's own checks, a *pathparam.Error, or
 //     the builder's) is returned through CallError and nothing is sent;
 //  3. opts become the call's settings (Call), marked idempotent when op
-//     is; a refused option is a *pathparam.Error and nothing is sent;
+//     is and named by op.Name (the operation an observer is told of); a
+//     refused option is a *pathparam.Error and nothing is sent;
 //  4. the request is sent through the transport, which turns every
 //     non-2xx into an *apierror.Error and passes context errors through;
 //  5. the 2xx body is read whole (an error names the vendor, op and the
@@ -117,6 +118,7 @@ func Do[T any, O Option](ctx context.Context, c Conn, op Operation, opts []O, pa
 	if err != nil {
 		return nil, err
 	}
+	call.Operation = op.Name // for the call's observer (option.WithObserver)
 	resp, err := c.tc.Do(ctx, req, call)
 	if err != nil {
 		return nil, CallError(op.Vendor, op.Name, err)

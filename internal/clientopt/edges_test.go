@@ -2,7 +2,6 @@ package clientopt
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -65,26 +64,5 @@ func TestCheckAPIPrefixShorterOverlap(t *testing.T) {
 	err := CheckAPIPrefix("twilio", "https://conversations.twilio.com/v1/Conversations/v1", "/v1/Conversations/{ConversationSid}/Participants")
 	if err == nil {
 		t.Fatal("a base URL ending in the API's first segment was accepted")
-	}
-}
-
-// Send returns the builder's error without sending anything.
-func TestSendBuilderError(t *testing.T) {
-	mock := httpmock.NewMockTransport()
-	mock.RegisterNoResponder(httpmock.NewStringResponder(200, "{}"))
-	s := Settings{HTTPClient: &http.Client{Transport: mock}}
-	tc := s.Transport("acme", nil, nil, transport.Redaction{})
-	boom := errors.New("cannot build")
-	if _, err := Send(context.Background(), tc, tc.Defaults(), Build(nil, boom)); !errors.Is(err, boom) {
-		t.Fatalf("Send = %v, want the builder's error", err)
-	}
-	req, _ := http.NewRequest(http.MethodGet, "https://api.example.test/x", nil)
-	resp, err := Send(context.Background(), tc, tc.Defaults(), Build(req, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if n := mock.GetTotalCallCount(); n != 1 {
-		t.Fatalf("%d requests sent, want the one built without error", n)
 	}
 }
