@@ -923,7 +923,11 @@ func TestBaseURL(t *testing.T) {
 func TestGeneratedRequestUsesTheTransport(t *testing.T) {
 	c, _, rec := newClient(t, []func() (*http.Response, error){jsonResp(404, `{"code":"ResourceNotFound","message":"gone"}`)})
 	ctx := context.Background()
-	_, err := clientopt.Send(ctx, c.tc, c.tc.Defaults(), clientopt.Build(newGetParticipantRequest(ctx, c.server, ws, conv, "p")))
+	req, err := newGetParticipantRequest(ctx, c.server, ws, conv, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.tc.Do(ctx, req, c.tc.Defaults())
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != "ResourceNotFound" {
 		t.Errorf("err = %v", err)
