@@ -209,3 +209,31 @@ func BenchmarkMemoryDeduperMillionEvents(b *testing.B) {
 	b.ReportMetric(float64(held), "heap-bytes")
 	b.ReportMetric(float64(held)/DefaultDedupeCapacity, "bytes/claim")
 }
+
+// A key released and claimed again holds a new claim in a new slot: when
+// the ring comes back to the old slot, the new claim stays (only the claim
+// that took a slot is evicted from it).
+func TestMemoryDeduperOldSlotSparesANewerClaim(t *testing.T) {
+	d, err := NewMemoryDeduper(2, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !claim(t, d, "a") { // slot 0
+		t.Fatal("first claim refused")
+	}
+	if err := d.Release(context.Background(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if !claim(t, d, "a") { // slot 1: a's claim of now
+		t.Fatal("a released key refused")
+	}
+	if !claim(t, d, "b") { // slot 0 again: a's first claim, gone
+		t.Fatal("b refused")
+	}
+	if claim(t, d, "a") {
+		t.Fatal("a's second claim was evicted with the slot of its first")
+	}
+	if d.Evicted() != 0 || d.Len() != 2 {
+		t.Fatalf("evicted %d, len %d; want 0, 2", d.Evicted(), d.Len())
+	}
+}
