@@ -97,6 +97,16 @@ func TestUpdateSeveralIdentitiesLooksUpFirst(t *testing.T) {
 		t.Errorf("Update reached the provider: %+v", s.whos)
 	}
 
+	// A ParticipantID with another identity is several identities too:
+	// the participant with that ID must report the other as given.
+	s = &updStub{upd: driver.NewResult("stub", "MB1", "", "", driver.Updated, nil)}
+	s.member = reported(driver.Member{ID: "MB1", ExternalID: "crm-7"})
+	_, err = participants.New(s).Update(bg, "conv-1", participants.Participant{ParticipantID: "MB1", ExternalID: "crm-42"}, participants.Update{Role: "RL1"})
+	wantErr(t, err, participants.FailedPrecondition, "ExternalID", "not updated")
+	if len(s.refs) != 1 || len(s.whos) != 0 {
+		t.Errorf("ParticipantID and ExternalID: Get got %+v, Update got %+v; want a lookup and no update", s.refs, s.whos)
+	}
+
 	s = &updStub{}
 	s.err, s.code = errors.New("gone"), driver.NotFound
 	_, err = participants.New(s).Update(bg, "conv-1", who, participants.Update{Role: "RL1"})
@@ -122,6 +132,8 @@ func TestUpdateRefusedBeforeProvider(t *testing.T) {
 		{"attributes empty", ref, participants.Update{Attributes: json.RawMessage(``)}, nil, "Update.Attributes", "not a JSON object"},
 		{"status", ref, participants.Update{Status: "gone"}, nil, "Update.Status", "not active, invited or pending"},
 		{"role spaces", ref, participants.Update{Role: " RL1"}, nil, "Update.Role", "surrounding space"},
+		{"role control first", ref, participants.Update{Role: "\x01RL1"}, nil, "Update.Role", "control characters"},
+		{"role control inside", ref, participants.Update{Role: "RL\x7f1"}, nil, "Update.Role", "control characters"},
 		{"who attributes", participants.Participant{ParticipantID: "p-1", Attributes: json.RawMessage(`{}`)}, participants.Update{Role: "RL1"}, nil, "Attributes", "goes in the Update"},
 		{"who status", participants.Participant{ParticipantID: "p-1", Status: participants.StatusActive}, participants.Update{Role: "RL1"}, nil, "Status", "goes in the Update"},
 		{"no identity", participants.Participant{}, participants.Update{Role: "RL1"}, nil, "Participant", "no identity"},
