@@ -3,12 +3,14 @@ package participantstest_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/conversekit/conversekit/bird"
 	"github.com/conversekit/conversekit/intercom"
+	"github.com/conversekit/conversekit/observe"
 	"github.com/conversekit/conversekit/option"
 	"github.com/conversekit/conversekit/participants"
 	"github.com/conversekit/conversekit/participants/participantstest"
@@ -46,19 +48,21 @@ func TestParticipantsHelpers(t *testing.T) {
 	ctx := context.Background()
 	for _, h := range helpers {
 		t.Run(h.name, func(t *testing.T) {
-			c, fake, count := h.new(t, option.WithMaxRetries(4))
+			waits := &waitRecorder{}
+			c, fake, count := h.new(t, option.WithMaxRetries(4), option.WithObserver(waits))
 			if c.Provider() != h.name {
 				t.Errorf("Provider() = %q", c.Provider())
 			}
 			unavailable := participantstest.Fault{Status: http.StatusServiceUnavailable}
 			fake.InjectFaults(unavailable, unavailable, unavailable, unavailable)
-			start := time.Now()
 			if _, err := c.Add(ctx, h.conv, h.p); err != nil {
 				t.Fatal(err)
 			}
-			// The default waits (500 ms doubling) would take 7.5 s.
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("four 503s took %s", d)
+			// The default waits are 500 ms, 1 s, 2 s and 4 s: a timer never
+			// fires early, so each would last at least 500 ms. The
+			// helper's last a few milliseconds.
+			if got := waits.backoffs(); len(got) != 4 || slices.Max(got) >= 500*time.Millisecond {
+				t.Errorf("the waits before the 4 retries: %v, want 4 shorter than the default 500 ms", got)
 			}
 			if fake.Requests() != 5 || count() != 1 {
 				t.Errorf("requests = %d, participants = %d, want 5 and 1", fake.Requests(), count())
@@ -67,12 +71,9 @@ func TestParticipantsHelpers(t *testing.T) {
 			// The caller's attempt timeout wins over the helper's 5 s.
 			c, fake, _ = h.new(t, option.WithAttemptTimeout(50*time.Millisecond), option.WithMaxRetries(0))
 			fake.InjectFaults(participantstest.Fault{Delay: 2 * time.Second})
-			start = time.Now()
+			// With the helper's 5 s, the answer after 2 s would be a success.
 			if _, err := c.Add(ctx, h.conv, h.p); err == nil {
 				t.Error("Add succeeded past a 50 ms attempt timeout")
-			}
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("a 50 ms attempt timeout took %s", d)
 			}
 		})
 	}
@@ -151,4 +152,30 @@ func TestHelperBadOption(t *testing.T) {
 			t.Errorf("%s: a refused option did not fail the test (fatal %v)", name, rec.fatal)
 		}
 	}
+}
+
+// waitRecorder is an observe.Observer that keeps the waits before retries.
+type waitRecorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *waitRecorder) StartCall(ctx context.Context, _ observe.Call) (context.Context, observe.CallObserver) {
+	return ctx, r
+}
+func (r *waitRecorder) StartAttempt(ctx context.Context, _ int) context.Context { return ctx }
+func (r *waitRecorder) EndAttempt(context.Context, observe.Attempt)             {}
+func (r *waitRecorder) EndCall(context.Context, observe.CallEnd)                {}
+func (r *waitRecorder) Wait(_ context.Context, w observe.Wait) {
+	if w.Kind == observe.WaitBackoff {
+		r.mu.Lock()
+		r.waits = append(r.waits, w.Duration)
+		r.mu.Unlock()
+	}
+}
+
+func (r *waitRecorder) backoffs() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.waits)
 }
